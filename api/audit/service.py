@@ -1,0 +1,28 @@
+"""Writing the audit log."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from api.audit.models import AuditEvent
+
+
+def record_event(
+    session: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add an audit event to the session's transaction (kept only if that commits)."""
+    session.add(
+        AuditEvent(
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            detail=detail or {},
+        )
+    )

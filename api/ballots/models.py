@@ -1,0 +1,128 @@
+"""Ballots: a participant's ranking of the dialogue's priorities, one per participant."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field as PydanticField
+from pydantic import field_validator
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
+from api.dialogues.models import MAX_PRIORITIES
+
+
+class AgeBand(StrEnum):
+    """Age bands residents may choose from."""
+
+    AGE_12_17 = "12-17"
+    AGE_18_24 = "18-24"
+    AGE_25_44 = "25-44"
+    AGE_45_64 = "45-64"
+    AGE_65_PLUS = "65+"
+
+
+class Ballot(SQLModel, table=True):
+    """A participant's ballot; the unique participant makes it one ballot per participant."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["session_id", "dialogue_id"],
+            ["sessions.id", "sessions.dialogue_id"],
+            ondelete="CASCADE",
+            name="fk_ballots_session_dialogue",
+        ),
+        CheckConstraint("ranked_count >= 1", name="ranked_count"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: str = Field(
+        sa_column=Column(
+            String(36),
+            ForeignKey("participants.id", ondelete="CASCADE"),
+            unique=True,
+            nullable=False,
+        )
+    )
+    session_id: int = Field(index=True)
+    dialogue_id: int = Field(index=True)
+    neighbourhood_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="RESTRICT")),
+    )
+    age_band: AgeBand | None = Field(default=None, sa_type=enum_type(AgeBand, "age_band"))
+    ranked_count: int
+    revision: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BallotItem(SQLModel, table=True):
+    """One ranked priority of a ballot; the priority must be of the ballot's dialogue."""
+
+    __tablename__ = "ballot_items"
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "priority_id"),
+        ForeignKeyConstraint(
+            ["priority_id", "dialogue_id"],
+            ["priorities.id", "priorities.dialogue_id"],
+            ondelete="RESTRICT",
+            name="fk_ballot_items_priority_dialogue",
+        ),
+        CheckConstraint(f"rank >= 1 AND rank <= {MAX_PRIORITIES}", name="rank"),
+    )
+
+    ballot_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
+    )
+    rank: int = Field(primary_key=True)
+    priority_id: int
+    dialogue_id: int
+
+
+class BallotPut(ApiInput):
+    """A ranking (best first, top-k is enough) with optional home neighbourhood and age band."""
+
+    ranking: list[int] = PydanticField(
+        min_length=1,
+        max_length=MAX_PRIORITIES,
+        description="Priority ids, best first. Ranking only the top few is fine.",
+        examples=[[3, 1, 7]],
+    )
+    neighbourhood_code: str | None = PydanticField(
+        default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN, examples=["BU08550101"]
+    )
+    age_band: AgeBand | None = None
+
+    @field_validator("ranking")
+    @classmethod
+    def _distinct(cls, ranking: list[int]) -> list[int]:
+        if len(set(ranking)) != len(ranking):
+            raise ValueError("each priority may appear only once in the ranking")
+        return ranking
+
+
+class AssistedBallotCreate(BallotPut):
+    """A paper ballot typed in by a facilitator at the venue."""
+
+
+class BallotPublic(ApiOutput):
+    """The ballot as it is now stored."""
+
+    session_id: int
+    ranking: list[int]
+    neighbourhood_code: str | None
+    age_band: AgeBand | None
+    assisted: bool
+    revision: int
+    updated_at: datetime

@@ -1,0 +1,37 @@
+"""Who is acting: staff roles and the municipalities a staff member may work in."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a staff member may do. An admin may do everything, in every municipality."""
+
+    ADMIN = "admin"
+    FACILITATOR = "facilitator"
+    ANALYST = "analyst"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A signed-in staff member, as services see them."""
+
+    user_id: int | None
+    role: Role
+    municipality_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def has_role(self, *roles: Role) -> bool:
+        """Admins have every role; others only their own."""
+        return self.is_admin or self.role in roles
+
+    def can_access(self, municipality_id: int) -> bool:
+        """Admins work everywhere; everyone else only in their own municipalities."""
+        return self.is_admin or municipality_id in self.municipality_ids
+
+
+SYSTEM = Actor(user_id=None, role=Role.ADMIN)
+"""The service itself (the CLI and the demo loader), acting as an admin."""

@@ -1,0 +1,117 @@
+"""Settings of the service, read from the environment (and an optional `.env` file)."""
+
+import os
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+API_VERSION = "1.0.0"
+API_BASE_PATH = "/api/v1"
+
+_WEAK_SECRETS = {"changethis", "changeme", "secret", "password", "welvaartgesprek"}
+_MIN_SECRET_LENGTH = 32
+
+
+class WeakSecretKeyError(ValueError):
+    """Raised when a production SECRET_KEY is missing or guessable."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; environment variables use the upper-case names."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    secret_key: SecretStr | None = None
+    public_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000")
+
+    staff_token_minutes: int = Field(default=8 * 60, ge=5, le=7 * 24 * 60)
+    participant_token_grace_hours: int = Field(default=4, ge=1, le=48)
+    idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 14)
+    contact_retention_days: int = Field(default=90, ge=0, le=3 * 365)
+
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_import_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+
+    login_failures_per_account: str = "5/15 minutes"
+    login_failures_per_client: str = "30/15 minutes"
+    participant_writes_limit: str = "30/minute"
+    session_writes_limit: str = "6000/minute"
+    check_ins_per_session_limit: str = "600/minute"
+    check_in_failures_limit: str = "60/minute"
+
+    rotating_code_seconds: int = Field(default=30, ge=10, le=600)
+    results_refresh_seconds: float = Field(default=2.0, gt=0, le=60)
+    pwa_dir: Path = PROJECT_ROOT / "pwa"
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'welvaartgesprek.db'}"
+        if self.environment == "production":
+            _refuse_weak_secret(self.secret_key)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def idempotency_ttl(self) -> timedelta:
+        return timedelta(hours=self.idempotency_key_hours)
+
+    @property
+    def public_base_url(self) -> str:
+        return str(self.public_url).rstrip("/")
+
+    def signing_key(self) -> str:
+        """The JWT signing key: configured, or (development only) generated once and kept."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _stored_development_secret(self.data_dir)
+
+
+def _refuse_weak_secret(secret: SecretStr | None) -> None:
+    if secret is None:
+        raise WeakSecretKeyError(
+            "SECRET_KEY is required when ENVIRONMENT=production. "
+            'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    value = secret.get_secret_value()
+    if len(value) < _MIN_SECRET_LENGTH or value.lower() in _WEAK_SECRETS or len(set(value)) < 10:
+        raise WeakSecretKeyError(
+            f"SECRET_KEY is too weak: use at least {_MIN_SECRET_LENGTH} random characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+
+
+def _stored_development_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        draft = data_dir / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic: the first process to link wins, the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()

@@ -1,0 +1,84 @@
+"""ASGI middleware: the `API-Version` header, security headers and request size limits."""
+
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.problems import problem_response
+
+
+class ResponseHeadersMiddleware:
+    """Adds `API-Version` to every response and safe defaults for browsers."""
+
+    def __init__(self, app: ASGIApp, *, api_version: str) -> None:
+        self.app = app
+        self.headers = [
+            (b"api-version", api_version.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in self.headers if n not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over a limit with a problem+json 413, before they are read."""
+
+    def __init__(
+        self, app: ASGIApp, *, default_limit: int, larger_limits: dict[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.default_limit = default_limit
+        self.larger_limits = larger_limits or {}
+
+    def _limit(self, path: str) -> int:
+        for suffix, limit in self.larger_limits.items():
+            if path.endswith(suffix):
+                return limit
+        return self.default_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            response = _too_large(limit, scope["path"])
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, detail=_too_large_detail(limit))
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _too_large_detail(limit: int) -> str:
+    return f"The request body is larger than {limit:,} bytes. Send less data at once."
+
+
+def _too_large(limit: int, path: str) -> JSONResponse:
+    return problem_response(
+        status=413, title="Request too large", detail=_too_large_detail(limit), instance=path
+    )

@@ -1,0 +1,84 @@
+"""Passwords (argon2) and every JSON Web Token of the service, in one place."""
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from jose import JWTError, jwt
+from pwdlib import PasswordHash
+
+from api.core.db import utcnow
+
+JWT_ALGORITHM = "HS256"
+JWT_ISSUER = "welvaartgesprek"
+
+_password_hash = PasswordHash.recommended()
+# Verifying against this when the account does not exist costs the same time as a real
+# check, so response times don't tell which e-mail addresses have an account.
+_DUMMY_HASH = _password_hash.hash("not-a-real-password")
+
+
+class TokenType(StrEnum):
+    """What a token is for; a token of one type is never accepted as another."""
+
+    STAFF = "staff"
+    PARTICIPANT = "participant"
+
+
+class InvalidTokenError(Exception):
+    """The token is malformed, tampered with, expired, of another type or algorithm."""
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of the password."""
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Whether the password matches, and a new hash when the stored one is outdated."""
+    if password_hash is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False, None
+    return _password_hash.verify_and_update(password, password_hash)
+
+
+def create_token(
+    *,
+    subject: str,
+    token_type: TokenType,
+    expires_at: datetime,
+    signing_key: str,
+    claims: dict[str, Any] | None = None,
+) -> str:
+    """A signed token for the subject, of one type, with a required expiry."""
+    payload = {
+        **(claims or {}),
+        "sub": subject,
+        "typ": token_type.value,
+        "iss": JWT_ISSUER,
+        "iat": int(utcnow().timestamp()),
+        "exp": int(expires_at.timestamp()),
+    }
+    return jwt.encode(payload, signing_key, algorithm=JWT_ALGORITHM)
+
+
+def decode_token(token: str, *, token_type: TokenType, signing_key: str) -> dict[str, Any]:
+    """The claims of a valid token of the expected type; anything else raises."""
+    try:
+        claims = jwt.decode(
+            token,
+            signing_key,
+            algorithms=[JWT_ALGORITHM],
+            issuer=JWT_ISSUER,
+            options={"require_exp": True, "require_sub": True, "require_iat": True, "leeway": 0},
+        )
+    except JWTError as exc:
+        raise InvalidTokenError(str(exc)) from exc
+    if claims.get("typ") != token_type.value:
+        raise InvalidTokenError(f"this is not a {token_type.value} token")
+    return claims
+
+
+def expiry_after(*, minutes: int) -> datetime:
+    """The moment `minutes` from now."""
+    return utcnow() + timedelta(minutes=minutes)

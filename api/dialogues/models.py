@@ -1,0 +1,154 @@
+"""Dialogues (one round of a municipality's brede welvaart dialogue) and their priorities."""
+
+from datetime import date, datetime
+
+from pydantic import Field as PydanticField
+from pydantic import model_validator
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, utcnow
+from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput
+from api.themes.models import THEME_KEY_PATTERN
+
+MIN_PRIORITIES = 2
+MAX_PRIORITIES = 30
+
+
+class Dialogue(SQLModel, table=True):
+    """A round of the dialogue, such as "Brede welvaart Tilburg 2027"."""
+
+    __tablename__ = "dialogues"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "title"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("municipalities.id", ondelete="RESTRICT"),
+            nullable=False,
+            index=True,
+        )
+    )
+    title: str = Field(max_length=160)
+    description: str = Field(default="", max_length=2000)
+    starts_on: date
+    ends_on: date
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Priority(SQLModel, table=True):
+    """One item residents rank, tagged with a theme."""
+
+    __tablename__ = "priorities"
+    __table_args__ = (
+        UniqueConstraint("id", "dialogue_id"),
+        UniqueConstraint("dialogue_id", "title"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    theme_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("themes.id", ondelete="RESTRICT"), nullable=False)
+    )
+
+
+class PriorityCreate(ApiInput):
+    """A priority of a new dialogue, or one added to a dialogue without ballots."""
+
+    title: str = PydanticField(
+        min_length=1, max_length=120, examples=["Meer groen en schaduw in de wijk"]
+    )
+    description: str = PydanticField(default="", max_length=500)
+    theme_key: str = PydanticField(pattern=THEME_KEY_PATTERN, examples=["milieu"])
+
+
+class PriorityUpdate(PriorityCreate):
+    """A priority in a dialogue update: with `id` to change an existing one, without to add."""
+
+    id: int | None = None
+
+
+class PriorityPublic(ApiOutput):
+    """A priority, as residents and staff see it."""
+
+    id: int
+    title: str
+    description: str
+    theme_key: str
+    position: int
+
+
+def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("endsOn must be on or after startsOn")
+
+
+def _check_unique_titles(priorities: list[PriorityCreate] | None) -> None:
+    if priorities is None:
+        return
+    titles = [p.title.casefold() for p in priorities]
+    if len(titles) != len(set(titles)):
+        raise ValueError("two priorities have the same title; give each its own")
+
+
+class DialogueCreate(ApiInput):
+    """A new dialogue with the priorities residents will rank."""
+
+    municipality: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
+    title: str = PydanticField(min_length=1, max_length=160)
+    description: str = PydanticField(default="", max_length=2000)
+    starts_on: date
+    ends_on: date
+    priorities: list[PriorityCreate] = PydanticField(
+        min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DialogueCreate":
+        _check_dates(self.starts_on, self.ends_on)
+        _check_unique_titles(self.priorities)
+        return self
+
+
+class DialogueUpdate(ApiInput):
+    """Changes to a dialogue; once ballots exist, priorities can be reworded but not added or removed."""
+
+    title: str | None = PydanticField(default=None, min_length=1, max_length=160)
+    description: str | None = PydanticField(default=None, max_length=2000)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    priorities: list[PriorityUpdate] | None = PydanticField(
+        default=None, min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DialogueUpdate":
+        _check_dates(self.starts_on, self.ends_on)
+        _check_unique_titles(self.priorities)  # type: ignore[arg-type]
+        return self
+
+
+class DialoguePublic(ApiOutput):
+    """A dialogue with its priorities in their order."""
+
+    id: int
+    municipality: str
+    title: str
+    description: str
+    starts_on: date
+    ends_on: date
+    priorities: list[PriorityPublic]
+    created_at: datetime
+    updated_at: datetime

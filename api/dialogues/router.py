@@ -1,0 +1,58 @@
+"""Dialogues with their priorities."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.ballots import service as ballots
+from api.core.deps import ResourceId, SessionDep
+from api.core.schemas import MUNICIPALITY_CODE_PATTERN
+from api.dialogues import service
+from api.dialogues.models import DialogueCreate, DialoguePublic, DialogueUpdate
+from api.staff.dependencies import CurrentActor, FacilitatorActor
+
+router = APIRouter(prefix="/dialogues", tags=["Dialogues"])
+
+
+@router.get("", response_model=list[DialoguePublic])
+def list_dialogues(
+    actor: CurrentActor,
+    session: SessionDep,
+    municipality: Annotated[
+        str | None,
+        Query(pattern=MUNICIPALITY_CODE_PATTERN, description="Only this municipality's."),
+    ] = None,
+) -> list[DialoguePublic]:
+    """The dialogues of the municipalities you work for, newest first."""
+    rows = service.list_dialogues(session, actor=actor, municipality_code=municipality)
+    return [service.to_public(session, dialogue) for dialogue in rows]
+
+
+@router.post("", response_model=DialoguePublic, status_code=status.HTTP_201_CREATED)
+def create_dialogue(
+    body: DialogueCreate, actor: FacilitatorActor, session: SessionDep
+) -> DialoguePublic:
+    """Create a dialogue with the priorities residents will rank."""
+    return service.to_public(session, service.create_dialogue(session, dialogue=body, actor=actor))
+
+
+@router.get("/{id}", response_model=DialoguePublic)
+def read_dialogue(
+    dialogue_id: ResourceId, actor: CurrentActor, session: SessionDep
+) -> DialoguePublic:
+    """One dialogue with its priorities."""
+    dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    return service.to_public(session, dialogue)
+
+
+@router.patch("/{id}", response_model=DialoguePublic)
+def update_dialogue(
+    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, session: SessionDep
+) -> DialoguePublic:
+    """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
+    dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    has_ballots = ballots.count_ballots(session, dialogue_id=dialogue_id) > 0
+    dialogue = service.update_dialogue(
+        session, dialogue=dialogue, changes=body, has_ballots=has_ballots
+    )
+    return service.to_public(session, dialogue)

@@ -1,0 +1,156 @@
+"""The application factory: the versioned API, its middleware and the static PWA."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
+
+from api.ballots.router import assisted_router as assisted_ballots_router
+from api.ballots.router import router as ballots_router
+from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
+from api.core.db import create_db_engine
+from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
+from api.core.openapi import adr_openapi, operation_id
+from api.core.problems import install_problem_handlers
+from api.core.ratelimit import RateLimiter
+from api.dialogues.router import router as dialogues_router
+from api.municipalities.router import router as municipalities_router
+from api.pledges.router import router as pledges_router
+from api.sessions.router import check_ins_router
+from api.sessions.router import router as sessions_router
+from api.staff.router import auth_router, users_router
+from api.themes.router import router as themes_router
+from api.venues.router import router as venues_router
+
+DESCRIPTION = """
+Welvaartgesprek lets Dutch municipalities hold *brede welvaart* (broad wellbeing) dialogues
+with residents at libraries, youth centres and community centres. Residents scan a QR code,
+rank the dialogue's priorities and pledge what they will contribute; the municipality gets
+the results per neighbourhood, with small groups always suppressed.
+
+Errors are `application/problem+json` (RFC 9457); invalid input is a 400 that names each
+field. Staff sign in with the OAuth2 password flow at `POST /auth/token`.
+"""
+
+OPENAPI_TAGS = [
+    {"name": "Themes", "description": "The brede welvaart theme taxonomy."},
+    {"name": "Staff sign-in", "description": "OAuth2 password flow for staff."},
+    {"name": "Staff accounts", "description": "Admins, facilitators and analysts."},
+    {"name": "Municipalities and neighbourhoods", "description": "Gemeenten, wijken, buurten."},
+    {"name": "Venues", "description": "Libraries, youth centres, community centres."},
+    {"name": "Dialogues", "description": "Rounds of the dialogue and their priorities."},
+    {"name": "Sessions", "description": "A dialogue held at a venue: join code, QR, poster."},
+    {"name": "Resident participation", "description": "Check-in, ballot and pledges."},
+]
+
+
+def _api_app(settings: Settings) -> FastAPI:
+    api = FastAPIOffline(
+        title="Welvaartgesprek API",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        redirect_slashes=False,
+        root_path_in_servers=False,
+        generate_unique_id_function=operation_id,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    install_problem_handlers(api)
+    for router in (
+        themes_router,
+        auth_router,
+        users_router,
+        municipalities_router,
+        venues_router,
+        dialogues_router,
+        sessions_router,
+        check_ins_router,
+        ballots_router,
+        assisted_ballots_router,
+        pledges_router,
+    ):
+        api.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            api.openapi_schema = adr_openapi(
+                api,
+                servers=[{"url": f"{settings.public_base_url}{API_BASE_PATH}"}],
+                contact={
+                    "name": "Welvaartgesprek",
+                    "url": "https://welvaartgesprek.nl",
+                    "email": "api@welvaartgesprek.nl",
+                },
+                license_info={
+                    "name": "EUPL-1.2",
+                    "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+                },
+            )
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+    @api.get("", include_in_schema=False)
+    def api_root() -> JSONResponse:
+        return JSONResponse(
+            {
+                "name": "Welvaartgesprek API",
+                "version": API_VERSION,
+                "openapi": f"{API_BASE_PATH}/openapi.json",
+                "docs": f"{API_BASE_PATH}/docs",
+            }
+        )
+
+    return api
+
+
+def _mount_pwa(app: FastAPI, pwa_dir: Path) -> None:
+    index = pwa_dir / "index.html"
+
+    @app.get("/c/{join_code}", include_in_schema=False)
+    def resident_app(join_code: str) -> FileResponse:
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.mount("/", StaticFiles(directory=pwa_dir, html=True, check_dir=False), name="pwa")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the application: API under /api/v1, the PWA at /."""
+    settings = settings or get_settings()
+    engine = engine or create_db_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Welvaartgesprek",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    api = _api_app(settings)
+    for target in (app, api):
+        target.state.settings = settings
+        target.state.engine = engine
+        target.state.rate_limiter = RateLimiter()
+    api.state.rate_limiter = app.state.rate_limiter
+    app.mount(API_BASE_PATH, api)
+    _mount_pwa(app, settings.pwa_dir)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        larger_limits={"/neighbourhoods/import": settings.max_import_bytes},
+    )
+    app.add_middleware(ResponseHeadersMiddleware, api_version=API_VERSION)
+    return app

@@ -1,0 +1,140 @@
+"""Municipalities (gemeenten) and their neighbourhoods (wijken and buurten), by CBS code."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field as PydanticField
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import (
+    MUNICIPALITY_CODE_PATTERN,
+    NEIGHBOURHOOD_CODE_PATTERN,
+    ApiInput,
+    ApiOutput,
+    cbs_code_check,
+)
+
+DEFAULT_MIN_GROUP_SIZE = 10
+LOWEST_MIN_GROUP_SIZE = 5
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+class NeighbourhoodKind(StrEnum):
+    """A wijk (district) or a buurt (neighbourhood within a wijk)."""
+
+    WIJK = "wijk"
+    BUURT = "buurt"
+
+
+class Municipality(SQLModel, table=True):
+    """A gemeente, identified by its CBS code."""
+
+    __tablename__ = "municipalities"
+    __table_args__ = (
+        CheckConstraint(cbs_code_check("cbs_code", "GM", 4), name="cbs_code"),
+        CheckConstraint(f"min_group_size >= {LOWEST_MIN_GROUP_SIZE}", name="min_group_size"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cbs_code: str = Field(max_length=6, unique=True)
+    name: str = Field(max_length=120)
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE)
+    brand_colour: str = Field(default="#01689b", max_length=7)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Neighbourhood(SQLModel, table=True):
+    """A wijk or buurt of a municipality; a buurt belongs to a wijk."""
+
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (
+        CheckConstraint(
+            f"(kind = 'wijk' AND wijk_id IS NULL AND {cbs_code_check('code', 'WK', 6)}) OR "
+            f"(kind = 'buurt' AND {cbs_code_check('code', 'BU', 8)})",
+            name="code_matches_kind",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("municipalities.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    code: str = Field(max_length=10, unique=True)
+    name: str = Field(max_length=120)
+    kind: NeighbourhoodKind = Field(sa_type=enum_type(NeighbourhoodKind, "neighbourhood_kind"))
+    wijk_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True),
+    )
+    geometry: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    source: str | None = Field(default=None, max_length=120)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MunicipalityCreate(ApiInput):
+    """A new municipality."""
+
+    cbs_code: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
+    name: str = PydanticField(min_length=1, max_length=120, examples=["Tilburg"])
+    min_group_size: int = PydanticField(
+        default=DEFAULT_MIN_GROUP_SIZE,
+        ge=LOWEST_MIN_GROUP_SIZE,
+        le=1000,
+        description="Groups with fewer ballots than this are never shown.",
+    )
+    brand_colour: str = PydanticField(default="#01689b", pattern=COLOUR_PATTERN)
+
+
+class MunicipalityUpdate(ApiInput):
+    """Changes to a municipality; fields left out stay as they are."""
+
+    name: str | None = PydanticField(default=None, min_length=1, max_length=120)
+    min_group_size: int | None = PydanticField(default=None, ge=LOWEST_MIN_GROUP_SIZE, le=1000)
+    brand_colour: str | None = PydanticField(default=None, pattern=COLOUR_PATTERN)
+
+
+class MunicipalityPublic(ApiOutput):
+    """A municipality."""
+
+    cbs_code: str
+    name: str
+    min_group_size: int
+    brand_colour: str
+    created_at: datetime
+
+
+class NeighbourhoodCreate(ApiInput):
+    """A new wijk or buurt; a buurt names its wijk (else the wijk is derived from its code)."""
+
+    code: str = PydanticField(pattern=NEIGHBOURHOOD_CODE_PATTERN, examples=["BU08550101"])
+    name: str = PydanticField(min_length=1, max_length=120)
+    wijk_code: str | None = PydanticField(default=None, pattern=r"^WK\d{6}$")
+    geometry: dict[str, Any] | None = None
+
+
+class NeighbourhoodPublic(ApiOutput):
+    """A wijk or buurt."""
+
+    code: str
+    name: str
+    kind: NeighbourhoodKind
+    wijk_code: str | None
+    has_geometry: bool
+    source: str | None
+
+
+class NeighbourhoodImportReport(ApiOutput):
+    """What an import did."""
+
+    created: int
+    updated: int
+    unchanged: int
+    wijken: int
+    buurten: int
+    source: str | None
+    format: str

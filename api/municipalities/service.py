@@ -1,0 +1,315 @@
+"""Municipalities and their neighbourhoods: creating, scoping, importing CBS/PDOK files."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api.core.access import Actor
+from api.core.db import utcnow
+from api.core.problems import Conflict, InvalidInput, NotFound
+from api.municipalities.importer import (
+    ImportedNeighbourhood,
+    NeighbourhoodFileError,
+    parse_neighbourhood_file,
+)
+from api.municipalities.models import (
+    Municipality,
+    Neighbourhood,
+    NeighbourhoodImportReport,
+    NeighbourhoodKind,
+    NeighbourhoodPublic,
+)
+
+
+def find_municipality(session: Session, *, cbs_code: str) -> Municipality | None:
+    """The municipality with this CBS code, if any."""
+    return session.exec(select(Municipality).where(Municipality.cbs_code == cbs_code)).first()
+
+
+def get_municipality(session: Session, *, cbs_code: str, actor: Actor | None) -> Municipality:
+    """The municipality, if it exists and the actor may see it (else 404, never 403)."""
+    municipality = find_municipality(session, cbs_code=cbs_code)
+    if municipality is None or (actor is not None and not actor.can_access(municipality.id)):
+        raise NotFound(f"There is no municipality {cbs_code} that you have access to.")
+    return municipality
+
+
+def get_municipality_by_id(session: Session, *, municipality_id: int) -> Municipality:
+    """The municipality with this id (for other domains that hold the id)."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFound(f"There is no municipality {municipality_id}.")
+    return municipality
+
+
+def list_municipalities(session: Session, *, actor: Actor) -> list[Municipality]:
+    """The municipalities the actor may see, by CBS code."""
+    query = select(Municipality).order_by(Municipality.cbs_code)
+    if not actor.is_admin:
+        query = query.where(Municipality.id.in_(actor.municipality_ids))  # type: ignore[union-attr]
+    return list(session.exec(query))
+
+
+def codes_by_id(session: Session, *, ids: Iterable[int]) -> dict[int, str]:
+    """CBS codes of the municipalities with these ids."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Municipality.id, Municipality.cbs_code).where(Municipality.id.in_(ids))  # type: ignore[union-attr]
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+def create_municipality(
+    session: Session,
+    *,
+    cbs_code: str,
+    name: str,
+    min_group_size: int,
+    brand_colour: str,
+) -> Municipality:
+    """Add a municipality."""
+    if find_municipality(session, cbs_code=cbs_code):
+        raise Conflict(f"Municipality {cbs_code} already exists.")
+    municipality = Municipality(
+        cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
+    )
+    session.add(municipality)
+    session.commit()
+    return municipality
+
+
+def update_municipality(
+    session: Session, *, municipality: Municipality, changes: dict[str, Any]
+) -> Municipality:
+    """Change a municipality's name, minimum group size or colour."""
+    for name, value in changes.items():
+        if value is not None:
+            setattr(municipality, name, value)
+    session.add(municipality)
+    session.commit()
+    return municipality
+
+
+def _digits(cbs_code: str) -> str:
+    return cbs_code[2:6]
+
+
+def _check_belongs(municipality: Municipality, code: str, field: str) -> None:
+    if code[2:6] != _digits(municipality.cbs_code):
+        raise InvalidInput(
+            f"{code} is not in municipality {municipality.cbs_code}: its digits 3–6 must be "
+            f"{_digits(municipality.cbs_code)}.",
+            invalid_params=[(field, f"{code} belongs to another municipality")],
+        )
+
+
+def wijk_code_of(buurt_code: str) -> str:
+    """The wijk of a buurt: `WK` + digits 3–8 of the buurt code (`BU08550101` → `WK085501`)."""
+    return "WK" + buurt_code[2:8]
+
+
+def find_neighbourhood(session: Session, *, code: str) -> Neighbourhood | None:
+    """The neighbourhood with this CBS code, if any."""
+    return session.exec(select(Neighbourhood).where(Neighbourhood.code == code)).first()
+
+
+def neighbourhood_code_of(session: Session, *, neighbourhood_id: int) -> str | None:
+    """The CBS code of the neighbourhood with this id."""
+    neighbourhood = session.get(Neighbourhood, neighbourhood_id)
+    return neighbourhood.code if neighbourhood else None
+
+
+def neighbourhood_in_municipality(
+    session: Session, *, municipality_id: int, code: str, field: str
+) -> Neighbourhood:
+    """The neighbourhood with this code in this municipality, or a 400 naming the field."""
+    neighbourhood = find_neighbourhood(session, code=code)
+    if neighbourhood is None or neighbourhood.municipality_id != municipality_id:
+        raise InvalidInput(
+            f"{code} is not a neighbourhood of this municipality.",
+            invalid_params=[(field, f"{code} is not a known wijk or buurt here")],
+        )
+    return neighbourhood
+
+
+def list_neighbourhoods(session: Session, *, municipality: Municipality) -> list[Neighbourhood]:
+    """The wijken and buurten of a municipality, by code."""
+    return list(
+        session.exec(
+            select(Neighbourhood)
+            .where(Neighbourhood.municipality_id == municipality.id)
+            .order_by(Neighbourhood.code)
+        )
+    )
+
+
+def neighbourhoods_public(neighbourhoods: Sequence[Neighbourhood]) -> list[NeighbourhoodPublic]:
+    """API views, with each buurt's wijk code."""
+    codes = {n.id: n.code for n in neighbourhoods}
+    return [
+        NeighbourhoodPublic(
+            code=n.code,
+            name=n.name,
+            kind=n.kind,
+            wijk_code=codes.get(n.wijk_id) if n.wijk_id else None,
+            has_geometry=n.geometry is not None,
+            source=n.source,
+        )
+        for n in neighbourhoods
+    ]
+
+
+def neighbourhoods_geojson(neighbourhoods: Sequence[Neighbourhood]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the neighbourhoods that have a geometry."""
+    codes = {n.id: n.code for n in neighbourhoods}
+    sources = sorted({n.source for n in neighbourhoods if n.source})
+    return {
+        "type": "FeatureCollection",
+        "attribution": "; ".join(sources) or None,
+        "features": [
+            {
+                "type": "Feature",
+                "id": n.code,
+                "geometry": n.geometry,
+                "properties": {
+                    "code": n.code,
+                    "name": n.name,
+                    "kind": n.kind.value,
+                    "wijkCode": codes.get(n.wijk_id) if n.wijk_id else None,
+                },
+            }
+            for n in neighbourhoods
+            if n.geometry is not None
+        ],
+    }
+
+
+def create_neighbourhood(
+    session: Session,
+    *,
+    municipality: Municipality,
+    code: str,
+    name: str,
+    wijk_code: str | None,
+    geometry: dict[str, Any] | None,
+) -> Neighbourhood:
+    """Add one wijk or buurt; a buurt's wijk must exist already."""
+    _check_belongs(municipality, code, "code")
+    if find_neighbourhood(session, code=code):
+        raise Conflict(f"Neighbourhood {code} already exists; change it with an import.")
+    kind = NeighbourhoodKind.WIJK if code.startswith("WK") else NeighbourhoodKind.BUURT
+    wijk_id = None
+    if kind is NeighbourhoodKind.BUURT:
+        wijk_code = wijk_code or wijk_code_of(code)
+        if wijk_code != wijk_code_of(code):
+            raise InvalidInput(
+                f"Buurt {code} belongs to wijk {wijk_code_of(code)}, not {wijk_code}.",
+                invalid_params=[("wijkCode", f"must be {wijk_code_of(code)} for buurt {code}")],
+            )
+        wijk = find_neighbourhood(session, code=wijk_code)
+        if wijk is None or wijk.municipality_id != municipality.id:
+            raise InvalidInput(
+                f"Wijk {wijk_code} does not exist yet; add the wijk before its buurten.",
+                invalid_params=[("wijkCode", f"{wijk_code} is not a wijk of this municipality")],
+            )
+        wijk_id = wijk.id
+    elif wijk_code:
+        raise InvalidInput(
+            "A wijk does not belong to another wijk.",
+            invalid_params=[("wijkCode", "leave this out for a wijk")],
+        )
+    neighbourhood = Neighbourhood(
+        municipality_id=municipality.id,  # type: ignore[arg-type]
+        code=code,
+        name=name,
+        kind=kind,
+        wijk_id=wijk_id,
+        geometry=geometry,
+    )
+    session.add(neighbourhood)
+    session.commit()
+    return neighbourhood
+
+
+def import_neighbourhoods(
+    session: Session,
+    *,
+    municipality: Municipality,
+    data: bytes,
+    content_type: str | None,
+    filename: str | None,
+    year: int | None,
+) -> NeighbourhoodImportReport:
+    """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
+    try:
+        parsed = parse_neighbourhood_file(
+            data,
+            municipality_code=municipality.cbs_code,
+            content_type=content_type,
+            filename=filename,
+        )
+    except NeighbourhoodFileError as error:
+        raise InvalidInput(
+            f"The file was not imported: {error.summary}", invalid_params=error.problems
+        ) from error
+    source_year = year or parsed.year
+    source = f"Kadaster / CBS, {source_year}" if source_year else "Kadaster / CBS"
+    existing = {n.code: n for n in list_neighbourhoods(session, municipality=municipality)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+
+    def upsert(row: ImportedNeighbourhood, wijk_id: int | None) -> Neighbourhood:
+        current = existing.get(row.code)
+        if current is None:
+            other = find_neighbourhood(session, code=row.code)
+            if other is not None:
+                raise Conflict(f"{row.code} already belongs to another municipality.")
+            current = Neighbourhood(
+                municipality_id=municipality.id,  # type: ignore[arg-type]
+                code=row.code,
+                name=row.name,
+                kind=NeighbourhoodKind(row.kind),
+                wijk_id=wijk_id,
+                geometry=row.geometry,
+                source=source,
+            )
+            counts["created"] += 1
+        else:
+            geometry = row.geometry if row.geometry is not None else current.geometry
+            if (current.name, current.wijk_id, current.geometry) == (row.name, wijk_id, geometry):
+                counts["unchanged"] += 1
+                return current
+            current.name, current.wijk_id, current.geometry = row.name, wijk_id, geometry
+            current.source, current.updated_at = source, utcnow()
+            counts["updated"] += 1
+        session.add(current)
+        session.flush()
+        existing[row.code] = current
+        return current
+
+    wijken = [r for r in parsed.rows if r.kind == "wijk"]
+    buurten = [r for r in parsed.rows if r.kind == "buurt"]
+    for row in wijken:
+        upsert(row, None)
+    missing = sorted(
+        {r.wijk_code for r in buurten if r.wijk_code not in existing}  # type: ignore[misc]
+    )
+    if missing:
+        session.rollback()
+        raise InvalidInput(
+            "Some buurten belong to wijken that are neither in the file nor imported before: "
+            f"{', '.join(missing[:10])}. Import the wijken file first, then the buurten.",
+            invalid_params=[(code, "wijk not found") for code in missing[:50]],
+        )
+    for row in buurten:
+        upsert(row, existing[row.wijk_code].id)  # type: ignore[index]
+    session.commit()
+    return NeighbourhoodImportReport(
+        **counts,
+        wijken=len(wijken),
+        buurten=len(buurten),
+        source=source,
+        format=f"{parsed.style} ({parsed.container})",
+    )

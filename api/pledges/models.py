@@ -1,0 +1,126 @@
+"""Pledges: what a participant will contribute; contact details only with consent, kept apart."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field as PydanticField
+from pydantic import model_validator
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import ApiInput, ApiOutput
+
+MAX_PLEDGES_PER_PARTICIPANT = 5
+MAX_PLEDGE_TEXT = 500
+MAX_HOURS_PER_MONTH = 40
+
+
+class PledgeKind(StrEnum):
+    """What kind of contribution."""
+
+    TIME = "time"
+    SKILL = "skill"
+    SPACE = "space"
+    MATERIALS = "materials"
+    NETWORK = "network"
+    OTHER = "other"
+
+
+class Pledge(SQLModel, table=True):
+    """A contribution a participant pledges; `sequence` (1–5) caps pledges per participant."""
+
+    __tablename__ = "pledges"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "sequence"),
+        ForeignKeyConstraint(
+            ["priority_id", "dialogue_id"],
+            ["priorities.id", "priorities.dialogue_id"],
+            ondelete="RESTRICT",
+            name="fk_pledges_priority_dialogue",
+        ),
+        CheckConstraint(
+            f"sequence >= 1 AND sequence <= {MAX_PLEDGES_PER_PARTICIPANT}", name="sequence"
+        ),
+        CheckConstraint(
+            f"hours_per_month IS NULL OR (hours_per_month > 0 AND hours_per_month <= {MAX_HOURS_PER_MONTH})",
+            name="hours_per_month",
+        ),
+        CheckConstraint(f"length(text) <= {MAX_PLEDGE_TEXT}", name="text_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: str = Field(
+        sa_column=Column(
+            String(36), ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    dialogue_id: int = Field(index=True)
+    sequence: int
+    kind: PledgeKind = Field(sa_type=enum_type(PledgeKind, "pledge_kind"))
+    priority_id: int | None = Field(default=None)
+    hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
+    text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PledgeContact(SQLModel, table=True):
+    """Contact details of a pledge, given with explicit consent; purged after the retention period."""
+
+    __tablename__ = "pledge_contacts"
+
+    pledge_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
+    )
+    contact: str = Field(max_length=200)
+    consented_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PledgeCreate(ApiInput):
+    """A pledge; `contact` is only accepted together with `contactConsent: true`."""
+
+    kind: PledgeKind
+    priority_id: int | None = None
+    hours_per_month: Decimal | None = PydanticField(
+        default=None, gt=0, le=MAX_HOURS_PER_MONTH, max_digits=4, decimal_places=1
+    )
+    text: str = PydanticField(default="", max_length=MAX_PLEDGE_TEXT)
+    contact: str | None = PydanticField(default=None, min_length=3, max_length=200)
+    contact_consent: bool = False
+
+    @model_validator(mode="after")
+    def _contact_needs_consent(self) -> "PledgeCreate":
+        if self.contact and not self.contact_consent:
+            raise ValueError(
+                "contact details are only kept with consent: set contactConsent to true "
+                "or leave contact out"
+            )
+        return self
+
+
+class PledgePublic(ApiOutput):
+    """A stored pledge (the contact details are never sent back)."""
+
+    id: int
+    session_id: int
+    kind: PledgeKind
+    priority_id: int | None
+    hours_per_month: float | None
+    text: str
+    contact_kept: bool
+    created_at: datetime

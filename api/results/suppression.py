@@ -1,0 +1,77 @@
+"""Small-cell suppression over overlapping breakdowns: no small group shown or recoverable."""
+
+# A breakdown is published as lines: a parent cell (a total) and the children that partition
+# it, so parent = sum(children) for ballot counts and every additive figure. Whoever sees all
+# members of a line but one recovers that one by subtraction. So besides the small cells
+# (primary suppression), every line whose parent is published hides none or at least two of
+# its members, the parent included (secondary suppression): a hidden total whose children are
+# all shown is just their sum. For flat and nested breakdowns (buurten in wijken in a total)
+# this leaves no hidden cell recoverable from any combination of published cells; for crossed
+# breakdowns (neighbourhood × age band) it is the usual necessary condition, not a proof.
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Generic, NamedTuple, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Line(NamedTuple, Generic[K]):
+    """Children that partition a parent; ``parent`` is None when that total is not published."""
+
+    parent: K | None
+    children: tuple[K, ...]
+
+
+def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> K | None:
+    """The cell to hide so the line does not expose a lone hidden member, if it needs one."""
+    if line.parent is None:
+        return None
+    hidden_members = [key for key in (line.parent, *line.children) if key in hidden]
+    if len(hidden_members) != 1:
+        return None
+    shown_children = [child for child in line.children if child not in hidden]
+    if not shown_children:
+        return line.parent
+    return min(shown_children, key=counts.__getitem__)  # ties: the earliest child of the line
+
+
+def suppressed_cells(
+    counts: Mapping[K, int], lines: Iterable[Line[K]], *, min_group_size: int
+) -> set[K]:
+    """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden."""
+    # A partner is the line's smallest shown child (earliest on ties), or its parent when no
+    # child is left; hiding it re-checks every line it is in, until nothing changes.
+    all_lines = list(lines)
+    for line in all_lines:
+        if not line.children:
+            raise ValueError(f"a line needs at least one child (parent {line.parent!r})")
+        missing = [
+            key for key in (line.parent, *line.children) if key is not None and key not in counts
+        ]
+        if missing:
+            raise ValueError(f"no count for cells {missing!r}")
+    hidden = {key for key, count in counts.items() if count < min_group_size}
+
+    lines_with_cell: dict[K, list[int]] = {}
+    for position, line in enumerate(all_lines):
+        for key in (line.parent, *line.children):
+            if key is not None:
+                lines_with_cell.setdefault(key, []).append(position)
+
+    to_check = deque(range(len(all_lines)))
+    queued = set(to_check)
+    while to_check:
+        position = to_check.popleft()
+        queued.discard(position)
+        partner = _partner_to_hide(all_lines[position], counts, hidden)
+        if partner is None:
+            continue
+        hidden.add(partner)
+        for affected in lines_with_cell[partner]:
+            if affected not in queued:
+                queued.add(affected)
+                to_check.append(affected)
+    return hidden

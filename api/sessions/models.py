@@ -1,0 +1,225 @@
+"""Sessions (a dialogue held at a venue at a time) and the participants checked in to them."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field as PydanticField
+from pydantic import model_validator
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import ApiInput, ApiOutput
+from api.dialogues.models import PriorityPublic
+from api.venues.models import VenueKind
+
+JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to type by hand
+JOIN_CODE_LENGTH = 6
+ROTATING_PART_LENGTH = 4
+
+
+class SessionStatus(StrEnum):
+    """Where a session is in its life: `planned` → `open` → `closed`."""
+
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CheckInMode(StrEnum):
+    """`poster`: the printed code works while open; `rotating`: the projector's code changes."""
+
+    POSTER = "poster"
+    ROTATING = "rotating"
+
+
+class ParticipantOrigin(StrEnum):
+    """How a participant came in."""
+
+    QR = "qr"
+    ASSISTED = "assisted"
+    SIMULATED = "simulated"
+
+
+class Session(SQLModel, table=True):
+    """A dialogue held at a venue at a time, with a join code."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("id", "dialogue_id"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
+    )
+    venue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("venues.id", ondelete="RESTRICT"), nullable=False)
+    )
+    title: str | None = Field(default=None, max_length=160)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    status: SessionStatus = Field(
+        default=SessionStatus.PLANNED, sa_type=enum_type(SessionStatus, "session_status")
+    )
+    check_in_mode: CheckInMode = Field(
+        default=CheckInMode.POSTER, sa_type=enum_type(CheckInMode, "check_in_mode")
+    )
+    join_code: str = Field(sa_column=Column(String(JOIN_CODE_LENGTH), unique=True, nullable=False))
+    rotation_secret: str = Field(max_length=64)
+    show_results: bool = Field(default=True)
+    opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SessionFacilitator(SQLModel, table=True):
+    """A facilitator assigned to a session."""
+
+    __tablename__ = "session_facilitators"
+
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    )
+    staff_user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
+class Participant(SQLModel, table=True):
+    """An anonymous resident checked in to one session: no name, no e-mail."""
+
+    __tablename__ = "participants"
+
+    id: str = Field(primary_key=True, max_length=36)
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    origin: ParticipantOrigin = Field(
+        default=ParticipantOrigin.QR, sa_type=enum_type(ParticipantOrigin, "participant_origin")
+    )
+    entered_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL")),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SessionCreate(ApiInput):
+    """A new session of a dialogue at a venue."""
+
+    venue_id: int
+    title: str | None = PydanticField(default=None, max_length=160)
+    starts_at: datetime
+    ends_at: datetime
+    check_in_mode: CheckInMode = CheckInMode.POSTER
+    show_results: bool = PydanticField(
+        default=True, description="Show residents the session's results once enough took part."
+    )
+    facilitator_ids: list[int] = PydanticField(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> "SessionCreate":
+        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+            raise ValueError("startsAt and endsAt need a time zone, e.g. 2027-03-01T19:00:00+01:00")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("endsAt must be after startsAt")
+        return self
+
+
+class SessionUpdate(ApiInput):
+    """Changes to a session; `status` moves `planned` → `open` → `closed`."""
+
+    status: SessionStatus | None = None
+    title: str | None = PydanticField(default=None, max_length=160)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    check_in_mode: CheckInMode | None = None
+    show_results: bool | None = None
+    facilitator_ids: list[int] | None = PydanticField(default=None, max_length=20)
+
+    @model_validator(mode="after")
+    def _aware(self) -> "SessionUpdate":
+        for moment in (self.starts_at, self.ends_at):
+            if moment is not None and moment.tzinfo is None:
+                raise ValueError("times need a time zone, e.g. 2027-03-01T19:00:00+01:00")
+        return self
+
+
+class VenueSummary(ApiOutput):
+    """The venue of a session, as residents see it."""
+
+    id: int
+    name: str
+    kind: VenueKind
+    address: str | None
+
+
+class SessionPublic(ApiOutput):
+    """A session as staff see it."""
+
+    id: int
+    dialogue_id: int
+    municipality: str
+    venue: VenueSummary
+    title: str | None
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus
+    check_in_mode: CheckInMode
+    join_code: str
+    check_in_url: str
+    show_results: bool
+    facilitator_ids: list[int]
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class ResidentSession(ApiOutput):
+    """A session as a resident sees it after checking in."""
+
+    id: int
+    dialogue_id: int
+    dialogue_title: str
+    dialogue_description: str
+    municipality: str
+    municipality_name: str
+    brand_colour: str
+    min_group_size: int
+    venue: VenueSummary
+    title: str | None
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus
+    show_results: bool
+
+
+class CheckInCreate(ApiInput):
+    """A resident checking in with the code from the poster or projector."""
+
+    join_code: str = PydanticField(min_length=4, max_length=16, examples=["WVSTAD"])
+
+
+class CheckInPublic(ApiOutput):
+    """A check-in: the participant's token and everything the resident app needs."""
+
+    participant_token: str
+    expires_at: datetime
+    session: ResidentSession
+    priorities: list[PriorityPublic]
+
+
+class RotatingCode(ApiOutput):
+    """The code a rotating session's projector shows now."""
+
+    join_code: str
+    check_in_url: str
+    valid_until: datetime
+    rotates_every_seconds: int

@@ -1,0 +1,46 @@
+"""QR codes of check-in addresses, as SVG, PNG or terminal text."""
+
+import io
+from enum import StrEnum
+
+import qrcode
+from qrcode.image.pure import PyPNGImage
+from qrcode.image.svg import SvgPathImage
+
+
+class QrFormat(StrEnum):
+    """The image formats a QR code can be had in."""
+
+    SVG = "svg"
+    PNG = "png"
+
+
+def _code(url: str) -> qrcode.QRCode:
+    # Quartile error correction: a poster survives a fold, a smudge or a sticker.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, box_size=12)
+    code.add_data(url)
+    code.make(fit=True)
+    return code
+
+
+def qr_image(url: str, *, image_format: QrFormat) -> bytes:
+    """The QR code of `url` as an SVG or PNG file."""
+    factory = SvgPathImage if image_format is QrFormat.SVG else PyPNGImage
+    buffer = io.BytesIO()
+    _code(url).make_image(image_factory=factory).save(buffer)
+    return buffer.getvalue()
+
+
+def qr_svg_element(url: str) -> str:
+    """The QR code as an inline `<svg>` element (for the poster page)."""
+    svg = qr_image(url, image_format=QrFormat.SVG).decode()
+    return svg[svg.index("<svg") :]
+
+
+def qr_terminal(url: str) -> str:
+    """The QR code drawn with block characters, for a terminal."""
+    buffer = io.StringIO()
+    code = _code(url)
+    code.border = 2
+    code.print_ascii(out=buffer, invert=True)
+    return buffer.getvalue()

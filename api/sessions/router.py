@@ -1,0 +1,205 @@
+"""Sessions (staff), their QR code and poster, and residents checking in."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import HTMLResponse
+
+from api.core.db import utcnow
+from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
+from api.core.problems import Forbidden
+from api.dialogues import service as dialogues
+from api.municipalities import service as municipalities
+from api.sessions import service
+from api.sessions.models import (
+    CheckInCreate,
+    CheckInMode,
+    CheckInPublic,
+    RotatingCode,
+    SessionCreate,
+    SessionPublic,
+    SessionUpdate,
+)
+from api.sessions.poster import poster_html
+from api.sessions.qr import QrFormat, qr_image
+from api.staff.dependencies import FacilitatorActor
+from api.venues import service as venues
+
+router = APIRouter(tags=["Sessions"])
+check_ins_router = APIRouter(tags=["Resident participation"])
+
+_IMAGE_RESPONSES = {
+    200: {
+        "content": {"image/svg+xml": {}, "image/png": {}},
+        "description": "The QR code image.",
+    }
+}
+
+
+@router.get("/dialogues/{id}/sessions", response_model=list[SessionPublic])
+def list_sessions(
+    dialogue_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> list[SessionPublic]:
+    """The sessions of a dialogue."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    return [
+        service.to_public(session, row, public_url=settings.public_base_url)
+        for row in service.list_sessions(session, dialogue=dialogue)
+    ]
+
+
+@router.post(
+    "/dialogues/{id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED
+)
+def create_session(
+    dialogue_id: ResourceId,
+    body: SessionCreate,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    """Plan a session of the dialogue at a venue; it starts as `planned`."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    row = service.create_session(session, dialogue=dialogue, body=body, actor=actor)
+    return service.to_public(session, row, public_url=settings.public_base_url)
+
+
+@router.get("/sessions/{id}", response_model=SessionPublic)
+def read_session(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> SessionPublic:
+    """One session."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.to_public(session, row, public_url=settings.public_base_url)
+
+
+@router.patch("/sessions/{id}", response_model=SessionPublic)
+def update_session(
+    session_id: ResourceId,
+    body: SessionUpdate,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    """Open or close a session (`status`: planned → open → closed), or change its details."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    row = service.update_session(session, row=row, changes=body, actor=actor)
+    return service.to_public(session, row, public_url=settings.public_base_url)
+
+
+@router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
+def read_session_qr(
+    session_id: ResourceId,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    image_format: Annotated[QrFormat, Query(alias="format")] = QrFormat.SVG,
+) -> Response:
+    """The QR code of the check-in address; for a rotating session, of the current code."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    code = row.join_code
+    if row.check_in_mode is CheckInMode.ROTATING:
+        code, _ = service.rotating_code(row, now=utcnow(), seconds=settings.rotating_code_seconds)
+    url = service.check_in_url(settings.public_base_url, code)
+    media_type = "image/svg+xml" if image_format is QrFormat.SVG else "image/png"
+    cache = "no-store" if row.check_in_mode is CheckInMode.ROTATING else "private, max-age=3600"
+    return Response(
+        qr_image(url, image_format=image_format),
+        media_type=media_type,
+        headers={"Cache-Control": cache},
+    )
+
+
+@router.get(
+    "/sessions/{id}/rotating-code",
+    response_model=RotatingCode,
+    responses={409: {"description": "The session uses the printed poster code, not rotation."}},
+)
+def read_rotating_code(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> RotatingCode:
+    """The code the projector shows now; it changes every 30 seconds."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.rotating_code_view(
+        row, public_url=settings.public_base_url, seconds=settings.rotating_code_seconds
+    )
+
+
+@router.get(
+    "/sessions/{id}/poster",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}, "description": "A printable A4 page."}},
+)
+def read_session_poster(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """A printable A4 poster: QR code, join code, venue, time and a short text in NL and EN."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=actor)
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    venue = venues.get_venue(session, venue_id=row.venue_id)
+    return HTMLResponse(
+        poster_html(
+            dialogue_title=dialogue.title,
+            municipality_name=municipality.name,
+            venue_name=venue.name,
+            venue_address=venue.address,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            join_code=row.join_code,
+            check_in_url=service.check_in_url(settings.public_base_url, row.join_code),
+            join_page_url=f"{settings.public_base_url}/c",
+            brand_colour=municipality.brand_colour,
+        )
+    )
+
+
+@check_ins_router.post(
+    "/check-ins",
+    response_model=CheckInPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        403: {"description": "The rotating code has expired."},
+        404: {"description": "No session has this code."},
+        409: {"description": "The session is not open."},
+        429: {"description": "Too many check-ins at once; retry after Retry-After seconds."},
+    },
+)
+def check_in(
+    body: CheckInCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+) -> CheckInPublic:
+    """Check in anonymously with the code from the QR, poster or screen; no account needed."""
+    code = service.normalise_join_code(body.join_code)
+    limiter.check(
+        settings.check_in_failures_limit,
+        "check-in-failures",
+        code[:6],
+        message="Too many wrong codes were tried for this session. Wait a minute and scan again.",
+    )
+    try:
+        row = service.find_by_join_code(
+            session,
+            join_code=body.join_code,
+            now=utcnow(),
+            rotate_seconds=settings.rotating_code_seconds,
+        )
+    except Forbidden:
+        limiter.count(settings.check_in_failures_limit, "check-in-failures", code[:6])
+        raise
+    limiter.hit(
+        settings.check_ins_per_session_limit,
+        "check-ins",
+        str(row.id),
+        message="Many people are checking in right now. Please try again in a moment.",
+    )
+    return service.check_in(
+        session,
+        row=row,
+        signing_key=settings.signing_key(),
+        token_grace_hours=settings.participant_token_grace_hours,
+    )

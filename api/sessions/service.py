@@ -1,0 +1,429 @@
+"""Sessions: join codes, opening and closing, check-ins and participant tokens."""
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session as DbSession
+from sqlmodel import select
+
+from api.audit.service import record_event
+from api.core.access import Actor, Role
+from api.core.db import utcnow
+from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from api.core.security import TokenType, create_token
+from api.dialogues import service as dialogues
+from api.dialogues.models import Dialogue
+from api.municipalities import service as municipalities
+from api.sessions.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    ROTATING_PART_LENGTH,
+    CheckInMode,
+    CheckInPublic,
+    Participant,
+    ParticipantOrigin,
+    ResidentSession,
+    RotatingCode,
+    Session,
+    SessionCreate,
+    SessionFacilitator,
+    SessionPublic,
+    SessionStatus,
+    SessionUpdate,
+    VenueSummary,
+)
+from api.staff import service as staff
+from api.venues import service as venues
+
+_ALLOWED_TRANSITIONS = {
+    SessionStatus.PLANNED: {SessionStatus.OPEN, SessionStatus.CLOSED},
+    SessionStatus.OPEN: {SessionStatus.CLOSED},
+    SessionStatus.CLOSED: set(),
+}
+_NOT_CODE_CHARACTERS = re.compile(r"[^0-9A-Z]")
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """What a resident write needs to know about its session, checked to be open."""
+
+    id: int
+    dialogue_id: int
+    municipality_id: int
+
+
+def new_join_code() -> str:
+    """A random join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(raw: str) -> str:
+    """Upper case without spaces or dashes, as people type codes from a poster."""
+    return _NOT_CODE_CHARACTERS.sub("", raw.upper())
+
+
+def _window(moment: datetime, seconds: int) -> int:
+    return int(moment.timestamp()) // seconds
+
+
+def _rotating_part(secret: str, window: int) -> str:
+    digest = hmac.new(secret.encode(), str(window).encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(ROTATING_PART_LENGTH):
+        number, index = divmod(number, len(JOIN_CODE_ALPHABET))
+        chars.append(JOIN_CODE_ALPHABET[index])
+    return "".join(chars)
+
+
+def rotating_code(row: Session, *, now: datetime, seconds: int) -> tuple[str, datetime]:
+    """The code a rotating session accepts now (and until the moment returned)."""
+    window = _window(now, seconds)
+    valid_until = datetime.fromtimestamp((window + 1) * seconds, tz=now.tzinfo)
+    return row.join_code + _rotating_part(row.rotation_secret, window), valid_until
+
+
+def check_in_url(public_url: str, join_code: str) -> str:
+    """The address residents open: `{publicUrl}/c/{joinCode}`."""
+    return f"{public_url}/c/{join_code}"
+
+
+def get_session(session: DbSession, *, session_id: int, actor: Actor | None) -> Session:
+    """The session, if it exists and the actor may see it (else 404)."""
+    row = session.get(Session, session_id)
+    if row is not None and actor is not None:
+        dialogue = session.get(Dialogue, row.dialogue_id)
+        if dialogue is None or not actor.can_access(dialogue.municipality_id):
+            row = None
+    if row is None:
+        raise NotFound(f"There is no session {session_id} that you have access to.")
+    return row
+
+
+def list_sessions(session: DbSession, *, dialogue: Dialogue) -> list[Session]:
+    """A dialogue's sessions by start time."""
+    return list(
+        session.exec(
+            select(Session).where(Session.dialogue_id == dialogue.id).order_by(Session.starts_at)
+        )
+    )
+
+
+def _check_facilitators(
+    session: DbSession, *, municipality_id: int, facilitator_ids: list[int]
+) -> None:
+    for user_id in dict.fromkeys(facilitator_ids):
+        user = staff.find_user(session, user_id=user_id)
+        in_scope = user is not None and (
+            user.role is Role.ADMIN
+            or municipality_id in staff.municipality_ids_of(session, user_id=user_id)
+        )
+        if user is None or not in_scope or user.role is Role.ANALYST or not user.is_active:
+            raise InvalidInput(
+                f"Staff member {user_id} cannot facilitate here: they must be an active "
+                "facilitator (or admin) of this municipality.",
+                invalid_params=[("facilitatorIds", f"{user_id} is not a facilitator here")],
+            )
+
+
+def _set_facilitators(session: DbSession, *, session_id: int, facilitator_ids: list[int]) -> None:
+    session.exec(delete(SessionFacilitator).where(SessionFacilitator.session_id == session_id))
+    session.add_all(
+        SessionFacilitator(session_id=session_id, staff_user_id=user_id)
+        for user_id in dict.fromkeys(facilitator_ids)
+    )
+
+
+def create_session(
+    session: DbSession,
+    *,
+    dialogue: Dialogue,
+    body: SessionCreate,
+    actor: Actor,
+    join_code: str | None = None,
+) -> Session:
+    """Plan a session of a dialogue at one of the municipality's venues."""
+    venue = venues.get_venue(session, venue_id=body.venue_id)
+    if venue.municipality_id != dialogue.municipality_id:
+        raise InvalidInput(
+            f"Venue {body.venue_id} is not in this dialogue's municipality.",
+            invalid_params=[("venueId", "venue of another municipality")],
+        )
+    _check_facilitators(
+        session, municipality_id=dialogue.municipality_id, facilitator_ids=body.facilitator_ids
+    )
+    for attempt in range(10):
+        code = join_code if join_code and attempt == 0 else new_join_code()
+        row = Session(
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            venue_id=venue.id,  # type: ignore[arg-type]
+            title=body.title,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            check_in_mode=body.check_in_mode,
+            show_results=body.show_results,
+            join_code=code,
+            rotation_secret=secrets.token_hex(32),
+        )
+        session.add(row)
+        try:
+            session.flush()
+            break
+        except IntegrityError:  # the join code was taken: draw another
+            session.rollback()
+            if join_code and attempt == 0:
+                raise Conflict(f"The join code {join_code} is already in use.") from None
+    else:
+        raise Conflict("Could not find a free join code; please try again.")
+    _set_facilitators(session, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]
+    record_event(
+        session,
+        actor_id=actor.user_id,
+        action="session.created",
+        object_type="session",
+        object_id=str(row.id),
+    )
+    session.commit()
+    return row
+
+
+def update_session(
+    session: DbSession, *, row: Session, changes: SessionUpdate, actor: Actor
+) -> Session:
+    """Change a session; `status` only moves forward: planned → open → closed."""
+    fields = changes.model_dump(exclude_unset=True)
+    new_status = fields.pop("status", None)
+    facilitator_ids = fields.pop("facilitator_ids", None)
+    for name, value in fields.items():
+        if value is not None:
+            setattr(row, name, value)
+    if row.ends_at <= row.starts_at:
+        raise InvalidInput(
+            "endsAt must be after startsAt.", invalid_params=[("endsAt", "not after startsAt")]
+        )
+    if new_status is not None and new_status != row.status:
+        if new_status not in _ALLOWED_TRANSITIONS[row.status]:
+            raise Conflict(
+                f"A {row.status.value} session cannot become {new_status.value}; "
+                "sessions go planned → open → closed."
+            )
+        row.status = new_status
+        if new_status is SessionStatus.OPEN:
+            row.opened_at = utcnow()
+        if new_status is SessionStatus.CLOSED:
+            row.closed_at = utcnow()
+        record_event(
+            session,
+            actor_id=actor.user_id,
+            action=f"session.{new_status.value}",
+            object_type="session",
+            object_id=str(row.id),
+        )
+    if facilitator_ids is not None:
+        dialogue = session.get(Dialogue, row.dialogue_id)
+        assert dialogue is not None
+        _check_facilitators(
+            session, municipality_id=dialogue.municipality_id, facilitator_ids=facilitator_ids
+        )
+        _set_facilitators(session, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]
+    session.add(row)
+    session.commit()
+    return row
+
+
+def facilitator_ids_of(session: DbSession, *, session_id: int) -> list[int]:
+    """Staff assigned to facilitate the session."""
+    return sorted(
+        session.exec(
+            select(SessionFacilitator.staff_user_id).where(
+                SessionFacilitator.session_id == session_id
+            )
+        )
+    )
+
+
+def _venue_summary(session: DbSession, venue_id: int) -> VenueSummary:
+    venue = venues.get_venue(session, venue_id=venue_id)
+    return VenueSummary(id=venue.id, name=venue.name, kind=venue.kind, address=venue.address)  # type: ignore[arg-type]
+
+
+def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPublic:
+    """The staff view of a session."""
+    dialogue = session.get(Dialogue, row.dialogue_id)
+    assert dialogue is not None and row.id is not None
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    return SessionPublic(
+        id=row.id,
+        dialogue_id=row.dialogue_id,
+        municipality=municipality.cbs_code,
+        venue=_venue_summary(session, row.venue_id),
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        status=row.status,
+        check_in_mode=row.check_in_mode,
+        join_code=row.join_code,
+        check_in_url=check_in_url(public_url, row.join_code),
+        show_results=row.show_results,
+        facilitator_ids=facilitator_ids_of(session, session_id=row.id),
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+    )
+
+
+def resident_view(session: DbSession, row: Session) -> ResidentSession:
+    """What a resident sees of a session."""
+    dialogue = session.get(Dialogue, row.dialogue_id)
+    assert dialogue is not None and row.id is not None
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    return ResidentSession(
+        id=row.id,
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_title=dialogue.title,
+        dialogue_description=dialogue.description,
+        municipality=municipality.cbs_code,
+        municipality_name=municipality.name,
+        brand_colour=municipality.brand_colour,
+        min_group_size=municipality.min_group_size,
+        venue=_venue_summary(session, row.venue_id),
+        title=row.title,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        status=row.status,
+        show_results=row.show_results,
+    )
+
+
+def _not_open_message(row: Session) -> str:
+    if row.status is SessionStatus.PLANNED:
+        return "This session has not started yet. Ask the host when it opens."
+    return "This session is closed. Thank you for your interest!"
+
+
+def find_by_join_code(
+    session: DbSession, *, join_code: str, now: datetime, rotate_seconds: int
+) -> Session:
+    """The open session this join code admits to; rotating codes must be current or previous."""
+    code = normalise_join_code(join_code)
+    row = session.exec(select(Session).where(Session.join_code == code[:JOIN_CODE_LENGTH])).first()
+    if row is None or len(code) < JOIN_CODE_LENGTH:
+        raise NotFound(
+            f"There is no session with code {code or join_code!r}. Check the code on the poster "
+            "or screen and try again."
+        )
+    if row.status is not SessionStatus.OPEN:
+        raise Conflict(_not_open_message(row), title="Session not open")
+    suffix = code[JOIN_CODE_LENGTH:]
+    if row.check_in_mode is CheckInMode.ROTATING:
+        window = _window(now, rotate_seconds)
+        accepted = {_rotating_part(row.rotation_secret, w) for w in (window, window - 1)}
+        if suffix not in accepted:
+            raise Forbidden(
+                "This code has expired. Scan the QR code on the screen in the room again.",
+                title="Code expired",
+            )
+    elif suffix:
+        raise NotFound(f"There is no session with code {code}. Check the code and try again.")
+    return row
+
+
+def check_in(
+    session: DbSession,
+    *,
+    row: Session,
+    signing_key: str,
+    token_grace_hours: int,
+) -> CheckInPublic:
+    """Check an anonymous participant in and give them a token for this session only."""
+    participant = Participant(id=str(uuid.uuid4()), session_id=row.id)  # type: ignore[arg-type]
+    session.add(participant)
+    session.commit()
+    now = utcnow()
+    expires_at = max(row.ends_at, now) + timedelta(hours=token_grace_hours)
+    token = create_token(
+        subject=participant.id,
+        token_type=TokenType.PARTICIPANT,
+        expires_at=expires_at,
+        signing_key=signing_key,
+        claims={"sid": row.id},
+    )
+    return CheckInPublic(
+        participant_token=token,
+        expires_at=expires_at.replace(microsecond=0),
+        session=resident_view(session, row),
+        priorities=dialogues.priorities_public(session, dialogue_id=row.dialogue_id),
+    )
+
+
+def open_session_for_writes(session: DbSession, *, session_id: int) -> OpenSession:
+    """The session a resident writes to; 409 if it is not open."""
+    found = session.exec(
+        select(Session.status, Session.dialogue_id, Dialogue.municipality_id)
+        .join(Dialogue, Dialogue.id == Session.dialogue_id)  # type: ignore[arg-type]
+        .where(Session.id == session_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"There is no session {session_id}.")
+    status, dialogue_id, municipality_id = found
+    if status is not SessionStatus.OPEN:
+        raise Conflict(
+            "This session is not open, so answers can't be sent to it now."
+            if status is SessionStatus.PLANNED
+            else "This session is closed, so answers can no longer be sent to it.",
+            title="Session not open",
+        )
+    return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)
+
+
+def create_assisted_participant(session: DbSession, *, session_id: int, staff_id: int) -> str:
+    """A participant for a paper ballot typed in by a facilitator (not committed)."""
+    participant = Participant(
+        id=str(uuid.uuid4()),
+        session_id=session_id,
+        origin=ParticipantOrigin.ASSISTED,
+        entered_by_id=staff_id,
+    )
+    session.add(participant)
+    return participant.id
+
+
+def create_simulated_participant(session: DbSession, *, session_id: int) -> str:
+    """A clearly marked simulated participant, for demo results (not committed)."""
+    participant = Participant(
+        id=str(uuid.uuid4()), session_id=session_id, origin=ParticipantOrigin.SIMULATED
+    )
+    session.add(participant)
+    return participant.id
+
+
+def count_participants(session: DbSession, *, session_id: int) -> int:
+    """How many participants checked in to the session."""
+    return session.exec(
+        select(func.count()).select_from(Participant).where(Participant.session_id == session_id)
+    ).one()
+
+
+def rotating_code_view(row: Session, *, public_url: str, seconds: int) -> RotatingCode:
+    """The current code for the projector of a rotating session."""
+    if row.check_in_mode is not CheckInMode.ROTATING:
+        raise Conflict(
+            "This session uses the printed poster code; switch checkInMode to rotating first."
+        )
+    code, valid_until = rotating_code(row, now=utcnow(), seconds=seconds)
+    return RotatingCode(
+        join_code=code,
+        check_in_url=check_in_url(public_url, code),
+        valid_until=valid_until,
+        rotates_every_seconds=seconds,
+    )

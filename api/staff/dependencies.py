@@ -1,0 +1,55 @@
+"""Who is signed in: the staff member behind a bearer token, and role checks."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+
+from api.core.access import Actor, Role
+from api.core.deps import SessionDep, SettingsDep
+from api.core.problems import Forbidden, Unauthorized
+from api.core.security import InvalidTokenError, TokenType, decode_token
+from api.staff import service
+
+bearer_token = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
+
+
+def get_actor(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer_token)],
+) -> Actor:
+    """The signed-in staff member; 401 for a missing, invalid, expired or revoked token."""
+    if not token:
+        raise Unauthorized("Sign in first: send a bearer token from POST /api/v1/auth/token.")
+    try:
+        claims = decode_token(token, token_type=TokenType.STAFF, signing_key=settings.signing_key())
+        user_id = int(claims["sub"])
+    except (InvalidTokenError, ValueError) as error:
+        raise Unauthorized(
+            "Your sign-in is not valid or has expired. Please sign in again."
+        ) from error
+    actor = service.load_actor(session, user_id=user_id, token_version=claims.get("ver", -1))
+    if actor is None:
+        raise Unauthorized("This sign-in is no longer valid. Please sign in again.")
+    return actor
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def require_role(*roles: Role):  # noqa: ANN201 (a FastAPI dependency factory)
+    """A dependency admitting admins and staff with one of `roles`."""
+
+    def check(actor: CurrentActor) -> Actor:
+        if not actor.has_role(*roles):
+            allowed = ", ".join(sorted({Role.ADMIN.value, *(r.value for r in roles)}))
+            raise Forbidden(f"Only staff with the role {allowed} may do this.")
+        return actor
+
+    return check
+
+
+AdminActor = Annotated[Actor, Depends(require_role(Role.ADMIN))]
+FacilitatorActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR))]
+AnalystActor = Annotated[Actor, Depends(require_role(Role.ANALYST))]

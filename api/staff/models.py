@@ -1,0 +1,86 @@
+"""Staff accounts: admins, facilitators and analysts, scoped to municipalities."""
+
+from datetime import datetime
+
+from pydantic import EmailStr
+from pydantic import Field as PydanticField
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from api.core.access import Role
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import ApiInput, ApiOutput
+
+
+class StaffMunicipality(SQLModel, table=True):
+    """Links a staff member to a municipality they work for."""
+
+    __tablename__ = "staff_municipalities"
+
+    staff_user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    municipality_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+
+
+class StaffUser(SQLModel, table=True):
+    """A staff account."""
+
+    __tablename__ = "staff_users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: Role = Field(sa_type=enum_type(Role, "role"))
+    full_name: str | None = Field(default=None, max_length=120)
+    is_active: bool = Field(default=True)
+    token_version: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class StaffUserCreate(ApiInput):
+    """A new staff account."""
+
+    email: EmailStr
+    password: str = PydanticField(min_length=12, max_length=256)
+    role: Role
+    full_name: str | None = PydanticField(default=None, max_length=120)
+    municipalities: list[str] = PydanticField(
+        default_factory=list, description="CBS codes of the municipalities this person works for."
+    )
+
+
+class StaffUserUpdate(ApiInput):
+    """Changes to a staff account; fields left out stay as they are."""
+
+    role: Role | None = None
+    full_name: str | None = PydanticField(default=None, max_length=120)
+    is_active: bool | None = None
+    password: str | None = PydanticField(default=None, min_length=12, max_length=256)
+    municipalities: list[str] | None = None
+
+
+class StaffUserPublic(ApiOutput):
+    """A staff account as the API shows it (never the password hash)."""
+
+    id: int
+    email: str
+    role: Role
+    full_name: str | None
+    is_active: bool
+    municipalities: list[str]
+    created_at: datetime
+
+
+class Token(ApiOutput):
+    """An OAuth2 bearer token (field names as RFC 6749 prescribes)."""
+
+    access_token: str = PydanticField(serialization_alias="access_token")
+    token_type: str = PydanticField(default="bearer", serialization_alias="token_type")
+    expires_in: int = PydanticField(serialization_alias="expires_in")

@@ -1,0 +1,32 @@
+"""Every table model, imported so that `SQLModel.metadata` knows the whole schema."""
+
+from api.audit.models import AuditEvent
+from api.ballots.models import Ballot, BallotItem
+from api.dialogues.models import Dialogue, Priority
+from api.idempotency.models import IdempotencyRecord
+from api.municipalities.models import Municipality, Neighbourhood
+from api.pledges.models import Pledge, PledgeContact
+from api.sessions.models import Participant, Session, SessionFacilitator
+from api.staff.models import StaffMunicipality, StaffUser
+from api.themes.models import Theme
+from api.venues.models import Venue
+
+__all__ = [
+    "AuditEvent",
+    "Ballot",
+    "BallotItem",
+    "Dialogue",
+    "IdempotencyRecord",
+    "Municipality",
+    "Neighbourhood",
+    "Participant",
+    "Pledge",
+    "PledgeContact",
+    "Priority",
+    "Session",
+    "SessionFacilitator",
+    "StaffMunicipality",
+    "StaffUser",
+    "Theme",
+    "Venue",
+]

@@ -1,0 +1,62 @@
+"""Themes: the default taxonomy and a municipality's own additions."""
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from api.core.problems import Conflict, InvalidInput
+from api.themes.models import Theme, ThemeCreate, ThemePublic
+
+
+def list_themes(session: Session, *, municipality_id: int | None = None) -> list[Theme]:
+    """The default themes, followed by the municipality's own when one is given."""
+    query = select(Theme).order_by(Theme.municipality_id.is_not(None), Theme.position, Theme.key)  # type: ignore[union-attr]
+    if municipality_id is None:
+        query = query.where(Theme.municipality_id.is_(None))  # type: ignore[union-attr]
+    else:
+        query = query.where(
+            or_(Theme.municipality_id.is_(None), Theme.municipality_id == municipality_id)  # type: ignore[union-attr]
+        )
+    return list(session.exec(query))
+
+
+def themes_by_key(session: Session, *, municipality_id: int) -> dict[str, Theme]:
+    """Themes usable in this municipality by key; its own theme wins over a default one."""
+    return {theme.key: theme for theme in list_themes(session, municipality_id=municipality_id)}
+
+
+def resolve_theme(
+    session: Session, *, municipality_id: int, key: str, field: str = "themeKey"
+) -> Theme:
+    """The theme with this key in this municipality, or a 400 that lists the known keys."""
+    themes = themes_by_key(session, municipality_id=municipality_id)
+    if key not in themes:
+        raise InvalidInput(
+            f"There is no theme '{key}'. Known themes: {', '.join(sorted(themes))}.",
+            invalid_params=[(field, f"unknown theme '{key}'")],
+        )
+    return themes[key]
+
+
+def create_theme(session: Session, *, municipality_id: int, theme: ThemeCreate) -> Theme:
+    """Add a municipality's own theme."""
+    if theme.key in themes_by_key(session, municipality_id=municipality_id):
+        raise Conflict(f"A theme with key '{theme.key}' already exists here.")
+    if any(not 1 <= sdg <= 17 for sdg in theme.sdgs):
+        raise InvalidInput(
+            "SDG numbers run from 1 to 17.", invalid_params=[("sdgs", "use numbers 1 to 17")]
+        )
+    last = list_themes(session, municipality_id=municipality_id)
+    row = Theme(
+        municipality_id=municipality_id,
+        position=(last[-1].position + 1) if last else 1,
+        **theme.model_dump(),
+    )
+    row.sdgs = sorted(set(theme.sdgs))
+    session.add(row)
+    session.commit()
+    return row
+
+
+def to_public(theme: Theme, *, municipality_code: str | None = None) -> ThemePublic:
+    """The API view of a theme."""
+    return ThemePublic.model_validate(theme).model_copy(update={"municipality": municipality_code})

@@ -1,0 +1,62 @@
+"""Venues: the low-threshold places where sessions are held."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field as PydanticField
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
+
+
+class VenueKind(StrEnum):
+    """The kind of place."""
+
+    LIBRARY = "library"
+    YOUTH_CENTRE = "youth_centre"
+    COMMUNITY_CENTRE = "community_centre"
+    OTHER = "other"
+
+
+class Venue(SQLModel, table=True):
+    """A library, youth centre, community centre or other place in a municipality."""
+
+    __tablename__ = "venues"
+    __table_args__ = (UniqueConstraint("municipality_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("municipalities.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    name: str = Field(max_length=120)
+    kind: VenueKind = Field(sa_type=enum_type(VenueKind, "venue_kind"))
+    neighbourhood_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="SET NULL")),
+    )
+    address: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VenueCreate(ApiInput):
+    """A new venue."""
+
+    name: str = PydanticField(min_length=1, max_length=120, examples=["Bibliotheek Centrum"])
+    kind: VenueKind
+    neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
+    address: str | None = PydanticField(default=None, max_length=200)
+
+
+class VenuePublic(ApiOutput):
+    """A venue."""
+
+    id: int
+    municipality: str
+    name: str
+    kind: VenueKind
+    neighbourhood_code: str | None
+    address: str | None

@@ -1,0 +1,72 @@
+"""Venues of a municipality."""
+
+from sqlmodel import Session, select
+
+from api.core.problems import Conflict, NotFound
+from api.municipalities import service as municipalities
+from api.municipalities.models import Municipality, Neighbourhood
+from api.venues.models import Venue, VenueCreate, VenuePublic
+
+
+def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:
+    """The venues of a municipality, by name."""
+    return list(
+        session.exec(
+            select(Venue).where(Venue.municipality_id == municipality.id).order_by(Venue.name)
+        )
+    )
+
+
+def create_venue(session: Session, *, municipality: Municipality, venue: VenueCreate) -> Venue:
+    """Add a venue, optionally in one of the municipality's neighbourhoods."""
+    assert municipality.id is not None
+    taken = session.exec(
+        select(Venue).where(Venue.municipality_id == municipality.id, Venue.name == venue.name)
+    ).first()
+    if taken:
+        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.")
+    neighbourhood_id = None
+    if venue.neighbourhood_code:
+        neighbourhood_id = municipalities.neighbourhood_in_municipality(
+            session,
+            municipality_id=municipality.id,
+            code=venue.neighbourhood_code,
+            field="neighbourhoodCode",
+        ).id
+    row = Venue(
+        municipality_id=municipality.id,
+        name=venue.name,
+        kind=venue.kind,
+        neighbourhood_id=neighbourhood_id,
+        address=venue.address,
+    )
+    session.add(row)
+    session.commit()
+    return row
+
+
+def get_venue(session: Session, *, venue_id: int) -> Venue:
+    """One venue."""
+    venue = session.get(Venue, venue_id)
+    if venue is None:
+        raise NotFound(f"There is no venue {venue_id}.")
+    return venue
+
+
+def to_public(session: Session, venue: Venue) -> VenuePublic:
+    """The API view of a venue."""
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=venue.municipality_id
+    )
+    code = None
+    if venue.neighbourhood_id:
+        neighbourhood = session.get(Neighbourhood, venue.neighbourhood_id)
+        code = neighbourhood.code if neighbourhood else None
+    return VenuePublic(
+        id=venue.id,  # type: ignore[arg-type]
+        municipality=municipality.cbs_code,
+        name=venue.name,
+        kind=venue.kind,
+        neighbourhood_code=code,
+        address=venue.address,
+    )

@@ -1,0 +1,138 @@
+"""Fixtures: every API and database test runs on SQLite and on PostgreSQL."""
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import api.tables  # noqa: F401  (all tables on the metadata)
+from api.core.config import Settings
+from api.core.db import create_db_engine, open_session
+from api.core.migrations import upgrade_to_head
+from api.main import create_app
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "WG_TEST_POSTGRES_URL",
+    "postgresql+psycopg://welvaartgesprek:welvaartgesprek@127.0.0.1:5432/postgres",
+)
+DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
+
+
+def _create_postgres_database() -> tuple[str, str]:
+    admin = make_url(POSTGRES_ADMIN_URL)
+    name = f"wg_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with psycopg.connect(
+            admin.set(drivername="postgresql").render_as_string(hide_password=False),
+            autocommit=True,
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {admin.host}:{admin.port} ({error}). "
+            "Run the tests with `make test`, which starts it, or set WG_TEST_DATABASES=sqlite."
+        )
+    return name, admin.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(name: str) -> None:
+    admin = make_url(POSTGRES_ADMIN_URL)
+    with psycopg.connect(
+        admin.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A freshly migrated database of each kind, shared by the tests of that kind."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+        upgrade_to_head(url)
+        yield url
+        return
+    name, url = _create_postgres_database()
+    upgrade_to_head(url)
+    yield url
+    _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine: Engine) -> None:
+    """Empty every table but keep the default themes the migration seeded."""
+    themes = SQLModel.metadata.tables["themes"]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            defaults = (
+                connection.execute(themes.select().where(themes.c.municipality_id.is_(None)))
+                .mappings()
+                .all()
+            )
+            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            connection.execute(themes.insert(), [dict(row) for row in defaults])
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('themes', 'id'), max(id)) FROM themes")
+            )
+        else:
+            connection.execute(text("PRAGMA defer_foreign_keys = ON"))
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                if table is themes:
+                    connection.execute(table.delete().where(table.c.municipality_id.is_not(None)))
+                else:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def clean_engine(engine: Engine) -> Iterator[Engine]:
+    """The engine, with every table emptied (default themes kept) before the test."""
+    _empty_tables(engine)
+    yield engine
+
+
+@pytest.fixture
+def db(clean_engine: Engine) -> Iterator:
+    """A session for arranging and checking data; it never waits for the app's writer lock.
+
+    Commit (or roll back) after reading with it, so that no snapshot stays open while the
+    app writes.
+    """
+    with open_session(clean_engine, write=False) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(48),
+        data_dir=tmp_path,
+        public_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, clean_engine: Engine):
+    return create_app(settings, engine=clean_engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver/api/v1") as test_client:
+        yield test_client
