@@ -136,3 +136,30 @@ def app(settings: Settings, clean_engine: Engine):
 def client(app) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver/api/v1") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 (a real socket, a real thread pool)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start within 15 s")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
