@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
@@ -152,5 +153,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         default_limit=settings.max_body_bytes,
         larger_limits={"/neighbourhoods/import": settings.max_import_bytes},
     )
-    app.add_middleware(ResponseHeadersMiddleware, api_version=API_VERSION)
+    app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
+    app.add_middleware(
+        ResponseHeadersMiddleware, api_version=API_VERSION, api_prefix=API_BASE_PATH
+    )
     return app

@@ -7,27 +7,43 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core.problems import problem_response
 
 
+# The PWA loads nothing from elsewhere: no CDN, no analytics, no third-party fonts.
+PWA_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class ResponseHeadersMiddleware:
     """Adds `API-Version` to every response and safe defaults for browsers."""
 
-    def __init__(self, app: ASGIApp, *, api_version: str) -> None:
+    def __init__(self, app: ASGIApp, *, api_version: str, api_prefix: str) -> None:
         self.app = app
+        self.api_prefix = api_prefix
         self.headers = [
             (b"api-version", api_version.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
             (b"x-frame-options", b"DENY"),
         ]
+        self.pwa_headers = [
+            (b"content-security-policy", PWA_CONTENT_SECURITY_POLICY.encode()),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = self.headers
+        if not scope["path"].startswith(self.api_prefix):
+            headers = headers + self.pwa_headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in self.headers if n not in present]
+                extra = [(n, v) for n, v in headers if n not in present]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
