@@ -8,6 +8,9 @@
 # all shown is just their sum. For flat and nested breakdowns (buurten in wijken in a total)
 # this leaves no hidden cell recoverable from any combination of published cells; for crossed
 # breakdowns (neighbourhood × age band) it is the usual necessary condition, not a proof.
+# A hidden cell with no ballots protects nothing (anyone may guess it is empty), so only
+# hidden members with ballots count. Cells that are never published (the ballots that name
+# only a wijk, not a buurt) are hidden from the start but protect their line like any other.
 
 from __future__ import annotations
 
@@ -29,7 +32,9 @@ def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> 
     """The cell to hide so the line does not expose a lone hidden member, if it needs one."""
     if line.parent is None:
         return None
-    hidden_members = [key for key in (line.parent, *line.children) if key in hidden]
+    hidden_members = [
+        key for key in (line.parent, *line.children) if key in hidden and counts[key] > 0
+    ]
     if len(hidden_members) != 1:
         return None
     shown_children = [child for child in line.children if child not in hidden]
@@ -39,7 +44,11 @@ def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> 
 
 
 def suppressed_cells(
-    counts: Mapping[K, int], lines: Iterable[Line[K]], *, min_group_size: int
+    counts: Mapping[K, int],
+    lines: Iterable[Line[K]],
+    *,
+    min_group_size: int,
+    unpublished: Iterable[K] = (),
 ) -> set[K]:
     """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden."""
     # A partner is the line's smallest shown child (earliest on ties), or its parent when no
@@ -54,6 +63,7 @@ def suppressed_cells(
         if missing:
             raise ValueError(f"no count for cells {missing!r}")
     hidden = {key for key, count in counts.items() if count < min_group_size}
+    hidden.update(unpublished)
 
     lines_with_cell: dict[K, list[int]] = {}
     for position, line in enumerate(all_lines):

@@ -17,27 +17,33 @@ def assert_small_cells_hidden(counts: Mapping, hidden: set, min_group_size: int)
 
 
 def assert_no_line_with_a_shown_total_hides_exactly_one_cell(
-    lines: list[Line], hidden: set
+    lines: list[Line], hidden: set, counts: Mapping
 ) -> None:
+    """Only hidden cells with ballots count: an empty cell protects nothing."""
     for line in lines:
         if line.parent is None:
             continue
-        hidden_children = sum(child in hidden for child in line.children)
-        hidden_members = hidden_children + (line.parent in hidden)
+        hidden_children = sum(child in hidden and counts[child] > 0 for child in line.children)
+        hidden_members = hidden_children + (line.parent in hidden and counts[line.parent] > 0)
         if line.parent not in hidden:
             assert hidden_children != 1, line
         assert hidden_members != 1, line
 
 
 def recoverable_cells(
-    leaves_of: Mapping[Hashable, frozenset], leaves: list, hidden: set
+    leaves_of: Mapping[Hashable, frozenset], leaves: list, hidden: set, counts: Mapping
 ) -> set[Hashable]:
-    """Hidden cells whose leaf indicator lies in the row space of the shown cells' indicators."""
+    """Hidden cells with ballots whose leaf indicator lies in the row space of what is known.
+
+    Known: the shown cells, and the hidden empty cells (anyone may guess that a cell is empty).
+    """
 
     def indicator(cell: Hashable) -> np.ndarray:
         return np.array([leaf in leaves_of[cell] for leaf in leaves], dtype=float)
 
-    shown = [indicator(cell) for cell in leaves_of if cell not in hidden]
+    known = [cell for cell in leaves_of if cell not in hidden or counts[cell] == 0]
+    hidden = {cell for cell in hidden if counts[cell] > 0}
+    shown = [indicator(cell) for cell in known]
     shown_matrix = np.array(shown).reshape(len(shown), len(leaves))
     shown_rank = np.linalg.matrix_rank(shown_matrix) if shown else 0
     return {
@@ -68,11 +74,11 @@ def test_flat_breakdown_hides_small_cells_and_leaves_none_recoverable(
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden)
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
     leaves_of = {child: frozenset([child]) for child in children}
     if total_shown:
         leaves_of["total"] = frozenset(children)
-    assert recoverable_cells(leaves_of, children, hidden) == set()
+    assert recoverable_cells(leaves_of, children, hidden, counts) == set()
 
 
 @st.composite
@@ -107,8 +113,8 @@ def test_nested_breakdown_hides_small_cells_and_leaves_none_recoverable(breakdow
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden)
-    assert recoverable_cells(leaves_of, leaves, hidden) == set()
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
+    assert recoverable_cells(leaves_of, leaves, hidden, counts) == set()
 
 
 @settings(max_examples=300, deadline=None)
@@ -145,7 +151,7 @@ def test_crossed_table_with_both_margins_never_hides_a_lone_cell_in_a_line(colum
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden)
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
     assert hidden <= set(counts)
 
 
@@ -169,10 +175,24 @@ def test_no_small_cells_hides_nothing():
     assert suppressed_cells(counts, [Line("total", ("a", "b"))], min_group_size=10) == set()
 
 
-def test_zero_count_child_is_hidden_and_protected_like_any_small_child():
-    counts = {"empty": 0, "b": 15, "c": 20, "total": 35}
-    lines = [Line("total", ("empty", "b", "c"))]
-    assert suppressed_cells(counts, lines, min_group_size=10) == {"empty", "b"}
+def test_an_empty_cell_is_hidden_but_never_counts_as_a_partner():
+    lone_empty = {"empty": 0, "b": 15, "c": 20, "total": 35}
+    assert suppressed_cells(
+        lone_empty, [Line("total", ("empty", "b", "c"))], min_group_size=10
+    ) == {"empty"}
+    small_and_empty = {"small": 3, "empty": 0, "b": 15, "c": 20, "total": 38}
+    assert suppressed_cells(
+        small_and_empty, [Line("total", ("small", "empty", "b", "c"))], min_group_size=10
+    ) == {"small", "empty", "b"}
+
+
+def test_an_unpublished_cell_is_hidden_and_protects_its_line():
+    counts = {"buurt": 4, "wijk-only": 25, "other": 12, "wijk": 41}
+    line = Line("wijk", ("buurt", "wijk-only", "other"))
+    assert suppressed_cells(counts, [line], min_group_size=10, unpublished=["wijk-only"]) == {
+        "buurt",
+        "wijk-only",
+    }
 
 
 def test_line_without_a_shown_total_needs_no_partner():

@@ -1,0 +1,57 @@
+# Welvaartgesprek — two commands on a fresh machine:
+#   make run    virtualenv, install, migrate, demo data, serve on http://localhost:8000
+#   make test   everything the tests need (PostgreSQL, Chromium, Spectral), then all tests
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SPECTRAL_DIR := tests/adr
+
+.PHONY: run test install install-test services lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/welvaartgesprek migrate
+	$(BIN)/welvaartgesprek demo
+	$(BIN)/welvaartgesprek serve --host $(HOST) --port $(PORT)
+
+$(SPECTRAL_DIR)/node_modules/.bin/spectral: $(SPECTRAL_DIR)/package.json
+	npm install --prefix $(SPECTRAL_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+services:
+	bash tests/services/start-postgres.sh
+	bash tests/services/install-chromium.sh
+
+test: install-test services $(SPECTRAL_DIR)/node_modules/.bin/spectral
+	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check api tests migrations
+	$(BIN)/ruff format --check api tests migrations
+
+format: install-test
+	$(BIN)/ruff format api tests migrations
+
+bench: install-test services
+	$(BIN)/python -m tests.bench.run_all
+
+clean:
+	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules .pytest_cache .hypothesis

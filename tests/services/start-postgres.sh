@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Start a local PostgreSQL for the tests and make sure the test role exists.
+# Idempotent: does nothing that is already done. Needs root (or a sudo-less postgres setup).
+set -euo pipefail
+
+ROLE="${WG_PG_ROLE:-welvaartgesprek}"
+PASSWORD="${WG_PG_PASSWORD:-welvaartgesprek}"
+
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
+    echo "PostgreSQL is not installed; installing it (Debian package postgresql)..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+fi
+
+read -r VERSION CLUSTER STATUS < <(pg_lsclusters --no-header | awk 'NR==1 {print $1, $2, $4}')
+if [ -z "${VERSION:-}" ]; then
+    echo "No PostgreSQL cluster found; create one with pg_createcluster." >&2
+    exit 1
+fi
+if [ "$STATUS" != "online" ]; then
+    echo "Starting PostgreSQL $VERSION/$CLUSTER..."
+    pg_ctlcluster "$VERSION" "$CLUSTER" start
+fi
+for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 && break
+    sleep 1
+done
+pg_isready -h 127.0.0.1 >/dev/null
+
+as_postgres() { runuser -u postgres -- "$@"; }
+if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'" | grep -q 1; then
+    as_postgres psql -q -c "CREATE ROLE \"$ROLE\" LOGIN CREATEDB PASSWORD '$PASSWORD'"
+    echo "Created PostgreSQL role $ROLE."
+fi
+echo "PostgreSQL $VERSION is ready on 127.0.0.1:5432 (role $ROLE)."
