@@ -23,6 +23,8 @@ from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
 from api.municipalities.router import router as municipalities_router
 from api.pledges.router import router as pledges_router
+from api.results.refresher import ResultsRefresher
+from api.results.router import router as results_router
 from api.sessions.router import check_ins_router
 from api.sessions.router import router as sessions_router
 from api.staff.router import auth_router, users_router
@@ -48,6 +50,7 @@ OPENAPI_TAGS = [
     {"name": "Dialogues", "description": "Rounds of the dialogue and their priorities."},
     {"name": "Sessions", "description": "A dialogue held at a venue: join code, QR, poster."},
     {"name": "Resident participation", "description": "Check-in, ballot and pledges."},
+    {"name": "Results", "description": "Aggregates per group; small groups suppressed."},
 ]
 
 
@@ -75,6 +78,7 @@ def _api_app(settings: Settings) -> FastAPI:
         ballots_router,
         assisted_ballots_router,
         pledges_router,
+        results_router,
     ):
         api.include_router(router)
 
@@ -128,7 +132,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        refresher = None
+        if settings.results_refresh_seconds > 0:
+            refresher = ResultsRefresher(engine, interval=settings.results_refresh_seconds)
+            refresher.start()
         yield
+        if refresher is not None:
+            refresher.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -154,7 +164,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         larger_limits={"/neighbourhoods/import": settings.max_import_bytes},
     )
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
-    app.add_middleware(
-        ResponseHeadersMiddleware, api_version=API_VERSION, api_prefix=API_BASE_PATH
-    )
+    app.add_middleware(ResponseHeadersMiddleware, api_version=API_VERSION, api_prefix=API_BASE_PATH)
     return app

@@ -1,11 +1,12 @@
 """Every table model, imported so that `SQLModel.metadata` knows the whole schema."""
 
 from api.audit.models import AuditEvent
-from api.ballots.models import Ballot, BallotItem
+from api.ballots.models import Ballot, BallotEvent, BallotItem
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import Pledge, PledgeContact
+from api.results.models import GroupTally, ResultState, SessionSnapshot
 from api.sessions.models import Participant, Session, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffUser
 from api.themes.models import Theme
@@ -14,8 +15,10 @@ from api.venues.models import Venue
 __all__ = [
     "AuditEvent",
     "Ballot",
+    "BallotEvent",
     "BallotItem",
     "Dialogue",
+    "GroupTally",
     "IdempotencyRecord",
     "Municipality",
     "Neighbourhood",
@@ -23,8 +26,10 @@ __all__ = [
     "Pledge",
     "PledgeContact",
     "Priority",
+    "ResultState",
     "Session",
     "SessionFacilitator",
+    "SessionSnapshot",
     "StaffMunicipality",
     "StaffUser",
     "Theme",

@@ -124,6 +124,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key=secrets.token_urlsafe(48),
         data_dir=tmp_path,
         public_url="http://testserver",
+        results_refresh_seconds=0,  # tests tally explicitly (see tests/results)
     )
 
 

@@ -90,6 +90,25 @@ class BallotItem(SQLModel, table=True):
     dialogue_id: int
 
 
+class BallotEvent(SQLModel, table=True):
+    """A ballot counted (+1), or withdrawn (−1) because it was replaced, not yet tallied.
+
+    Written in the same transaction as the ballot and deleted in the same transaction as the
+    tallies it changes, so every acknowledged ballot is counted exactly once.
+    """
+
+    __tablename__ = "ballot_events"
+    __table_args__ = (CheckConstraint("sign IN (-1, 1)", name="sign"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dialogue_id: int = Field(index=True)
+    sign: int
+    session_id: int
+    neighbourhood_id: int | None = None
+    age_band: str | None = Field(default=None, max_length=8)
+    ranking: str = Field(max_length=400, description="Priority ids, best first, comma-separated.")
+
+
 class BallotPut(ApiInput):
     """A ranking (best first, top-k is enough) with optional home neighbourhood and age band."""
 

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from api.audit.service import record_event
+from api.ballots import counting
 from api.ballots.models import AgeBand, Ballot, BallotItem, BallotPublic, BallotPut
 from api.core.db import utcnow
 from api.core.problems import InvalidInput, NotFound
@@ -51,26 +52,57 @@ def store_ballot(
             field="neighbourhoodCode",
         ).id
     now = utcnow()
+    age_band = ballot.age_band.value if ballot.age_band else None
     values = {
         "neighbourhood_id": neighbourhood_id,
         "age_band": ballot.age_band,
         "ranked_count": len(ballot.ranking),
         "updated_at": now,
     }
-    statement = _upsert_statement(session).values(
-        participant_id=participant_id,
-        session_id=target.id,
-        dialogue_id=target.dialogue_id,
-        revision=1,
-        created_at=now,
-        **values,
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Ballot.participant_id],
-        set_={**values, "revision": Ballot.revision + 1},
-    ).returning(Ballot.id, Ballot.revision)
-    ballot_id, revision = session.execute(statement).one()
-    session.execute(delete(BallotItem).where(BallotItem.ballot_id == ballot_id))
+    # Insert, or else lock the participant's ballot and replace it. The unique participant
+    # decides which, never an earlier read; the lock makes concurrent replacements queue, so
+    # each withdraws exactly the version it replaces.
+    ballot_id = session.execute(
+        _upsert_statement(session)
+        .values(
+            participant_id=participant_id,
+            session_id=target.id,
+            dialogue_id=target.dialogue_id,
+            revision=1,
+            created_at=now,
+            **values,
+        )
+        .on_conflict_do_nothing(index_elements=[Ballot.participant_id])
+        .returning(Ballot.id)
+    ).scalar()
+    revision = 1
+    if ballot_id is None:
+        previous = session.execute(
+            select(Ballot.id, Ballot.neighbourhood_id, Ballot.age_band, Ballot.revision)
+            .where(Ballot.participant_id == participant_id)
+            .with_for_update()
+        ).one()
+        ballot_id, revision = previous.id, previous.revision + 1
+        old_ranking = list(
+            session.execute(
+                select(BallotItem.priority_id)
+                .where(BallotItem.ballot_id == ballot_id)
+                .order_by(BallotItem.rank)
+            ).scalars()
+        )
+        counting.record(
+            session,
+            sign=-1,
+            dialogue_id=target.dialogue_id,
+            session_id=target.id,
+            neighbourhood_id=previous.neighbourhood_id,
+            age_band=previous.age_band.value if previous.age_band else None,
+            ranking=old_ranking,
+        )
+        session.execute(
+            update(Ballot).where(Ballot.id == ballot_id).values(revision=revision, **values)
+        )
+        session.execute(delete(BallotItem).where(BallotItem.ballot_id == ballot_id))
     session.execute(
         insert(BallotItem),
         [
@@ -82,6 +114,15 @@ def store_ballot(
             }
             for rank, priority_id in enumerate(ballot.ranking, 1)
         ],
+    )
+    counting.record(
+        session,
+        sign=1,
+        dialogue_id=target.dialogue_id,
+        session_id=target.id,
+        neighbourhood_id=neighbourhood_id,
+        age_band=age_band,
+        ranking=ballot.ranking,
     )
     return BallotPublic(
         session_id=target.id,
@@ -152,3 +193,19 @@ def count_ballots(
     if session_id is not None:
         query = query.where(Ballot.session_id == session_id)
     return session.exec(query).one()
+
+
+def places_of_participants(
+    session: Session, *, participant_ids: list[str]
+) -> dict[str, tuple[int | None, str | None]]:
+    """Neighbourhood and age band each participant gave on their ballot (if they voted)."""
+    found: dict[str, tuple[int | None, str | None]] = {}
+    for start in range(0, len(participant_ids), 900):
+        rows = session.execute(
+            select(Ballot.participant_id, Ballot.neighbourhood_id, Ballot.age_band).where(
+                Ballot.participant_id.in_(participant_ids[start : start + 900])  # type: ignore[attr-defined]
+            )
+        )
+        for participant, neighbourhood, band in rows:
+            found[participant] = (neighbourhood, band.value if band else None)
+    return found

@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     check_in_failures_limit: str = "60/minute"
 
     rotating_code_seconds: int = Field(default=30, ge=10, le=600)
-    results_refresh_seconds: float = Field(default=2.0, gt=0, le=60)
+    results_refresh_seconds: float = Field(
+        default=2.0, ge=0, le=60, description="How often new ballots are tallied; 0 turns it off."
+    )
     pwa_dir: Path = PROJECT_ROOT / "pwa"
     log_level: str = "info"
 

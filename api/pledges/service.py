@@ -15,6 +15,7 @@ from api.pledges.models import (
     Pledge,
     PledgeContact,
     PledgeCreate,
+    PledgeKind,
     PledgePublic,
 )
 from api.sessions.service import OpenSession
@@ -87,3 +88,22 @@ def purge_contacts(session: Session, *, retention_days: int, today: date) -> int
     ).rowcount
     session.commit()
     return deleted
+
+
+def pledge_facts(
+    session: Session, *, dialogue_id: int
+) -> list[tuple[str, int, str, int | None, float | None]]:
+    """(participant, session, kind, priority, hours) of every pledge: no text, no contact."""
+    rows = session.exec(
+        select(
+            Pledge.participant_id,
+            Pledge.session_id,
+            Pledge.kind,
+            Pledge.priority_id,
+            Pledge.hours_per_month,
+        ).where(Pledge.dialogue_id == dialogue_id)
+    )
+    return [
+        (participant, session_id, PledgeKind(kind).value, priority, float(hours) if hours else None)
+        for participant, session_id, kind, priority, hours in rows
+    ]

@@ -1,8 +1,6 @@
 """Aggregation engine against a plain-Python reference of DESIGN.md "Aggregation"."""
 
 import math
-from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -19,109 +17,11 @@ from api.results.aggregation import (
     tally_groups,
     tally_width,
 )
-
-Ballot = tuple[int, ...]
-
-# ---------------------------------------------------------------- reference implementation
-
-
-def reference_points(ballot: Ballot, m: int) -> list[Fraction]:
-    """Borda points per priority: m - rank if ranked, else (m - k - 1) / 2."""
-    points = [Fraction(m - len(ballot) - 1, 2)] * m
-    for position, priority in enumerate(ballot):
-        points[priority] = Fraction(m - (position + 1))
-    return points
-
-
-def reference_ranks(ballot: Ballot, m: int) -> list[Fraction]:
-    """Rank per priority: its rank if ranked, else (k + 1 + m) / 2."""
-    ranks = [Fraction(len(ballot) + 1 + m, 2)] * m
-    for position, priority in enumerate(ballot):
-        ranks[priority] = Fraction(position + 1)
-    return ranks
-
-
-def prefers(ballot: Ballot, a: int, b: int) -> bool:
-    """Whether the ballot puts a above b (ranked beats unranked, two unranked tie)."""
-    if a not in ballot:
-        return False
-    return b not in ballot or ballot.index(a) < ballot.index(b)
-
-
-def reference_pairwise(ballots: list[Ballot], m: int) -> list[list[int]]:
-    return [[sum(prefers(ballot, a, b) for ballot in ballots) for b in range(m)] for a in range(m)]
-
-
-def reference_schulze_ranks(d: list[list[int]], scores: list[Fraction]) -> list[int]:
-    m = len(d)
-    p = [[d[i][j] if i != j and d[i][j] > d[j][i] else 0 for j in range(m)] for i in range(m)]
-    for i in range(m):
-        for j in range(m):
-            if i == j:
-                continue
-            for k in range(m):
-                if k not in (i, j):
-                    p[j][k] = max(p[j][k], min(p[j][i], p[i][k]))
-    wins = [sum(p[i][j] > p[j][i] for j in range(m) if j != i) for i in range(m)]
-    order = sorted(range(m), key=lambda i: (-wins[i], -scores[i], i))
-    ranks = [0] * m
-    for position, priority in enumerate(order):
-        ranks[priority] = position + 1
-    return ranks
-
-
-@dataclass
-class ReferencePriority:
-    score: Fraction
-    score_low: float
-    score_high: float
-    first_choice_share: Fraction
-    top_three_share: Fraction
-    mean_rank: Fraction
-    schulze_rank: int
-
-
-def reference_summary(ballots: list[Ballot], m: int) -> list[ReferencePriority] | None:
-    n = len(ballots)
-    if n == 0:
-        return None
-    normalised = [[p / (m - 1) for p in reference_points(ballot, m)] for ballot in ballots]
-    ranks = [reference_ranks(ballot, m) for ballot in ballots]
-    scores = [sum(row[i] for row in normalised) / n for i in range(m)]
-    schulze = reference_schulze_ranks(reference_pairwise(ballots, m), scores)
-    result = []
-    for i in range(m):
-        if n >= 2:
-            variance = sum((row[i] - scores[i]) ** 2 for row in normalised) / (n - 1)
-            half_width = 1.96 * math.sqrt(variance) / math.sqrt(n)
-        else:
-            half_width = 0.0
-        result.append(
-            ReferencePriority(
-                score=scores[i],
-                score_low=min(1.0, max(0.0, float(scores[i]) - half_width)),
-                score_high=min(1.0, max(0.0, float(scores[i]) + half_width)),
-                first_choice_share=Fraction(sum(b[0] == i for b in ballots), n),
-                top_three_share=Fraction(sum(i in b[:3] for b in ballots), n),
-                mean_rank=sum(row[i] for row in ranks) / n,
-                schulze_rank=schulze[i],
-            )
-        )
-    return result
-
-
-def reference_tally_fields(ballots: list[Ballot], m: int) -> dict[str, object]:
-    points2 = [[2 * p for p in reference_points(ballot, m)] for ballot in ballots]
-    ranks2 = [[2 * r for r in reference_ranks(ballot, m)] for ballot in ballots]
-    return {
-        "n": len(ballots),
-        "points2_sum": [int(sum(row[i] for row in points2)) for i in range(m)],
-        "points2_sq_sum": [int(sum(row[i] ** 2 for row in points2)) for i in range(m)],
-        "first": [sum(b[0] == i for b in ballots) for i in range(m)],
-        "top3": [sum(i in b[:3] for b in ballots) for i in range(m)],
-        "rank2_sum": [int(sum(row[i] for row in ranks2)) for i in range(m)],
-        "beats": reference_pairwise(ballots, m),
-    }
+from tests.reference import (  # noqa: E402
+    Ballot,
+    reference_summary,
+    reference_tally_fields,
+)
 
 
 def assert_summary_matches_reference(summary: GroupSummary, ballots: list[Ballot], m: int) -> None:

@@ -1,0 +1,174 @@
+"""Results: kept-up-to-date tallies per published group, and the API's result documents."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field as PydanticField
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlmodel import Field, SQLModel
+
+from api.core.db import UTCDateTime, utcnow
+from api.core.schemas import ApiOutput
+
+ALL = "*"
+NOT_GIVEN = "?"
+
+
+class GroupBy(StrEnum):
+    """How a dialogue's results are broken down."""
+
+    NEIGHBOURHOOD = "neighbourhood"
+    VENUE_KIND = "venueKind"
+    AGE_BAND = "ageBand"
+    SESSION = "session"
+    DIALOGUE = "dialogue"
+
+
+class ResultState(SQLModel, table=True):
+    """How far a dialogue's tallies are; `version` changes whenever the numbers do."""
+
+    __tablename__ = "result_states"
+
+    dialogue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), primary_key=True)
+    )
+    priority_count: int
+    version: int = Field(default=0)
+    ballots: int = Field(default=0)
+    refreshed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GroupTally(SQLModel, table=True):
+    """The tally of one published cell: neighbourhood × venue kind or session × age band.
+
+    Each coordinate is `*` for "all", `?` for "not given", or a value: a CBS code, a venue
+    kind or `s<session id>`, an age band.
+    """
+
+    __tablename__ = "group_tallies"
+
+    dialogue_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), primary_key=True)
+    )
+    neighbourhood: str = Field(sa_column=Column(String(10), primary_key=True))
+    venue: str = Field(sa_column=Column(String(20), primary_key=True))
+    age_band: str = Field(sa_column=Column(String(8), primary_key=True))
+    ballots: int
+    suppressed: bool
+    tally: bytes = Field(sa_type=LargeBinary)
+
+
+class SessionSnapshot(SQLModel, table=True):
+    """The session results shown in the room, refreshed only in batches of ballots."""
+
+    __tablename__ = "session_snapshots"
+
+    session_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    )
+    ballots: int
+    document: str = Field(sa_type=Text)
+    taken_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PriorityResult(ApiOutput):
+    """One priority's figures in a group (fractions 0…1, unrounded)."""
+
+    id: int
+    score: float = PydanticField(description="Mean Borda points / (m − 1).")
+    score_low: float = PydanticField(description="95% interval, lower bound.")
+    score_high: float = PydanticField(description="95% interval, upper bound.")
+    first_choice_share: float
+    top_three_share: float
+    mean_rank: float
+    schulze_rank: int
+
+
+class GroupResult(ApiOutput):
+    """A group's results; a suppressed group shows only that it is suppressed."""
+
+    key: str = PydanticField(
+        description="CBS code (BU… buurt, WK… wijk roll-up), venue kind, age band, session id, "
+        "`dialogue` for the whole dialogue, or `unknown` where residents did not say."
+    )
+    label: str
+    kind: str = PydanticField(
+        description="buurt, wijk, venueKind, ageBand, session, dialogue, unknown"
+    )
+    parent: str | None = PydanticField(default=None, description="The wijk of a buurt.")
+    ballots: int | None = PydanticField(description="Empty when suppressed.")
+    suppressed: bool
+    priorities: list[PriorityResult] | None = None
+
+
+class PriorityLabel(ApiOutput):
+    """A priority of the dialogue, for reading the figures."""
+
+    id: int
+    title: str
+    theme_key: str
+
+
+class Results(ApiOutput):
+    """A dialogue's (or session's) results, broken down into groups."""
+
+    dialogue_id: int
+    group_by: GroupBy
+    venue_kind: str | None = None
+    age_band: str | None = None
+    min_group_size: int
+    total_ballots: int | None = PydanticField(description="Empty when the total is too small.")
+    version: int
+    refreshed_at: datetime
+    priorities: list[PriorityLabel]
+    groups: list[GroupResult]
+
+
+class TrendPoint(ApiOutput):
+    """A priority's score in one dialogue."""
+
+    dialogue_id: int
+    dialogue_title: str
+    starts_on: date
+    ballots: int | None
+    suppressed: bool
+    score: float | None
+    score_low: float | None
+    score_high: float | None
+
+
+class Trend(ApiOutput):
+    """The same priority (by title) across a municipality's dialogues, oldest first."""
+
+    title: str
+    theme_key: str
+    points: list[TrendPoint]
+
+
+class PledgeTotals(ApiOutput):
+    """Pledge counts and hours per month."""
+
+    pledges: int
+    hours_per_month: float
+
+
+class PledgeGroup(ApiOutput):
+    """A group's pledge totals; suppressed below the minimum group size of pledgers."""
+
+    key: str
+    label: str
+    kind: str
+    suppressed: bool
+    pledgers: int | None = None
+    totals: PledgeTotals | None = None
+    by_kind: dict[str, PledgeTotals] | None = None
+    by_priority: dict[str, PledgeTotals] | None = None
+
+
+class PledgeSummary(ApiOutput):
+    """Pledge totals per group; never any text or contact details."""
+
+    dialogue_id: int
+    group_by: GroupBy
+    min_group_size: int
+    groups: list[PledgeGroup]

@@ -1,0 +1,139 @@
+"""Results of dialogues and sessions, pledge totals, trends, and the live room feed."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.ballots.models import AgeBand
+from api.core.deps import CbsCodePath, ResourceId, SessionDep, SettingsDep
+from api.core.problems import NotFound
+from api.dialogues import service as dialogues
+from api.municipalities import service as municipalities
+from api.results import service
+from api.results.export import CSV_DESCRIPTION, results_csv
+from api.results.models import GroupBy, PledgeSummary, Results, Trend
+from api.sessions import service as sessions
+from api.staff.dependencies import AnalystActor, FacilitatorActor
+from api.venues.models import VenueKind
+
+router = APIRouter(tags=["Results"])
+
+GroupByQuery = Annotated[
+    GroupBy,
+    Query(alias="groupBy", description="neighbourhood (buurt + wijk roll-up), venueKind, "
+          "ageBand, session, or dialogue"),
+]  # fmt: skip
+VenueKindQuery = Annotated[
+    VenueKind | None,
+    Query(alias="venueKind", description="Only ballots cast at this kind of venue."),
+]
+AgeBandQuery = Annotated[
+    AgeBand | None, Query(alias="ageBand", description="Only ballots of this age band.")
+]
+
+
+@router.get(
+    "/dialogues/{id}/results",
+    response_model=Results,
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": CSV_DESCRIPTION,
+        }
+    },
+)
+def read_dialogue_results(
+    dialogue_id: ResourceId,
+    actor: AnalystActor,
+    session: SessionDep,
+    request: Request,
+    group_by: GroupByQuery = GroupBy.NEIGHBOURHOOD,
+    venue_kind: VenueKindQuery = None,
+    age_band: AgeBandQuery = None,
+) -> Response | Results:
+    """Scores, intervals, shares, mean ranks and Schulze order per group; CSV with Accept: text/csv."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    results = service.dialogue_results(
+        session,
+        dialogue=dialogue,
+        group_by=group_by,
+        venue_kind=venue_kind.value if venue_kind else None,
+        age_band=age_band.value if age_band else None,
+    )
+    if "text/csv" in request.headers.get("accept", ""):
+        filename = f"welvaartgesprek-{dialogue_id}-{group_by.value}.csv"
+        return Response(
+            results_csv(results),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return results
+
+
+@router.get("/dialogues/{id}/pledges/summary", response_model=PledgeSummary)
+def read_pledge_summary(
+    dialogue_id: ResourceId,
+    actor: AnalystActor,
+    session: SessionDep,
+    group_by: GroupByQuery = GroupBy.DIALOGUE,
+) -> PledgeSummary:
+    """Pledge counts and hours per month by kind and priority, per group; no personal data."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    return service.pledges_summary(session, dialogue=dialogue, group_by=group_by)
+
+
+@router.get("/municipalities/{cbsCode}/trends", response_model=list[Trend])
+def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep) -> list[Trend]:
+    """Each priority's score across the municipality's dialogues over time (matched by title)."""
+    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
+    return service.trends(session, municipality=municipality)
+
+
+@router.get("/sessions/{id}/results", response_model=Results)
+def read_session_results(session_id: ResourceId, session: SessionDep) -> Results:
+    """The session's results as shown in the room: only once enough took part, in batches."""
+    row = sessions.get_session(session, session_id=session_id, actor=None)
+    if not row.show_results:
+        raise NotFound("This session does not share its results.")
+    return service.session_results(session, row=row)
+
+
+@router.get(
+    "/sessions/{id}/live",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."}},
+)
+async def follow_session(
+    session_id: ResourceId,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+) -> StreamingResponse:
+    """Server-sent events for the projector: `status` (check-ins, ballots) and `results`."""
+    await run_in_threadpool(sessions.get_session, session, session_id=session_id, actor=actor)
+    session.close()  # the stream reads with short sessions of its own
+    engine = request.app.state.engine
+    interval = max(settings.results_refresh_seconds, 1.0)
+
+    async def events() -> AsyncIterator[str]:
+        last_results = None
+        yield "retry: 3000\n\n"
+        while not await request.is_disconnected():
+            status, results = await run_in_threadpool(service.live_state, engine, session_id)
+            yield f"event: status\ndata: {json.dumps(status)}\n\n"
+            if results is not None and results != last_results:
+                last_results = results
+                yield f"event: results\ndata: {results}\n\n"
+            await asyncio.sleep(interval)
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
