@@ -1,8 +1,10 @@
-"""The `welvaartgesprek` command: serve, migrate, demo, create-user, purge."""
+"""The `welvaartgesprek` command: serve, migrate, demo, create-user, purge, results."""
 
 import argparse
 import sys
 from datetime import date
+
+from pydantic import ValidationError
 
 from api.core.config import API_BASE_PATH, Settings, WeakSecretKeyError, get_settings
 from api.core.db import create_db_engine, open_session
@@ -127,6 +129,25 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_results(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild the result tallies of one dialogue (or all) from their ballots."""
+    from sqlmodel import select
+
+    from api.dialogues.models import Dialogue
+    from api.results.service import recompute_dialogue
+
+    _migrate(settings)
+    engine = create_db_engine(settings.database_url)
+    with open_session(engine, write=False) as session:
+        ids = [args.dialogue] if args.dialogue else list(session.exec(select(Dialogue.id)))
+    for dialogue_id in ids:
+        with open_session(engine) as session:
+            counted = recompute_dialogue(session, dialogue_id=dialogue_id)
+        print(f"Dialogue {dialogue_id}: {counted} ballots counted.")
+    engine.dispose()
+    return 0
+
+
 def _describe(database_url: str) -> str:
     return database_url.split("@")[-1] if "@" in database_url else database_url
 
@@ -164,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     user.set_defaults(handler=cmd_create_user)
 
     commands.add_parser("purge", help=cmd_purge.__doc__).set_defaults(handler=cmd_purge)
+
+    results = commands.add_parser("results", help="result tallies")
+    results_commands = results.add_subparsers(dest="results_command", required=True)
+    recompute = results_commands.add_parser("recompute", help=cmd_results.__doc__)
+    recompute.add_argument("--dialogue", type=int, help="only this dialogue (default: all)")
+    recompute.set_defaults(handler=cmd_results)
     return parser
 
 
@@ -174,6 +201,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = get_settings()
     except WeakSecretKeyError as error:
         print(error, file=sys.stderr)
+        return 2
+    except ValidationError as error:
+        # Settings wraps a refused SECRET_KEY (and any other bad setting) in a
+        # ValidationError; say what is wrong without a traceback or the values themselves.
+        print("The settings are not valid:", file=sys.stderr)
+        for problem in error.errors(include_url=False, include_input=False):
+            setting = ".".join(str(part) for part in problem["loc"]).upper()
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            print(f"  {setting + ': ' if setting else ''}{message}", file=sys.stderr)
         return 2
     return args.handler(args, settings)
 

@@ -1,13 +1,13 @@
 """Ballot events: the outbox through which every stored ballot reaches the results once."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlmodel import Session
 
-from api.ballots.models import Ballot, BallotEvent, BallotItem
+from api.ballots.models import AgeBand, Ballot, BallotEvent, BallotItem
 
 
 @dataclass(frozen=True)
@@ -85,77 +85,94 @@ def dialogues_waiting(session: Session) -> list[int]:
     return list(session.execute(select(BallotEvent.dialogue_id).distinct()).scalars())
 
 
+def dialogues_with_ballots(session: Session, *, dialogue_ids: Sequence[int]) -> list[int]:
+    """Those of these dialogues that have at least one ballot (an index probe each)."""
+    return [
+        dialogue_id
+        for dialogue_id in dialogue_ids
+        if session.execute(select(Ballot.id).where(Ballot.dialogue_id == dialogue_id).limit(1)).first()
+        is not None
+    ]
+
+
 def all_rankings(
     session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
-) -> tuple[np.ndarray, list[tuple[int, int | None, str | None]]]:
-    """Every ballot of the dialogue: an (N, width) array of priority indices (best first,
-    padded with -1) and each ballot's (session, neighbourhood, age band)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every ballot of the dialogue as columns: rankings (N, width) of priority indices best
+    first, padded with -1; session id; neighbourhood id (-1: none); age band index (-1: none)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _all_rankings_postgresql(session, dialogue_id=dialogue_id, priority_index=priority_index)
     ballot_rows = session.execute(
         select(Ballot.id, Ballot.session_id, Ballot.neighbourhood_id, Ballot.age_band)
         .where(Ballot.dialogue_id == dialogue_id)
         .order_by(Ballot.id)
     ).all()
-    if not ballot_rows:
-        return np.zeros((0, 1), dtype=np.int64), []
-    ids = np.fromiter((row[0] for row in ballot_rows), dtype=np.int64, count=len(ballot_rows))
-    items = _items(session, dialogue_id=dialogue_id)
-    ballot_of_item, rank_of_item, priority_of_item = items
+    items = np.array(
+        session.execute(
+            select(BallotItem.ballot_id, BallotItem.rank, BallotItem.priority_id).where(
+                BallotItem.dialogue_id == dialogue_id
+            )
+        ).all(),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    ids = np.array([row[0] for row in ballot_rows], dtype=np.int64)
+    width = int(items[:, 1].max()) if len(items) else 1
+    rankings = np.full((len(ids), width), -1, dtype=np.int64)
+    rankings[np.searchsorted(ids, items[:, 0]), items[:, 1] - 1] = _lookup(priority_index)[items[:, 2]]
+    bands = {band: i for i, band in enumerate(AgeBand)}
+    return (
+        rankings,
+        np.array([row[1] for row in ballot_rows], dtype=np.int64),
+        np.array([-1 if row[2] is None else row[2] for row in ballot_rows], dtype=np.int64),
+        np.array([-1 if row[3] is None else bands[AgeBand(row[3])] for row in ballot_rows], dtype=np.int64),
+    )
+
+
+def _lookup(priority_index: Mapping[int, int]) -> np.ndarray:
     lookup = np.full(max(priority_index) + 1, -1, dtype=np.int64)
     for priority_id, index in priority_index.items():
         lookup[priority_id] = index
-    row_of_item = np.searchsorted(ids, ballot_of_item)
-    width = int(rank_of_item.max()) if len(rank_of_item) else 1
+    return lookup
+
+
+def _all_rankings_postgresql(
+    session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Each column comes back as ONE binary string of big-endian integers (string_agg of
+    # int4send), so millions of rows cost a table scan and a numpy view, with no per-row
+    # work in Python. The aggregates of one query see the rows in the same order, so the
+    # columns line up without sorting.
+    connection = session.connection()
+    items = connection.execute(
+        text(
+            "SELECT string_agg(int4send(ballot_id), ''), string_agg(int2send(rank::int2), ''), "
+            "string_agg(int4send(priority_id), '') FROM ballot_items WHERE dialogue_id = :d"
+        ),
+        {"d": dialogue_id},
+    ).one()
+    band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
+    ballots = connection.execute(
+        text(
+            "SELECT string_agg(int4send(id), ''), string_agg(int4send(session_id), ''), "
+            "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
+            f"string_agg(int2send((CASE age_band {band_case} ELSE -1 END)::int2), '') "
+            "FROM ballots WHERE dialogue_id = :d"
+        ),
+        {"d": dialogue_id},
+    ).one()
+    if ballots[0] is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros((0, 1), dtype=np.int64), empty, empty, empty
+    ids, sessions, neighbourhoods, bands = (
+        np.frombuffer(ballots[i], dtype=">i2" if i == 3 else ">i4").astype(np.int64) for i in range(4)
+    )
+    order = np.argsort(ids)
+    ids = ids[order]
+    item_ballot, item_rank, item_priority = (
+        np.frombuffer(items[i], dtype=">i2" if i == 1 else ">i4").astype(np.int64)
+        for i in range(3)
+    )
+    width = int(item_rank.max())
     rankings = np.full((len(ids), width), -1, dtype=np.int64)
-    rankings[row_of_item, rank_of_item - 1] = lookup[priority_of_item]
-    finest = [(s, n, a.value if hasattr(a, "value") else a) for _, s, n, a in ballot_rows]
-    return rankings, finest
-
-
-def _items(session: Session, *, dialogue_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ballot id, rank, priority id) of every ranked item, as numpy columns."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _items_by_copy(session, dialogue_id=dialogue_id)
-    rows = session.execute(
-        select(BallotItem.ballot_id, BallotItem.rank, BallotItem.priority_id).where(
-            BallotItem.dialogue_id == dialogue_id
-        )
-    ).all()
-    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    return array[:, 0], array[:, 1], array[:, 2]
-
-
-def _items_by_copy(
-    session: Session, *, dialogue_id: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # COPY in binary moves millions of rows in well under a second; each row is a field
-    # count (int16) and three (length int32, value int32) pairs, all big-endian.
-    raw = session.connection().connection.dbapi_connection
-    chunks = []
-    with raw.cursor() as cursor:
-        query = (
-            "COPY (SELECT ballot_id, rank, priority_id FROM ballot_items "
-            f"WHERE dialogue_id = {int(dialogue_id)}) TO STDOUT (FORMAT BINARY)"
-        )
-        with cursor.copy(query) as copy:
-            for chunk in copy:
-                chunks.append(bytes(chunk))
-    data = b"".join(chunks)
-    header = 11 + 4 + 4 + int.from_bytes(data[15:19], "big")
-    body = data[header : len(data) - 2]  # the trailer is a field count of -1
-    row = np.dtype(
-        [
-            ("n", ">i2"),
-            ("l1", ">i4"),
-            ("ballot", ">i4"),
-            ("l2", ">i4"),
-            ("rank", ">i4"),
-            ("l3", ">i4"),
-            ("priority", ">i4"),
-        ]
-    )
-    rows = np.frombuffer(body, dtype=row)
-    return (
-        rows["ballot"].astype(np.int64),
-        rows["rank"].astype(np.int64),
-        rows["priority"].astype(np.int64),
-    )
+    rankings[np.searchsorted(ids, item_ballot), item_rank - 1] = _lookup(priority_index)[item_priority]
+    return rankings, sessions[order], neighbourhoods[order], bands[order]

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.access import Actor
@@ -77,7 +78,11 @@ def create_municipality(
         cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
     )
     session.add(municipality)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent request added it first
+        session.rollback()
+        raise Conflict(f"Municipality {cbs_code} already exists.") from error
     return municipality
 
 
@@ -144,6 +149,23 @@ def list_neighbourhoods(session: Session, *, municipality: Municipality) -> list
             .order_by(Neighbourhood.code)
         )
     )
+
+
+def neighbourhood_outlines(
+    session: Session, *, municipality_id: int
+) -> list[tuple[int, str, str, NeighbourhoodKind, int | None]]:
+    """(id, code, name, kind, wijk id) of every neighbourhood, without the heavy geometry."""
+    return list(
+        session.exec(
+            select(
+                Neighbourhood.id,
+                Neighbourhood.code,
+                Neighbourhood.name,
+                Neighbourhood.kind,
+                Neighbourhood.wijk_id,
+            ).where(Neighbourhood.municipality_id == municipality_id)
+        )
+    )  # type: ignore[arg-type]
 
 
 def neighbourhoods_public(neighbourhoods: Sequence[Neighbourhood]) -> list[NeighbourhoodPublic]:
@@ -230,7 +252,11 @@ def create_neighbourhood(
         geometry=geometry,
     )
     session.add(neighbourhood)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent request or import added it first
+        session.rollback()
+        raise Conflict(f"Neighbourhood {code} already exists; change it with an import.") from error
     return neighbourhood
 
 

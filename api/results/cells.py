@@ -1,13 +1,14 @@
 """From ballots to the tallies of every published cell, and which cells must stay hidden."""
 
-# A ballot lies in one finest cell: (session, neighbourhood named, age band). Results are
-# published for cells (neighbourhood, venue, age band) where each coordinate is ALL, a value,
-# or NOT_GIVEN: neighbourhood = a buurt code, its wijk (roll-up), NOT_GIVEN or ALL;
-# venue = a venue kind, ALL, or one session ("s12", only with neighbourhood ALL);
-# age band = a band, NOT_GIVEN or ALL. Finest cells are rolled up in stages, so a million
-# ballots cost one pass over the ballots and a few passes over far fewer cells.
+# Results are published for cells (neighbourhood, venue, age band); each coordinate is ALL,
+# NOT_GIVEN or a value: neighbourhood = a buurt code or a wijk code (the roll-up of its
+# buurten and of the ballots that name only the wijk); venue = a venue kind, or one session
+# ("s12", only with neighbourhood ALL); age band = a band. A ballot lies in one finest cell
+# (session, neighbourhood named, age band). Finest cells are rolled up in a few vectorised
+# stages over integer-coded keys, so a million ballots cost one pass over the ballots and a
+# few passes over far fewer cells.
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from api.results.models import ALL, NOT_GIVEN
 from api.results.suppression import Line, suppressed_cells
 
 Cell = tuple[str, str, str]
-FinestCell = tuple[int, int | None, str | None]
+_DROP = -1
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class DialogueLayout:
     session_ids_by_kind: dict[str, tuple[int, ...]]
     buurten_by_wijk: dict[str, tuple[str, ...]]
     age_bands: tuple[str, ...]
+    place_names: dict[str, str]
+    session_labels: dict[int, str]
 
     @property
     def m(self) -> int:
@@ -41,82 +44,146 @@ class DialogueLayout:
         return {pid: index for index, pid in enumerate(self.priority_ids)}
 
 
+@dataclass(frozen=True)
+class BallotColumns:
+    """Ballots as columns: rankings (N, width) of priority indices best first, padded with -1;
+    session id; neighbourhood id (-1: none given); age band index into the layout (-1: none)."""
+
+    rankings: np.ndarray
+    session_id: np.ndarray
+    neighbourhood_id: np.ndarray
+    age_band: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.session_id)
+
+
 def session_key(session_id: int) -> str:
     """The venue coordinate of a single session."""
     return f"s{session_id}"
 
 
-def rankings_matrix(rankings: Sequence[Sequence[int]], layout: DialogueLayout) -> np.ndarray:
-    """Priority ids best first → an (N, width) array of priority indices padded with -1."""
-    index = layout.priority_index()
-    width = max((len(r) for r in rankings), default=1)
-    matrix = np.full((len(rankings), max(width, 1)), -1, dtype=np.int64)
-    for row, ranking in enumerate(rankings):
-        matrix[row, : len(ranking)] = [index[pid] for pid in ranking]
-    return matrix
+class _Coordinates:
+    """Integer codes for every value a coordinate can take (code 0 is ALL)."""
+
+    def __init__(self, layout: DialogueLayout) -> None:
+        self.places = [ALL, NOT_GIVEN, *sorted(set(layout.buurt_code.values())), *sorted(layout.buurten_by_wijk)]
+        self.kinds = sorted(layout.session_ids_by_kind)
+        self.sessions = sorted(layout.session_kind)
+        self.venues = [ALL, *self.kinds, *(session_key(s) for s in self.sessions)]
+        self.bands = [ALL, NOT_GIVEN, *layout.age_bands]
+        place_code = {place: code for code, place in enumerate(self.places)}
+        top = max([*layout.wijk_code, 0]) + 1
+        self.buurt_of = np.full(top + 1, _DROP, dtype=np.int64)  # neighbourhood id + 1 → code
+        self.wijk_of = np.full(top + 1, _DROP, dtype=np.int64)
+        self.buurt_of[0] = place_code[NOT_GIVEN]
+        for neighbourhood_id, code in layout.buurt_code.items():
+            self.buurt_of[neighbourhood_id + 1] = place_code[code]
+        for neighbourhood_id, code in layout.wijk_code.items():
+            self.wijk_of[neighbourhood_id + 1] = place_code[code]
+        session_top = max([*self.sessions, 0]) + 1
+        self.kind_of_session = np.zeros(session_top, dtype=np.int64)
+        self.venue_of_session = np.zeros(session_top, dtype=np.int64)
+        for index, session_id in enumerate(self.sessions):
+            self.kind_of_session[session_id] = 1 + self.kinds.index(layout.session_kind[session_id])
+            self.venue_of_session[session_id] = 1 + len(self.kinds) + index
+
+    def cell(self, place: int, venue: int, band: int) -> Cell:
+        return self.places[place], self.venues[venue], self.bands[band]
 
 
-def tally_finest(
-    rankings: np.ndarray, finest: Sequence[FinestCell], layout: DialogueLayout
-) -> tuple[list[FinestCell], TallyBatch]:
-    """Tally ballots into their finest cells."""
-    keys: dict[FinestCell, int] = {}
-    group_index = np.fromiter(
-        (keys.setdefault(cell, len(keys)) for cell in finest), dtype=np.int64, count=len(finest)
-    )
-    batch = tally_groups(rankings, group_index=group_index, n_groups=len(keys), m=layout.m)
-    return list(keys), batch
+def _sum_by(
+    batch: TallyBatch, keys: np.ndarray, shape: tuple[int, ...]
+) -> tuple[np.ndarray, TallyBatch]:
+    """Sum the rows of `batch` whose integer key columns are equal; rows with a -1 are left out."""
+    keep = (keys >= 0).all(axis=1)
+    flat = np.ravel_multi_index(tuple(keys[keep].T), shape)
+    unique, inverse = np.unique(flat, return_inverse=True)
+    kept = TallyBatch(m=batch.m, values=batch.values[keep])
+    summed = kept.sum_groups(inverse, n_targets=len(unique))
+    return np.stack(np.unravel_index(unique, shape), axis=1), summed
 
 
-def _roll_up(batch: TallyBatch, targets_of_rows: Iterable) -> tuple[list, TallyBatch]:
-    """Sum rows of `batch` into the targets named row by row."""
-    targets: dict = {}
-    index = np.fromiter(
-        (targets.setdefault(target, len(targets)) for target in targets_of_rows),
-        dtype=np.int64,
-        count=len(batch),
-    )
-    return list(targets), batch.sum_groups(index, n_targets=len(targets))
+def _tally_by(
+    ballots: BallotColumns, keys: np.ndarray, shape: tuple[int, ...], m: int
+) -> tuple[np.ndarray, TallyBatch]:
+    """Tally the ballots into the groups their integer key columns name."""
+    flat = np.ravel_multi_index(tuple(keys.T), shape)
+    unique, inverse = np.unique(flat, return_inverse=True)
+    batch = tally_groups(ballots.rankings, group_index=inverse, n_groups=len(unique), m=m)
+    return np.stack(np.unravel_index(unique, shape), axis=1), batch
 
 
-def published_tallies(
-    finest_keys: Sequence[FinestCell], finest: TallyBatch, layout: DialogueLayout
-) -> dict[Cell, np.ndarray]:
-    """The tally of every published cell the finest cells contribute to."""
+def published_tallies(ballots: BallotColumns, layout: DialogueLayout) -> dict[Cell, np.ndarray]:
+    """The tally of every published cell the ballots fall in."""
+    if not len(ballots):
+        return {}
+    codes = _Coordinates(layout)
+    n_places, n_venues, n_bands = len(codes.places), len(codes.venues), len(codes.bands)
+    cell_shape = (n_places, n_venues, n_bands)
+    named = ballots.neighbourhood_id + 1  # 0: none given
+    band = np.where(ballots.age_band >= 0, ballots.age_band + 2, 1)
     out: dict[Cell, np.ndarray] = {}
-    if not finest_keys:
-        return out
 
-    def emit(keys: Sequence[Cell], batch: TallyBatch) -> None:
-        for row, key in enumerate(keys):
-            out[key] = batch.values[row]
+    def emit(keys: np.ndarray, batch: TallyBatch) -> None:
+        for (place, venue, band_code), values in zip(keys.tolist(), batch.values, strict=True):
+            out[codes.cell(place, venue, band_code)] = values
 
-    session_keys, by_session = _roll_up(
-        finest, ((s, band or NOT_GIVEN) for s, _, band in finest_keys)
+    # Sessions are published for all neighbourhoods together only.
+    session_keys, by_session = _tally_by(
+        ballots,
+        np.stack([np.zeros_like(named), codes.venue_of_session[ballots.session_id], band], axis=1),
+        cell_shape,
+        layout.m,
     )
-    emit([(ALL, session_key(s), b) for s, b in session_keys], by_session)
-    keys, batch = _roll_up(by_session, ((s, ALL) for s, _ in session_keys))
-    emit([(ALL, session_key(s), b) for s, b in keys], batch)
+    emit(session_keys, by_session)
+    emit(*_sum_by(by_session, session_keys * np.array([1, 1, 0]), cell_shape))
 
-    kind_keys, by_kind = _roll_up(
-        finest,
-        ((layout.session_kind[s], n, band or NOT_GIVEN) for s, n, band in finest_keys),
+    # Venue kind × neighbourhood named × band, then every roll-up of the three.
+    named_shape = (len(codes.wijk_of), n_venues, n_bands)
+    kind_keys, by_kind = _tally_by(
+        ballots,
+        np.stack([named, codes.kind_of_session[ballots.session_id], band], axis=1),
+        named_shape,
+        layout.m,
     )
-    places = (
-        lambda n: NOT_GIVEN if n is None else layout.buurt_code.get(n),  # None: named a wijk only
-        lambda n: None if n is None else layout.wijk_code[n],
-        lambda n: ALL,
-    )
-    for venue_of in (lambda v: v, lambda v: ALL):
-        for band_of in (lambda b: b, lambda b: ALL):
-            keys, batch = _roll_up(by_kind, ((venue_of(v), n, band_of(b)) for v, n, b in kind_keys))
-            for place_of in places:
-                mapped = [(place_of(n), v, b) for v, n, b in keys]
-                rows = [row for row, key in enumerate(mapped) if key[0] is not None]
-                if rows:
-                    chosen = TallyBatch(m=batch.m, values=batch.values[rows])
-                    emit(*_roll_up(chosen, (mapped[row] for row in rows)))
+    k_named, k_venue, k_band = kind_keys.T
+    for venue_codes in (k_venue, np.zeros_like(k_venue)):
+        for band_codes in (k_band, np.zeros_like(k_band)):
+            keys, batch = _sum_by(
+                by_kind, np.stack([k_named, venue_codes, band_codes], axis=1), named_shape
+            )
+            named_out, venue_out, band_out = keys.T
+            for places in (
+                codes.buurt_of[named_out],
+                codes.wijk_of[named_out],
+                np.zeros_like(named_out),
+            ):
+                emit(*_sum_by(batch, np.stack([places, venue_out, band_out], axis=1), cell_shape))
     return out
+
+
+def ballot_columns_from(
+    rankings: Iterable[list[int]],
+    sessions: Iterable[int],
+    neighbourhoods: Iterable[int | None],
+    age_bands: Iterable[str | None],
+    layout: DialogueLayout,
+) -> BallotColumns:
+    """Columns for a few ballots given one by one (the incremental path)."""
+    index = layout.priority_index()
+    rows = [[index[p] for p in ranking] for ranking in rankings]
+    width = max((len(r) for r in rows), default=1)
+    matrix = np.full((len(rows), width), -1, dtype=np.int64)
+    for row, ranking in enumerate(rows):
+        matrix[row, : len(ranking)] = ranking
+    band_index = {band: i for i, band in enumerate(layout.age_bands)}
+    return BallotColumns(
+        rankings=matrix,
+        session_id=np.array(list(sessions), dtype=np.int64),
+        neighbourhood_id=np.array([-1 if n is None else n for n in neighbourhoods], dtype=np.int64),
+        age_band=np.array([-1 if b is None else band_index[b] for b in age_bands], dtype=np.int64),
+    )
 
 
 def suppression_lines(
@@ -126,26 +193,16 @@ def suppression_lines(
     present = set(cells)
     lines: list[Line[Cell]] = []
     unpublished: list[Cell] = []
-    venues = {v for _, v, _ in present}
     bands = (*layout.age_bands, NOT_GIVEN)
     kinds = tuple(layout.session_ids_by_kind)
     wijken = tuple(layout.buurten_by_wijk)
-    for venue in venues:
-        for band in {b for _, v, b in present if v == venue}:
-            if venue.startswith("s"):
-                continue
-            lines.append(
-                Line(
-                    (ALL, venue, band),
-                    (*((w, venue, band) for w in wijken), (NOT_GIVEN, venue, band)),
-                )
-            )
-            for wijk, buurten in layout.buurten_by_wijk.items():
-                only = (f"{wijk}+", venue, band)
-                unpublished.append(only)
-                lines.append(
-                    Line((wijk, venue, band), (*((b, venue, band) for b in buurten), only))
-                )
+    slices = {(v, a) for _, v, a in present if not v.startswith("s")}
+    for venue, band in slices:
+        lines.append(Line((ALL, venue, band), (*((w, venue, band) for w in wijken), (NOT_GIVEN, venue, band))))
+        for wijk, buurten in layout.buurten_by_wijk.items():
+            only = (f"{wijk}+", venue, band)
+            unpublished.append(only)
+            lines.append(Line((wijk, venue, band), (*((b, venue, band) for b in buurten), only)))
     places = {n for n, v, _ in present if not v.startswith("s")} | {f"{w}+" for w in wijken}
     for place in places:
         for band in (*bands, ALL):
@@ -154,16 +211,10 @@ def suppression_lines(
             lines.append(Line((place, venue, ALL), tuple((place, venue, band) for band in bands)))
     for kind, session_ids in layout.session_ids_by_kind.items():
         for band in (*bands, ALL):
-            lines.append(
-                Line((ALL, kind, band), tuple((ALL, session_key(s), band) for s in session_ids))
-            )
+            lines.append(Line((ALL, kind, band), tuple((ALL, session_key(s), band) for s in session_ids)))
     for session_id in layout.session_kind:
-        lines.append(
-            Line(
-                (ALL, session_key(session_id), ALL),
-                tuple((ALL, session_key(session_id), band) for band in bands),
-            )
-        )
+        venue = session_key(session_id)
+        lines.append(Line((ALL, venue, ALL), tuple((ALL, venue, band) for band in bands)))
     return lines, unpublished
 
 
@@ -172,14 +223,20 @@ def hidden_cells(
 ) -> set[Cell]:
     """The published cells to suppress, given every published cell's ballot count."""
     full = dict(counts)
+    wijk_of_buurt = {buurt: wijk for wijk, buurten in layout.buurten_by_wijk.items() for buurt in buurten}
+    named_in_wijk: dict[Cell, int] = {}
+    for (place, venue, band), count in counts.items():
+        if place in layout.buurten_by_wijk:
+            named_in_wijk.setdefault((place, venue, band), 0)
+        elif place in wijk_of_buurt:
+            key = (wijk_of_buurt[place], venue, band)
+            named_in_wijk[key] = named_in_wijk.get(key, 0) + count
+    for (wijk, venue, band), named in named_in_wijk.items():
+        full[(f"{wijk}+", venue, band)] = counts.get((wijk, venue, band), 0) - named
     lines, unpublished = suppression_lines(counts, layout)
-    for wijk, buurten in layout.buurten_by_wijk.items():
-        for venue, band in {(v, b) for n, v, b in counts if n == wijk}:
-            named = sum(full.get((b, venue, band), 0) for b in buurten)
-            full[(f"{wijk}+", venue, band)] = full.get((wijk, venue, band), 0) - named
     for line in lines:
         for key in (line.parent, *line.children):
-            if key is not None:
-                full.setdefault(key, 0)
+            if key is not None and key not in full:
+                full[key] = 0
     hidden = suppressed_cells(full, lines, min_group_size=min_group_size, unpublished=unpublished)
     return {cell for cell in hidden if cell in counts}

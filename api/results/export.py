@@ -30,6 +30,14 @@ CSV_DESCRIPTION = (
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """Text as a spreadsheet shows it, never as a formula (OWASP "CSV injection")."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _number(value: float) -> str:
     return f"{value:.4f}".replace(".", ",")
 
@@ -41,7 +49,7 @@ def results_csv(results: Results) -> str:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for group in results.groups:
-        head = [group.key, group.label, group.kind, group.parent or ""]
+        head = [group.key, _text(group.label), group.kind, group.parent or ""]
         if group.suppressed or not group.priorities:
             writer.writerow([*head, "", "ja", *[""] * 10])
             continue
@@ -53,7 +61,7 @@ def results_csv(results: Results) -> str:
                     group.ballots,
                     "nee",
                     priority.id,
-                    title,
+                    _text(title),
                     theme,
                     _number(priority.score),
                     _number(priority.score_low),

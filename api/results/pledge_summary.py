@@ -49,6 +49,9 @@ def pledge_summary(
             if priority_id is not None:
                 by_priority[key][str(priority_id)].add(hours)
 
+    # The pledgers who named only a wijk (`WK…+`) are never a group of their own. (Not "any
+    # key ending in +": the age band 65+ does too.)
+    wijk_only = {f"{wijk}+" for wijk in layout.buurten_by_wijk} if group_by is GroupBy.NEIGHBOURHOOD else set()
     counts = {key: len(people) for key, people in pledgers.items()}
     counts.setdefault(ALL, 0)
     lines = _lines(group_by, layout, counts)
@@ -59,10 +62,10 @@ def pledge_summary(
         counts,
         lines,
         min_group_size=municipality.min_group_size,
-        unpublished=[k for k in counts if k.endswith("+")],
+        unpublished=[k for k in counts if k in wijk_only],
     )
     groups = []
-    for key in sorted((k for k in pledgers if not k.endswith("+")), key=lambda k: (k != ALL, k)):
+    for key in sorted((k for k in pledgers if k not in wijk_only), key=lambda k: (k != ALL, k)):
         label, kind, _parent = labels(key)
         if key in hidden:
             groups.append(

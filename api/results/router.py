@@ -55,24 +55,29 @@ def read_dialogue_results(
     group_by: GroupByQuery = GroupBy.NEIGHBOURHOOD,
     venue_kind: VenueKindQuery = None,
     age_band: AgeBandQuery = None,
-) -> Response | Results:
+) -> Response:
     """Scores, intervals, shares, mean ranks and Schulze order per group; CSV with Accept: text/csv."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    results = service.dialogue_results(
-        session,
-        dialogue=dialogue,
-        group_by=group_by,
-        venue_kind=venue_kind.value if venue_kind else None,
-        age_band=age_band.value if age_band else None,
-    )
-    if "text/csv" in request.headers.get("accept", ""):
-        filename = f"welvaartgesprek-{dialogue_id}-{group_by.value}.csv"
+    selection = {
+        "dialogue": dialogue,
+        "group_by": group_by,
+        "venue_kind": venue_kind.value if venue_kind else None,
+        "age_band": age_band.value if age_band else None,
+    }
+    if "text/csv" not in request.headers.get("accept", ""):
+        gzipped = "gzip" in request.headers.get("accept-encoding", "")
         return Response(
-            results_csv(results),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            service.dialogue_results_json(session, **selection, gzipped=gzipped),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None,
         )
-    return results
+    results = service.dialogue_results(session, **selection)
+    filename = f"welvaartgesprek-{dialogue_id}-{group_by.value}.csv"
+    return Response(
+        results_csv(results),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/dialogues/{id}/pledges/summary", response_model=PledgeSummary)

@@ -1,5 +1,6 @@
 """Results: keeping every published cell's tally current, and reading results from them."""
 
+import gzip
 import json
 import threading
 from collections import OrderedDict
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -22,13 +23,13 @@ from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality, NeighbourhoodKind
 from api.results.aggregation import TallyBatch, summarise, tally_width
 from api.results.cells import (
+    BallotColumns,
     Cell,
     DialogueLayout,
+    ballot_columns_from,
     hidden_cells,
     published_tallies,
-    rankings_matrix,
     session_key,
-    tally_finest,
 )
 from api.results.models import (
     ALL,
@@ -57,29 +58,30 @@ _LABELS_NL = {
 
 
 def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
-    """The priorities, neighbourhoods and sessions that shape a dialogue's cells."""
-    municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
-    )
-    places = municipalities.list_neighbourhoods(session, municipality=municipality)
-    code_of = {n.id: n.code for n in places}
-    buurt_code = {n.id: n.code for n in places if n.kind is NeighbourhoodKind.BUURT}
+    """The priorities, neighbourhoods and sessions that shape a dialogue's cells (4 queries)."""
+    places = municipalities.neighbourhood_outlines(session, municipality_id=dialogue.municipality_id)
+    code_of = {id_: code for id_, code, _, _, _ in places}
+    buurt_code = {id_: code for id_, code, _, kind, _ in places if kind is NeighbourhoodKind.BUURT}
     wijk_code = {
-        n.id: code_of[n.wijk_id] if n.kind is NeighbourhoodKind.BUURT and n.wijk_id else n.code
-        for n in places
+        id_: code_of[wijk_id] if kind is NeighbourhoodKind.BUURT and wijk_id else code
+        for id_, code, _, kind, wijk_id in places
     }
     buurten_by_wijk: dict[str, list[str]] = {
-        n.code: [] for n in places if n.kind is NeighbourhoodKind.WIJK
+        code: [] for _, code, _, kind, _ in places if kind is NeighbourhoodKind.WIJK
     }
-    for n in places:
-        if n.kind is NeighbourhoodKind.BUURT and n.wijk_id:
-            buurten_by_wijk[code_of[n.wijk_id]].append(n.code)
+    for _, code, _, kind, wijk_id in sorted(places, key=lambda place: place[1]):
+        if kind is NeighbourhoodKind.BUURT and wijk_id:
+            buurten_by_wijk[code_of[wijk_id]].append(code)
+    rows = sessions.list_sessions(session, dialogue=dialogue)
+    places_of = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
     session_kind: dict[int, str] = {}
     session_ids_by_kind: dict[str, list[int]] = {}
-    for row in sessions.list_sessions(session, dialogue=dialogue):
-        kind = venues.get_venue(session, venue_id=row.venue_id).kind.value
-        session_kind[row.id] = kind  # type: ignore[index]
-        session_ids_by_kind.setdefault(kind, []).append(row.id)  # type: ignore[arg-type]
+    session_labels: dict[int, str] = {}
+    for row in rows:
+        venue = places_of[row.venue_id]
+        session_kind[row.id] = venue.kind.value  # type: ignore[index]
+        session_ids_by_kind.setdefault(venue.kind.value, []).append(row.id)  # type: ignore[arg-type]
+        session_labels[row.id] = f"{row.title or venue.name} ({venue.name}, {row.starts_at:%Y-%m-%d})"  # type: ignore[index]
     return DialogueLayout(
         priority_ids=tuple(
             sorted(p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id))
@@ -90,6 +92,8 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
         session_ids_by_kind={k: tuple(v) for k, v in session_ids_by_kind.items()},
         buurten_by_wijk={k: tuple(v) for k, v in buurten_by_wijk.items()},
         age_bands=tuple(band.value for band in AgeBand),
+        place_names={code: name for _, code, name, _, _ in places},
+        session_labels=session_labels,
     )
 
 
@@ -112,91 +116,146 @@ def _lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> Re
 
 
 def _write_cells(
-    session: Session, *, dialogue_id: int, tallies: dict[Cell, np.ndarray], replace: bool
+    session: Session,
+    *,
+    dialogue_id: int,
+    tallies: dict[Cell, np.ndarray],
+    replace: bool,
+    layout: DialogueLayout,
+    min_group_size: int,
 ) -> None:
+    """Store new tallies (`replace`) or add changes to the stored ones; then re-decide, for
+    every published cell, whether it must be suppressed, and store what changed."""
+    stored: dict[Cell, tuple[int, bool]] = {}
     if replace:
         session.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
         existing: dict[Cell, np.ndarray] = {}
     else:
-        existing = _load_cells(session, dialogue_id=dialogue_id, cells=list(tallies))
-    new_rows, changed_rows = [], []
-    for cell, delta in tallies.items():
-        values = existing[cell] + delta if cell in existing else delta
-        row = {
-            "dialogue_id": dialogue_id,
-            "neighbourhood": cell[0],
-            "venue": cell[1],
-            "age_band": cell[2],
-            "ballots": int(values[0]),
-            "suppressed": True,
-            "tally": _to_blob(values),
-        }
-        (changed_rows if cell in existing else new_rows).append(row)
-    for start in range(0, len(new_rows), _INSERT_CHUNK):
-        session.execute(insert(GroupTally), new_rows[start : start + _INSERT_CHUNK])
-    for row in changed_rows:
-        session.execute(
-            update(GroupTally)
-            .where(
-                GroupTally.dialogue_id == dialogue_id,
-                GroupTally.neighbourhood == row["neighbourhood"],
-                GroupTally.venue == row["venue"],
-                GroupTally.age_band == row["age_band"],
+        existing = _load_cells(session, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
+        stored = {
+            (n, v, a): (count, hidden)
+            for n, v, a, count, hidden in session.execute(
+                select(
+                    GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
+                    GroupTally.ballots, GroupTally.suppressed,
+                ).where(GroupTally.dialogue_id == dialogue_id)
             )
-            .values(ballots=row["ballots"], tally=row["tally"])
+        }  # fmt: skip
+    values = {cell: existing[cell] + delta if cell in existing else delta for cell, delta in tallies.items()}
+    # A cell left without ballots (its tally is then all zeros) has no row, exactly as after a
+    # recount from scratch: the same cells, so the same suppression and the same results.
+    emptied = [cell for cell, cell_values in values.items() if cell_values[0] == 0]
+    for cell in emptied:
+        del values[cell]
+    counts = {cell: count for cell, (count, _) in stored.items()}
+    counts.update({cell: int(v[0]) for cell, v in values.items()})
+    for cell in emptied:
+        counts.pop(cell, None)
+    hidden = hidden_cells(counts, layout, min_group_size=min_group_size)
+    _delete_cells(session, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
+
+    new_rows, changed_rows, flipped_rows = [], [], []
+    width = tally_width(layout.m)
+    blobs = dict(zip(values, _blobs(np.array(list(values.values())).reshape(len(values), width)), strict=True))
+    for cell, cell_values in values.items():
+        row = {
+            "d": dialogue_id, "n": cell[0], "v": cell[1], "a": cell[2],
+            "ballots": int(cell_values[0]), "suppressed": cell in hidden,
+            "tally": blobs[cell],
+        }  # fmt: skip
+        (changed_rows if cell in stored else new_rows).append(row)
+    for cell, (_, was_hidden) in stored.items():
+        if cell not in values and cell in counts and (cell in hidden) != was_hidden:
+            flipped_rows.append({"d": dialogue_id, "n": cell[0], "v": cell[1], "a": cell[2], "suppressed": not was_hidden})
+    _insert_cells(session, new_rows)
+    key = (
+        (GroupTally.dialogue_id == bindparam("d"))
+        & (GroupTally.neighbourhood == bindparam("n"))
+        & (GroupTally.venue == bindparam("v"))
+        & (GroupTally.age_band == bindparam("a"))
+    )
+    if changed_rows:
+        session.connection().execute(
+            update(GroupTally.__table__).where(key).values(
+                ballots=bindparam("ballots"), suppressed=bindparam("suppressed"), tally=bindparam("tally")
+            ),
+            changed_rows,
+        )  # fmt: skip
+    if flipped_rows:
+        session.connection().execute(
+            update(GroupTally.__table__).where(key).values(suppressed=bindparam("suppressed")),
+            flipped_rows,
         )
 
 
-def _to_blob(values: np.ndarray) -> bytes:
-    return np.asarray(values, dtype="<i8").tobytes()
+def _delete_cells(session: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> None:
+    key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
+    for start in range(0, len(cells), 500):
+        session.execute(
+            delete(GroupTally)
+            .where(GroupTally.dialogue_id == dialogue_id)
+            .where(key.in_(cells[start : start + 500]))
+        )
 
 
-def _from_blob(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<i8").astype(np.int64)
+def _insert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        columns = "dialogue_id, neighbourhood, venue, age_band, ballots, suppressed, tally"
+        cursor = session.connection().connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY group_tallies ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"]))
+        return
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(
+            insert(GroupTally),
+            [
+                {"dialogue_id": r["d"], "neighbourhood": r["n"], "venue": r["v"], "age_band": r["a"],
+                 "ballots": r["ballots"], "suppressed": r["suppressed"], "tally": r["tally"]}
+                for r in rows[start : start + _INSERT_CHUNK]
+            ],
+        )  # fmt: skip
+
+
+def _blobs(values: np.ndarray) -> list[bytes]:
+    """Each row of tally values as a blob: a byte giving the integer size, then the integers
+    little-endian, as narrow as this batch allows (a million ballots still fit in 4 bytes)."""
+    if not len(values):
+        return []
+    size = 4 if np.abs(values).max() < 2**31 else 8
+    data = np.ascontiguousarray(values, dtype=f"<i{size}").tobytes()
+    row = values.shape[1] * size
+    prefix = bytes([size])
+    return [prefix + data[i * row : (i + 1) * row] for i in range(len(values))]
+
+
+def _from_blob(blob: bytes, m: int) -> np.ndarray:
+    values = np.frombuffer(blob, dtype=f"<i{blob[0]}", offset=1).astype(np.int64)
+    if len(values) != tally_width(m):
+        raise ValueError("a stored tally has the wrong size for this dialogue")
+    return values
 
 
 def _load_cells(
-    session: Session, *, dialogue_id: int, cells: Sequence[Cell]
+    session: Session, *, dialogue_id: int, cells: Sequence[Cell], m: int
 ) -> dict[Cell, np.ndarray]:
     found: dict[Cell, np.ndarray] = {}
     key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
     for start in range(0, len(cells), 500):
         rows = session.execute(
-            select(
-                GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally
-            )
+            select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally)
             .where(GroupTally.dialogue_id == dialogue_id)
             .where(key.in_(cells[start : start + 500]))
         )
         for n, v, a, blob in rows:
-            found[(n, v, a)] = _from_blob(blob)
+            found[(n, v, a)] = _from_blob(blob, m)
     return found
 
 
-def _apply_suppression(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
-) -> None:
-    rows = session.execute(
-        select(
-            GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
-            GroupTally.ballots, GroupTally.suppressed,
-        ).where(GroupTally.dialogue_id == dialogue_id)
-    ).all()  # fmt: skip
-    counts = {(n, v, a): ballots_ for n, v, a, ballots_, _ in rows}
-    hidden = hidden_cells(counts, layout, min_group_size=min_group_size)
-    for n, v, a, _, was_hidden in rows:
-        should_hide = (n, v, a) in hidden
-        if should_hide != was_hidden:
-            session.execute(
-                update(GroupTally)
-                .where(
-                    GroupTally.dialogue_id == dialogue_id,
-                    GroupTally.neighbourhood == n,
-                    GroupTally.venue == v,
-                    GroupTally.age_band == a,
-                )
-                .values(suppressed=should_hide)
-            )
+def _min_group_size(session: Session, dialogue: Dialogue) -> int:
+    municipality = session.get(Municipality, dialogue.municipality_id)
+    assert municipality is not None
+    return municipality.min_group_size
 
 
 def _tally_events(
@@ -208,12 +267,14 @@ def _tally_events(
         chosen = [e for e in events if e.sign == sign]
         if not chosen:
             continue
-        keys, batch = tally_finest(
-            rankings_matrix([e.ranking for e in chosen], layout),
-            [(e.session_id, e.neighbourhood_id, e.age_band) for e in chosen],
+        columns = ballot_columns_from(
+            [e.ranking for e in chosen],
+            [e.session_id for e in chosen],
+            [e.neighbourhood_id for e in chosen],
+            [e.age_band for e in chosen],
             layout,
         )
-        for cell, values in published_tallies(keys, batch, layout).items():
+        for cell, values in published_tallies(columns, layout).items():
             change[cell] = change.get(cell, 0) + sign * values
     return change
 
@@ -239,7 +300,10 @@ def refresh_dialogue(
         session.rollback()
         return True
     change = _tally_events(events, layout)
-    _write_cells(session, dialogue_id=dialogue_id, tallies=change, replace=False)
+    _write_cells(
+        session, dialogue_id=dialogue_id, tallies=change, replace=False, layout=layout,
+        min_group_size=_min_group_size(session, dialogue),
+    )  # fmt: skip
     _finish(
         session,
         state=state,
@@ -276,15 +340,20 @@ def _recompute_once(session: Session, *, dialogue_id: int, snapshot_batch: int |
     state = _lock_state(session, dialogue_id=dialogue_id, m=layout.m, wait=True)
     assert state is not None
     counting.discard(session, dialogue_id=dialogue_id)
-    rankings, finest = counting.all_rankings(
+    rankings, session_ids, neighbourhood_ids, age_bands = counting.all_rankings(
         session, dialogue_id=dialogue_id, priority_index=layout.priority_index()
     )
-    if len(finest):
-        keys, batch = tally_finest(rankings, finest, layout)
-        tallies = published_tallies(keys, batch, layout)
-    else:
-        tallies = {}
-    _write_cells(session, dialogue_id=dialogue_id, tallies=tallies, replace=True)
+    columns = BallotColumns(
+        rankings=rankings,
+        session_id=session_ids,
+        neighbourhood_id=neighbourhood_ids,
+        age_band=age_bands,
+    )
+    tallies = published_tallies(columns, layout)
+    _write_cells(
+        session, dialogue_id=dialogue_id, tallies=tallies, replace=True, layout=layout,
+        min_group_size=_min_group_size(session, dialogue),
+    )  # fmt: skip
     state.version = max(state.version, 0)
     state.priority_count = layout.m
     _finish(
@@ -295,7 +364,7 @@ def _recompute_once(session: Session, *, dialogue_id: int, snapshot_batch: int |
         touched=set(layout.session_kind),
         snapshot_batch=snapshot_batch,
     )
-    return len(finest)
+    return len(columns)
 
 
 def _finish(
@@ -309,12 +378,6 @@ def _finish(
 ) -> None:
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
-    _apply_suppression(
-        session,
-        dialogue_id=dialogue.id,
-        layout=layout,
-        min_group_size=municipality.min_group_size,  # type: ignore[arg-type]
-    )
     total = session.execute(
         select(GroupTally.ballots).where(
             GroupTally.dialogue_id == dialogue.id,
@@ -352,7 +415,7 @@ def _take_snapshot(
     version: int,
 ) -> None:
     cell = (ALL, session_key(session_id), ALL)
-    found = _load_cells(session, dialogue_id=dialogue.id, cells=[cell])  # type: ignore[arg-type]
+    found = _load_cells(session, dialogue_id=dialogue.id, cells=[cell], m=layout.m)  # type: ignore[arg-type]
     count = int(found[cell][0]) if cell in found else 0
     current = session.get(SessionSnapshot, session_id)
     if count < min_group_size or (current is not None and count < current.ballots + batch):
@@ -493,6 +556,35 @@ def dialogue_results(
     age_band: str | None = None,
 ) -> Results:
     """A dialogue's results broken down by `group_by`, with small groups suppressed."""
+    return _cached_results(
+        session, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
+    )[0]
+
+
+def dialogue_results_json(
+    session: Session,
+    *,
+    dialogue: Dialogue,
+    group_by: GroupBy,
+    venue_kind: str | None = None,
+    age_band: str | None = None,
+    gzipped: bool = False,
+) -> bytes:
+    """The same results as JSON (or gzipped JSON), made once per version of the numbers."""
+    entry = _cached_results(
+        session, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
+    )
+    return entry[2] if gzipped else entry[1]
+
+
+def _cached_results(
+    session: Session,
+    *,
+    dialogue: Dialogue,
+    group_by: GroupBy,
+    venue_kind: str | None,
+    age_band: str | None,
+) -> tuple[Results, bytes, bytes]:
     if group_by is GroupBy.VENUE_KIND and venue_kind:
         raise InvalidInput(
             "Filtering on venueKind while grouping by it shows one group; leave one out.",
@@ -505,26 +597,35 @@ def dialogue_results(
         )
     state = session.get(ResultState, dialogue.id)
     version = state.version if state else 0
-    cache_key = (dialogue.id, version, group_by, venue_kind, age_band)
+    municipality = session.get(Municipality, dialogue.municipality_id)
+    assert municipality is not None
+    min_group_size = municipality.min_group_size
+    # The minimum group size is part of the key: raising it must hide groups at once. So is
+    # the state's refresh time: a recreated state starts its versions again.
+    refreshed_at = state.refreshed_at if state else None
+    cache_key = (
+        dialogue.id, version, refreshed_at, min_group_size, group_by, venue_kind, age_band
+    )  # fmt: skip
     cached = _CACHE.get(cache_key)
     if cached is not None:
         return cached
-    municipality = session.get(Municipality, dialogue.municipality_id)
-    assert municipality is not None
     layout = dialogue_layout(session, dialogue=dialogue)
     rows = session.execute(
         select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally, GroupTally.suppressed)
         .where(GroupTally.dialogue_id == dialogue.id)
         .where(_selection(group_by, venue_kind, age_band))
     ).all()  # fmt: skip
+    hidden_now = _hidden_if_flags_stale(
+        session, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size  # type: ignore[arg-type]
+    )
+    if hidden_now is not None:
+        rows = [(n, v, a, blob, (n, v, a) in hidden_now) for n, v, a, blob, _ in rows]
     if group_by is GroupBy.SESSION and venue_kind:
         allowed = {session_key(s) for s in layout.session_ids_by_kind.get(venue_kind, ())}
         rows = [r for r in rows if r[1] in allowed or r[0] == ALL and r[1] == venue_kind]
-    label = _labels(
-        session, dialogue=dialogue, layout=layout, venue=venue_kind or ALL, band=age_band or ALL
-    )
+    label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
     width = tally_width(layout.m)
-    cells = [((n, v, a), _from_blob(blob), hidden) for n, v, a, blob, hidden in rows]
+    cells = [((n, v, a), _from_blob(blob, layout.m), hidden) for n, v, a, blob, hidden in rows]
     labels = {cell: label(cell) for cell, _, _ in cells}
     ordered = sorted(
         (row for row in cells if len(row[1]) == width),
@@ -537,15 +638,41 @@ def dialogue_results(
         group_by=group_by,
         venue_kind=venue_kind,
         age_band=age_band,
-        min_group_size=municipality.min_group_size,
+        min_group_size=min_group_size,
         total_ballots=total.ballots if total else None,
         version=version,
         refreshed_at=state.refreshed_at if state else utcnow(),
         priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
         groups=groups,
     )
-    _CACHE.put(cache_key, results)
-    return results
+    document = results.model_dump_json(by_alias=True).encode()
+    entry = (results, document, gzip.compress(document, compresslevel=6))
+    _CACHE.put(cache_key, entry)
+    return entry
+
+
+def _hidden_if_flags_stale(
+    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+) -> set[Cell] | None:
+    """The cells to hide now, if the stored flags were decided with a smaller minimum group
+    size (the municipality raised it since the last refresh); None if the flags hold."""
+    shown_small = session.execute(
+        select(GroupTally.ballots)
+        .where(GroupTally.dialogue_id == dialogue_id)
+        .where(GroupTally.suppressed.is_(False))  # type: ignore[attr-defined]
+        .where(GroupTally.ballots < min_group_size)
+        .limit(1)
+    ).first()
+    if shown_small is None:
+        return None
+    counts = {
+        (n, v, a): count
+        for n, v, a, count in session.execute(
+            select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.ballots)
+            .where(GroupTally.dialogue_id == dialogue_id)
+        )
+    }  # fmt: skip
+    return hidden_cells(counts, layout, min_group_size=min_group_size)
 
 
 def _priority_labels(session: Session, *, dialogue_id: int) -> list[PriorityLabel]:
@@ -555,25 +682,18 @@ def _priority_labels(session: Session, *, dialogue_id: int) -> list[PriorityLabe
     ]
 
 
-def _labels(session: Session, *, dialogue: Dialogue, layout: DialogueLayout, venue: str, band: str):
+def _labels(dialogue: Dialogue, layout: DialogueLayout, *, venue: str, band: str):
     """Label, kind and parent of each cell, relative to the filters of the request."""
-    municipality = session.get(Municipality, dialogue.municipality_id)
-    places = municipalities.list_neighbourhoods(session, municipality=municipality)  # type: ignore[arg-type]
-    names = {n.code: n.name for n in places}
     wijk_of = {code: layout.wijk_code[i] for i, code in layout.buurt_code.items()}
-    session_names = {}
-    for row in sessions.list_sessions(session, dialogue=dialogue):
-        place = venues.get_venue(session, venue_id=row.venue_id).name
-        session_names[session_key(row.id)] = (
-            f"{row.title or place} ({place}, {row.starts_at:%Y-%m-%d})"  # type: ignore[arg-type]
-        )
+    session_names = {session_key(s): label for s, label in layout.session_labels.items()}
 
     def label(cell: Cell) -> tuple[str, str, str | None]:
         n, v, a = cell
         if n == NOT_GIVEN:
             return "Niet opgegeven", "unknown", None
         if n != ALL:
-            return names.get(n, n), ("buurt" if n.startswith("BU") else "wijk"), wijk_of.get(n)
+            kind = "buurt" if n.startswith("BU") else "wijk"
+            return layout.place_names.get(n, n), kind, wijk_of.get(n)
         if (v, a) == (venue, band):
             return dialogue.title, "dialogue", None
         if v.startswith("s"):
@@ -613,8 +733,21 @@ def session_snapshot(session: Session, *, session_id: int) -> SessionSnapshot | 
 
 
 def dialogues_with_new_ballots(session: Session) -> list[int]:
-    """Dialogues whose ballots changed since their tallies were last brought up to date."""
-    return counting.dialogues_waiting(session)
+    """Dialogues whose ballots changed since their tallies were last brought up to date.
+
+    Besides those with queued ballot events, a dialogue with ballots but no result state
+    (ballots from before there were events, or a state dropped to force a recount) waits
+    too: its refresh counts every ballot from scratch.
+    """
+    waiting = set(counting.dialogues_waiting(session))
+    without_state = session.execute(
+        select(Dialogue.id)
+        .outerjoin(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]
+        .where(ResultState.dialogue_id.is_(None))  # type: ignore[union-attr]
+    ).scalars()
+    unseen = [dialogue_id for dialogue_id in without_state if dialogue_id not in waiting]
+    waiting.update(counting.dialogues_with_ballots(session, dialogue_ids=unseen))
+    return sorted(waiting)
 
 
 def count_group_tallies(session: Session, *, dialogue_id: int) -> int:
@@ -629,7 +762,7 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
     from api.results.pledge_summary import pledge_summary
 
     layout = dialogue_layout(session, dialogue=dialogue)
-    label = _labels(session, dialogue=dialogue, layout=layout, venue=ALL, band=ALL)
+    label = _labels(dialogue, layout, venue=ALL, band=ALL)
 
     def label_of(key: str) -> tuple[str, str, str | None]:
         if group_by is GroupBy.NEIGHBOURHOOD and key not in (ALL,):
@@ -654,6 +787,8 @@ def session_results(session: Session, *, row: Any) -> Results:
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
     snapshot = session_snapshot(session, session_id=row.id)
+    if snapshot is not None and snapshot.ballots < municipality.min_group_size:
+        snapshot = None  # taken before the municipality raised its minimum group size
     if snapshot is None:
         group = GroupResult(
             key=str(row.id), label=row.title or "", kind="session", ballots=None, suppressed=True

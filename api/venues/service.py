@@ -1,5 +1,6 @@
 """Venues of a municipality."""
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.problems import Conflict, NotFound
@@ -41,7 +42,11 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         address=venue.address,
     )
     session.add(row)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent request added the same name first
+        session.rollback()
+        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.") from error
     return row
 
 
@@ -51,6 +56,14 @@ def get_venue(session: Session, *, venue_id: int) -> Venue:
     if venue is None:
         raise NotFound(f"There is no venue {venue_id}.")
     return venue
+
+
+def venues_by_id(session: Session, *, venue_ids: set[int]) -> dict[int, Venue]:
+    """The venues with these ids, in one query."""
+    if not venue_ids:
+        return {}
+    rows = session.exec(select(Venue).where(Venue.id.in_(venue_ids)))  # type: ignore[union-attr]
+    return {venue.id: venue for venue in rows}  # type: ignore[misc]
 
 
 def to_public(session: Session, venue: Venue) -> VenuePublic:
