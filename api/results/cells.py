@@ -8,14 +8,17 @@
 # stages over integer-coded keys, so a million ballots cost one pass over the ballots and a
 # few passes over far fewer cells.
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from api.results.aggregation import TallyBatch, tally_groups
 from api.results.models import ALL, NOT_GIVEN
-from api.results.suppression import Line, suppressed_cells
+from api.results.suppression import Lattice, Line
 
 Cell = tuple[str, str, str]
 _DROP = -1
@@ -67,7 +70,12 @@ class _Coordinates:
     """Integer codes for every value a coordinate can take (code 0 is ALL)."""
 
     def __init__(self, layout: DialogueLayout) -> None:
-        self.places = [ALL, NOT_GIVEN, *sorted(set(layout.buurt_code.values())), *sorted(layout.buurten_by_wijk)]
+        self.places = [
+            ALL,
+            NOT_GIVEN,
+            *sorted(set(layout.buurt_code.values())),
+            *sorted(layout.buurten_by_wijk),
+        ]
         self.kinds = sorted(layout.session_ids_by_kind)
         self.sessions = sorted(layout.session_kind)
         self.venues = [ALL, *self.kinds, *(session_key(s) for s in self.sessions)]
@@ -129,24 +137,32 @@ def published_tallies(ballots: BallotColumns, layout: DialogueLayout) -> dict[Ce
         for (place, venue, band_code), values in zip(keys.tolist(), batch.values, strict=True):
             out[codes.cell(place, venue, band_code)] = values
 
-    # Sessions are published for all neighbourhoods together only.
-    session_keys, by_session = _tally_by(
-        ballots,
-        np.stack([np.zeros_like(named), codes.venue_of_session[ballots.session_id], band], axis=1),
-        cell_shape,
-        layout.m,
-    )
+    # Two passes over the ballots, in parallel (numpy releases the GIL for the heavy work):
+    # sessions, published for all neighbourhoods together only; and venue kind ×
+    # neighbourhood named × band, from which every other cell is rolled up.
+    named_shape = (len(codes.wijk_of), n_venues, n_bands)
+    with ThreadPoolExecutor(2) as pool:
+        by_session_future = pool.submit(
+            _tally_by,
+            ballots,
+            np.stack(
+                [np.zeros_like(named), codes.venue_of_session[ballots.session_id], band], axis=1
+            ),
+            cell_shape,
+            layout.m,
+        )
+        by_kind_future = pool.submit(
+            _tally_by,
+            ballots,
+            np.stack([named, codes.kind_of_session[ballots.session_id], band], axis=1),
+            named_shape,
+            layout.m,
+        )
+        session_keys, by_session = by_session_future.result()
+        kind_keys, by_kind = by_kind_future.result()
     emit(session_keys, by_session)
     emit(*_sum_by(by_session, session_keys * np.array([1, 1, 0]), cell_shape))
 
-    # Venue kind × neighbourhood named × band, then every roll-up of the three.
-    named_shape = (len(codes.wijk_of), n_venues, n_bands)
-    kind_keys, by_kind = _tally_by(
-        ballots,
-        np.stack([named, codes.kind_of_session[ballots.session_id], band], axis=1),
-        named_shape,
-        layout.m,
-    )
     k_named, k_venue, k_band = kind_keys.T
     for venue_codes in (k_venue, np.zeros_like(k_venue)):
         for band_codes in (k_band, np.zeros_like(k_band)):
@@ -198,7 +214,11 @@ def suppression_lines(
     wijken = tuple(layout.buurten_by_wijk)
     slices = {(v, a) for _, v, a in present if not v.startswith("s")}
     for venue, band in slices:
-        lines.append(Line((ALL, venue, band), (*((w, venue, band) for w in wijken), (NOT_GIVEN, venue, band))))
+        lines.append(
+            Line(
+                (ALL, venue, band), (*((w, venue, band) for w in wijken), (NOT_GIVEN, venue, band))
+            )
+        )
         for wijk, buurten in layout.buurten_by_wijk.items():
             only = (f"{wijk}+", venue, band)
             unpublished.append(only)
@@ -211,19 +231,50 @@ def suppression_lines(
             lines.append(Line((place, venue, ALL), tuple((place, venue, band) for band in bands)))
     for kind, session_ids in layout.session_ids_by_kind.items():
         for band in (*bands, ALL):
-            lines.append(Line((ALL, kind, band), tuple((ALL, session_key(s), band) for s in session_ids)))
+            lines.append(
+                Line((ALL, kind, band), tuple((ALL, session_key(s), band) for s in session_ids))
+            )
     for session_id in layout.session_kind:
         venue = session_key(session_id)
         lines.append(Line((ALL, venue, ALL), tuple((ALL, venue, band) for band in bands)))
     return lines, unpublished
 
 
+_LATTICES: OrderedDict[tuple, Lattice[Cell]] = OrderedDict()
+_LATTICES_LOCK = threading.Lock()
+
+
+def _lattice(cells: Iterable[Cell], layout: DialogueLayout) -> Lattice[Cell]:
+    """The breakdown lines of these cells, built once per shape of the dialogue."""
+    key = (
+        frozenset(cells),
+        tuple(sorted(layout.buurten_by_wijk.items())),
+        tuple(sorted(layout.session_ids_by_kind.items())),
+        layout.age_bands,
+    )
+    with _LATTICES_LOCK:
+        if key in _LATTICES:
+            _LATTICES.move_to_end(key)
+            return _LATTICES[key]
+    lines, unpublished = suppression_lines(key[0], layout)
+    lattice = Lattice(lines, unpublished=unpublished)
+    with _LATTICES_LOCK:
+        _LATTICES[key] = lattice
+        while len(_LATTICES) > 8:
+            _LATTICES.popitem(last=False)
+    return lattice
+
+
 def hidden_cells(
     counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int
 ) -> set[Cell]:
     """The published cells to suppress, given every published cell's ballot count."""
-    full = dict(counts)
-    wijk_of_buurt = {buurt: wijk for wijk, buurten in layout.buurten_by_wijk.items() for buurt in buurten}
+    lattice = _lattice(counts, layout)
+    full = dict.fromkeys(lattice.cells(), 0)
+    full.update(counts)
+    wijk_of_buurt = {
+        buurt: wijk for wijk, buurten in layout.buurten_by_wijk.items() for buurt in buurten
+    }
     named_in_wijk: dict[Cell, int] = {}
     for (place, venue, band), count in counts.items():
         if place in layout.buurten_by_wijk:
@@ -233,10 +284,5 @@ def hidden_cells(
             named_in_wijk[key] = named_in_wijk.get(key, 0) + count
     for (wijk, venue, band), named in named_in_wijk.items():
         full[(f"{wijk}+", venue, band)] = counts.get((wijk, venue, band), 0) - named
-    lines, unpublished = suppression_lines(counts, layout)
-    for line in lines:
-        for key in (line.parent, *line.children):
-            if key is not None and key not in full:
-                full[key] = 0
-    hidden = suppressed_cells(full, lines, min_group_size=min_group_size, unpublished=unpublished)
+    hidden = lattice.hidden(full, min_group_size=min_group_size)
     return {cell for cell in hidden if cell in counts}

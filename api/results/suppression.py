@@ -43,6 +43,49 @@ def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> 
     return min(shown_children, key=counts.__getitem__)  # ties: the earliest child of the line
 
 
+class Lattice(Generic[K]):
+    """Lines prepared once (checked and indexed by cell), to decide suppression many times."""
+
+    def __init__(self, lines: Iterable[Line[K]], *, unpublished: Iterable[K] = ()) -> None:
+        self.lines = list(lines)
+        self.unpublished = frozenset(unpublished)
+        self.lines_with_cell: dict[K, list[int]] = {}
+        for position, line in enumerate(self.lines):
+            if not line.children:
+                raise ValueError(f"a line needs at least one child (parent {line.parent!r})")
+            for key in (line.parent, *line.children):
+                if key is not None:
+                    self.lines_with_cell.setdefault(key, []).append(position)
+
+    def cells(self) -> set[K]:
+        """Every cell some line names."""
+        return set(self.lines_with_cell)
+
+    def hidden(self, counts: Mapping[K, int], *, min_group_size: int) -> set[K]:
+        """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden."""
+        # A partner is the line's smallest shown child (earliest on ties), or its parent when
+        # no child is left; hiding it re-checks every line it is in, until nothing changes.
+        missing = [key for key in self.lines_with_cell if key not in counts]
+        if missing:
+            raise ValueError(f"no count for cells {missing[:5]!r}")
+        hidden = {key for key, count in counts.items() if count < min_group_size}
+        hidden.update(self.unpublished)
+        to_check = deque(range(len(self.lines)))
+        queued = set(to_check)
+        while to_check:
+            position = to_check.popleft()
+            queued.discard(position)
+            partner = _partner_to_hide(self.lines[position], counts, hidden)
+            if partner is None:
+                continue
+            hidden.add(partner)
+            for affected in self.lines_with_cell[partner]:
+                if affected not in queued:
+                    queued.add(affected)
+                    to_check.append(affected)
+        return hidden
+
+
 def suppressed_cells(
     counts: Mapping[K, int],
     lines: Iterable[Line[K]],
@@ -51,37 +94,4 @@ def suppressed_cells(
     unpublished: Iterable[K] = (),
 ) -> set[K]:
     """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden."""
-    # A partner is the line's smallest shown child (earliest on ties), or its parent when no
-    # child is left; hiding it re-checks every line it is in, until nothing changes.
-    all_lines = list(lines)
-    for line in all_lines:
-        if not line.children:
-            raise ValueError(f"a line needs at least one child (parent {line.parent!r})")
-        missing = [
-            key for key in (line.parent, *line.children) if key is not None and key not in counts
-        ]
-        if missing:
-            raise ValueError(f"no count for cells {missing!r}")
-    hidden = {key for key, count in counts.items() if count < min_group_size}
-    hidden.update(unpublished)
-
-    lines_with_cell: dict[K, list[int]] = {}
-    for position, line in enumerate(all_lines):
-        for key in (line.parent, *line.children):
-            if key is not None:
-                lines_with_cell.setdefault(key, []).append(position)
-
-    to_check = deque(range(len(all_lines)))
-    queued = set(to_check)
-    while to_check:
-        position = to_check.popleft()
-        queued.discard(position)
-        partner = _partner_to_hide(all_lines[position], counts, hidden)
-        if partner is None:
-            continue
-        hidden.add(partner)
-        for affected in lines_with_cell[partner]:
-            if affected not in queued:
-                queued.add(affected)
-                to_check.append(affected)
-    return hidden
+    return Lattice(lines, unpublished=unpublished).hidden(counts, min_group_size=min_group_size)

@@ -1,0 +1,214 @@
+/**
+ * Type in paper ballots at the venue, for residents without a phone. The ranking works like
+ * the resident app's: choose priorities in the order of the paper, move them up or down with
+ * buttons (or Alt + arrow keys), remove them; the new place is announced. Each ballot is
+ * sent once with its own Idempotency-Key (kept for a retry until it is received).
+ */
+import { h, replace, focusElement, announce, uuid } from '../../js/dom.js';
+import { icon } from '../../js/icons.js';
+import { t } from '../../js/i18n.js';
+import { api } from '../../js/api.js';
+import { staffApi } from '../../js/staff/auth.js';
+import { heading } from '../../js/staff/chrome.js';
+import { problemAlert, notice } from '../../js/staff/problems.js';
+import { themeLabel } from '../../js/staff/themes.js';
+
+const AGE_BANDS = ['12-17', '18-24', '25-44', '45-64', '65+'];
+let enteredHere = 0;
+
+function neighbourhoodSelect(neighbourhoods) {
+  const wijken = neighbourhoods.filter((n) => n.kind === 'wijk').sort((a, b) => a.name.localeCompare(b.name));
+  const buurten = neighbourhoods.filter((n) => n.kind === 'buurt').sort((a, b) => a.name.localeCompare(b.name));
+  const groups = wijken.map((w) =>
+    h(
+      'optgroup',
+      { label: t('ballots.wijk', { name: w.name }) },
+      h('option', { value: w.code, text: t('ballots.wholeWijk', { name: w.name }) }),
+      buurten.filter((b) => b.wijkCode === w.code).map((b) => h('option', { value: b.code, text: b.name })),
+    ),
+  );
+  const loose = buurten.filter((b) => !wijken.some((w) => w.code === b.wijkCode));
+  return h(
+    'select',
+    { class: 'wg-select', id: 'wg-neighbourhood', name: 'neighbourhoodCode', 'aria-describedby': 'wg-neighbourhood-hint' },
+    h('option', { value: '', text: t('ballots.notGiven') }),
+    groups,
+    loose.map((b) => h('option', { value: b.code, text: b.name })),
+  );
+}
+
+export async function renderBallots({ app, main, session, dialogue, isCurrent }) {
+  const title = session.title || session.venue.name;
+  const back = h('a', {
+    class: 'wg-button wg-button--secondary',
+    href: `?dialogue=${session.dialogueId}`,
+    onclick: (event) => {
+      event.preventDefault();
+      app.navigate({ dialogue: String(session.dialogueId) });
+    },
+    text: t('ballots.back'),
+  });
+  const top = [heading(t('ballots.title')), h('p', { class: 'wg-lead', text: `${title} · ${session.venue.name}` })];
+  if (session.status !== 'open') {
+    replace(main, ...top, notice('warning', t('ballots.notOpen')), back);
+    return;
+  }
+  if (!dialogue) {
+    replace(main, ...top, notice('error', t('ballots.noDialogue')), back);
+    return;
+  }
+  replace(main, ...top, h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
+  const places = await api(`/municipalities/${encodeURIComponent(session.municipality)}/neighbourhoods`);
+  if (!isCurrent()) return;
+  const priorities = [...dialogue.priorities].sort((a, b) => a.position - b.position);
+  const byId = new Map(priorities.map((p) => [p.id, p]));
+  let ranking = [];
+  let key = uuid();
+
+  const messages = h('div', { class: 'wg-ballot-messages', id: 'wg-ballot-messages', tabindex: '-1' });
+  const counter = h('p', { class: 'wg-muted', id: 'wg-entered', text: t('ballots.entered', { count: enteredHere }) });
+  const chosenList = h('ol', { class: 'wg-ranking', id: 'wg-ranking', 'aria-labelledby': 'wg-chosen-title' });
+  const restList = h('ul', { class: 'wg-ranking wg-ranking--rest', id: 'wg-rest', 'aria-labelledby': 'wg-rest-title' });
+  const emptyNote = h('p', { class: 'wg-muted', id: 'wg-ranking-empty', text: t('ballots.empty') });
+
+  function move(id, delta, focusAction) {
+    const from = ranking.indexOf(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= ranking.length) return;
+    ranking.splice(from, 1);
+    ranking.splice(to, 0, id);
+    draw();
+    announce(t('ballots.movedTo', { title: byId.get(id).title, place: to + 1, count: ranking.length }));
+    const row = chosenList.querySelector(`[data-priority="${id}"]`);
+    let target = row.querySelector(`[data-action="${focusAction}"]`);
+    if (target.disabled) target = row.querySelector(`[data-action="${focusAction === 'up' ? 'down' : 'up'}"]`);
+    focusElement(target && !target.disabled ? target : row.querySelector('[data-action="remove"]'));
+  }
+
+  function choose(id) {
+    ranking.push(id);
+    draw();
+    announce(t('ballots.chosen', { title: byId.get(id).title, place: ranking.length }));
+    const next = restList.querySelector('button');
+    focusElement(next || chosenList.querySelector(`[data-priority="${id}"] [data-action="remove"]`));
+  }
+
+  function remove(id) {
+    const index = ranking.indexOf(id);
+    ranking = ranking.filter((x) => x !== id);
+    draw();
+    announce(t('ballots.removed', { title: byId.get(id).title }));
+    const rows = chosenList.querySelectorAll('li');
+    const row = rows[Math.min(index, rows.length - 1)];
+    focusElement(row ? row.querySelector('[data-action="remove"]') : restList.querySelector('button'));
+  }
+
+  function draw() {
+    replace(
+      chosenList,
+      ranking.map((id, index) => {
+        const p = byId.get(id);
+        const label = (action) => t(`ballots.${action}Label`, { title: p.title });
+        const row = h(
+          'li',
+          { class: 'wg-ranking__item', dataset: { priority: id } },
+          h('span', { class: 'wg-ranking__place', 'aria-hidden': 'true', text: String(index + 1) }),
+          h('span', { class: 'wg-ranking__text' }, h('span', { class: 'wg-priority-title', text: p.title }), themeLabel(p.themeKey)),
+          h(
+            'span',
+            { class: 'wg-ranking__buttons' },
+            h('button', { type: 'button', class: 'wg-button wg-button--secondary wg-icon-button', dataset: { action: 'up' }, 'aria-label': label('up'), disabled: index === 0, onclick: () => move(id, -1, 'up') }, icon('up')),
+            h('button', { type: 'button', class: 'wg-button wg-button--secondary wg-icon-button', dataset: { action: 'down' }, 'aria-label': label('down'), disabled: index === ranking.length - 1, onclick: () => move(id, 1, 'down') }, icon('down')),
+            h('button', { type: 'button', class: 'wg-button wg-button--secondary wg-icon-button', dataset: { action: 'remove' }, 'aria-label': label('remove'), onclick: () => remove(id) }, icon('remove')),
+          ),
+        );
+        row.addEventListener('keydown', (event) => {
+          if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+          event.preventDefault();
+          move(id, event.key === 'ArrowUp' ? -1 : 1, event.key === 'ArrowUp' ? 'up' : 'down');
+        });
+        return row;
+      }),
+    );
+    emptyNote.hidden = ranking.length > 0;
+    replace(
+      restList,
+      priorities
+        .filter((p) => !ranking.includes(p.id))
+        .map((p) =>
+          h(
+            'li',
+            { class: 'wg-ranking__item', dataset: { priority: p.id } },
+            h('span', { class: 'wg-ranking__text' }, h('span', { class: 'wg-priority-title', text: p.title }), themeLabel(p.themeKey)),
+            h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'choose' }, 'aria-label': t('ballots.chooseLabel', { title: p.title, place: ranking.length + 1 }), onclick: () => choose(p.id) }, icon('plus'), h('span', { 'aria-hidden': 'true', text: t('ballots.choose', { place: ranking.length + 1 }) })),
+          ),
+        ),
+    );
+  }
+
+  const neighbourhood = places.ok ? neighbourhoodSelect(places.data) : null;
+  const age = h(
+    'select',
+    { class: 'wg-select', id: 'wg-age', name: 'ageBand' },
+    h('option', { value: '', text: t('ballots.notGiven') }),
+    AGE_BANDS.map((b) => h('option', { value: b, text: t(`ageBand.${b}`) })),
+  );
+  const submit = h('button', { type: 'submit', class: 'wg-button', id: 'wg-save-ballot' }, t('ballots.save'));
+  const form = h(
+    'form',
+    { class: 'wg-panel wg-ballot-form', id: 'wg-ballot-form', novalidate: true },
+    h(
+      'fieldset',
+      { class: 'wg-fieldset', 'aria-describedby': 'wg-ranking-hint' },
+      h('legend', { class: 'wg-legend wg-legend--heading', text: t('ballots.rankingLegend') }),
+      h('p', { class: 'wg-hint', id: 'wg-ranking-hint', text: t('ballots.rankingHint') }),
+      h('div', { class: 'wg-ranking-columns' },
+        h('div', null, h('h2', { class: 'wg-ranking__title', id: 'wg-chosen-title', text: t('ballots.chosenTitle') }), chosenList, emptyNote),
+        h('div', null, h('h2', { class: 'wg-ranking__title', id: 'wg-rest-title', text: t('ballots.restTitle') }), restList),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'wg-form-grid' },
+      neighbourhood
+        ? h('div', { class: 'wg-field' }, h('label', { class: 'wg-label', for: 'wg-neighbourhood', text: t('ballots.neighbourhood') }), h('span', { class: 'wg-hint', id: 'wg-neighbourhood-hint', text: t('ballots.optional') }), neighbourhood)
+        : null,
+      h('div', { class: 'wg-field' }, h('label', { class: 'wg-label', for: 'wg-age', text: t('ballots.age') }), h('span', { class: 'wg-hint', id: 'wg-age-hint', text: t('ballots.optional') }), age),
+    ),
+    h('div', { class: 'wg-actions' }, submit, back),
+  );
+  age.setAttribute('aria-describedby', 'wg-age-hint');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!ranking.length) {
+      replace(messages, notice('error', t('ballots.needOne'), { role: 'alert' }));
+      focusElement(restList.querySelector('button'));
+      return;
+    }
+    submit.disabled = true;
+    const body = { ranking: [...ranking] };
+    if (neighbourhood && neighbourhood.value) body.neighbourhoodCode = neighbourhood.value;
+    if (age.value) body.ageBand = age.value;
+    const result = await staffApi(`/sessions/${session.id}/assisted-ballots`, { method: 'POST', body, idempotencyKey: key });
+    submit.disabled = false;
+    if (!result.ok) {
+      if (result.status === 401) return;
+      // The same key is kept for a retry after a network failure; a refused ballot gets a new one.
+      if (!result.retryable) key = uuid();
+      replace(messages, problemAlert(result));
+      focusElement(messages);
+      return;
+    }
+    enteredHere += 1;
+    key = uuid();
+    ranking = [];
+    if (neighbourhood) neighbourhood.value = '';
+    age.value = '';
+    draw();
+    counter.textContent = t('ballots.entered', { count: enteredHere });
+    replace(messages, notice('success', t('ballots.saved', { count: enteredHere }), { role: 'status' }));
+    focusElement(messages);
+  });
+  draw();
+  replace(main, ...top, h('p', { text: t('ballots.intro') }), counter, messages, form);
+}

@@ -1,0 +1,436 @@
+/**
+ * The municipal dashboard: analysts sign in, choose a dialogue and read its results per
+ * group (ranked tables and bar charts), on a map, with pledges and trends; download CSV; print
+ * a report for the council. State lives in the address (?dialogue=1&groupBy=…).
+ */
+import { h, replace, focusElement, announce } from '../../js/dom.js';
+import { t, formatNumber } from '../../js/i18n.js';
+import { startLanguage, DASHBOARD_BUNDLE } from '../../js/staff/i18n.js';
+import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
+import { currentUser, onSignedOut, signOut, staffApi } from '../../js/staff/auth.js';
+import { renderSignIn } from '../../js/staff/signin.js';
+import { readState, writeState } from '../../js/staff/state.js';
+import { loadThemes } from '../../js/staff/themes.js';
+import { applyBrand } from '../../js/brand.js';
+import { problemAlert, notice } from '../../js/staff/problems.js';
+import { downloadFile } from '../../js/staff/download.js';
+import * as fmt from '../../js/staff/format.js';
+import { GROUP_BYS, VENUE_KINDS, AGE_BANDS, resultsQuery, filterSummary } from './common.js';
+import { renderGroups } from './groups.js';
+import { renderMapSection } from './map.js';
+import { renderPledges } from './pledges.js';
+import { renderTrends } from './trends.js';
+import { renderReport } from './report.js';
+
+const DEFAULTS = { dialogue: '', groupBy: 'neighbourhood', venueKind: '', ageBand: '', priority: '', view: '' };
+const main = () => document.getElementById('wg-main');
+
+let state = readState(DEFAULTS);
+let signedOutReason = null;
+let dialogues = null; // cached list
+let municipalities = new Map();
+const geojsonCache = new Map();
+let renderCount = 0;
+
+function setState(changes, { push = false } = {}) {
+  state = { ...state, ...changes };
+  writeState(
+    {
+      dialogue: state.dialogue,
+      view: state.view,
+      groupBy: state.groupBy !== DEFAULTS.groupBy ? state.groupBy : '',
+      venueKind: state.venueKind,
+      ageBand: state.ageBand,
+      priority: state.priority,
+    },
+    { push },
+  );
+}
+
+function chrome(context) {
+  renderChrome({
+    area: 'dashboard',
+    context,
+    onLanguage: async (code) => {
+      await startLanguage([DASHBOARD_BUNDLE], code);
+      render({ focus: false });
+      focusElement(document.getElementById('wg-language'));
+    },
+    onSignOut: () => {
+      signOut();
+      signedOutReason = 'signedOut';
+      dialogues = null;
+      render();
+    },
+  });
+}
+
+/** Show a view: new content in <main>, focus on its h1. */
+function show(...children) {
+  replace(main(), ...children);
+}
+
+function focusHeading() {
+  focusElement(main().querySelector('h1'));
+}
+
+async function render({ focus = true } = {}) {
+  const ticket = ++renderCount;
+  state = readState(DEFAULTS);
+  if (!currentUser()) {
+    chrome();
+    renderSignIn(main(), {
+      area: 'dashboard',
+      reason: signedOutReason,
+      onSignedIn: () => {
+        signedOutReason = null;
+        render();
+      },
+    });
+    return;
+  }
+  const me = currentUser();
+  if (!['analyst', 'admin'].includes(me.role)) {
+    chrome();
+    show(
+      h(
+        'section',
+        { class: 'wg-panel' },
+        heading(t('dashboard.wrongRole.title')),
+        h('p', { text: t('dashboard.wrongRole.text') }),
+        h('p', null, h('a', { href: '/console/', text: t('dashboard.wrongRole.console') })),
+      ),
+    );
+    if (focus) focusHeading();
+    return;
+  }
+  chrome();
+  if (!dialogues) {
+    show(h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
+    const [result, places] = await Promise.all([staffApi('/dialogues'), staffApi('/municipalities'), loadThemes()]);
+    if (ticket !== renderCount) return;
+    if (!result.ok) {
+      if (result.status === 401) return;
+      show(heading(t('dashboard.title')), problemAlert(result));
+      return;
+    }
+    municipalities = new Map(places.ok ? places.data.map((m) => [m.cbsCode, m]) : []);
+    dialogues = result.data.map((d) => ({ ...d, municipalityName: (municipalities.get(d.municipality) || {}).name || d.municipality }));
+  }
+  const dialogue = dialogues.find((d) => String(d.id) === String(state.dialogue));
+  if (!dialogue) {
+    if (dialogues.length === 1 && !state.dialogue) {
+      setState({ dialogue: String(dialogues[0].id) });
+      render({ focus });
+      return;
+    }
+    renderChooser();
+    if (focus) focusHeading();
+    return;
+  }
+  const place = municipalities.get(dialogue.municipality);
+  if (place && place.brandColour) applyBrand(place.brandColour);
+  chrome(dialogue.municipalityName);
+  if (state.view === 'report') await renderReport(main(), { dialogue, state, geojson: () => geojson(dialogue.municipality), onBack: () => navigate({ view: '' }) });
+  else renderDashboard(dialogue, ticket);
+  if (focus && ticket === renderCount) focusHeading();
+}
+
+function navigate(changes) {
+  setState(changes, { push: true });
+  render();
+}
+
+function renderChooser() {
+  const items = [...dialogues].sort((a, b) => String(b.startsOn).localeCompare(String(a.startsOn)));
+  show(
+    h(
+      'section',
+      { class: 'wg-panel', 'aria-labelledby': 'wg-choose-title' },
+      heading(t('dashboard.choose.title'), 1, { id: 'wg-choose-title' }),
+      items.length
+        ? [
+            h('p', { text: t('dashboard.choose.intro') }),
+            h(
+              'ul',
+              { class: 'wg-link-list', id: 'wg-dialogues' },
+              items.map((d) =>
+                h(
+                  'li',
+                  null,
+                  h(
+                    'a',
+                    {
+                      href: `?dialogue=${d.id}`,
+                      dataset: { dialogue: d.id },
+                      onclick: (event) => {
+                        event.preventDefault();
+                        navigate({ dialogue: String(d.id), view: '', priority: '' });
+                      },
+                    },
+                    d.title,
+                  ),
+                  h('span', { class: 'wg-muted', text: ` · ${d.municipalityName} · ${fmt.date(d.startsOn)} – ${fmt.date(d.endsOn)}` }),
+                ),
+              ),
+            ),
+          ]
+        : h('p', { text: t('dashboard.choose.none') }),
+    ),
+  );
+}
+
+async function geojson(cbsCode) {
+  if (!geojsonCache.has(cbsCode)) {
+    const promise = staffApi(`/municipalities/${encodeURIComponent(cbsCode)}/neighbourhoods?format=geojson`).then((r) => {
+      if (!r.ok) geojsonCache.delete(cbsCode);
+      return r;
+    });
+    geojsonCache.set(cbsCode, promise);
+  }
+  return geojsonCache.get(cbsCode);
+}
+
+function select({ id, label, value, options, paused }) {
+  return h(
+    'div',
+    { class: 'wg-field wg-field--inline' },
+    h('label', { class: 'wg-label', for: id, text: label }),
+    h(
+      'select',
+      { class: 'wg-select', id, name: id.replace('wg-filter-', ''), 'aria-describedby': paused ? `${id}-paused` : null },
+      options.map((o) => h('option', { value: o.value, selected: o.value === value, text: o.label })),
+    ),
+    paused ? h('span', { class: 'wg-hint wg-filters__paused', id: `${id}-paused`, hidden: true, text: paused }) : null,
+  );
+}
+
+function filtersForm(onApply) {
+  const form = h(
+    'form',
+    { class: 'wg-filters wg-no-print', id: 'wg-filters', 'aria-labelledby': 'wg-filters-title' },
+    h('h2', { id: 'wg-filters-title', class: 'wg-filters__title', text: t('filters.title') }),
+    h(
+      'div',
+      { class: 'wg-filters__fields' },
+      select({
+        id: 'wg-filter-groupBy',
+        label: t('filters.groupBy'),
+        value: state.groupBy,
+        options: GROUP_BYS.map((g) => ({ value: g, label: t(`groupBy.${g}`) })),
+      }),
+      select({
+        id: 'wg-filter-venueKind',
+        label: t('filters.venueKind'),
+        value: state.venueKind,
+        paused: t('filters.pausedVenue'),
+        options: [{ value: '', label: t('filters.allVenues') }, ...VENUE_KINDS.map((k) => ({ value: k, label: t(`venueKind.${k}`) }))],
+      }),
+      select({
+        id: 'wg-filter-ageBand',
+        label: t('filters.ageBand'),
+        value: state.ageBand,
+        paused: t('filters.pausedAge'),
+        options: [{ value: '', label: t('filters.allAges') }, ...AGE_BANDS.map((b) => ({ value: b, label: t(`ageBand.${b}`) }))],
+      }),
+      h('div', { class: 'wg-filters__submit' }, h('button', { type: 'submit', class: 'wg-button', id: 'wg-filters-apply', text: t('filters.apply') })),
+    ),
+  );
+  // The API shows one group when filtering on what it groups by: that filter pauses then.
+  const groupBy = form.querySelector('#wg-filter-groupBy');
+  const pause = () => {
+    for (const [name, paused] of [['venueKind', groupBy.value === 'venueKind'], ['ageBand', groupBy.value === 'ageBand']]) {
+      const select = form.querySelector(`#wg-filter-${name}`);
+      const note = form.querySelector(`#wg-filter-${name}-paused`);
+      select.disabled = paused;
+      note.hidden = !paused;
+    }
+  };
+  groupBy.addEventListener('change', pause);
+  pause();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    onApply({ groupBy: data.get('groupBy'), venueKind: data.get('venueKind') || '', ageBand: data.get('ageBand') || '' });
+  });
+  return form;
+}
+
+function explanation() {
+  return h(
+    'details',
+    { class: 'wg-explain', id: 'wg-explain' },
+    h('summary', { text: t('explain.title') }),
+    h(
+      'dl',
+      { class: 'wg-explain__list' },
+      ['score', 'interval', 'first', 'topThree', 'meanRank', 'rank', 'privacy'].map((key) => [
+        h('dt', { text: t(`explain.${key}.term`) }),
+        h('dd', { text: t(`explain.${key}.text`) }),
+      ]),
+    ),
+  );
+}
+
+function renderDashboard(dialogue, ticket) {
+  const csvStatus = h('div', { class: 'wg-csv-status', id: 'wg-csv-status', role: 'status' });
+  const csvButton = h('button', { type: 'button', class: 'wg-button wg-button--secondary', id: 'wg-csv' }, t('dashboard.csv'));
+  csvButton.addEventListener('click', async () => {
+    csvButton.disabled = true;
+    replace(csvStatus, t('dashboard.csvBusy'));
+    const query = resultsQuery(state);
+    const result = await downloadFile(`/dialogues/${dialogue.id}/results?${query}`, {
+      accept: 'text/csv',
+      fallbackName: `welvaartgesprek-${dialogue.id}-${state.groupBy}.csv`,
+    });
+    csvButton.disabled = false;
+    if (result.ok) replace(csvStatus, notice('success', t('dashboard.csvDone', { file: result.filename })));
+    else if (result.status !== 401) replace(csvStatus, problemAlert(result, { role: null }));
+  });
+  const reportLink = h('a', {
+    class: 'wg-button wg-button--secondary',
+    id: 'wg-report-link',
+    href: `?dialogue=${dialogue.id}&view=report`,
+    onclick: (event) => {
+      event.preventDefault();
+      navigate({ view: 'report' });
+    },
+    text: t('dashboard.report'),
+  });
+  const otherDialogue =
+    dialogues.length > 1
+      ? h('a', {
+          class: 'wg-button wg-button--subtle',
+          href: '?',
+          onclick: (event) => {
+            event.preventDefault();
+            navigate({ dialogue: '', view: '', priority: '' });
+          },
+          text: t('dashboard.otherDialogue'),
+        })
+      : null;
+
+  const facts = h('dl', { class: 'wg-facts', id: 'wg-facts' });
+  const sections = {
+    results: h('section', { class: 'wg-section', id: 'results', 'aria-labelledby': 'results-title' }),
+    map: h('section', { class: 'wg-section', id: 'map', 'aria-labelledby': 'map-title' }),
+    pledges: h('section', { class: 'wg-section', id: 'pledges', 'aria-labelledby': 'pledges-title' }),
+    trends: h('section', { class: 'wg-section', id: 'trends', 'aria-labelledby': 'trends-title' }),
+  };
+  const toc = h(
+    'nav',
+    { class: 'wg-toc wg-no-print', 'aria-labelledby': 'wg-toc-title' },
+    h('h2', { id: 'wg-toc-title', class: 'wg-toc__title', text: t('dashboard.toc') }),
+    h(
+      'ul',
+      null,
+      ['results', 'map', 'pledges', 'trends'].map((key) => h('li', null, h('a', { href: `#${key}`, text: t(`${key}.title`) }))),
+    ),
+  );
+  show(
+    h(
+      'div',
+      { class: 'wg-dashboard' },
+      h(
+        'div',
+        { class: 'wg-intro' },
+        heading(dialogue.title, 1, { id: 'wg-dialogue-title' }),
+        h('p', { class: 'wg-lead', text: t('dashboard.period', { municipality: dialogue.municipalityName, from: fmt.date(dialogue.startsOn), to: fmt.date(dialogue.endsOn) }) }),
+        facts,
+        h('div', { class: 'wg-actions wg-no-print' }, csvButton, reportLink, otherDialogue),
+        csvStatus,
+      ),
+      toc,
+      filtersForm((changes) => {
+        setState(changes, { push: true });
+        loadSections(dialogue, sections, facts, { announceDone: true });
+      }),
+      explanation(),
+      sections.results,
+      sections.map,
+      sections.pledges,
+      sections.trends,
+    ),
+  );
+  loadSections(dialogue, sections, facts, { ticket });
+}
+
+function loading(section, titleKey) {
+  replace(section, h('h2', { id: `${section.id}-title`, text: t(titleKey) }), h('p', { class: 'wg-loading', text: t('staff.loading') }));
+}
+
+let loadCount = 0;
+async function loadSections(dialogue, sections, facts, { announceDone = false } = {}) {
+  const mine = ++loadCount;
+  const current = () => mine === loadCount && document.body.contains(sections.results);
+  for (const [key, section] of Object.entries(sections)) loading(section, `${key}.title`);
+  const query = resultsQuery(state);
+  const resultsPromise = staffApi(`/dialogues/${dialogue.id}/results?${query}`);
+  const neighbourhoodPromise =
+    state.groupBy === 'neighbourhood'
+      ? resultsPromise
+      : staffApi(`/dialogues/${dialogue.id}/results?${resultsQuery({ ...state, groupBy: 'neighbourhood' })}`);
+
+  const results = await resultsPromise;
+  if (!current()) return;
+  if (!results.ok) {
+    replace(sections.results, h('h2', { id: 'results-title', text: t('results.title') }), problemAlert(results));
+  } else {
+    renderFacts(facts, results.data);
+    renderGroups(sections.results, { results: results.data, dialogue, state });
+  }
+
+  const [neighbourhoods, shapes] = await Promise.all([neighbourhoodPromise, geojson(dialogue.municipality)]);
+  if (!current()) return;
+  renderMapSection(sections.map, {
+    results: neighbourhoods,
+    geojson: shapes,
+    state,
+    onPriority: (priority) => setState({ priority }),
+  });
+
+  const [pledges, trends] = await Promise.all([
+    staffApi(`/dialogues/${dialogue.id}/pledges/summary?groupBy=${encodeURIComponent(state.groupBy)}`),
+    staffApi(`/municipalities/${encodeURIComponent(dialogue.municipality)}/trends`),
+  ]);
+  if (!current()) return;
+  renderPledges(sections.pledges, { summary: pledges, results: results.ok ? results.data : null, state });
+  renderTrends(sections.trends, { trends, dialogue });
+  if (announceDone) announce(t('dashboard.updated', { filters: filterSummary(state) }));
+}
+
+function renderFacts(facts, results) {
+  const rows = [
+    [t('facts.ballots'), results.totalBallots === null ? t('facts.tooFew') : formatNumber(results.totalBallots)],
+    [t('facts.filters'), filterSummary(state)],
+    [t('facts.privacy'), t('facts.privacyValue', { count: results.minGroupSize })],
+    [t('facts.refreshed'), fmt.dateTime(results.refreshedAt)],
+  ];
+  replace(facts, rows.map(([term, value]) => h('div', { class: 'wg-facts__item' }, h('dt', { text: term }), h('dd', { text: value }))));
+}
+
+async function boot() {
+  await startLanguage([DASHBOARD_BUNDLE]);
+  onSignedOut(() => {
+    signedOutReason = 'expired';
+    dialogues = null;
+    render();
+  });
+  window.addEventListener('popstate', () => render());
+  keepScrollRegionsReachable();
+  // Paper shows everything: open the collapsed parts while printing.
+  const opened = [];
+  window.addEventListener('beforeprint', () => {
+    for (const details of document.querySelectorAll('details:not([open])')) {
+      if (details.wgFill) details.wgFill();
+      details.open = true;
+      opened.push(details);
+    }
+  });
+  window.addEventListener('afterprint', () => {
+    while (opened.length) opened.pop().open = false;
+  });
+  render();
+}
+
+boot();
