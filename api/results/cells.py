@@ -284,5 +284,9 @@ def hidden_cells(
             named_in_wijk[key] = named_in_wijk.get(key, 0) + count
     for (wijk, venue, band), named in named_in_wijk.items():
         full[(f"{wijk}+", venue, band)] = counts.get((wijk, venue, band), 0) - named
-    hidden = lattice.hidden(full, min_group_size=min_group_size)
+    # Each room sees its own session's results once it has enough ballots (in batches), so
+    # those session totals are never the partner that hides a small sibling session: the
+    # venue kind total above them is hidden instead.
+    rooms = [(ALL, session_key(s), ALL) for s in layout.session_kind]
+    hidden = lattice.hidden(full, min_group_size=min_group_size, keep_shown=rooms)
     return {cell for cell in hidden if cell in counts}

@@ -33,6 +33,9 @@ class ResultState(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), primary_key=True)
     )
     priority_count: int
+    min_group_size: int | None = Field(
+        default=None, description="The minimum the stored suppression was decided with."
+    )
     version: int = Field(default=0)
     ballots: int = Field(default=0)
     refreshed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -158,6 +161,7 @@ class PledgeGroup(ApiOutput):
     key: str
     label: str
     kind: str
+    parent: str | None = PydanticField(default=None, description="The wijk of a buurt.")
     suppressed: bool
     pledgers: int | None = None
     totals: PledgeTotals | None = None

@@ -51,7 +51,11 @@ def pledge_summary(
 
     # The pledgers who named only a wijk (`WK…+`) are never a group of their own. (Not "any
     # key ending in +": the age band 65+ does too.)
-    wijk_only = {f"{wijk}+" for wijk in layout.buurten_by_wijk} if group_by is GroupBy.NEIGHBOURHOOD else set()
+    wijk_only = (
+        {f"{wijk}+" for wijk in layout.buurten_by_wijk}
+        if group_by is GroupBy.NEIGHBOURHOOD
+        else set()
+    )
     counts = {key: len(people) for key, people in pledgers.items()}
     counts.setdefault(ALL, 0)
     lines = _lines(group_by, layout, counts)
@@ -66,7 +70,7 @@ def pledge_summary(
     )
     groups = []
     for key in sorted((k for k in pledgers if k not in wijk_only), key=lambda k: (k != ALL, k)):
-        label, kind, _parent = labels(key)
+        label, kind, parent = labels(key)
         if key in hidden:
             groups.append(
                 PledgeGroup(key=_public_key(key), label=label, kind=kind, suppressed=True)
@@ -77,6 +81,7 @@ def pledge_summary(
                 key=_public_key(key),
                 label=label,
                 kind=kind,
+                parent=parent,
                 suppressed=False,
                 pledgers=counts[key],
                 totals=totals[key].public(),

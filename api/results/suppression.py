@@ -28,7 +28,9 @@ class Line(NamedTuple, Generic[K]):
     children: tuple[K, ...]
 
 
-def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> K | None:
+def _partner_to_hide(
+    line: Line[K], counts: Mapping[K, int], hidden: set[K], keep_shown: frozenset[K]
+) -> K | None:
     """The cell to hide so the line does not expose a lone hidden member, if it needs one."""
     if line.parent is None:
         return None
@@ -37,10 +39,13 @@ def _partner_to_hide(line: Line[K], counts: Mapping[K, int], hidden: set[K]) -> 
     ]
     if len(hidden_members) != 1:
         return None
-    shown_children = [child for child in line.children if child not in hidden]
-    if not shown_children:
+    shown = [child for child in line.children if child not in hidden]
+    preferred = [child for child in shown if child not in keep_shown]
+    if preferred:
+        return min(preferred, key=counts.__getitem__)  # ties: the earliest child of the line
+    if line.parent not in hidden:
         return line.parent
-    return min(shown_children, key=counts.__getitem__)  # ties: the earliest child of the line
+    return min(shown, key=counts.__getitem__) if shown else None
 
 
 class Lattice(Generic[K]):
@@ -61,10 +66,21 @@ class Lattice(Generic[K]):
         """Every cell some line names."""
         return set(self.lines_with_cell)
 
-    def hidden(self, counts: Mapping[K, int], *, min_group_size: int) -> set[K]:
-        """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden."""
+    def hidden(
+        self,
+        counts: Mapping[K, int],
+        *,
+        min_group_size: int,
+        keep_shown: Iterable[K] = (),
+    ) -> set[K]:
+        """Cells to hide: those under ``min_group_size`` and partners, so no line has one hidden.
+
+        Cells in ``keep_shown`` (large enough, and promised to be shown elsewhere) are chosen
+        as partners last: after the other children and after the line's parent.
+        """
         # A partner is the line's smallest shown child (earliest on ties), or its parent when
         # no child is left; hiding it re-checks every line it is in, until nothing changes.
+        keep = frozenset(k for k in keep_shown if counts.get(k, 0) >= min_group_size)
         missing = [key for key in self.lines_with_cell if key not in counts]
         if missing:
             raise ValueError(f"no count for cells {missing[:5]!r}")
@@ -75,7 +91,7 @@ class Lattice(Generic[K]):
         while to_check:
             position = to_check.popleft()
             queued.discard(position)
-            partner = _partner_to_hide(self.lines[position], counts, hidden)
+            partner = _partner_to_hide(self.lines[position], counts, hidden, keep)
             if partner is None:
                 continue
             hidden.add(partner)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.results.suppression import Line, suppressed_cells
+from api.results.suppression import Lattice, Line, suppressed_cells
 
 # ---------------------------------------------------------------- checks
 
@@ -287,3 +287,18 @@ def test_line_without_children_is_refused():
 def test_cells_without_a_count_are_refused():
     with pytest.raises(ValueError):
         suppressed_cells({"a": 3}, [Line("total", ("a", "b"))], min_group_size=10)
+
+
+def test_a_room_that_sees_its_results_is_not_the_partner_its_total_is():
+    counts = {"room a": 40, "room b": 3, "library": 43, "youth": 30, "total": 73}
+    lines = [Line("library", ("room a", "room b")), Line("total", ("library", "youth"))]
+    hidden = Lattice(lines).hidden(counts, min_group_size=10, keep_shown=["room a"])
+    assert "room a" not in hidden
+    assert {"room b", "library", "youth"} <= hidden
+
+
+def test_a_room_is_hidden_after_all_when_nothing_else_can_protect_its_line():
+    counts = {"room a": 40, "room b": 20, "library": 60, "other": 4, "total": 64}
+    lines = [Line("library", ("room a", "room b")), Line("total", ("library", "other"))]
+    hidden = Lattice(lines).hidden(counts, min_group_size=10, keep_shown=["room a", "room b"])
+    assert hidden == {"other", "library", "room b"}

@@ -1,0 +1,273 @@
+"""Published cells: each cell's tally is that of exactly its ballots; hidden cells stay hidden."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.results.aggregation import tally_groups
+from api.results.cells import (
+    BallotColumns,
+    DialogueLayout,
+    ballot_columns_from,
+    hidden_cells,
+    published_tallies,
+    session_key,
+    suppression_lines,
+)
+from api.results.models import ALL, NOT_GIVEN
+from tests.unit.test_suppression import recoverable_cells
+
+BANDS = ("12-17", "18-24", "25-44", "45-64", "65+")
+KINDS = ("library", "youth_centre", "community_centre", "other")
+
+
+@dataclass(frozen=True)
+class RandomBallot:
+    session_id: int
+    neighbourhood_id: int | None
+    age_band: str | None
+    ranking: tuple[int, ...]  # priority ids, best first
+
+
+@st.composite
+def layouts(draw: st.DrawFn) -> DialogueLayout:
+    """Wijken with buurten (ids interleaved), sessions of some venue kinds, m priorities."""
+    m = draw(st.integers(2, 7))
+    priority_ids = tuple(sorted(draw(st.sets(st.integers(1, 500), min_size=m, max_size=m))))
+    buurt_code: dict[int, str] = {}
+    wijk_code: dict[int, str] = {}
+    buurten_by_wijk: dict[str, tuple[str, ...]] = {}
+    next_id = draw(st.integers(1, 50))
+    for w in range(1, draw(st.integers(1, 3)) + 1):
+        wijk = f"WK0344{w:02d}"
+        wijk_code[next_id] = wijk
+        next_id += 1
+        buurten = []
+        for b in range(1, draw(st.integers(1, 3)) + 1):
+            buurt = f"BU0344{w:02d}{b:02d}"
+            buurt_code[next_id] = buurt
+            wijk_code[next_id] = wijk
+            buurten.append(buurt)
+            next_id += 1
+        buurten_by_wijk[wijk] = tuple(buurten)
+    session_ids = sorted(draw(st.sets(st.integers(1, 40), min_size=1, max_size=4)))
+    session_kind = {s: draw(st.sampled_from(KINDS)) for s in session_ids}
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for s in session_ids:
+        by_kind[session_kind[s]].append(s)
+    return DialogueLayout(
+        priority_ids=priority_ids,
+        buurt_code=buurt_code,
+        wijk_code=wijk_code,
+        session_kind=session_kind,
+        session_ids_by_kind={k: tuple(v) for k, v in by_kind.items()},
+        buurten_by_wijk=buurten_by_wijk,
+        age_bands=BANDS,
+        place_names={code: f"Naam {code}" for code in wijk_code.values()}
+        | {code: f"Naam {code}" for code in buurt_code.values()},
+        session_labels={s: f"Gesprek {s}" for s in session_ids},
+    )
+
+
+@st.composite
+def ballots_in(draw: st.DrawFn, layout: DialogueLayout, max_size: int = 60) -> list[RandomBallot]:
+    def one(_: int) -> RandomBallot:
+        order = draw(st.permutations(layout.priority_ids))
+        return RandomBallot(
+            session_id=draw(st.sampled_from(sorted(layout.session_kind))),
+            neighbourhood_id=draw(st.none() | st.sampled_from(sorted(layout.wijk_code))),
+            age_band=draw(st.none() | st.sampled_from(BANDS)),
+            ranking=tuple(order[: draw(st.integers(1, layout.m))]),
+        )
+
+    return [one(i) for i in range(draw(st.integers(0, max_size)))]
+
+
+def columns(ballots: list[RandomBallot], layout: DialogueLayout) -> BallotColumns:
+    return ballot_columns_from(
+        [list(b.ranking) for b in ballots],
+        [b.session_id for b in ballots],
+        [b.neighbourhood_id for b in ballots],
+        [b.age_band for b in ballots],
+        layout,
+    )
+
+
+def every_published_cell(layout: DialogueLayout) -> list[tuple[str, str, str]]:
+    """The cells of the lattice: sessions only with neighbourhood ALL."""
+    places = [ALL, NOT_GIVEN, *layout.buurt_code.values(), *layout.buurten_by_wijk]
+    kinds = list(layout.session_ids_by_kind)
+    sessions = [session_key(s) for s in layout.session_kind]
+    bands = [ALL, NOT_GIVEN, *BANDS]
+    cells = [(p, v, b) for p in places for v in [ALL, *kinds] for b in bands]
+    cells += [(ALL, s, b) for s in sessions for b in bands]
+    return cells
+
+
+def belongs(ballot: RandomBallot, cell: tuple[str, str, str], layout: DialogueLayout) -> bool:
+    """Whether a ballot lies in a published cell, straight from the definitions."""
+    place, venue, band = cell
+    named = ballot.neighbourhood_id
+    if place == NOT_GIVEN:
+        in_place = named is None
+    elif place.startswith("BU"):
+        in_place = named is not None and layout.buurt_code.get(named) == place
+    elif place.startswith("WK"):
+        in_place = named is not None and layout.wijk_code[named] == place  # buurt or wijk only
+    else:
+        in_place = True
+    if venue.startswith("s"):
+        in_venue = venue == session_key(ballot.session_id)
+    else:
+        in_venue = venue == ALL or layout.session_kind[ballot.session_id] == venue
+    if band == NOT_GIVEN:
+        in_band = ballot.age_band is None
+    else:
+        in_band = band == ALL or ballot.age_band == band
+    return in_place and in_venue and in_band
+
+
+def direct_tally(ballots: list[RandomBallot], layout: DialogueLayout) -> np.ndarray:
+    index = layout.priority_index()
+    rankings = np.full((len(ballots), layout.m), -1, dtype=np.int64)
+    for row, ballot in enumerate(ballots):
+        rankings[row, : len(ballot.ranking)] = [index[p] for p in ballot.ranking]
+    return tally_groups(rankings, group_index=[0] * len(ballots), n_groups=1, m=layout.m)[0].values
+
+
+@st.composite
+def worlds(draw: st.DrawFn, max_ballots: int = 60):
+    layout = draw(layouts())
+    return layout, draw(ballots_in(layout, max_ballots))
+
+
+# ---------------------------------------------------------------- published tallies
+
+
+@settings(max_examples=40, deadline=None)
+@given(worlds())
+def test_each_published_cell_tallies_exactly_the_ballots_that_belong_to_it(world):
+    layout, ballots = world
+    tallies = published_tallies(columns(ballots, layout), layout)
+
+    expected = {}
+    for cell in every_published_cell(layout):
+        members = [b for b in ballots if belongs(b, cell, layout)]
+        if members:
+            expected[cell] = members
+    assert set(tallies) == set(expected)  # every cell with ballots, and nothing else
+    for cell, members in expected.items():
+        assert tallies[cell].tolist() == direct_tally(members, layout).tolist(), cell
+
+
+@settings(max_examples=25, deadline=None)
+@given(worlds(max_ballots=30), st.data())
+def test_tallies_of_a_split_add_up_to_the_tallies_of_the_whole(world, data):
+    # The incremental path tallies a few ballots at a time and adds them to stored cells.
+    layout, ballots = world
+    cut = data.draw(st.integers(0, len(ballots)))
+    whole = published_tallies(columns(ballots, layout), layout)
+    summed: dict = {}
+    for part in (ballots[:cut], ballots[cut:]):
+        for cell, values in published_tallies(columns(part, layout), layout).items():
+            summed[cell] = summed.get(cell, 0) + values
+    assert {c: v.tolist() for c, v in summed.items()} == {c: v.tolist() for c, v in whole.items()}
+
+
+@settings(max_examples=5, deadline=None)
+@given(layouts())
+def test_no_ballots_publish_no_cells(layout):
+    assert published_tallies(columns([], layout), layout) == {}
+
+
+# ---------------------------------------------------------------- hidden cells
+
+
+def full_counts(counts: dict, layout: DialogueLayout) -> dict:
+    """Counts of every cell in a line, the never-published wijk-only cells (`WK…+`) included."""
+    full = dict(counts)
+    for wijk, buurten in layout.buurten_by_wijk.items():
+        for venue, band in {(v, b) for n, v, b in counts if n == wijk}:
+            named = sum(counts.get((b, venue, band), 0) for b in buurten)
+            full[(f"{wijk}+", venue, band)] = counts[(wijk, venue, band)] - named
+    return full
+
+
+@settings(max_examples=40, deadline=None)
+@given(worlds(max_ballots=80), st.integers(1, 12))
+def test_hidden_cells_hide_every_small_cell_and_never_leave_one_alone_in_a_line(
+    world, min_group_size
+):
+    layout, ballots = world
+    counts = {c: int(v[0]) for c, v in published_tallies(columns(ballots, layout), layout).items()}
+
+    hidden = hidden_cells(counts, layout, min_group_size=min_group_size)
+
+    assert hidden <= set(counts)  # only published cells; the wijk-only cells are never listed
+    assert {c for c, n in counts.items() if n < min_group_size} <= hidden
+    lines, unpublished = suppression_lines(counts, layout)
+    full = full_counts(counts, layout)
+    assert all(full.get(cell, 0) >= 0 for cell in unpublished)
+    hidden_all = hidden | set(unpublished)
+
+    def hidden_with_ballots(cell) -> bool:
+        return cell in hidden_all and full.get(cell, 0) > 0
+
+    for line in lines:
+        children = sum(map(hidden_with_ballots, line.children))
+        if line.parent in counts and line.parent not in hidden:
+            assert children != 1, line
+        assert children + hidden_with_ballots(line.parent) != 1, line
+
+
+@settings(max_examples=30, deadline=None)
+@given(worlds(max_ballots=80), st.integers(1, 12))
+def test_no_hidden_cell_is_recoverable_from_one_breakdown(world, min_group_size):
+    layout, ballots = world
+    counts = {c: int(v[0]) for c, v in published_tallies(columns(ballots, layout), layout).items()}
+    hidden = hidden_cells(counts, layout, min_group_size=min_group_size)
+    full = full_counts(counts, layout)
+    kinds = list(layout.session_ids_by_kind)
+
+    slices = {(v, b) for _, v, b in counts if not v.startswith("s")}
+    for venue, band in slices:
+        # By neighbourhood: buurten, wijk-only parts and "not given" are the leaves.
+        leaves = [
+            *((b, venue, band) for b in layout.buurt_code.values()),
+            *((f"{w}+", venue, band) for w in layout.buurten_by_wijk),
+            (NOT_GIVEN, venue, band),
+        ]
+        leaves_of = {leaf: frozenset([leaf]) for leaf in leaves}
+        for wijk, buurten in layout.buurten_by_wijk.items():
+            leaves_of[(wijk, venue, band)] = frozenset(
+                [*((b, venue, band) for b in buurten), (f"{wijk}+", venue, band)]
+            )
+        leaves_of[(ALL, venue, band)] = frozenset(leaves)
+        assert_none_recoverable(leaves_of, leaves, hidden, full, counts)
+    for band in {b for n, _, b in counts if n == ALL}:
+        # By venue kind, and by session.
+        for children in (
+            [(ALL, kind, band) for kind in kinds],
+            [(ALL, session_key(s), band) for s in layout.session_kind],
+        ):
+            leaves_of = {leaf: frozenset([leaf]) for leaf in children}
+            leaves_of[(ALL, ALL, band)] = frozenset(children)
+            assert_none_recoverable(leaves_of, children, hidden, full, counts)
+    for venue in {v for n, v, _ in counts if n == ALL and not v.startswith("s")}:
+        # By age band.
+        children = [(ALL, venue, b) for b in (*BANDS, NOT_GIVEN)]
+        leaves_of = {leaf: frozenset([leaf]) for leaf in children}
+        leaves_of[(ALL, venue, ALL)] = frozenset(children)
+        assert_none_recoverable(leaves_of, children, hidden, full, counts)
+
+
+def assert_none_recoverable(leaves_of, leaves, hidden, full, counts):
+    """No hidden published cell of this breakdown lies in the span of what it shows."""
+    count = {cell: full.get(cell, 0) for cell in leaves_of}
+    unpublished = {cell for cell in leaves_of if cell[0].endswith("+")}
+    shown_or_hidden = (hidden | unpublished) & set(leaves_of)
+    recovered = recoverable_cells(leaves_of, leaves, shown_or_hidden, count)
+    assert not recovered & hidden, recovered & hidden
