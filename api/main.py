@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, JSONResponse
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
@@ -100,29 +100,41 @@ def _api_app(settings: Settings) -> FastAPI:
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
-
-    @api.get("", include_in_schema=False)
-    def api_root() -> JSONResponse:
-        return JSONResponse(
-            {
-                "name": "Welvaartgesprek API",
-                "version": API_VERSION,
-                "openapi": f"{API_BASE_PATH}/openapi.json",
-                "docs": f"{API_BASE_PATH}/docs",
-            }
-        )
-
     return api
+
+
+def _api_root() -> JSONResponse:
+    return JSONResponse(
+        {
+            "name": "Welvaartgesprek API",
+            "version": API_VERSION,
+            "openapi": f"{API_BASE_PATH}/openapi.json",
+            "docs": f"{API_BASE_PATH}/docs",
+        }
+    )
+
+
+class _RevalidatedStaticFiles(StaticFiles):
+    """Static files browsers must revalidate (a cheap 304 thanks to the ETag), so a new
+    release is picked up at once; the service worker keeps the app available offline."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.setdefault("Cache-Control", "no-cache")
+        return response
 
 
 def _mount_pwa(app: FastAPI, pwa_dir: Path) -> None:
     index = pwa_dir / "index.html"
 
-    @app.get("/c/{join_code}", include_in_schema=False)
-    def resident_app(join_code: str) -> FileResponse:
+    def resident_app() -> FileResponse:
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
-    app.mount("/", StaticFiles(directory=pwa_dir, html=True, check_dir=False), name="pwa")
+    for path in ("/c", "/c/{join_code}"):
+        app.add_api_route(path, resident_app, methods=["GET", "HEAD"], include_in_schema=False)
+    app.mount(
+        "/", _RevalidatedStaticFiles(directory=pwa_dir, html=True, check_dir=False), name="pwa"
+    )
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -156,6 +168,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         target.state.engine = engine
         target.state.rate_limiter = RateLimiter()
     api.state.rate_limiter = app.state.rate_limiter
+    app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)
     _mount_pwa(app, settings.pwa_dir)
     app.add_middleware(

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field as PydanticField
 from pydantic import field_validator
@@ -19,6 +20,8 @@ from sqlmodel import Field, SQLModel
 from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
 from api.dialogues.models import MAX_PRIORITIES
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases
 
 
 class AgeBand(StrEnum):
@@ -42,6 +45,7 @@ class Ballot(SQLModel, table=True):
             ondelete="CASCADE",
             name="fk_ballots_session_dialogue",
         ),
+        UniqueConstraint("id", "dialogue_id"),
         CheckConstraint("ranked_count >= 1", name="ranked_count"),
     )
 
@@ -73,6 +77,12 @@ class BallotItem(SQLModel, table=True):
     __tablename__ = "ballot_items"
     __table_args__ = (
         UniqueConstraint("ballot_id", "priority_id"),
+        ForeignKeyConstraint(
+            ["ballot_id", "dialogue_id"],
+            ["ballots.id", "ballots.dialogue_id"],
+            ondelete="CASCADE",
+            name="fk_ballot_items_ballot_dialogue",
+        ),
         ForeignKeyConstraint(
             ["priority_id", "dialogue_id"],
             ["priorities.id", "priorities.dialogue_id"],
@@ -112,7 +122,7 @@ class BallotEvent(SQLModel, table=True):
 class BallotPut(ApiInput):
     """A ranking (best first, top-k is enough) with optional home neighbourhood and age band."""
 
-    ranking: list[int] = PydanticField(
+    ranking: list[Annotated[int, PydanticField(ge=1, le=MAX_ID)]] = PydanticField(
         min_length=1,
         max_length=MAX_PRIORITIES,
         description="Priority ids, best first. Ranking only the top few is fine.",

@@ -1,11 +1,12 @@
 """The resident's ballot, and paper ballots typed in by a facilitator."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from api.ballots import service
 from api.ballots.models import AssistedBallotCreate, BallotPublic, BallotPut
-from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
+from api.core.db import open_session
+from api.core.deps import ResourceId, SessionDep, SettingsDep
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
@@ -28,30 +29,32 @@ def put_ballot(
     session_id: ResourceId,
     body: BallotPut,
     participant: CurrentParticipant,
-    session: SessionDep,
-    settings: SettingsDep,
-    limiter: RateLimiterDep,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Send or replace your ranking (best first; the top 3 is enough). One ballot per person."""
+    # The busiest write of all: settings, limiter and database session come straight from
+    # the app, not from plain-function dependencies, each of which would cost a trip to the
+    # thread pool; and the session is closed (SQLite's writer lock released) before returning.
+    state = request.app.state
     require_own_session(participant, session_id)
-    limit_resident_write(limiter, settings, participant)
-    target = sessions.open_session_for_writes(session, session_id=session_id)
-    return stored_response(
-        idempotency.run_once(
+    limit_resident_write(state.rate_limiter, state.settings, participant)
+    with open_session(state.engine) as session:
+        stored = idempotency.run_once(
             session,
             scope=participant.idempotency_scope,
             key=str(idempotency_key) if idempotency_key else None,
             request_hash=idempotency.fingerprint(
                 method="PUT", path=f"/sessions/{session_id}/ballot", body=body
             ),
-            ttl=settings.idempotency_ttl,
+            ttl=state.settings.idempotency_ttl,
             status=status.HTTP_200_OK,
-            write=lambda: service.store_ballot(
+            prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
+            write=lambda target: service.store_ballot(
                 session, participant_id=participant.participant_id, target=target, ballot=body
             ),
         )
-    )
+    return stored_response(stored)
 
 
 @router.get("/sessions/{id}/ballot", response_model=BallotPublic)
@@ -79,7 +82,6 @@ def create_assisted_ballot(
 ) -> JSONResponse:
     """Type in a paper ballot from someone without a phone; it counts like any other."""
     sessions.get_session(session, session_id=session_id, actor=actor)
-    target = sessions.open_session_for_writes(session, session_id=session_id)
     return stored_response(
         idempotency.run_once(
             session,
@@ -90,7 +92,8 @@ def create_assisted_ballot(
             ),
             ttl=settings.idempotency_ttl,
             status=status.HTTP_201_CREATED,
-            write=lambda: service.store_assisted_ballot(
+            prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
+            write=lambda target: service.store_assisted_ballot(
                 session, target=target, ballot=body, staff_id=actor.user_id
             ),
         )

@@ -18,7 +18,7 @@ _WEAK_SECRETS = {"changethis", "changeme", "secret", "password", "welvaartgespre
 _MIN_SECRET_LENGTH = 32
 
 
-class WeakSecretKeyError(ValueError):
+class WeakSecretKeyError(Exception):
     """Raised when a production SECRET_KEY is missing or guessable."""
 
 

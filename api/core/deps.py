@@ -25,7 +25,9 @@ RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
 __all__ = ["CbsCodePath", "RateLimiterDep", "ResourceId", "SessionDep", "SettingsDep"]
 
-ResourceId = Annotated[int, Path(alias="id", ge=1, description="The id of the resource.")]
+ResourceId = Annotated[
+    int, Path(alias="id", ge=1, le=2_147_483_647, description="The id of the resource.")
+]
 CbsCodePath = Annotated[
     str,
     Path(alias="cbsCode", pattern=MUNICIPALITY_CODE_PATTERN, description="CBS code, e.g. GM0855."),

@@ -6,7 +6,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.problems import problem_response
 
-
 # The PWA loads nothing from elsewhere: no CDN, no analytics, no third-party fonts.
 PWA_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -16,35 +15,36 @@ PWA_CONTENT_SECURITY_POLICY = (
 
 
 class ResponseHeadersMiddleware:
-    """Adds `API-Version` to every response and safe defaults for browsers."""
+    """`API-Version` and `nosniff` on every response; the security policy on the app's pages and
+    service worker only, where it does something (on a phone's first visit every byte counts)."""
 
     def __init__(self, app: ASGIApp, *, api_version: str, api_prefix: str) -> None:
         self.app = app
         self.api_prefix = api_prefix
-        self.headers = [
-            (b"api-version", api_version.encode()),
-            (b"x-content-type-options", b"nosniff"),
+        self.api_headers = [(b"api-version", api_version.encode())]
+        self.page_headers = [
+            (b"content-security-policy", PWA_CONTENT_SECURITY_POLICY.encode()),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
             (b"referrer-policy", b"no-referrer"),
             (b"x-frame-options", b"DENY"),
-        ]
-        self.pwa_headers = [
-            (b"content-security-policy", PWA_CONTENT_SECURITY_POLICY.encode()),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = self.headers
-        if not scope["path"].startswith(self.api_prefix):
-            headers = headers + self.pwa_headers
+        is_worker = scope["path"] == "/sw.js"
+        is_api = scope["path"].startswith(self.api_prefix)  # the API docs page has its own rules
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in headers if n not in present]
-                message["headers"] = list(message.get("headers", [])) + extra
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                content_type = dict(headers).get(b"content-type", b"")
+                extra = [(b"x-content-type-options", b"nosniff"), *self.api_headers]
+                if (content_type.startswith(b"text/html") and not is_api) or is_worker:
+                    extra += self.page_headers
+                message["headers"] = headers + [(n, v) for n, v in extra if n not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

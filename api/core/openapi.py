@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -48,6 +48,28 @@ def _standard_errors(operation: dict[str, Any]) -> list[str]:
     return statuses
 
 
+def _api_routes(app: FastAPI) -> list[Any]:
+    """Every route of the app, including those of included routers.
+
+    Newer FastAPI versions keep included routers as one entry of `app.routes`; their
+    routes are reached through `iter_route_contexts`, as `get_openapi` itself does.
+    """
+    iter_route_contexts = getattr(routing, "iter_route_contexts", None)
+    if iter_route_contexts is None:
+        return [route for route in app.routes if isinstance(route, APIRoute)]
+    return list(iter_route_contexts(app.routes))
+
+
+def _operations_declaring_422(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, method) of the operations that document a 422 of their own."""
+    declared = set()
+    for route in _api_routes(app):
+        responses = getattr(route, "responses", None) or {}
+        if {422, "422"} & set(responses):
+            declared |= {(route.path_format, m.lower()) for m in route.methods or ()}
+    return declared
+
+
 def adr_openapi(app: FastAPI, *, servers: list[dict[str, str]], **info: Any) -> dict[str, Any]:
     """The app's OpenAPI document with ADR conventions applied to every operation."""
     schema = get_openapi(
@@ -69,12 +91,7 @@ def adr_openapi(app: FastAPI, *, servers: list[dict[str, str]], **info: Any) -> 
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
 
-    declares_422 = {
-        (route.path_format, method.lower())
-        for route in app.routes
-        if isinstance(route, APIRoute) and {422, "422"} & set(route.responses)
-        for method in route.methods
-    }
+    declares_422 = _operations_declaring_422(app)
     for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in {"get", "put", "post", "patch", "delete"}:

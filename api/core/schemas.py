@@ -1,7 +1,13 @@
 """Base classes of the API's JSON: camelCase on the wire, unknown input fields refused."""
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
+
+# Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class ApiInput(BaseModel):
@@ -14,6 +20,13 @@ class ApiInput(BaseModel):
         extra="forbid",
         str_strip_whitespace=True,
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            raise ValueError("remove the control or invalid characters from this text")
+        return value
 
 
 class ApiOutput(BaseModel):

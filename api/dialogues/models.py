@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from pydantic import Field as PydanticField
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -90,17 +90,19 @@ class PriorityPublic(ApiOutput):
     position: int
 
 
-def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
-    if starts_on and ends_on and ends_on < starts_on:
-        raise ValueError("endsOn must be on or after startsOn")
-
-
 def _check_unique_titles(priorities: list[PriorityCreate] | None) -> None:
     if priorities is None:
         return
     titles = [p.title.casefold() for p in priorities]
     if len(titles) != len(set(titles)):
         raise ValueError("two priorities have the same title; give each its own")
+
+
+def _check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date | None:
+    starts_on = info.data.get("starts_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("endsOn must be on or after startsOn")
+    return ends_on
 
 
 class DialogueCreate(ApiInput):
@@ -115,11 +117,13 @@ class DialogueCreate(ApiInput):
         min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "DialogueCreate":
-        _check_dates(self.starts_on, self.ends_on)
-        _check_unique_titles(self.priorities)
-        return self
+    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+
+    @field_validator("priorities")
+    @classmethod
+    def _unique_titles(cls, priorities: list[PriorityCreate]) -> list[PriorityCreate]:
+        _check_unique_titles(priorities)
+        return priorities
 
 
 class DialogueUpdate(ApiInput):
@@ -133,11 +137,21 @@ class DialogueUpdate(ApiInput):
         default=None, min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "DialogueUpdate":
-        _check_dates(self.starts_on, self.ends_on)
-        _check_unique_titles(self.priorities)  # type: ignore[arg-type]
-        return self
+    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+
+    @field_validator("title", "description", "starts_on", "ends_on", "priorities")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leaving a field out keeps it; null is not a way to empty a required field.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it as it is")
+        return value
+
+    @field_validator("priorities")
+    @classmethod
+    def _unique_titles(cls, priorities: list[PriorityUpdate] | None) -> list[PriorityUpdate] | None:
+        _check_unique_titles(priorities)  # type: ignore[arg-type]
+        return priorities
 
 
 class DialoguePublic(ApiOutput):

@@ -106,13 +106,16 @@ def update_dialogue(
 ) -> Dialogue:
     """Change a dialogue; with ballots in, priorities may be reworded but not added or removed."""
     fields = changes.model_dump(exclude_unset=True, exclude={"priorities"})
-    starts_on = fields.get("starts_on", dialogue.starts_on)
-    ends_on = fields.get("ends_on", dialogue.ends_on)
+    starts_on = fields.get("starts_on") or dialogue.starts_on
+    ends_on = fields.get("ends_on") or dialogue.ends_on
     if ends_on < starts_on:
         raise InvalidInput(
             "endsOn must be on or after startsOn.",
             invalid_params=[("endsOn", "before startsOn")],
         )
+    title = fields.get("title")
+    if title and title != dialogue.title and _title_taken(session, dialogue=dialogue, title=title):
+        raise Conflict(f"Another dialogue of this municipality is already called '{title}'.")
     for name, value in fields.items():
         if value is not None:
             setattr(dialogue, name, value)
@@ -122,10 +125,26 @@ def update_dialogue(
     session.add(dialogue)
     try:
         session.commit()
-    except IntegrityError as error:
+    except IntegrityError as error:  # a concurrent change took the title or used a priority
         session.rollback()
-        raise Conflict("Another dialogue of this municipality already has that title.") from error
+        raise Conflict(
+            "The dialogue was changed at the same moment by someone else (or its new title "
+            "was just taken). Reload it and try again."
+        ) from error
     return dialogue
+
+
+def _title_taken(session: Session, *, dialogue: Dialogue, title: str) -> bool:
+    return (
+        session.exec(
+            select(Dialogue.id).where(
+                Dialogue.municipality_id == dialogue.municipality_id,
+                Dialogue.title == title,
+                Dialogue.id != dialogue.id,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _replace_priorities(
@@ -139,6 +158,12 @@ def _replace_priorities(
         raise InvalidInput(
             f"Priority {foreign[0]} is not part of this dialogue.",
             invalid_params=[("priorities", f"unknown priority id {i}") for i in foreign],
+        )
+    twice = sorted({i for i in wanted_ids if wanted_ids.count(i) > 1})
+    if twice:
+        raise InvalidInput(
+            f"Priority {twice[0]} is listed more than once; list each priority once.",
+            invalid_params=[("priorities", f"priority id {i} listed twice") for i in twice],
         )
     if has_ballots and (
         set(wanted_ids) != set(current) or len(wanted_ids) != len(changes.priorities)
@@ -155,8 +180,20 @@ def _replace_priorities(
         priority.title = f"~{priority.id}"
         session.add(priority)
     session.flush()
-    for removed_id in set(current) - set(wanted_ids):
+    removed = sorted(set(current) - set(wanted_ids))
+    for removed_id in removed:
         session.delete(current[removed_id])
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # Pledges (and, in a race, ballots) refer to priorities; the database keeps them.
+        session.rollback()
+        raise Conflict(
+            "Residents' answers already refer to "
+            + ("this priority" if len(removed) == 1 else "these priorities")
+            + f" ({', '.join(map(str, removed))}): a pledge or ballot names it, so it cannot "
+            "be removed. You can still reword it or change the order."
+        ) from error
     for position, change in enumerate(changes.priorities, 1):
         row = current[change.id] if change.id is not None else Priority(dialogue_id=dialogue.id)  # type: ignore[arg-type]
         row.position = position

@@ -1,28 +1,58 @@
 """`Idempotency-Key` handling (IETF draft-ietf-httpapi-idempotency-key-header).
 
-A key is claimed in a short transaction of its own, so a second request with the same key
-can see that the first is still running (409). The response is stored in the same
-transaction as the write it describes: either both are kept or neither is. A failed request
-releases its claim, so the client can correct and retry.
+A keyed write runs in one transaction: look the key up, check that the write may happen,
+write, and store the response under the key, then commit. Either the write and its stored
+response are both kept or neither is, and a refused request leaves nothing behind, so the
+client can correct it and retry with the same key. A retry of a request that was answered
+gets the stored answer (`Idempotent-Replayed: true`); the same key with another request is
+a 422.
+
+While a request with a key is running, the same key gets a 409 at once: this process keeps
+the keys it is working on, and on PostgreSQL a transaction-scoped advisory lock on the key
+does the same across app instances. The unique (scope, key) constraint is the last word:
+a request that loses that race rolls back and answers from the winner's record.
+
+One transaction per keyed write means one commit, so one disk flush: on SQLite, whose one
+writer at a time waits for each flush, that is what bounds the writes per second.
 """
 
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from api.core.db import utcnow
 from api.core.problems import Conflict, UnprocessableContent
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
 
 PROCESSING_LEASE = timedelta(seconds=30)
+_ATTEMPTS = 5
+T = TypeVar("T")
+
+_RECORDS = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+# Built once, then only bound: they run in every keyed write.
+_FIND = select(
+    _RECORDS.c.id,
+    _RECORDS.c.fingerprint,
+    _RECORDS.c.state,
+    _RECORDS.c.locked_until,
+    _RECORDS.c.response_status,
+    _RECORDS.c.response_body,
+    _RECORDS.c.expires_at,
+).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
+_INSERT = insert(_RECORDS)
+
+_running: dict[tuple[str, str], str] = {}  # (scope, key) → fingerprint, of requests in flight
+_running_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -40,81 +70,73 @@ def fingerprint(*, method: str, path: str, body: BaseModel) -> str:
     return hashlib.sha256(f"{method} {path} {canonical}".encode()).hexdigest()
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(IdempotencyRecord)
+def _in_progress() -> Conflict:
+    return Conflict(
+        "A request with this Idempotency-Key is still being processed. "
+        "Wait a moment and try again.",
+        title="Request in progress",
+        headers={"Retry-After": "1"},
+    )
 
 
-def _claim(
-    session: Session, *, scope: str, key: str, request_hash: str, ttl: timedelta
-) -> int | StoredResponse:
+def _reused() -> UnprocessableContent:
+    return UnprocessableContent(
+        "This Idempotency-Key was already used for a different request. "
+        "Use a new key for a new request.",
+        title="Idempotency-Key reused",
+    )
+
+
+@contextmanager
+def _running_here(scope: str, key: str, request_hash: str) -> Iterator[None]:
+    """Mark the key as in flight in this process; 409 (or 422) if it already is."""
+    with _running_lock:
+        running = _running.get((scope, key))
+        if running is None:
+            _running[(scope, key)] = request_hash
+    if running is not None:
+        raise _in_progress() if running == request_hash else _reused()
+    try:
+        yield
+    finally:
+        with _running_lock:
+            del _running[(scope, key)]
+
+
+def _lock_key(session: Session, scope: str, key: str) -> None:
+    """On PostgreSQL, hold the key for this transaction; 409 if another instance holds it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite has one writer: the transaction itself excludes the others
+    number = int.from_bytes(hashlib.sha256(f"{scope} {key}".encode()).digest()[:8], "big", signed=True)  # fmt: skip
+    if not session.execute(select(func.pg_try_advisory_xact_lock(number))).scalar():
+        session.rollback()
+        raise _in_progress()
+
+
+def _stored(session: Session, *, scope: str, key: str, request_hash: str) -> StoredResponse | None:
+    """The answer to a key seen before (replay, 422 or 409); None if the key is free."""
     now = utcnow()
-    claimed = session.execute(
-        _insert(session)
-        .values(
-            scope=scope,
-            key=key,
-            fingerprint=request_hash,
-            state=IdempotencyState.PROCESSING,
-            locked_until=now + PROCESSING_LEASE,
-            created_at=now,
-            expires_at=now + ttl,
-        )
-        .on_conflict_do_nothing(index_elements=["scope", "key"])
-        .returning(IdempotencyRecord.id)
-    ).scalar()
-    if claimed is not None:
-        session.commit()
-        return claimed
-    record = session.exec(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
-        )
-    ).one()
-    if record.expires_at <= now:
-        session.delete(record)
-        session.commit()
-        return _claim(session, scope=scope, key=key, request_hash=request_hash, ttl=ttl)
+    record = session.execute(_FIND, {"scope": scope, "key": key}).first()
+    if record is None:
+        return None
+    stale = record.expires_at <= now or (
+        record.state is IdempotencyState.PROCESSING and record.locked_until <= now
+    )
+    if stale:  # expired, or left behind by a request that never finished: the key is free
+        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        return None
     if record.fingerprint != request_hash:
         session.rollback()
-        raise UnprocessableContent(
-            "This Idempotency-Key was already used for a different request. "
-            "Use a new key for a new request.",
-            title="Idempotency-Key reused",
-        )
-    if record.state is IdempotencyState.COMPLETED:
+        raise _reused()
+    if record.state is IdempotencyState.PROCESSING:
         session.rollback()
-        return StoredResponse(
-            status=record.response_status or 200,
-            body=json.loads(record.response_body or "{}"),
-            replayed=True,
-        )
-    if record.locked_until > now:
-        session.rollback()
-        raise Conflict(
-            "A request with this Idempotency-Key is still being processed. "
-            "Wait a moment and try again.",
-            title="Request in progress",
-            headers={"Retry-After": "1"},
-        )
-    taken_over = session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.id == record.id,
-            IdempotencyRecord.locked_until == record.locked_until,
-        )
-        .values(locked_until=now + PROCESSING_LEASE)
-    ).rowcount
-    session.commit()
-    if not taken_over:
-        raise Conflict(
-            "A request with this Idempotency-Key is still being processed. "
-            "Wait a moment and try again.",
-            title="Request in progress",
-            headers={"Retry-After": "1"},
-        )
-    assert record.id is not None
-    return record.id
+        raise _in_progress()
+    session.rollback()
+    return StoredResponse(
+        status=record.response_status or 200,
+        body=json.loads(record.response_body or "{}"),
+        replayed=True,
+    )
 
 
 def run_once(
@@ -125,34 +147,58 @@ def run_once(
     request_hash: str,
     ttl: timedelta,
     status: int,
-    write: Callable[[], BaseModel],
+    prepare: Callable[[], T],
+    write: Callable[[T], BaseModel],
 ) -> StoredResponse:
-    """Run `write` (which must not commit) at most once per key; commit it with its response."""
+    """Run `write` (which must not commit) at most once per key, and commit it with its response.
+
+    `prepare` checks, in the same transaction, that the write may happen (the session is
+    open, say) and returns what `write` needs. A replay skips it: the retry of a request that
+    was answered gets the same answer, even when the request could not be made any more.
+    """
     if key is None:
-        body = write().model_dump(mode="json", by_alias=True)
-        session.commit()
+        try:
+            body = write(prepare()).model_dump(mode="json", by_alias=True)
+            session.commit()
+        except BaseException:
+            session.rollback()  # let the next writer in now, not when the request is torn down
+            raise
         return StoredResponse(status=status, body=body, replayed=False)
-    claim = _claim(session, scope=scope, key=key, request_hash=request_hash, ttl=ttl)
-    if isinstance(claim, StoredResponse):
-        return claim
-    try:
-        body = write().model_dump(mode="json", by_alias=True)
-        session.execute(
-            update(IdempotencyRecord)
-            .where(IdempotencyRecord.id == claim)
-            .values(
-                state=IdempotencyState.COMPLETED,
-                response_status=status,
-                response_body=json.dumps(body),
-            )
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == claim))
-        session.commit()
-        raise
-    return StoredResponse(status=status, body=body, replayed=False)
+    with _running_here(scope, key, request_hash):
+        for _attempt in range(_ATTEMPTS):
+            _lock_key(session, scope, key)
+            stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
+            if stored is not None:
+                return stored
+            try:
+                body = write(prepare()).model_dump(mode="json", by_alias=True)
+                now = utcnow()
+                try:
+                    session.execute(
+                        _INSERT,
+                        {
+                            "scope": scope,
+                            "key": key,
+                            "fingerprint": request_hash,
+                            "state": IdempotencyState.COMPLETED,
+                            "locked_until": now,
+                            "response_status": status,
+                            "response_body": json.dumps(body),
+                            "created_at": now,
+                            "expires_at": now + ttl,
+                        },
+                    )
+                except IntegrityError:
+                    # Another instance stored this key first (it could, were the advisory
+                    # lock released early): drop this write and answer from its record.
+                    session.rollback()
+                    continue
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            return StoredResponse(status=status, body=body, replayed=False)
+    raise _in_progress()
 
 
 def purge_expired(session: Session) -> int:

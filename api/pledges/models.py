@@ -1,11 +1,12 @@
 """Pledges: what a participant will contribute; contact details only with consent, kept apart."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field as PydanticField
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -20,6 +21,10 @@ from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.schemas import ApiInput, ApiOutput
+
+# Control characters (tab and line breaks excepted) and lone UTF-16 surrogates: PostgreSQL
+# cannot store NUL and neither database can encode a lone surrogate, so they are a 400.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_PLEDGES_PER_PARTICIPANT = 5
 MAX_PLEDGE_TEXT = 500
@@ -43,6 +48,12 @@ class Pledge(SQLModel, table=True):
     __tablename__ = "pledges"
     __table_args__ = (
         UniqueConstraint("participant_id", "sequence"),
+        ForeignKeyConstraint(
+            ["session_id", "dialogue_id"],
+            ["sessions.id", "sessions.dialogue_id"],
+            ondelete="CASCADE",
+            name="fk_pledges_session_dialogue",
+        ),
         ForeignKeyConstraint(
             ["priority_id", "dialogue_id"],
             ["priorities.id", "priorities.dialogue_id"],
@@ -95,13 +106,20 @@ class PledgeCreate(ApiInput):
     """A pledge; `contact` is only accepted together with `contactConsent: true`."""
 
     kind: PledgeKind
-    priority_id: int | None = None
+    priority_id: int | None = PydanticField(default=None, ge=1, le=2**31 - 1)
     hours_per_month: Decimal | None = PydanticField(
         default=None, gt=0, le=MAX_HOURS_PER_MONTH, max_digits=4, decimal_places=1
     )
     text: str = PydanticField(default="", max_length=MAX_PLEDGE_TEXT)
     contact: str | None = PydanticField(default=None, min_length=3, max_length=200)
     contact_consent: bool = False
+
+    @field_validator("text", "contact")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        if value is not None and _UNSTORABLE.search(value):
+            raise ValueError("remove the control or invalid characters from this text")
+        return value
 
     @model_validator(mode="after")
     def _contact_needs_consent(self) -> "PledgeCreate":

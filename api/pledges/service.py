@@ -2,11 +2,12 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
@@ -18,13 +19,21 @@ from api.pledges.models import (
     PledgeKind,
     PledgePublic,
 )
+from api.sessions import service as sessions
 from api.sessions.service import OpenSession
 
+_PLEDGES = Pledge.__table__  # type: ignore[attr-defined]
+# Built once, then only bound (see api/ballots/service.py).
+_COUNT = (
+    select(func.count())
+    .select_from(_PLEDGES)
+    .where(_PLEDGES.c.participant_id == bindparam("participant"))
+)
+_INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
+_INSERT_CONTACT = insert(PledgeContact.__table__)  # type: ignore[attr-defined]
 
-def store_pledge(
-    session: Session, *, participant_id: str, target: OpenSession, pledge: PledgeCreate
-) -> PledgePublic:
-    """Add a pledge (flushed; the caller commits); the database caps it at five per person."""
+
+def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
     if pledge.priority_id is not None:
         known = {p.id for p in dialogues.priorities_of(session, dialogue_id=target.dialogue_id)}
         if pledge.priority_id not in known:
@@ -32,46 +41,66 @@ def store_pledge(
                 f"Priority {pledge.priority_id} is not one of this dialogue's priorities.",
                 invalid_params=[("priorityId", "not a priority of this dialogue")],
             )
-    made = session.exec(
-        select(func.count()).select_from(Pledge).where(Pledge.participant_id == participant_id)
-    ).one()
+
+
+def store_pledge(
+    session: Session, *, participant_id: str, target: OpenSession, pledge: PledgeCreate
+) -> PledgePublic:
+    """Add a pledge (not committed); at most five per person, counted under the person's lock.
+
+    A linked priority must be of the dialogue: the database refuses another one (a foreign key
+    on priority and dialogue); the transaction is then rolled back (it is lost either way)
+    and the problem explained.
+    """
+    sessions.lock_participant(session, participant_id=participant_id)
+    made = session.execute(_COUNT, {"participant": participant_id}).scalar_one()
     if made >= MAX_PLEDGES_PER_PARTICIPANT:
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
             "person can make. Thank you!",
             title="Pledge limit reached",
         )
-    row = Pledge(
-        participant_id=participant_id,
-        session_id=target.id,
-        dialogue_id=target.dialogue_id,
-        sequence=made + 1,
-        kind=pledge.kind,
-        priority_id=pledge.priority_id,
-        hours_per_month=pledge.hours_per_month,
-        text=pledge.text,
-    )
+    now = utcnow()
     try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as error:  # a concurrent pledge of the same person took this slot
+        pledge_id = session.execute(
+            _INSERT_PLEDGE,
+            {
+                "participant_id": participant_id,
+                "session_id": target.id,
+                "dialogue_id": target.dialogue_id,
+                "sequence": made + 1,
+                "kind": pledge.kind,
+                "priority_id": pledge.priority_id,
+                "hours_per_month": pledge.hours_per_month,
+                "text": pledge.text,
+                "created_at": now,
+            },
+        ).scalar_one()
+    except IntegrityError as error:
+        session.rollback()
+        _check_priority(session, target=target, pledge=pledge)
+        # else the unique (participant, sequence) caught a pledge saved at the same moment
         raise Conflict(
             "Another pledge of yours was being saved at the same moment. Please send this one again.",
             title="Pledge conflict",
         ) from error
-    if pledge.contact and pledge.contact_consent:
-        session.add(PledgeContact(pledge_id=row.id, contact=pledge.contact))  # type: ignore[arg-type]
-        session.flush()
+    contact_kept = bool(pledge.contact and pledge.contact_consent)
+    if contact_kept:
+        session.execute(
+            _INSERT_CONTACT,
+            {"pledge_id": pledge_id, "contact": pledge.contact, "consented_at": now},
+        )
     return PledgePublic(
-        id=row.id,  # type: ignore[arg-type]
+        id=pledge_id,
         session_id=target.id,
-        kind=row.kind,
-        priority_id=row.priority_id,
-        hours_per_month=float(row.hours_per_month) if row.hours_per_month is not None else None,
-        text=row.text,
-        contact_kept=bool(pledge.contact and pledge.contact_consent),
-        created_at=row.created_at,
+        kind=pledge.kind,
+        priority_id=pledge.priority_id,
+        hours_per_month=float(pledge.hours_per_month)
+        if pledge.hours_per_month is not None
+        else None,
+        text=pledge.text,
+        contact_kept=contact_kept,
+        created_at=now,
     )
 
 

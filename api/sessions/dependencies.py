@@ -1,12 +1,15 @@
-"""Who is writing: the participant behind a participant token."""
+"""Who is writing (the participant behind a participant token), and a reading session."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session as DbSession
 
-from api.core.deps import SettingsDep
+from api.core.config import Settings
+from api.core.db import open_session
 from api.core.problems import Unauthorized
 from api.core.security import InvalidTokenError, TokenType, decode_token
 
@@ -29,11 +32,17 @@ class ParticipantIdentity:
         return f"participant:{self.participant_id}"
 
 
-def get_participant(
-    settings: SettingsDep,
+async def get_participant(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(participant_bearer)],
 ) -> ParticipantIdentity:
-    """The participant; 401 for a missing, invalid, expired or staff token."""
+    """The participant; 401 for a missing, invalid, expired or staff token.
+
+    `async`, and the settings taken from the app rather than from `SettingsDep`, although
+    nothing here waits: checking a signature takes microseconds, less than the trip to the
+    thread pool and back that a plain-function dependency costs, on every resident write.
+    """
+    settings: Settings = request.app.state.settings
     if credentials is None:
         raise Unauthorized("Check in first: scan the QR code or type the code from the poster.")
     try:
@@ -50,3 +59,19 @@ def get_participant(
 
 
 CurrentParticipant = Annotated[ParticipantIdentity, Depends(get_participant)]
+
+
+def get_read_session(request: Request) -> Iterator[DbSession]:
+    """A session for reads in a writing request; it never takes SQLite's writer lock.
+
+    A writing request must not touch its writing session after its last commit: that would
+    take the writer lock again and hold it until the request's teardown, after the response
+    is serialised on the thread pool, where the other writers are waiting for the lock.
+    Read what the response needs with this session instead, and close it before writing so
+    that a request never holds two pooled connections at once.
+    """
+    with open_session(request.app.state.engine, write=False) as session:
+        yield session
+
+
+ReadSessionDep = Annotated[DbSession, Depends(get_read_session)]

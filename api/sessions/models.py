@@ -199,6 +199,9 @@ class ResidentSession(ApiOutput):
     ends_at: datetime
     status: SessionStatus
     show_results: bool
+    contact_retention_days: int = PydanticField(
+        description="Days after the dialogue ends that contact details given with a pledge are kept."
+    )
 
 
 class CheckInCreate(ApiInput):

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.core.db import utcnow
-from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
+from api.core.db import open_session, utcnow
+from api.core.deps import ResourceId, SessionDep, SettingsDep
 from api.core.problems import Forbidden
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.sessions import service
+from api.sessions.dependencies import ReadSessionDep
 from api.sessions.models import (
     CheckInCreate,
     CheckInMode,
@@ -56,12 +57,13 @@ def create_session(
     body: SessionCreate,
     actor: FacilitatorActor,
     session: SessionDep,
+    reader: ReadSessionDep,
     settings: SettingsDep,
 ) -> SessionPublic:
     """Plan a session of the dialogue at a venue; it starts as `planned`."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     row = service.create_session(session, dialogue=dialogue, body=body, actor=actor)
-    return service.to_public(session, row, public_url=settings.public_base_url)
+    return service.to_public(reader, row, public_url=settings.public_base_url)
 
 
 @router.get("/sessions/{id}", response_model=SessionPublic)
@@ -79,12 +81,13 @@ def update_session(
     body: SessionUpdate,
     actor: FacilitatorActor,
     session: SessionDep,
+    reader: ReadSessionDep,
     settings: SettingsDep,
 ) -> SessionPublic:
     """Open or close a session (`status`: planned → open → closed), or change its details."""
     row = service.get_session(session, session_id=session_id, actor=actor)
     row = service.update_session(session, row=row, changes=body, actor=actor)
-    return service.to_public(session, row, public_url=settings.public_base_url)
+    return service.to_public(reader, row, public_url=settings.public_base_url)
 
 
 @router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
@@ -167,39 +170,47 @@ def read_session_poster(
         429: {"description": "Too many check-ins at once; retry after Retry-After seconds."},
     },
 )
-def check_in(
-    body: CheckInCreate,
-    session: SessionDep,
-    settings: SettingsDep,
-    limiter: RateLimiterDep,
-) -> CheckInPublic:
+def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
     """Check in anonymously with the code from the QR, poster or screen; no account needed."""
+    # A whole room checks in within a minute: as the resident writes, this takes settings,
+    # limiter and sessions straight from the app (no plain-function dependencies, each a trip
+    # to the thread pool), closes its sessions before returning and sends its JSON directly.
+    state = request.app.state
+    settings, limiter = state.settings, state.rate_limiter
     code = service.normalise_join_code(body.join_code)
+    # Wrong rotating codes count per session *and* client: someone at home trying an old
+    # photo of the screen is stopped without locking the whole room out with them.
+    failures = ("check-in-failures", code[:6], request.client.host if request.client else "")
     limiter.check(
         settings.check_in_failures_limit,
-        "check-in-failures",
-        code[:6],
+        *failures,
         message="Too many wrong codes were tried for this session. Wait a minute and scan again.",
     )
-    try:
-        row = service.find_by_join_code(
-            session,
-            join_code=body.join_code,
-            now=utcnow(),
-            rotate_seconds=settings.rotating_code_seconds,
+    with open_session(state.engine, write=False) as reader, open_session(state.engine) as session:
+        try:
+            row = service.find_by_join_code(
+                reader,
+                join_code=body.join_code,
+                now=utcnow(),
+                rotate_seconds=settings.rotating_code_seconds,
+            )
+        except Forbidden:
+            limiter.count(settings.check_in_failures_limit, *failures)
+            raise
+        limiter.hit(
+            settings.check_ins_per_session_limit,
+            "check-ins",
+            str(row.id),
+            message="Many people are checking in right now. Please try again in a moment.",
         )
-    except Forbidden:
-        limiter.count(settings.check_in_failures_limit, "check-in-failures", code[:6])
-        raise
-    limiter.hit(
-        settings.check_ins_per_session_limit,
-        "check-ins",
-        str(row.id),
-        message="Many people are checking in right now. Please try again in a moment.",
-    )
-    return service.check_in(
-        session,
-        row=row,
-        signing_key=settings.signing_key(),
-        token_grace_hours=settings.participant_token_grace_hours,
+        checked_in = service.check_in(
+            session,
+            reader=reader,
+            row=row,
+            signing_key=settings.signing_key(),
+            token_grace_hours=settings.participant_token_grace_hours,
+            contact_retention_days=settings.contact_retention_days,
+        )
+    return JSONResponse(
+        checked_in.model_dump(mode="json", by_alias=True), status_code=status.HTTP_201_CREATED
     )

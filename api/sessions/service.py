@@ -6,9 +6,9 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DbSession
 from sqlmodel import select
@@ -43,7 +43,7 @@ from api.staff import service as staff
 from api.venues import service as venues
 
 _ALLOWED_TRANSITIONS = {
-    SessionStatus.PLANNED: {SessionStatus.OPEN, SessionStatus.CLOSED},
+    SessionStatus.PLANNED: {SessionStatus.OPEN},
     SessionStatus.OPEN: {SessionStatus.CLOSED},
     SessionStatus.CLOSED: set(),
 }
@@ -197,10 +197,17 @@ def create_session(
 def update_session(
     session: DbSession, *, row: Session, changes: SessionUpdate, actor: Actor
 ) -> Session:
-    """Change a session; `status` only moves forward: planned → open → closed."""
+    """Change a session; `status` only moves forward: planned → open → closed.
+
+    A status change first locks the session row (PostgreSQL; SQLite has one writer anyway):
+    that waits for the resident writes that found the session open, so every ballot stored
+    before the close has a time before `closedAt`, and every later one is refused.
+    """
     fields = changes.model_dump(exclude_unset=True)
     new_status = fields.pop("status", None)
     facilitator_ids = fields.pop("facilitator_ids", None)
+    if new_status is not None:
+        session.refresh(row, with_for_update=True)
     for name, value in fields.items():
         if value is not None:
             setattr(row, name, value)
@@ -267,8 +274,8 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
         municipality=municipality.cbs_code,
         venue=_venue_summary(session, row.venue_id),
         title=row.title,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
+        starts_at=row.starts_at.astimezone(UTC),
+        ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         check_in_mode=row.check_in_mode,
         join_code=row.join_code,
@@ -280,7 +287,9 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
     )
 
 
-def resident_view(session: DbSession, row: Session) -> ResidentSession:
+def resident_view(
+    session: DbSession, row: Session, *, contact_retention_days: int
+) -> ResidentSession:
     """What a resident sees of a session."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
@@ -298,10 +307,11 @@ def resident_view(session: DbSession, row: Session) -> ResidentSession:
         min_group_size=municipality.min_group_size,
         venue=_venue_summary(session, row.venue_id),
         title=row.title,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
+        starts_at=row.starts_at.astimezone(UTC),
+        ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         show_results=row.show_results,
+        contact_retention_days=contact_retention_days,
     )
 
 
@@ -344,15 +354,27 @@ def check_in(
     row: Session,
     signing_key: str,
     token_grace_hours: int,
+    contact_retention_days: int,
+    reader: DbSession | None = None,
 ) -> CheckInPublic:
-    """Check an anonymous participant in and give them a token for this session only."""
-    participant = Participant(id=str(uuid.uuid4()), session_id=row.id)  # type: ignore[arg-type]
-    session.add(participant)
+    """Check an anonymous participant in and give them a token for this session only.
+
+    What the resident needs to see is read first (with `reader`, if given, which is then
+    closed); the writing session only inserts the participant and commits, and is not used
+    after that commit.
+    """
+    reader = reader or session
+    view = resident_view(reader, row, contact_retention_days=contact_retention_days)
+    priorities = dialogues.priorities_public(reader, dialogue_id=row.dialogue_id)
+    if reader is not session:
+        reader.close()
+    participant_id = str(uuid.uuid4())
+    session.add(Participant(id=participant_id, session_id=row.id))  # type: ignore[arg-type]
     session.commit()
     now = utcnow()
     expires_at = max(row.ends_at, now) + timedelta(hours=token_grace_hours)
     token = create_token(
-        subject=participant.id,
+        subject=participant_id,
         token_type=TokenType.PARTICIPANT,
         expires_at=expires_at,
         signing_key=signing_key,
@@ -361,18 +383,27 @@ def check_in(
     return CheckInPublic(
         participant_token=token,
         expires_at=expires_at.replace(microsecond=0),
-        session=resident_view(session, row),
-        priorities=dialogues.priorities_public(session, dialogue_id=row.dialogue_id),
+        session=view,
+        priorities=priorities,
     )
 
 
+_OPEN_CHECK = (
+    select(Session.status, Session.dialogue_id, Dialogue.municipality_id)
+    .join(Dialogue, Dialogue.id == Session.dialogue_id)  # type: ignore[arg-type]
+    .where(Session.id == bindparam("session"))
+    .with_for_update(read=True, of=Session)  # type: ignore[arg-type]
+)  # built once, then only bound: it runs in every resident write
+
+
 def open_session_for_writes(session: DbSession, *, session_id: int) -> OpenSession:
-    """The session a resident writes to; 409 if it is not open."""
-    found = session.exec(
-        select(Session.status, Session.dialogue_id, Dialogue.municipality_id)
-        .join(Dialogue, Dialogue.id == Session.dialogue_id)  # type: ignore[arg-type]
-        .where(Session.id == session_id)
-    ).first()
+    """The session a resident writes to; 409 if it is not open.
+
+    The session row stays share-locked until the caller's transaction ends (PostgreSQL; on
+    SQLite the single writer does the same), so closing the session waits for writes that
+    found it open, and a write either commits before the close or sees it closed.
+    """
+    found = session.execute(_OPEN_CHECK, {"session": session_id}).first()
     if found is None:
         raise NotFound(f"There is no session {session_id}.")
     status, dialogue_id, municipality_id = found
@@ -384,6 +415,17 @@ def open_session_for_writes(session: DbSession, *, session_id: int) -> OpenSessi
             title="Session not open",
         )
     return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)
+
+
+def lock_participant(session: DbSession, *, participant_id: str) -> None:
+    """Hold the participant's row until the transaction ends, so their own writes queue.
+
+    PostgreSQL only: on SQLite the single writer already runs one transaction at a time.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Participant.id).where(Participant.id == participant_id).with_for_update()
+        )
 
 
 def create_assisted_participant(session: DbSession, *, session_id: int, staff_id: int) -> str:

@@ -1,6 +1,7 @@
 """Staff accounts: admins, facilitators and analysts, scoped to municipalities."""
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import EmailStr
 from pydantic import Field as PydanticField
@@ -9,7 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from api.core.access import Role
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.schemas import ApiInput, ApiOutput
+from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput
+
+CbsCode = Annotated[str, PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])]
 
 
 class StaffMunicipality(SQLModel, table=True):
@@ -51,8 +54,10 @@ class StaffUserCreate(ApiInput):
     password: str = PydanticField(min_length=12, max_length=256)
     role: Role
     full_name: str | None = PydanticField(default=None, max_length=120)
-    municipalities: list[str] = PydanticField(
-        default_factory=list, description="CBS codes of the municipalities this person works for."
+    municipalities: list[CbsCode] = PydanticField(
+        default_factory=list,
+        max_length=400,
+        description="CBS codes of the municipalities this person works for.",
     )
 
 
@@ -63,7 +68,7 @@ class StaffUserUpdate(ApiInput):
     full_name: str | None = PydanticField(default=None, max_length=120)
     is_active: bool | None = None
     password: str | None = PydanticField(default=None, min_length=12, max_length=256)
-    municipalities: list[str] | None = None
+    municipalities: list[CbsCode] | None = PydanticField(default=None, max_length=400)
 
 
 class StaffUserPublic(ApiOutput):

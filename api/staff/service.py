@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.audit.service import record_event
@@ -60,7 +61,11 @@ def create_user(
         email=email, password_hash=hash_password(password), role=role, full_name=full_name
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # a concurrent request created the same account first
+        session.rollback()
+        raise Conflict(f"There is already an account for {email}.") from error
     assert user.id is not None
     session.add_all(
         StaffMunicipality(staff_user_id=user.id, municipality_id=m) for m in municipality_ids

@@ -1,5 +1,7 @@
 """Brede welvaart themes: the default taxonomy and a municipality's own additions."""
 
+from typing import Annotated
+
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -7,6 +9,7 @@ from sqlmodel import Field, SQLModel
 from api.core.schemas import ApiInput, ApiOutput
 
 THEME_KEY_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+SdgNumber = Annotated[int, PydanticField(ge=1, le=17, description="A UN SDG, 1 to 17.")]
 
 
 class Theme(SQLModel, table=True):
@@ -47,7 +50,7 @@ class ThemeCreate(ApiInput):
     name_en: str = PydanticField(min_length=1, max_length=80)
     description_nl: str = PydanticField(min_length=1, max_length=400)
     description_en: str = PydanticField(min_length=1, max_length=400)
-    sdgs: list[int] = PydanticField(default_factory=list, max_length=17)
+    sdgs: list[SdgNumber] = PydanticField(default_factory=list, max_length=17)
     icon: str = PydanticField(default="circle", pattern=r"^[a-z-]{1,40}$")
 
 

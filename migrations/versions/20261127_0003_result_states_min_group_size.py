@@ -10,10 +10,7 @@ Create Date: 2026-11-27 20:03:46.128669
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
-import api.core.db
 
 revision: str = "0003"
 down_revision: str | None = "0002"

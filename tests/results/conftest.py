@@ -17,14 +17,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from api.ballots.models import AgeBand, BallotPut
 from api.ballots.service import store_ballot
-from api.core import security
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow
 from api.dialogues import service as dialogues
@@ -381,14 +378,6 @@ def add_dialogue(
             session_kinds=session_kinds,
             rng=random.Random(seed),
         )
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Staff sign in through POST /auth/token with argon2 at minimal cost (these tests are
-    about results, not passwords)."""
-    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=64, parallelism=1),))
-    monkeypatch.setattr(security, "_password_hash", cheap)
 
 
 @pytest.fixture

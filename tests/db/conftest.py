@@ -1,0 +1,21 @@
+"""Fixtures for the database tests: empty databases of each kind, not yet migrated."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATABASES, _create_postgres_database, _drop_postgres_database
+
+
+@pytest.fixture(params=DATABASES)
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new, empty database of each kind (no tables at all), dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name, url = _create_postgres_database()
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(name)

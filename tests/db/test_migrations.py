@@ -1,0 +1,368 @@
+"""The Alembic migrations build exactly the schema of the models, and the schema guards the data.
+
+Every test runs on SQLite and on PostgreSQL. The refusals at the end write straight to the
+database (SQL Core, no services, no API), to prove the database itself keeps the rules even
+when a bug or a hand-made query gets past the application.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, func, inspect, select, text
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlmodel import Session, SQLModel
+
+import api.tables  # noqa: F401  (every table on the metadata)
+from api.core.db import create_db_engine, utcnow
+from api.core.migrations import alembic_config
+from tests.api.conftest import Place, build_place
+
+TABLES = SQLModel.metadata.tables
+DEFAULT_THEMES = {
+    "welzijn",
+    "materiele-welvaart",
+    "gezondheid",
+    "arbeid-en-vrije-tijd",
+    "wonen",
+    "samenleving",
+    "veiligheid",
+    "milieu",
+    "onderwijs-en-ontwikkeling",
+    "later",
+}
+
+
+def differences(bind: Engine | Connection) -> list[Any]:
+    """What `alembic revision --autogenerate` would put in a new migration."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return differences(connection)
+    context = MigrationContext.configure(
+        bind,
+        opts={
+            "compare_type": True,
+            "compare_server_default": True,
+            "render_as_batch": bind.dialect.name == "sqlite",
+        },
+    )
+    return compare_metadata(context, SQLModel.metadata)
+
+
+def check_constraints(engine: Engine) -> dict[str, set[str]]:
+    """The names of the CHECK constraints of every table, as the database has them.
+
+    Autogenerate does not compare CHECK constraints, so they are compared here by name.
+    """
+    inspector = inspect(engine)
+    return {
+        table: {c["name"] for c in inspector.get_check_constraints(table) if c.get("name")}
+        for table in TABLES
+    }
+
+
+def model_check_constraints() -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for table in TABLES.values():
+        names[table.name] = {
+            str(c.name) for c in table.constraints if c.__class__.__name__ == "CheckConstraint"
+        }
+    return names
+
+
+def default_themes(engine: Engine) -> list[dict[str, Any]]:
+    themes = TABLES["themes"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            themes.select().where(themes.c.municipality_id.is_(None)).order_by(themes.c.position)
+        )
+        return [dict(row) for row in rows.mappings()]
+
+
+def test_upgrade_head_builds_exactly_the_schema_of_the_models_and_downgrade_undoes_it(
+    fresh_database_url: str,
+):
+    config = alembic_config(fresh_database_url)
+    command.upgrade(config, "head")
+    engine = create_db_engine(fresh_database_url)
+    try:
+        assert differences(engine) == []
+        assert set(inspect(engine).get_table_names()) == set(TABLES) | {"alembic_version"}
+        in_database = check_constraints(engine)
+        for table, names in model_check_constraints().items():
+            assert names <= in_database[table], (table, names - in_database[table])
+        assert "uq_themes_default_key" in {i["name"] for i in inspect(engine).get_indexes("themes")}
+        engine.dispose()
+
+        command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        engine.dispose()
+
+        command.upgrade(config, "head")
+        assert differences(engine) == []
+        assert len(default_themes(engine)) == 10, "the themes are seeded once again, not twice"
+    finally:
+        engine.dispose()
+
+
+def test_the_comparison_notices_a_schema_that_differs_from_the_models(engine: Engine):
+    # DDL is transactional on both databases: the change is rolled back after the check.
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            connection.execute(text("ALTER TABLE venues ADD COLUMN colour VARCHAR(7)"))
+            connection.execute(text("CREATE INDEX ix_venues_name ON venues (name)"))
+            found = differences(connection)
+        finally:
+            transaction.rollback()
+    assert {d[0] for d in found} >= {"remove_column", "remove_index"}, found
+    assert differences(engine) == []
+
+
+def test_the_default_themes_are_seeded_with_names_descriptions_and_sdgs(clean_engine: Engine):
+    themes = default_themes(clean_engine)
+    assert {t["key"] for t in themes} == DEFAULT_THEMES
+    assert len(themes) == 10
+    for theme in themes:
+        assert theme["name_nl"] and theme["name_en"], theme
+        assert theme["name_nl"] != theme["name_en"] or theme["key"] == "later", theme
+        assert 30 <= len(theme["description_nl"]) <= 400, theme
+        assert 30 <= len(theme["description_en"]) <= 400, theme
+        assert theme["sdgs"] and all(1 <= n <= 17 for n in theme["sdgs"]), theme
+        assert theme["icon"], theme
+    assert [t["position"] for t in themes] == sorted({t["position"] for t in themes})
+    by_key = {t["key"]: t for t in themes}
+    assert by_key["gezondheid"]["sdgs"] == [3]
+    assert by_key["milieu"]["name_en"] == "Environment"
+
+
+# --- the database refuses bad data ----------------------------------------------------------
+
+
+@pytest.fixture
+def world(db: Session) -> tuple[Place, Place]:
+    """Tilburg and 's-Hertogenbosch, each with a dialogue, a venue and an open session."""
+    return (
+        build_place(db, "GM0855", "Tilburg", join_code="TBGAAA"),
+        build_place(db, "GM0796", "'s-Hertogenbosch", join_code="DBSBBB"),
+    )
+
+
+def insert(engine: Engine, table: str, **values: Any) -> Any:
+    with engine.begin() as connection:
+        result = connection.execute(TABLES[table].insert().values(**values))
+        return result.inserted_primary_key[0] if result.inserted_primary_key else None
+
+
+def refused(engine: Engine, sql: str, **params: Any) -> None:
+    """The statement fails on a constraint (or a column length) and changes nothing."""
+    with pytest.raises((IntegrityError, DataError)), engine.begin() as connection:
+        connection.execute(text(sql), params)
+
+
+def count(engine: Engine, table: str) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(TABLES[table])).scalar_one()
+
+
+def participant(engine: Engine, place: Place, name: str) -> str:
+    insert(
+        engine,
+        "participants",
+        id=name,
+        session_id=place.session_id,
+        origin="qr",
+        created_at=utcnow(),
+    )
+    return name
+
+
+def ballot(engine: Engine, place: Place, participant_id: str) -> int:
+    now = utcnow()
+    return insert(
+        engine, "ballots", participant_id=participant_id, session_id=place.session_id,
+        dialogue_id=place.dialogue_id, ranked_count=1, revision=1, created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+def pledge_values(place: Place, participant_id: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "participant_id": participant_id,
+        "session_id": place.session_id,
+        "dialogue_id": place.dialogue_id,
+        "sequence": 1,
+        "kind": "time",
+        "priority_id": None,
+        "hours_per_month": None,
+        "text": "",
+        "created_at": utcnow().replace(tzinfo=None),
+        **changes,
+    }
+
+
+PLEDGE_SQL = (
+    "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, priority_id,"
+    " hours_per_month, text, created_at) VALUES (:participant_id, :session_id, :dialogue_id,"
+    " :sequence, :kind, :priority_id, :hours_per_month, :text, :created_at)"
+)
+MUNICIPALITY_SQL = (
+    "INSERT INTO municipalities (cbs_code, name, min_group_size, brand_colour, created_at)"
+    " VALUES (:code, 'X', :size, '#01689b', :now)"
+)
+
+
+def test_the_database_refuses_a_second_ballot_for_the_same_participant(clean_engine, world):
+    tilburg, _ = world
+    resident = participant(clean_engine, tilburg, "p-1")
+    ballot(clean_engine, tilburg, resident)
+    with pytest.raises(IntegrityError):
+        ballot(clean_engine, tilburg, resident)
+    assert count(clean_engine, "ballots") == 1
+
+
+def test_the_database_refuses_a_malformed_cbs_code(clean_engine, world):
+    now = utcnow().replace(tzinfo=None)
+    for code in ("GM085", "GM08555", "XX0855", "GM08A5", "gm0855", "0855GM"):
+        refused(clean_engine, MUNICIPALITY_SQL, code=code, size=10, now=now)
+    insert(clean_engine, "municipalities", cbs_code="GM0001", name="Goed", min_group_size=10,
+           brand_colour="#01689b", created_at=utcnow())  # fmt: skip
+    assert count(clean_engine, "municipalities") == 3
+
+
+def test_the_database_refuses_a_min_group_size_below_five(clean_engine, world):
+    now = utcnow().replace(tzinfo=None)
+    refused(clean_engine, MUNICIPALITY_SQL, code="GM0001", size=4, now=now)
+    refused(clean_engine, "UPDATE municipalities SET min_group_size = 4 WHERE cbs_code = 'GM0855'")
+    with clean_engine.begin() as connection:
+        connection.execute(text(MUNICIPALITY_SQL), {"code": "GM0001", "size": 5, "now": now})
+    assert count(clean_engine, "municipalities") == 3
+
+
+def test_the_database_refuses_a_ballot_item_with_a_priority_of_another_dialogue(
+    clean_engine, world
+):
+    tilburg, den_bosch = world
+    ballot_id = ballot(clean_engine, tilburg, participant(clean_engine, tilburg, "p-1"))
+    sql = (
+        "INSERT INTO ballot_items (ballot_id, rank, priority_id, dialogue_id)"
+        " VALUES (:ballot, 1, :priority, :dialogue)"
+    )
+    refused(
+        clean_engine, sql, ballot=ballot_id, priority=den_bosch.priority_ids[0],
+        dialogue=tilburg.dialogue_id,
+    )  # fmt: skip
+    refused(clean_engine, sql, ballot=ballot_id, priority=999999, dialogue=tilburg.dialogue_id)
+    with clean_engine.begin() as connection:
+        connection.execute(
+            text(sql),
+            {
+                "ballot": ballot_id,
+                "priority": tilburg.priority_ids[0],
+                "dialogue": tilburg.dialogue_id,
+            },
+        )
+    refused(  # the same priority twice in one ballot
+        clean_engine,
+        sql.replace("1, :priority", "2, :priority"),
+        ballot=ballot_id, priority=tilburg.priority_ids[0], dialogue=tilburg.dialogue_id,
+    )  # fmt: skip
+    assert count(clean_engine, "ballot_items") == 1
+
+
+def test_the_database_refuses_a_ballot_item_that_claims_the_other_dialogue(clean_engine, world):
+    tilburg, den_bosch = world
+    ballot_id = ballot(clean_engine, tilburg, participant(clean_engine, tilburg, "p-1"))
+    refused(
+        clean_engine,
+        "INSERT INTO ballot_items (ballot_id, rank, priority_id, dialogue_id)"
+        " VALUES (:ballot, 1, :priority, :dialogue)",
+        ballot=ballot_id, priority=den_bosch.priority_ids[0], dialogue=den_bosch.dialogue_id,
+    )  # fmt: skip
+
+
+def test_the_database_refuses_a_pledge_of_more_than_forty_hours(clean_engine, world):
+    tilburg, _ = world
+    resident = participant(clean_engine, tilburg, "p-1")
+    for hours in (41, 40.1, 0, -1):
+        refused(clean_engine, PLEDGE_SQL, **pledge_values(tilburg, resident, hours_per_month=hours))
+    with clean_engine.begin() as connection:
+        connection.execute(text(PLEDGE_SQL), pledge_values(tilburg, resident, hours_per_month=40))
+    assert count(clean_engine, "pledges") == 1
+
+
+def test_the_database_refuses_a_sixth_pledge_of_one_participant(clean_engine, world):
+    tilburg, _ = world
+    resident = participant(clean_engine, tilburg, "p-1")
+    with clean_engine.begin() as connection:
+        for sequence in range(1, 6):
+            connection.execute(
+                text(PLEDGE_SQL), pledge_values(tilburg, resident, sequence=sequence)
+            )
+    refused(clean_engine, PLEDGE_SQL, **pledge_values(tilburg, resident, sequence=6))
+    refused(clean_engine, PLEDGE_SQL, **pledge_values(tilburg, resident, sequence=3))
+    refused(clean_engine, PLEDGE_SQL, **pledge_values(tilburg, resident, sequence=0))
+    assert count(clean_engine, "pledges") == 5
+
+
+def test_the_database_refuses_a_pledge_for_a_priority_of_another_dialogue(clean_engine, world):
+    tilburg, den_bosch = world
+    resident = participant(clean_engine, tilburg, "p-1")
+    values = pledge_values(tilburg, resident, priority_id=den_bosch.priority_ids[0])
+    refused(clean_engine, PLEDGE_SQL, **values)
+    assert count(clean_engine, "pledges") == 0
+
+
+def test_the_database_refuses_a_neighbourhood_whose_kind_does_not_match_its_code(
+    clean_engine, world
+):
+    tilburg, _ = world
+    with clean_engine.connect() as connection:
+        municipality_id, wijk_id = connection.execute(
+            text("SELECT municipality_id, id FROM neighbourhoods WHERE code = :code"),
+            {"code": tilburg.wijk},
+        ).one()
+    sql = (
+        "INSERT INTO neighbourhoods (municipality_id, code, name, kind, wijk_id, updated_at)"
+        " VALUES (:municipality, :code, 'X', :kind, :wijk, :now)"
+    )
+    now = utcnow().replace(tzinfo=None)
+    bad = [
+        ("BU08550199", "wijk", None),  # a buurt code called a wijk
+        ("WK085502", "buurt", wijk_id),  # a wijk code called a buurt
+        ("WK085502", "wijk", wijk_id),  # a wijk inside a wijk
+        ("WK08550", "wijk", None),  # too short
+        ("BU0855019X", "buurt", wijk_id),  # not digits
+        ("WK085502", "district", None),  # no such kind
+    ]
+    before = count(clean_engine, "neighbourhoods")
+    for code, kind, wijk in bad:
+        refused(
+            clean_engine, sql, municipality=municipality_id, code=code, kind=kind, wijk=wijk,
+            now=now,
+        )  # fmt: skip
+    with clean_engine.begin() as connection:
+        connection.execute(
+            text(sql),
+            {"municipality": municipality_id, "code": "WK085502", "kind": "wijk", "wijk": None,
+             "now": now},
+        )  # fmt: skip
+    assert count(clean_engine, "neighbourhoods") == before + 1
+
+
+def test_the_database_refuses_a_dialogue_that_ends_before_it_starts(clean_engine, world):
+    tilburg, _ = world
+    with clean_engine.connect() as connection:
+        municipality_id = connection.execute(
+            text("SELECT id FROM municipalities WHERE cbs_code = 'GM0855'")
+        ).scalar_one()
+    today = utcnow().date()
+    now = utcnow().replace(tzinfo=None)
+    refused(
+        clean_engine,
+        "INSERT INTO dialogues (municipality_id, title, description, starts_on, ends_on,"
+        " created_at, updated_at) VALUES (:m, 'Achterstevoren', '', :start, :end, :now, :now)",
+        m=municipality_id, start=today, end=today - timedelta(days=1), now=now,
+    )  # fmt: skip

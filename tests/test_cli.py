@@ -1,0 +1,383 @@
+"""The `welvaartgesprek` command, run as a real process against a SQLite file."""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlmodel import SQLModel
+
+import api.tables  # noqa: F401  (every table on the metadata)
+from api.core.access import SYSTEM
+from api.core.db import create_db_engine, open_session, utcnow
+from api.core.migrations import upgrade_to_head
+from api.core.security import verify_password
+from api.demo.service import DEMO_ACCOUNTS, SIMULATION_TITLE
+from api.dialogues import service as dialogues
+from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.municipalities import service as municipalities
+from api.sessions import service as sessions
+from api.sessions.models import SessionCreate
+from api.sessions.qr import qr_terminal
+from api.venues import service as venues
+from api.venues.models import VenueCreate, VenueKind
+
+COMMAND = Path(sys.executable).parent / "welvaartgesprek"
+PUBLIC_URL = "https://praat.welvaartstad.example"
+STRONG_KEY = "vJ4s9kQ2xW7nP1cR8mT5yB3hL6fD0gZaEuKiOq"
+SETTING_VARIABLES = {
+    "ENVIRONMENT",
+    "DATA_DIR",
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "PUBLIC_URL",
+    "CONTACT_RETENTION_DAYS",
+}
+
+
+@dataclass
+class Cli:
+    """The command, with its own SQLite database and working directory."""
+
+    directory: Path
+    database_url: str
+
+    def run(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+        environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
+        environment.update(
+            DATABASE_URL=self.database_url,
+            DATA_DIR=str(self.directory / "data"),
+            PUBLIC_URL=PUBLIC_URL,
+            PYTHONIOENCODING="utf-8",
+            **env,
+        )
+        return subprocess.run(
+            [str(COMMAND), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=self.directory,
+            env=environment,
+            timeout=120,
+        )
+
+    def engine(self) -> Engine:
+        return create_db_engine(self.database_url)
+
+
+def make_cli(directory: Path) -> Cli:
+    directory.mkdir(parents=True, exist_ok=True)
+    return Cli(directory=directory, database_url=f"sqlite:///{directory / 'cli.db'}")
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return make_cli(tmp_path / "cli")
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, code: int, *, says: str) -> str:
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output
+    assert says.lower() in output.lower(), output
+    assert "Traceback" not in output, output
+    return output
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in SQLModel.metadata.tables.items()
+        }
+
+
+# --- demo -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoRuns:
+    """`demo` twice, then `demo --simulate 30` twice, on one database."""
+
+    cli: Cli
+    outputs: list[str]
+    counts: list[dict[str, int]]  # the row counts after each run
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRuns:
+    cli = make_cli(tmp_path_factory.mktemp("demo"))
+    runs = DemoRuns(cli=cli, outputs=[], counts=[])
+    engine = cli.engine()
+    for args in (["demo"], ["demo"], ["demo", "--simulate", "30"], ["demo", "--simulate", "30"]):
+        runs.outputs.append(ok(cli.run(*args)))
+        runs.counts.append(row_counts(engine))
+    engine.dispose()
+    return runs
+
+
+def test_demo_loads_welvaartstad_with_staff_venues_dialogue_and_an_open_session(demo):
+    counts = demo.counts[0]
+    assert counts["municipalities"] == 1 and counts["staff_users"] == 3
+    assert counts["neighbourhoods"] == 8 and counts["venues"] == 3
+    assert counts["dialogues"] == 1 and counts["priorities"] == 10 and counts["sessions"] == 1
+    assert counts["ballots"] == 0
+    engine = demo.cli.engine()
+    with engine.connect() as connection:
+        session = connection.execute(
+            text("SELECT status, check_in_mode FROM sessions WHERE join_code = 'WVSTAD'")
+        ).one()
+        hashes = dict(
+            connection.execute(text("SELECT email, password_hash FROM staff_users")).all()
+        )
+    engine.dispose()
+    assert tuple(session) == ("open", "poster")
+    for account in DEMO_ACCOUNTS:
+        assert verify_password(account.password, hashes[account.email])[0], account.email
+
+
+def test_demo_a_second_time_changes_nothing(demo):
+    assert demo.counts[1] == demo.counts[0]
+    assert demo.outputs[1] == demo.outputs[0]
+
+
+def test_demo_prints_the_accounts_the_check_in_address_and_its_qr_code(demo):
+    output = demo.outputs[0]
+    for account in DEMO_ACCOUNTS:
+        assert account.email in output and account.password in output
+        assert account.role.value in output
+    url = f"{PUBLIC_URL}/c/WVSTAD"
+    assert url in output
+    assert f"{PUBLIC_URL}/api/v1/docs" in output
+    qr = qr_terminal(url)
+    assert qr.strip() and qr in output, "the printed QR code encodes the check-in address"
+    assert qr_terminal(f"{PUBLIC_URL}/c/WVSTAE") not in output
+
+
+def test_demo_simulate_adds_marked_simulated_ballots_once(demo):
+    assert "Simulated ballots: 30 added" in demo.outputs[2]
+    assert "Simulated ballots: 0 added" in demo.outputs[3]
+    before, after, again = demo.counts[1], demo.counts[2], demo.counts[3]
+    assert after["ballots"] - before["ballots"] == 30
+    assert after["participants"] - before["participants"] == 30
+    assert after["sessions"] - before["sessions"] == 1
+    assert again == after
+    engine = demo.cli.engine()
+    with engine.connect() as connection:
+        simulated = connection.execute(
+            text(
+                "SELECT count(*) FROM ballots b JOIN participants p ON p.id = b.participant_id"
+                " JOIN sessions s ON s.id = b.session_id"
+                " WHERE p.origin = 'simulated' AND s.title = :title AND s.status = 'closed'"
+            ),
+            {"title": SIMULATION_TITLE},
+        ).scalar_one()
+        in_demo_session = connection.execute(
+            text(
+                "SELECT count(*) FROM ballots b JOIN sessions s ON s.id = b.session_id"
+                " WHERE s.join_code = 'WVSTAD'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert simulated == 30, "every simulated ballot is marked and kept in its own session"
+    assert in_demo_session == 0
+    assert "simul" in SIMULATION_TITLE.lower()
+
+
+# --- create-user ----------------------------------------------------------------------------
+
+
+def staff_rows(cli: Cli) -> dict[str, tuple[str, str]]:
+    engine = cli.engine()
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT email, role, password_hash FROM staff_users")).all()
+    engine.dispose()
+    return {email: (role, password_hash) for email, role, password_hash in rows}
+
+
+def test_create_user_reads_the_password_from_standard_input(cli: Cli):
+    output = ok(
+        cli.run(
+            "create-user", "--email", "Beheer@Gemeente.example", "--role", "admin",
+            "--full-name", "Beheerder", "--password-stdin",
+            stdin="een lang geheim wachtwoord\n",
+        )
+    )  # fmt: skip
+    assert "Created admin beheer@gemeente.example" in output
+    assert "een lang geheim" not in output
+    role, password_hash = staff_rows(cli)["beheer@gemeente.example"]
+    assert role == "admin"
+    assert verify_password("een lang geheim wachtwoord", password_hash)[0]
+
+
+def test_create_user_creates_a_facilitator_of_a_municipality(cli: Cli):
+    upgrade_to_head(cli.database_url)
+    engine = cli.engine()
+    with open_session(engine) as session:
+        municipalities.create_municipality(
+            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+        )
+    engine.dispose()
+    result = cli.run(
+        "create-user", "--email", "fac@tilburg.example", "--role", "facilitator",
+        "--municipality", "GM0855", "--password-stdin", stdin="een lang geheim wachtwoord\n",
+    )  # fmt: skip
+    assert "Created facilitator fac@tilburg.example" in ok(result)
+    assert staff_rows(cli)["fac@tilburg.example"][0] == "facilitator"
+
+
+def test_create_user_refuses_to_run_without_password_stdin(cli: Cli):
+    result = cli.run("create-user", "--email", "a@b.example", "--role", "admin",
+                     stdin="een lang geheim wachtwoord\n")  # fmt: skip
+    refused(result, 2, says="--password-stdin")
+    assert not (cli.directory / "cli.db").exists() or staff_rows(cli) == {}
+
+
+def test_create_user_refuses_a_short_password(cli: Cli):
+    result = cli.run(
+        "create-user", "--email", "a@b.example", "--role", "admin", "--password-stdin",
+        stdin="kort\n",
+    )  # fmt: skip
+    refused(result, 2, says="at least 12 characters")
+    assert not (cli.directory / "cli.db").exists() or staff_rows(cli) == {}
+
+
+def test_create_user_refuses_a_facilitator_or_analyst_without_municipality(cli: Cli):
+    result = cli.run(
+        "create-user", "--email", "analyst@b.example", "--role", "analyst", "--password-stdin",
+        stdin="een lang geheim wachtwoord\n",
+    )  # fmt: skip
+    refused(result, 1, says="municipality")
+    result = cli.run(
+        "create-user", "--email", "x@b.example", "--role", "analyst", "--municipality", "GM0001",
+        "--password-stdin", stdin="een lang geheim wachtwoord\n",
+    )  # fmt: skip
+    refused(result, 1, says="GM0001")
+    assert staff_rows(cli) == {}
+
+
+def test_create_user_refuses_an_email_that_already_has_an_account(cli: Cli):
+    args = ("create-user", "--email", "a@b.example", "--role", "admin", "--password-stdin")
+    ok(cli.run(*args, stdin="een lang geheim wachtwoord\n"))
+    refused(cli.run(*args, stdin="een ander lang wachtwoord\n"), 1, says="already")
+    assert verify_password("een lang geheim wachtwoord", staff_rows(cli)["a@b.example"][1])[0]
+
+
+# --- purge ----------------------------------------------------------------------------------
+
+
+def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int) -> int:
+    dialogue = dialogues.create_dialogue(
+        session,
+        dialogue=DialogueCreate(
+            municipality="GM0855", title=title, startsOn=ends_on - timedelta(days=60),
+            endsOn=ends_on,
+            priorities=[PriorityCreate(title=t, themeKey="milieu") for t in ("Groen", "Schaduw")],
+        ),
+        actor=SYSTEM,
+    )  # fmt: skip
+    start = utcnow() - timedelta(days=100)
+    row = sessions.create_session(
+        session,
+        dialogue=dialogue,
+        body=SessionCreate(venueId=venue_id, startsAt=start, endsAt=start + timedelta(hours=2)),
+        actor=SYSTEM,
+    )
+    participant = f"participant-{dialogue.id}"
+    session.execute(
+        text("INSERT INTO participants (id, session_id, origin, created_at) VALUES (:p, :s, 'qr', :t)"),
+        {"p": participant, "s": row.id, "t": utcnow().replace(tzinfo=None)},
+    )  # fmt: skip
+    pledge_id = session.execute(
+        text(
+            "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, text,"
+            " created_at) VALUES (:p, :s, :d, 1, 'time', 'Ik help mee', :t) RETURNING id"
+        ),
+        {"p": participant, "s": row.id, "d": dialogue.id, "t": utcnow().replace(tzinfo=None)},
+    ).scalar_one()
+    session.execute(
+        text("INSERT INTO pledge_contacts (pledge_id, contact, consented_at) VALUES (:i, :c, :t)"),
+        {"i": pledge_id, "c": f"{title}@mail.example", "t": utcnow().replace(tzinfo=None)},
+    )  # fmt: skip
+    session.commit()
+    return pledge_id
+
+
+def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retention(cli: Cli):
+    upgrade_to_head(cli.database_url)
+    engine = cli.engine()
+    today = date.today()
+    with open_session(engine) as session:
+        municipality = municipalities.create_municipality(
+            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+        )
+        venue = venues.create_venue(
+            session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
+        )  # fmt: skip
+        pledges = {
+            "long ago": _dialogue_with_contact(
+                session, title="oud", ends_on=today - timedelta(days=31), venue_id=venue.id
+            ),
+            "just at the limit": _dialogue_with_contact(
+                session, title="grens", ends_on=today - timedelta(days=30), venue_id=venue.id
+            ),
+            "still running": _dialogue_with_contact(
+                session, title="lopend", ends_on=today + timedelta(days=10), venue_id=venue.id
+            ),
+        }
+    output = ok(cli.run("purge", CONTACT_RETENTION_DAYS="30"))
+    assert "Deleted 1 contact details" in output
+    with engine.connect() as connection:
+        kept = set(connection.execute(text("SELECT pledge_id FROM pledge_contacts")).scalars())
+        pledge_count = connection.execute(text("SELECT count(*) FROM pledges")).scalar_one()
+    assert kept == {pledges["just at the limit"], pledges["still running"]}
+    assert pledge_count == 3, "the pledges themselves stay, only the contact details go"
+    assert "Deleted 1 contact details" in ok(cli.run("purge", CONTACT_RETENTION_DAYS="29"))
+    engine.dispose()
+
+
+# --- migrate and settings -------------------------------------------------------------------
+
+
+def test_migrate_creates_the_schema_and_can_run_again(cli: Cli):
+    first = cli.run("migrate", ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
+    assert "Database is up to date" in ok(first)
+    engine = cli.engine()
+    counts = row_counts(engine)
+    assert counts["themes"] == 10 and counts["staff_users"] == 0
+    assert "Database is up to date" in ok(cli.run("migrate"))
+    assert row_counts(engine) == counts
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    engine.dispose()
+
+
+def test_production_without_a_secret_key_is_refused_with_a_way_to_make_one(cli: Cli):
+    output = refused(cli.run("migrate", ENVIRONMENT="production"), 2, says="SECRET_KEY")
+    assert "secrets.token_urlsafe" in output
+    assert not (cli.directory / "cli.db").exists()
+
+
+def test_production_with_a_weak_secret_key_is_refused_without_echoing_it(cli: Cli):
+    weak = "changeme"
+    output = refused(
+        cli.run("migrate", ENVIRONMENT="production", SECRET_KEY=weak), 2, says="too weak"
+    )
+    assert weak not in output
+    assert not (cli.directory / "cli.db").exists()
+
+
+def test_production_accepts_a_strong_key_but_will_not_load_the_demo_without_force(cli: Cli):
+    result = cli.run("demo", ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
+    refused(result, 2, says="--force")
+    assert not (cli.directory / "cli.db").exists()
