@@ -1,0 +1,255 @@
+"""The outbox and offline use: nothing acknowledged is lost, nothing is counted twice, a 4xx is
+shown and never retried, the app opens without a connection, and a shared tablet forgets."""
+
+import json
+import time
+
+import pytest
+from sqlmodel import Session
+
+from api.core.access import SYSTEM
+from api.sessions import service as sessions
+from api.sessions.models import Session as DialogueSession
+from api.sessions.models import SessionStatus, SessionUpdate
+from tests.browser.conftest import (
+    add_priorities,
+    ballots,
+    count_rows,
+    local_storage,
+    open_session,
+    outbox_items,
+    screen,
+    wait_ready,
+    walk_to_rank,
+)
+from tests.browser.test_pwa_files import _sw_shell as sw_shell
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+
+
+def _sent_states(page) -> list[str]:
+    return [item["state"] for item in outbox_items(page)]
+
+
+def test_network_cut_before_submitting_still_yields_exactly_one_ballot(new_context, demo, db):
+    context = new_context(service_workers="allow")
+    page = context.new_page()
+    open_session(page, demo)
+    walk_to_rank(page, demo, age="12-17")
+    chosen = add_priorities(page, 3)
+
+    context.set_offline(True)
+    page.click("#wg-next")
+    screen(page, "pledge")
+    page.wait_for_selector("#wg-status >> text=1 antwoord is bewaard op je telefoon")
+    [item] = outbox_items(page)
+    assert item["state"] == "pending" and item["kind"] == "ballot"
+    assert item["body"]["ranking"] and item["token"]  # kept on the phone until received
+    page.click("#wg-pledge-skip")
+    screen(page, "thanks")
+    page.wait_for_selector(".wg-sent--waiting >> text=Bewaard op je telefoon")
+    time.sleep(1.5)  # the app keeps trying while offline; nothing reaches the server
+    assert ballots(db) == []
+
+    context.set_offline(False)
+    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=15_000)
+    [ballot] = ballots(db)
+    titles = {v: k for k, v in demo.priorities.items()}
+    assert ballot["ranking"] == [titles[t] for t in chosen]
+    assert ballot["age_band"] == "12-17"
+    assert ballot["revision"] == 1
+    [receipt] = outbox_items(page)
+    assert receipt["state"] == "sent" and receipt["token"] is None and receipt["body"] is None
+    assert page.locator("#wg-status").inner_text() == ""
+
+
+def test_a_lost_response_is_retried_with_the_same_key_and_counted_once(page, demo, db):
+    keys: list[str] = []
+    replayed: list[str | None] = []
+
+    def lose_first_response(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server stores the ballot ...
+            route.abort("connectionreset")  # ... but the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sessions/*/ballot", lose_first_response)
+    page.on(
+        "response",
+        lambda r: (
+            r.url.endswith("/ballot") and replayed.append(r.headers.get("idempotent-replayed"))
+        ),
+    )
+    open_session(page, demo)
+    walk_to_rank(page, demo)
+    add_priorities(page, 3)
+    page.click("#wg-next")
+    screen(page, "pledge")
+    page.click("#wg-pledge-skip")
+    screen(page, "thanks")
+    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=15_000)
+
+    assert len(keys) == 2 and keys[0] == keys[1]  # one Idempotency-Key, sent twice
+    assert replayed == ["true"]  # the server answered the retry with the stored first result
+    [ballot] = ballots(db)
+    assert ballot["revision"] == 1
+
+
+def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Session):
+    context = new_context()
+    page = context.new_page()
+    attempts: list[str] = []
+    page.on("request", lambda r: r.url.endswith("/ballot") and attempts.append(r.method))
+    open_session(page, demo)
+    walk_to_rank(page, demo)
+    add_priorities(page, 2)
+
+    # The facilitator closes the session while the resident is still choosing.
+    row = db.get(DialogueSession, demo.session_id)
+    sessions.update_session(
+        db, row=row, changes=SessionUpdate(status=SessionStatus.CLOSED), actor=SYSTEM
+    )
+    db.commit()
+
+    page.click("#wg-next")
+    screen(page, "pledge")
+    page.wait_for_selector("#wg-status >> text=1 antwoord is niet aangenomen")
+    page.click("#wg-pledge-skip")
+    screen(page, "thanks")
+    failed = page.locator(".wg-sent--failed")
+    failed.wait_for()
+    message = failed.inner_text()
+    assert "Niet aangenomen" in message
+    assert "Dit gesprek is gesloten." in message
+    assert "no longer be sent" in message  # the server's own words, marked as English
+    assert failed.locator("[lang='en']").count() == 1
+
+    # Going offline and online again, and a reload, are all moments the outbox retries:
+    # a refused answer is not among what it sends.
+    context.set_offline(True)
+    context.set_offline(False)
+    page.reload()
+    wait_ready(page)
+    screen(page, "thanks")
+    time.sleep(2.5)
+    assert attempts == ["PUT"]
+    assert _sent_states(page) == ["failed"]
+    assert ballots(db) == []
+
+
+def test_the_app_opens_offline_after_one_visit(new_context, demo, wait_until):
+    context = new_context(service_workers="allow")
+    page = context.new_page()
+    open_session(page, demo)
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    wait_until(
+        lambda: page.evaluate("() => navigator.serviceWorker.controller !== null"),
+        message="the service worker to control the page",
+    )
+    wait_until(
+        lambda: (
+            page.evaluate(
+                "() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))"
+                ".then(lists => lists.flat().length)"
+            )
+            >= len(sw_shell())
+        ),
+        message="the app shell to be precached",
+    )
+
+    context.set_offline(True)
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector("#wg-start")
+    assert page.locator("h1").inner_text() == "Praat mee over Welvaartstad"
+    page.wait_for_selector("#wg-status >> text=Er is nu geen internet")
+
+    # The whole journey goes on offline: answers wait on the phone.
+    walk_to_rank(page, demo)
+    add_priorities(page, 1)
+    page.click("#wg-next")
+    screen(page, "pledge")
+    page.wait_for_selector("#wg-status >> text=bewaard op je telefoon")
+
+    # A new tab, offline: the code page, the join page and the statements all open.
+    other = context.new_page()
+    other.goto(demo.join_url)
+    wait_ready(other)
+    screen(other, "pledge")  # the same journey, continued
+    other.goto(demo.url("/c"))
+    wait_ready(other)
+    screen(other, "join")
+    other.click("#wg-link-privacy")
+    screen(other, "privacy")
+    other.goto(demo.url("/c/WVSTAD#accessibility"))
+    wait_ready(other)
+    screen(other, "accessibility")
+
+
+def test_shared_tablet_keeps_nothing_of_the_previous_resident(new_context, demo, db):
+    context = new_context(service_workers="allow")
+    page = context.new_page()
+    open_session(page, demo, query="?tablet=1")
+    assert page.locator(".wg-badge").inner_text() == "Tablet"
+    assert "tablet" not in page.url  # the setting stays on the device, not in the address
+
+    page.click("#wg-start")
+    screen(page, "language")
+    page.click("button[data-lang='en']")
+    screen(page, "neighbourhood")
+    page.click("label.wg-choice:has-text('Havenkwartier')")
+    page.click("#wg-next")
+    page.click("label.wg-choice:has(input[value='45-64'])")
+    page.click("#wg-next")
+    screen(page, "rank")
+    add_priorities(page, 3)
+    page.click("#wg-next")
+    screen(page, "pledge")
+    page.click("label.wg-choice:has(input[value='time'])")
+    page.fill("#wg-pledge-text", "Koffie schenken op woensdag")
+    page.click("label.wg-choice:has(input[name='wg-pledge-consent'])")
+    page.fill("#wg-pledge-contact", "buurvrouw@example.org")
+    page.click("#wg-pledge-submit")
+    screen(page, "thanks")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#wg-sent-status .wg-sent--ok').length === 2"
+    )
+    page.wait_for_selector("text=Your answers have been received")
+    before = local_storage(page)["wg:journey:WVSTAD"]
+
+    page.click("#wg-next-person-button")
+    screen(page, "welcome")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.tagName === 'H1'"
+    )
+    assert page.evaluate("document.documentElement.lang") == "nl"  # back to the tablet's language
+
+    stored = local_storage(page)
+    assert set(stored) == {"wg:setting:tablet:WVSTAD", "wg:journey:WVSTAD"}
+    fresh = stored["wg:journey:WVSTAD"]
+    assert fresh["journeyId"] != before["journeyId"]
+    assert fresh["checkIn"]["participantToken"] != before["checkIn"]["participantToken"]
+    assert fresh["ranking"] == [] and fresh["pledges"] == []
+    assert fresh["neighbourhoodCode"] is None and fresh["ageBand"] is None and fresh["lang"] == "nl"
+    everything = json.dumps(stored) + json.dumps(outbox_items(page))
+    for trace in (
+        before["checkIn"]["participantToken"],
+        before["journeyId"],
+        "buurvrouw@example.org",
+        "Koffie schenken",
+    ):
+        assert trace not in everything, trace
+    assert outbox_items(page) == []
+    assert page.evaluate("() => sessionStorage.length") == 0
+    cached = page.evaluate(
+        "() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))"
+        ".then(lists => lists.flat().map(r => r.url))"
+    )
+    assert not [url for url in cached if "/api/" in url]
+    assert count_rows(db, "participants") == 2  # the next person checked in afresh
+    assert count_rows(db, "ballots") == 1 and count_rows(db, "pledge_contacts") == 1
