@@ -11,6 +11,20 @@ from api.staff import service as staff
 
 PASSWORD = "correct horse battery staple"
 
+# The default theme taxonomy that every fresh database has (DESIGN.md), in its order.
+DEFAULT_THEME_KEYS = [
+    "welzijn",
+    "materiele-welvaart",
+    "gezondheid",
+    "arbeid-en-vrije-tijd",
+    "wonen",
+    "samenleving",
+    "veiligheid",
+    "milieu",
+    "onderwijs-en-ontwikkeling",
+    "later",
+]
+
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}

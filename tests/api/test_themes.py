@@ -3,20 +3,8 @@
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Place
+from tests.helpers import DEFAULT_THEME_KEYS as DEFAULT_KEYS
 from tests.helpers import assert_problem
-
-DEFAULT_KEYS = [
-    "welzijn",
-    "materiele-welvaart",
-    "gezondheid",
-    "arbeid-en-vrije-tijd",
-    "wonen",
-    "samenleving",
-    "veiligheid",
-    "milieu",
-    "onderwijs-en-ontwikkeling",
-    "later",
-]
 
 
 def theme_body(**changes) -> dict:

@@ -20,20 +20,10 @@ import api.tables  # noqa: F401  (every table on the metadata)
 from api.core.db import create_db_engine, utcnow
 from api.core.migrations import alembic_config
 from tests.api.conftest import Place, build_place
+from tests.helpers import DEFAULT_THEME_KEYS
 
 TABLES = SQLModel.metadata.tables
-DEFAULT_THEMES = {
-    "welzijn",
-    "materiele-welvaart",
-    "gezondheid",
-    "arbeid-en-vrije-tijd",
-    "wonen",
-    "samenleving",
-    "veiligheid",
-    "milieu",
-    "onderwijs-en-ontwikkeling",
-    "later",
-}
+DEFAULT_THEMES = set(DEFAULT_THEME_KEYS)
 
 
 def differences(bind: Engine | Connection) -> list[Any]:

@@ -24,38 +24,26 @@ export function hours(value) {
   return formatNumber(value, { maximumFractionDigits: 1 });
 }
 
+function formatted(moment, options) {
+  if (Number.isNaN(moment.getTime())) return '';
+  const locale = language() === 'en' ? 'en-GB' : 'nl-NL';
+  return new Intl.DateTimeFormat(locale, { timeZone: 'Europe/Amsterdam', ...options }).format(moment);
+}
+
+const DAY = { day: 'numeric', month: 'long', year: 'numeric' };
+const CLOCK = { hour: '2-digit', minute: '2-digit' };
+
 /** A date (yyyy-mm-dd or ISO) as "20 november 2026". */
 export function date(iso) {
-  const d = new Date(String(iso).length === 10 ? `${iso}T12:00:00` : iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(language() === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: 'Europe/Amsterdam',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(d);
+  return formatted(new Date(String(iso).length === 10 ? `${iso}T12:00:00` : iso), DAY);
 }
 
 /** A moment as "20 november 2026 19:00". */
 export function dateTime(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(language() === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: 'Europe/Amsterdam',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(d);
+  return formatted(new Date(iso), { ...DAY, ...CLOCK });
 }
 
+/** A moment's clock time as "19:00". */
 export function time(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(language() === 'en' ? 'en-GB' : 'nl-NL', {
-    timeZone: 'Europe/Amsterdam',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(d);
+  return formatted(new Date(iso), CLOCK);
 }
