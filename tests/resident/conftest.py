@@ -65,13 +65,15 @@ def resident_from(body: dict[str, Any]) -> Resident:
 
 def row_counts(db: Session) -> dict[str, int]:
     """How many rows each resident table has now (the read is committed right away)."""
-    counts = {t: db.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in RESIDENT_TABLES}
+    counts = {
+        t: db.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in RESIDENT_TABLES
+    }
     db.commit()
     return counts
 
 
 @pytest.fixture
-def resident(client: TestClient, tilburg: Place) -> Resident:
+def resident(client: TestClient, tilburg: Place) -> Resident:  # noqa: F811 (the fixture)
     """A participant checked in to Tilburg's open poster session."""
     return check_in(client, tilburg.join_code)
 

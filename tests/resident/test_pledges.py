@@ -1,0 +1,198 @@
+"""Pledges: what a resident will contribute; contact details only with consent, kept apart."""
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from api.pledges.models import PledgeKind
+from api.sessions.models import Session as SessionRow
+from tests.api.conftest import Place
+from tests.helpers import assert_problem
+from tests.resident.conftest import Resident, check_in, row_counts
+
+
+def pledge(client: TestClient, resident: Resident, body, *, key: str | None = None):
+    headers = dict(resident.headers)
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post(f"/sessions/{resident.session_id}/pledges", json=body, headers=headers)
+
+
+def stored_pledges(db: Session) -> list[dict]:
+    rows = [
+        dict(r)
+        for r in db.execute(
+            text(
+                "SELECT p.id, p.participant_id, p.session_id, p.dialogue_id, p.sequence, p.kind,"
+                " p.priority_id, p.hours_per_month, p.text, c.contact, c.consented_at"
+                " FROM pledges p LEFT JOIN pledge_contacts c ON c.pledge_id = p.id ORDER BY p.id"
+            )
+        ).mappings()
+    ]
+    db.commit()
+    return rows
+
+
+def test_a_pledge_of_every_kind_is_stored(client: TestClient, db: Session, tilburg: Place):
+    residents = [check_in(client, tilburg.join_code) for _ in range(2)]
+    for number, kind in enumerate(PledgeKind):
+        response = pledge(client, residents[number % 2], {"kind": kind.value})
+        assert response.status_code == 201, response.text
+        assert response.json()["kind"] == kind.value
+    assert [p["kind"] for p in stored_pledges(db)] == [k.value for k in PledgeKind]
+
+
+def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
+    client: TestClient, db: Session, resident: Resident, tilburg: Place
+):
+    body = {
+        "kind": "time",
+        "priorityId": tilburg.priority_ids[1],
+        "hoursPerMonth": 4.5,
+        "text": "Ik help elke maand bij de moestuin.",
+        "contact": "06-12345678",
+        "contactConsent": True,
+    }
+    response = pledge(client, resident, body)
+    assert response.status_code == 201, response.text
+    echoed = response.json()
+    assert "06-12345678" not in response.text
+    assert "contact" not in echoed
+    assert echoed == {
+        **echoed,
+        "sessionId": tilburg.session_id,
+        "kind": "time",
+        "priorityId": tilburg.priority_ids[1],
+        "hoursPerMonth": 4.5,
+        "text": "Ik help elke maand bij de moestuin.",
+        "contactKept": True,
+    }
+    (stored,) = stored_pledges(db)
+    assert stored["participant_id"] == resident.participant_id
+    assert (stored["session_id"], stored["dialogue_id"]) == (
+        tilburg.session_id,
+        tilburg.dialogue_id,
+    )
+    assert float(stored["hours_per_month"]) == 4.5
+    assert stored["contact"] == "06-12345678" and stored["consented_at"] is not None
+    assert row_counts(db)["pledge_contacts"] == 1
+
+
+def test_without_contact_details_nothing_is_kept_apart(
+    client: TestClient, db: Session, resident: Resident
+):
+    for body in ({"kind": "skill"}, {"kind": "skill", "contactConsent": True}):
+        response = pledge(client, resident, body)
+        assert response.status_code == 201, response.text
+        assert response.json()["contactKept"] is False
+    assert row_counts(db)["pledge_contacts"] == 0
+
+
+@pytest.mark.parametrize("hours", [0.5, 1, 12.5, 40, "40.0", None])
+def test_hours_per_month_up_to_40_are_accepted(
+    client: TestClient, db: Session, resident: Resident, hours
+):
+    response = pledge(client, resident, {"kind": "time", "hoursPerMonth": hours})
+    assert response.status_code == 201, response.text
+    assert response.json()["hoursPerMonth"] == (float(hours) if hours is not None else None)
+
+
+def test_a_500_character_text_is_accepted(client: TestClient, resident: Resident):
+    text_500 = "é" * 500  # characters, not bytes
+    response = pledge(client, resident, {"kind": "other", "text": text_500})
+    assert response.status_code == 201, response.text
+    assert response.json()["text"] == text_500
+
+
+def bad_pledges(tilburg: Place, den_bosch: Place) -> dict[str, tuple[object, str]]:
+    """Bodies that must be refused with a 400, and a word the problem must mention."""
+    return {
+        "zero hours": ({"kind": "time", "hoursPerMonth": 0}, "hoursPerMonth"),
+        "negative hours": ({"kind": "time", "hoursPerMonth": -2}, "hoursPerMonth"),
+        "40.5 hours": ({"kind": "time", "hoursPerMonth": 40.5}, "hoursPerMonth"),
+        "41 hours": ({"kind": "time", "hoursPerMonth": 41}, "hoursPerMonth"),
+        "hundredths of an hour": ({"kind": "time", "hoursPerMonth": 0.25}, "hoursPerMonth"),
+        "hours as words": ({"kind": "time", "hoursPerMonth": "a few"}, "hoursPerMonth"),
+        "501 characters": ({"kind": "other", "text": "x" * 501}, "text"),
+        "a NUL character in the text": ({"kind": "other", "text": "hallo\u0000"}, "text"),
+        "a NUL character in the contact": (
+            {"kind": "other", "contact": "06\u00001234", "contactConsent": True},
+            "contact",
+        ),  # fmt: skip
+        "contact without consent": (
+            {"kind": "time", "contact": "jan@example.org"},
+            "contactConsent",
+        ),  # fmt: skip
+        "contact with consent refused": (
+            {"kind": "time", "contact": "jan@example.org", "contactConsent": False},
+            "contactConsent",
+        ),  # fmt: skip
+        "contact too long": (
+            {"kind": "time", "contact": "x" * 201, "contactConsent": True},
+            "contact",
+        ),  # fmt: skip
+        "unknown kind": ({"kind": "money"}, "kind"),
+        "no kind": ({"text": "Ik help"}, "kind"),
+        "priority of another dialogue": (
+            {"kind": "skill", "priorityId": den_bosch.priority_ids[0]},
+            "priorityId",
+        ),  # fmt: skip
+        "unknown priority": ({"kind": "skill", "priorityId": 999999}, "priorityId"),
+        "unknown field": ({"kind": "skill", "email": "jan@example.org"}, "email"),
+        "snake_case field": ({"kind": "time", "hours_per_month": 2}, "hours_per_month"),
+    }
+
+
+def test_every_bad_pledge_is_a_400_problem_and_writes_nothing(
+    client: TestClient, db: Session, resident: Resident, tilburg: Place, den_bosch: Place
+):
+    assert pledge(client, resident, {"kind": "network"}).status_code == 201
+    before = row_counts(db)
+    for case, (body, mention) in bad_pledges(tilburg, den_bosch).items():
+        for key in (None, str(uuid.uuid4())):
+            response = pledge(client, resident, body, key=key)
+            assert response.status_code == 400, f"{case}: {response.text}"
+            assert_problem(response, 400, mentions=mention)
+            assert "jan@example.org" not in response.text or mention == "email", case
+            assert row_counts(db) == before, case
+    # a lone UTF-16 surrogate: valid JSON, but no database can store it
+    for raw in (b'{"kind": "other", "text": "ok \\ud800"}', b'{"kind": "other", "contact": "06 \\udfff", "contactConsent": true}'):  # fmt: skip
+        response = client.post(
+            f"/sessions/{resident.session_id}/pledges",
+            content=raw,
+            headers={**resident.headers, "Content-Type": "application/json"},
+        )
+        assert_problem(response, 400)
+    assert row_counts(db) == before
+
+
+def test_at_most_five_pledges_per_participant(
+    client: TestClient, db: Session, resident: Resident, tilburg: Place
+):
+    for number in range(5):
+        response = pledge(client, resident, {"kind": "time", "text": f"pledge {number}"})
+        assert response.status_code == 201, response.text
+    before = row_counts(db)
+    sixth = pledge(client, resident, {"kind": "time", "text": "one more"}, key=str(uuid.uuid4()))
+    assert_problem(sixth, 409, mentions="5 pledges")
+    assert row_counts(db) == before
+    assert sorted(p["sequence"] for p in stored_pledges(db)) == [1, 2, 3, 4, 5]
+    other = check_in(client, tilburg.join_code)  # the limit is per person, not per session
+    assert pledge(client, other, {"kind": "time"}).status_code == 201
+
+
+@pytest.mark.parametrize("status", ["closed", "planned"])
+def test_a_pledge_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
+    client: TestClient, db: Session, resident: Resident, tilburg: Place, status: str
+):
+    row = db.get(SessionRow, tilburg.session_id)
+    row.status = status
+    db.add(row)
+    db.commit()
+    before = row_counts(db)
+    for key in (None, str(uuid.uuid4())):
+        assert_problem(pledge(client, resident, {"kind": "time"}, key=key), 409)
+    assert row_counts(db) == before
