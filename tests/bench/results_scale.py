@@ -88,8 +88,17 @@ def build_world(url: str) -> dict:
                     name=f"Buurt {w}.{b}", wijk_code=wijk, geometry=None,
                 )  # fmt: skip
                 buurt_ids.append(row.id)
-        wijk_ids = [n.id for n in municipalities.list_neighbourhoods(db, municipality=municipality) if n.code.startswith("WK")]
-        kinds = [VenueKind.LIBRARY, VenueKind.YOUTH_CENTRE, VenueKind.COMMUNITY_CENTRE, VenueKind.OTHER]
+        wijk_ids = [
+            n.id
+            for n in municipalities.list_neighbourhoods(db, municipality=municipality)
+            if n.code.startswith("WK")
+        ]
+        kinds = [
+            VenueKind.LIBRARY,
+            VenueKind.YOUTH_CENTRE,
+            VenueKind.COMMUNITY_CENTRE,
+            VenueKind.OTHER,
+        ]
         venue_ids = [
             venues.create_venue(db, municipality=municipality, venue=VenueCreate(name=f"Plek {i}", kind=kind)).id
             for i, kind in enumerate(kinds * 3)
@@ -112,9 +121,17 @@ def build_world(url: str) -> dict:
                 body=SessionCreate(venueId=venue_ids[i % len(venue_ids)], startsAt=now - timedelta(hours=2), endsAt=now + timedelta(days=2)),
                 actor=SYSTEM,
             )  # fmt: skip
-            sessions.update_session(db, row=row, changes=SessionUpdate(status=SessionStatus.OPEN), actor=SYSTEM)
+            sessions.update_session(
+                db, row=row, changes=SessionUpdate(status=SessionStatus.OPEN), actor=SYSTEM
+            )
             session_ids.append(row.id)
-        staff.create_user(db, email="analyst@bench.example", password=PASSWORD, role=Role.ANALYST, municipality_codes=["GM8888"])
+        staff.create_user(
+            db,
+            email="analyst@bench.example",
+            password=PASSWORD,
+            role=Role.ANALYST,
+            municipality_codes=["GM8888"],
+        )
         priority_ids = sorted(p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id))
         world = {
             "dialogue_id": dialogue.id, "priority_ids": priority_ids, "buurt_ids": buurt_ids,
@@ -159,7 +176,9 @@ def _without_secondary_structures(url: str, load) -> None:
     load()
     with engine.begin() as connection:
         for item in reversed(structures):
-            connection.execute(CreateIndex(item) if isinstance(item, Index) else AddConstraint(item))
+            connection.execute(
+                CreateIndex(item) if isinstance(item, Index) else AddConstraint(item)
+            )
     engine.dispose()
 
 
@@ -181,22 +200,50 @@ def generate_ballots(url: str, world: dict, count: int, seed: int = 1) -> int:
         np.where(place < 0.9, wijken[rng.integers(0, len(wijken), size=count)], -1),
     )  # fmt: skip
     band_index = rng.integers(0, len(BANDS) + 1, size=count)
-    session_of = np.array(world["session_ids"])[rng.integers(0, len(world["session_ids"]), size=count)]
+    session_of = np.array(world["session_ids"])[
+        rng.integers(0, len(world["session_ids"]), size=count)
+    ]
     now = utcnow().isoformat()
     first_id = 1
 
     def load() -> None:
-        _copy_ballots(url, world, count, lengths, order, priority_ids, neighbourhood, band_index, session_of, now, first_id)
+        _copy_ballots(
+            url,
+            world,
+            count,
+            lengths,
+            order,
+            priority_ids,
+            neighbourhood,
+            band_index,
+            session_of,
+            now,
+            first_id,
+        )
 
     _without_secondary_structures(url, load)
     with psycopg.connect(_plain(url)) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT setval(pg_get_serial_sequence('ballots', 'id'), (SELECT max(id) FROM ballots))")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('ballots', 'id'), (SELECT max(id) FROM ballots))"
+        )
         cursor.execute("ANALYZE")
         connection.commit()
     return int(lengths.sum())
 
 
-def _copy_ballots(url, world, count, lengths, order, priority_ids, neighbourhood, band_index, session_of, now, first_id) -> None:
+def _copy_ballots(
+    url,
+    world,
+    count,
+    lengths,
+    order,
+    priority_ids,
+    neighbourhood,
+    band_index,
+    session_of,
+    now,
+    first_id,
+) -> None:
     with psycopg.connect(_plain(url)) as connection, connection.cursor() as cursor:
         chunk = 100_000
         for start in range(0, count, chunk):
@@ -213,7 +260,9 @@ def _copy_ballots(url, world, count, lengths, order, priority_ids, neighbourhood
                     f"{n if n >= 0 else chr(92) + 'N'}\t{band}\t{lengths[row]}\t1\t{now}\t{now}\n"
                 )
                 for rank in range(lengths[row]):
-                    items.write(f"{ballot_id}\t{rank + 1}\t{priority_ids[order[row, rank]]}\t{world['dialogue_id']}\n")
+                    items.write(
+                        f"{ballot_id}\t{rank + 1}\t{priority_ids[order[row, rank]]}\t{world['dialogue_id']}\n"
+                    )
             for table, columns, buffer in (
                 ("participants", "id, session_id, origin, entered_by_id, created_at", participants),
                 ("ballots", "id, participant_id, session_id, dialogue_id, neighbourhood_id, age_band, ranked_count, revision, created_at, updated_at", ballots_out),
@@ -227,12 +276,20 @@ def _copy_ballots(url, world, count, lengths, order, priority_ids, neighbourhood
 
 def reuse_world(url: str) -> dict:
     with psycopg.connect(_plain(url)) as connection:
-        dialogue_id = connection.execute("SELECT id FROM dialogues WHERE title = 'Brede welvaart Benchstad'").fetchone()[0]
+        dialogue_id = connection.execute(
+            "SELECT id FROM dialogues WHERE title = 'Brede welvaart Benchstad'"
+        ).fetchone()[0]
         session_id, join_code = connection.execute(
-            "SELECT id, join_code FROM sessions WHERE dialogue_id = %s ORDER BY id LIMIT 1", (dialogue_id,)
+            "SELECT id, join_code FROM sessions WHERE dialogue_id = %s ORDER BY id LIMIT 1",
+            (dialogue_id,),
         ).fetchone()
         ballots = connection.execute("SELECT count(*) FROM ballots").fetchone()[0]
-    return {"dialogue_id": dialogue_id, "join_code": join_code, "session_ids": [session_id], "ballots": ballots}
+    return {
+        "dialogue_id": dialogue_id,
+        "join_code": join_code,
+        "session_ids": [session_id],
+        "ballots": ballots,
+    }
 
 
 def rng_bits(row: int) -> int:
@@ -304,7 +361,9 @@ def visibility(client: httpx.Client, world: dict, headers: dict, tries: int = 5)
         token = {"Authorization": f"Bearer {check_in['participantToken']}"}
         ranking = [p["id"] for p in check_in["priorities"]][:3]
         session_id = check_in["session"]["id"]
-        put = client.put(f"/api/v1/sessions/{session_id}/ballot", json={"ranking": ranking}, headers=token)
+        put = client.put(
+            f"/api/v1/sessions/{session_id}/ballot", json={"ranking": ranking}, headers=token
+        )
         put.raise_for_status()
         acknowledged = time.perf_counter()
         while client.get(path, headers=headers).json()["totalBallots"] != before + 1:
@@ -316,11 +375,15 @@ def visibility(client: httpx.Client, world: dict, headers: dict, tries: int = 5)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", metavar="DATABASE", help="a database kept by an earlier --keep run")
+    parser.add_argument(
+        "--reuse", metavar="DATABASE", help="a database kept by an earlier --keep run"
+    )
     args = parser.parse_args()
 
     if args.reuse:
@@ -338,7 +401,9 @@ def main() -> int:
             world = build_world(url)
             started = time.perf_counter()
             items = generate_ballots(url, world, args.ballots)
-            print(f"Generated {args.ballots:,} ballots ({items:,} ranked items) in {time.perf_counter() - started:.1f} s")
+            print(
+                f"Generated {args.ballots:,} ballots ({items:,} ranked items) in {time.perf_counter() - started:.1f} s"
+            )
         args.ballots = world.get("ballots", args.ballots)
 
         baseline_group_by(url, world["dialogue_id"])  # warm the cache
@@ -353,7 +418,10 @@ def main() -> int:
             server = serve(url, port, Path(workdir))
             try:
                 client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-                token = client.post("/api/v1/auth/token", data={"username": "analyst@bench.example", "password": PASSWORD}).json()["access_token"]
+                token = client.post(
+                    "/api/v1/auth/token",
+                    data={"username": "analyst@bench.example", "password": PASSWORD},
+                ).json()["access_token"]
                 headers = {"Authorization": f"Bearer {token}"}
                 reads = {}
                 for label, path in (
@@ -363,7 +431,11 @@ def main() -> int:
                 ):  # fmt: skip
                     cold = timed_gets(client, path, headers, 1)[0]
                     warm = timed_gets(client, path, headers, 30)
-                    reads[label] = (cold, statistics.median(warm), sorted(warm)[int(len(warm) * 0.95) - 1])
+                    reads[label] = (
+                        cold,
+                        statistics.median(warm),
+                        sorted(warm)[int(len(warm) * 0.95) - 1],
+                    )
                 trivial = statistics.median(timed_gets(client, "/api/v1/themes", {}, 30))
                 delays = visibility(client, world, headers)
             finally:
@@ -371,14 +443,26 @@ def main() -> int:
                 server.wait(timeout=30)
 
         print()
-        print(f"Results at scale — {args.ballots:,} ballots, {WIJKEN * BUURTEN_PER_WIJK} buurten in {WIJKEN} wijken, {PRIORITIES} priorities, {SESSIONS} sessions, PostgreSQL")
-        print(f"  full recompute from scratch   {recompute:7.2f} s   (median of {args.repeat}: {', '.join(f'{t:.2f}' for t in recomputes)})")
-        print(f"  baseline: one SQL GROUP BY    {baseline:7.2f} s   (median of {args.repeat}: {', '.join(f'{t:.2f}' for t in baselines)})")
+        print(
+            f"Results at scale — {args.ballots:,} ballots, {WIJKEN * BUURTEN_PER_WIJK} buurten in {WIJKEN} wijken, {PRIORITIES} priorities, {SESSIONS} sessions, PostgreSQL"
+        )
+        print(
+            f"  full recompute from scratch   {recompute:7.2f} s   (median of {args.repeat}: {', '.join(f'{t:.2f}' for t in recomputes)})"
+        )
+        print(
+            f"  baseline: one SQL GROUP BY    {baseline:7.2f} s   (median of {args.repeat}: {', '.join(f'{t:.2f}' for t in baselines)})"
+        )
         print(f"  ratio recompute / baseline    {recompute / baseline:7.2f}     goal ≤ 2")
         for label, (cold, median, p95) in reads.items():
-            print(f"  read {label:<36} cold {cold * 1000:6.0f} ms, warm median {median * 1000:5.1f} ms, p95 {p95 * 1000:5.1f} ms   goal median < 100 ms")
-        print(f"  baseline: GET /themes         warm median {trivial * 1000:5.1f} ms; ratio neighbourhood read / themes {reads['groupBy=neighbourhood'][1] / trivial:.1f}")
-        print(f"  new ballot visible after      max {max(delays):.2f} s, median {statistics.median(delays):.2f} s over {len(delays)}   goal < 5 s")
+            print(
+                f"  read {label:<36} cold {cold * 1000:6.0f} ms, warm median {median * 1000:5.1f} ms, p95 {p95 * 1000:5.1f} ms   goal median < 100 ms"
+            )
+        print(
+            f"  baseline: GET /themes         warm median {trivial * 1000:5.1f} ms; ratio neighbourhood read / themes {reads['groupBy=neighbourhood'][1] / trivial:.1f}"
+        )
+        print(
+            f"  new ballot visible after      max {max(delays):.2f} s, median {statistics.median(delays):.2f} s over {len(delays)}   goal < 5 s"
+        )
     finally:
         if args.keep:
             print(f"Kept database {name}: {url}")
