@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
 from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
-from api.core.db import create_db_engine
+from api.core.db import Writer, create_db_engine
 from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
 from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     """Build the application: API under /api/v1, the PWA at /."""
     settings = settings or get_settings()
     engine = engine or create_db_engine(settings.database_url)
+    writer = Writer(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         yield
         if refresher is not None:
             refresher.stop()
+        writer.shutdown()
         engine.dispose()
 
     app = FastAPI(
@@ -166,6 +168,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for target in (app, api):
         target.state.settings = settings
         target.state.engine = engine
+        target.state.writer = writer
         target.state.rate_limiter = RateLimiter()
     api.state.rate_limiter = app.state.rate_limiter
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)

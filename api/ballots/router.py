@@ -5,13 +5,13 @@ from fastapi.responses import JSONResponse
 
 from api.ballots import service
 from api.ballots.models import AssistedBallotCreate, BallotPublic, BallotPut
-from api.core.db import open_session
 from api.core.deps import ResourceId, SessionDep, SettingsDep
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
 from api.sessions.dependencies import CurrentParticipant
-from api.sessions.limits import limit_resident_write, require_own_session
+from api.sessions.limits import require_own_session
+from api.sessions.resident_writes import run_resident_write
 from api.staff.dependencies import FacilitatorActor
 
 router = APIRouter(tags=["Resident participation"])
@@ -25,7 +25,7 @@ _WRITE_RESPONSES: dict[int | str, dict[str, str]] = {
 
 
 @router.put("/sessions/{id}/ballot", response_model=BallotPublic, responses=_WRITE_RESPONSES)
-def put_ballot(
+async def put_ballot(
     session_id: ResourceId,
     body: BallotPut,
     participant: CurrentParticipant,
@@ -33,28 +33,17 @@ def put_ballot(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Send or replace your ranking (best first; the top 3 is enough). One ballot per person."""
-    # The busiest write of all: settings, limiter and database session come straight from
-    # the app, not from plain-function dependencies, each of which would cost a trip to the
-    # thread pool; and the session is closed (SQLite's writer lock released) before returning.
-    state = request.app.state
-    require_own_session(participant, session_id)
-    limit_resident_write(state.rate_limiter, state.settings, participant)
-    with open_session(state.engine) as session:
-        stored = idempotency.run_once(
-            session,
-            scope=participant.idempotency_scope,
-            key=str(idempotency_key) if idempotency_key else None,
-            request_hash=idempotency.fingerprint(
-                method="PUT", path=f"/sessions/{session_id}/ballot", body=body
-            ),
-            ttl=state.settings.idempotency_ttl,
-            status=status.HTTP_200_OK,
-            prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
-            write=lambda target: service.store_ballot(
-                session, participant_id=participant.participant_id, target=target, ballot=body
-            ),
-        )
-    return stored_response(stored)
+    return await run_resident_write(
+        request,
+        participant=participant,
+        session_id=session_id,
+        idempotency_key=str(idempotency_key) if idempotency_key else None,
+        body=body,
+        status=status.HTTP_200_OK,
+        write=lambda session, target: service.store_ballot(
+            session, participant_id=participant.participant_id, target=target, ballot=body
+        ),
+    )
 
 
 @router.get("/sessions/{id}/ballot", response_model=BallotPublic)

@@ -3,7 +3,7 @@
 import os
 import secrets
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -96,6 +96,7 @@ def _refuse_weak_secret(secret: SecretStr | None) -> None:
         )
 
 
+@cache  # read once: every request with a token needs it
 def _stored_development_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if not path.exists():

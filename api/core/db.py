@@ -1,11 +1,13 @@
 """Database engine, sessions and the column types shared by every domain."""
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -24,6 +26,7 @@ NAMING_CONVENTION = {
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 _WRITE = "welvaartgesprek_write"
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -112,6 +115,26 @@ def open_session(engine: Engine, *, write: bool = True) -> Session:
     """A session; read-only ones never wait for SQLite's single writer."""
     bind = engine if write else engine.execution_options(**{_WRITE: False})
     return Session(bind, expire_on_commit=False)
+
+
+class Writer:
+    """Runs the resident writes off the event loop: in turn on one thread for SQLite.
+
+    SQLite has one writer at a time. One thread taking the writes in turn does them faster
+    than a pool of threads queueing on the writer lock, where each waiting thread still
+    competes for the GIL with the one that holds the lock. PostgreSQL writes in parallel.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        workers = 1 if engine.dialect.name == "sqlite" else 8
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="writer")
+
+    async def run(self, write: Callable[[], T]) -> T:
+        """Run `write` on a writer thread and return its result (or raise its error)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, write)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)
 
 
 def get_session(request: Request) -> Iterator[Session]:

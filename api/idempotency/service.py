@@ -87,6 +87,18 @@ def _reused() -> UnprocessableContent:
     )
 
 
+def refuse_if_running(*, scope: str, key: str | None, request_hash: str) -> None:
+    """409 (or 422) at once if a request with this key is in flight in this process.
+
+    For a caller that queues its write: the answer must not wait for the request it names.
+    """
+    if key is not None:
+        with _running_lock:
+            running = _running.get((scope, key))
+        if running is not None:
+            raise _in_progress() if running == request_hash else _reused()
+
+
 @contextmanager
 def _running_here(scope: str, key: str, request_hash: str) -> Iterator[None]:
     """Mark the key as in flight in this process; 409 (or 422) if it already is."""

@@ -1,0 +1,59 @@
+"""The path every resident write takes: own session, limits, exactly once, one transaction."""
+
+from collections.abc import Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlmodel import Session as DbSession
+
+from api.core.config import API_BASE_PATH
+from api.core.db import open_session
+from api.idempotency import service as idempotency
+from api.idempotency.http import stored_response
+from api.sessions import service as sessions
+from api.sessions.dependencies import ParticipantIdentity
+from api.sessions.limits import limit_resident_write, require_own_session
+from api.sessions.service import OpenSession
+
+WriteFunction = Callable[[DbSession, OpenSession], BaseModel]
+
+
+async def run_resident_write(
+    request: Request,
+    *,
+    participant: ParticipantIdentity,
+    session_id: int,
+    idempotency_key: str | None,
+    body: BaseModel,
+    status: int,
+    write: WriteFunction,
+) -> JSONResponse:
+    """Check, then run `write` once per Idempotency-Key on the app's writer and answer with it.
+
+    The busiest requests of all: settings, limiter and engine come straight from the app
+    rather than from plain-function dependencies (each a trip to the thread pool), and the
+    database session is opened and closed on the writer thread, where the write runs.
+    """
+    state = request.app.state
+    require_own_session(participant, session_id)
+    limit_resident_write(state.rate_limiter, state.settings, participant)
+    path = request.url.path.removeprefix(API_BASE_PATH)
+    request_hash = idempotency.fingerprint(method=request.method, path=path, body=body)
+    scope = participant.idempotency_scope
+    idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
+
+    def write_once() -> idempotency.StoredResponse:
+        with open_session(state.engine) as session:
+            return idempotency.run_once(
+                session,
+                scope=scope,
+                key=idempotency_key,
+                request_hash=request_hash,
+                ttl=state.settings.idempotency_ttl,
+                status=status,
+                prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
+                write=lambda target: write(session, target),
+            )
+
+    return stored_response(await state.writer.run(write_once))
