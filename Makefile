@@ -51,7 +51,10 @@ format: install-test
 	$(BIN)/ruff format api tests migrations
 
 bench: install-test services
-	$(BIN)/python -m tests.bench.run_all
+	$(BIN)/python -m tests.bench.resident_load --database sqlite
+	$(BIN)/python -m tests.bench.resident_load --database postgresql
+	$(BIN)/python -m tests.bench.results_scale
+	$(BIN)/python -m tests.bench.pwa_first_visit
 
 clean:
 	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules .pytest_cache .hypothesis
