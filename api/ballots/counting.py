@@ -1,14 +1,13 @@
 """Ballot events: the outbox through which every stored ballot reaches the results once."""
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from api.ballots.models import AgeBand, Ballot, BallotEvent, BallotItem
+from api.ballots.models import AgeBand, Ballot, BallotEvent
 
 
 @dataclass(frozen=True)
@@ -109,40 +108,72 @@ def all_rankings(
     session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every ballot of the dialogue as columns: rankings (N, width) of priority indices best
-    first, padded with -1; session id; neighbourhood id (-1: none); age band index (-1: none)."""
+    first, padded with -1; session id; neighbourhood id (-1: none); age band index (-1: none).
+
+    One scan of the ballots, whose rows carry their rankings: on PostgreSQL each column
+    comes back as one string (binary integers, or the rankings joined by commas), so a
+    million ballots cost no per-row work in Python. The aggregates of one query see the
+    rows in the same order, so the columns line up.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        return _all_rankings_postgresql(
-            session, dialogue_id=dialogue_id, priority_index=priority_index
+        band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
+        cursor = session.connection().connection.driver_connection.cursor(binary=True)
+        row = cursor.execute(
+            "SELECT string_agg(int4send(session_id), ''), "
+            "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
+            f"string_agg(int2send((CASE age_band {band_case} ELSE -1 END)::int2), ''), "
+            "string_agg(int2send(ranked_count::int2), ''), string_agg(ranking, ',') "
+            "FROM ballots WHERE dialogue_id = %(d)s",
+            {"d": dialogue_id},
+        ).fetchone()
+        if row is None or row[0] is None:
+            return _columns(*([np.zeros(0, np.int64)] * 4), "", priority_index)
+        sessions, neighbourhoods, bands, counts = (
+            np.frombuffer(column, dtype=kind).astype(np.int64)
+            for column, kind in zip(row[:4], (">i4", ">i4", ">i2", ">i2"), strict=True)
         )
-    ballot_rows = session.execute(
-        select(Ballot.id, Ballot.session_id, Ballot.neighbourhood_id, Ballot.age_band)
-        .where(Ballot.dialogue_id == dialogue_id)
-        .order_by(Ballot.id)
+        return _columns(sessions, neighbourhoods, bands, counts, row[4], priority_index)
+    rows = session.execute(
+        select(
+            Ballot.session_id,
+            Ballot.neighbourhood_id,
+            Ballot.age_band,
+            Ballot.ranked_count,
+            Ballot.ranking,
+        ).where(Ballot.dialogue_id == dialogue_id)
     ).all()
-    items = np.array(
-        session.execute(
-            select(BallotItem.ballot_id, BallotItem.rank, BallotItem.priority_id).where(
-                BallotItem.dialogue_id == dialogue_id
-            )
-        ).all(),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    ids = np.array([row[0] for row in ballot_rows], dtype=np.int64)
-    width = int(items[:, 1].max()) if len(items) else 1
-    rankings = np.full((len(ids), width), -1, dtype=np.int64)
-    rankings[np.searchsorted(ids, items[:, 0]), items[:, 1] - 1] = _lookup(priority_index)[
-        items[:, 2]
-    ]
-    bands = {band: i for i, band in enumerate(AgeBand)}
-    return (
-        rankings,
-        np.array([row[1] for row in ballot_rows], dtype=np.int64),
-        np.array([-1 if row[2] is None else row[2] for row in ballot_rows], dtype=np.int64),
-        np.array(
-            [-1 if row[3] is None else bands[AgeBand(row[3])] for row in ballot_rows],
-            dtype=np.int64,
-        ),
+    band_of = {band: i for i, band in enumerate(AgeBand)}
+    return _columns(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([-1 if r[1] is None else r[1] for r in rows], dtype=np.int64),
+        np.array([-1 if r[2] is None else band_of[AgeBand(r[2])] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int64),
+        ",".join(r[4] for r in rows),
+        priority_index,
     )
+
+
+def _columns(
+    sessions: np.ndarray,
+    neighbourhoods: np.ndarray,
+    bands: np.ndarray,
+    counts: np.ndarray,
+    joined_rankings: str,
+    priority_index: Mapping[int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    counts = np.asarray(counts, dtype=np.int64)
+    if not len(counts):
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros((0, 1), dtype=np.int64), empty, empty, empty
+    priorities = np.fromstring(joined_rankings, dtype=np.int64, sep=",")  # parsed in C
+    if len(priorities) != counts.sum():
+        raise ValueError("a ballot's ranking does not match its ranked count")
+    row_of_item = np.repeat(np.arange(len(counts)), counts)
+    first_item = np.cumsum(counts) - counts
+    rank_of_item = np.arange(len(priorities)) - np.repeat(first_item, counts)
+    rankings = np.full((len(counts), int(counts.max())), -1, dtype=np.int64)
+    rankings[row_of_item, rank_of_item] = _lookup(priority_index)[priorities]
+    return rankings, np.asarray(sessions), np.asarray(neighbourhoods), np.asarray(bands)
 
 
 def _lookup(priority_index: Mapping[int, int]) -> np.ndarray:
@@ -150,66 +181,3 @@ def _lookup(priority_index: Mapping[int, int]) -> np.ndarray:
     for priority_id, index in priority_index.items():
         lookup[priority_id] = index
     return lookup
-
-
-_ITEM_PARTS = 2  # the ranked items are read in this many parallel parts
-
-
-def _all_rankings_postgresql(
-    session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    # Each column comes back as ONE binary string of big-endian integers (string_agg of
-    # int4send), so millions of rows cost a table scan and a numpy view, with no per-row
-    # work in Python; the aggregates of one query see the rows in the same order, so the
-    # columns line up without sorting. The ballots and the parts of the items are read in
-    # parallel, on connections that share this transaction's snapshot.
-    snapshot = session.connection().execute(text("SELECT pg_export_snapshot()")).scalar_one()
-    band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
-    queries = [
-        "SELECT string_agg(int4send(id), ''), string_agg(int4send(session_id), ''), "
-        "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
-        f"string_agg(int2send((CASE age_band {band_case} ELSE -1 END)::int2), '') "
-        "FROM ballots WHERE dialogue_id = :d",
-        *(
-            "SELECT string_agg(int4send(ballot_id), ''), string_agg(int2send(rank::int2), ''), "
-            "string_agg(int4send(priority_id), '') FROM ballot_items "
-            f"WHERE dialogue_id = :d AND ballot_id % {_ITEM_PARTS} = {part}"
-            for part in range(_ITEM_PARTS)
-        ),
-    ]
-    engine = session.get_bind()
-
-    def read(query: str) -> tuple:
-        with engine.connect() as connection:
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
-            with connection.begin():
-                connection.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
-                return tuple(connection.execute(text(query), {"d": dialogue_id}).one())
-
-    with ThreadPoolExecutor(len(queries)) as pool:
-        ballots, *item_parts = pool.map(read, queries)
-    if ballots[0] is None:
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros((0, 1), dtype=np.int64), empty, empty, empty
-    ids, sessions, neighbourhoods, bands = (
-        np.frombuffer(ballots[i], dtype=">i2" if i == 3 else ">i4").astype(np.int64)
-        for i in range(4)
-    )
-    order = np.argsort(ids)
-    ids = ids[order]
-    item_ballot, item_rank, item_priority = (
-        np.concatenate(
-            [
-                np.frombuffer(part[i], dtype=">i2" if i == 1 else ">i4")
-                for part in item_parts
-                if part[i] is not None
-            ]
-        ).astype(np.int64)
-        for i in range(3)
-    )
-    width = int(item_rank.max())
-    rankings = np.full((len(ids), width), -1, dtype=np.int64)
-    rankings[np.searchsorted(ids, item_ballot), item_rank - 1] = _lookup(priority_index)[
-        item_priority
-    ]
-    return rankings, sessions[order], neighbourhoods[order], bands[order]

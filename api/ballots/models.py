@@ -66,6 +66,9 @@ class Ballot(SQLModel, table=True):
     )
     age_band: AgeBand | None = Field(default=None, sa_type=enum_type(AgeBand, "age_band"))
     ranked_count: int
+    # The ballot items again, as "priority id,priority id,…" best first: a recount reads a
+    # million rankings in one scan of this table instead of joining five million items.
+    ranking: str = Field(max_length=400)
     revision: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -29,14 +29,15 @@ _INSERT_BALLOT = {
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 _PREVIOUS = (
-    select(_BALLOTS.c.id, _BALLOTS.c.neighbourhood_id, _BALLOTS.c.age_band, _BALLOTS.c.revision)
+    select(
+        _BALLOTS.c.id,
+        _BALLOTS.c.neighbourhood_id,
+        _BALLOTS.c.age_band,
+        _BALLOTS.c.ranking,
+        _BALLOTS.c.revision,
+    )
     .where(_BALLOTS.c.participant_id == bindparam("participant"))
     .with_for_update()
-)
-_OLD_RANKING = (
-    select(_ITEMS.c.priority_id)
-    .where(_ITEMS.c.ballot_id == bindparam("ballot"))
-    .order_by(_ITEMS.c.rank)
 )
 _REPLACE = update(_BALLOTS).where(_BALLOTS.c.id == bindparam("ballot"))
 _DELETE_ITEMS = delete(_ITEMS).where(_ITEMS.c.ballot_id == bindparam("ballot"))
@@ -88,6 +89,7 @@ def store_ballot(
         "neighbourhood_id": neighbourhood_id,
         "age_band": ballot.age_band,
         "ranked_count": len(ballot.ranking),
+        "ranking": ",".join(map(str, ballot.ranking)),
         "updated_at": now,
     }
     # Insert, or else lock the participant's ballot and replace it. The unique participant
@@ -108,7 +110,6 @@ def store_ballot(
     if ballot_id is None:
         previous = session.execute(_PREVIOUS, {"participant": participant_id}).one()
         ballot_id, revision = previous.id, previous.revision + 1
-        old_ranking = list(session.execute(_OLD_RANKING, {"ballot": ballot_id}).scalars())
         counting.record(
             session,
             sign=-1,
@@ -116,7 +117,7 @@ def store_ballot(
             session_id=target.id,
             neighbourhood_id=previous.neighbourhood_id,
             age_band=previous.age_band.value if previous.age_band else None,
-            ranking=old_ranking,
+            ranking=[int(priority) for priority in previous.ranking.split(",")],
         )
         session.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
         session.execute(_DELETE_ITEMS, {"ballot": ballot_id})
@@ -182,13 +183,6 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
     ballot = session.exec(select(Ballot).where(Ballot.participant_id == participant_id)).first()
     if ballot is None:
         raise NotFound("You have not sent a ranking yet.")
-    ranking = list(
-        session.exec(
-            select(BallotItem.priority_id)
-            .where(BallotItem.ballot_id == ballot.id)
-            .order_by(BallotItem.rank)
-        )
-    )
     code = None
     if ballot.neighbourhood_id:
         code = municipalities.neighbourhood_code_of(
@@ -196,7 +190,7 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
         )
     return BallotPublic(
         session_id=ballot.session_id,
-        ranking=ranking,
+        ranking=[int(priority) for priority in ballot.ranking.split(",")],
         neighbourhood_code=code,
         age_band=AgeBand(ballot.age_band) if ballot.age_band else None,
         assisted=False,

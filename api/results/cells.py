@@ -117,7 +117,10 @@ def _tally_by(
 ) -> tuple[np.ndarray, TallyBatch]:
     """Tally the ballots into the groups their integer key columns name."""
     flat = np.ravel_multi_index(tuple(keys.T), shape)
-    unique, inverse = np.unique(flat, return_inverse=True)
+    # The key space is small (places × venues × bands): count instead of sorting.
+    present = np.bincount(flat, minlength=int(np.prod(shape))) > 0
+    unique = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[flat]
     batch = tally_groups(ballots.rankings, group_index=inverse, n_groups=len(unique), m=m)
     return np.stack(np.unravel_index(unique, shape), axis=1), batch
 

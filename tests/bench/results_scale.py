@@ -255,9 +255,10 @@ def _copy_ballots(
                 participants.write(f"{participant}\t{session_of[row]}\tsimulated\t\\N\t{now}\n")
                 n = neighbourhood[row]
                 band = BANDS[band_index[row]] if band_index[row] < len(BANDS) else "\\N"
+                ranking = ",".join(str(priority_ids[order[row, r]]) for r in range(lengths[row]))
                 ballots_out.write(
                     f"{ballot_id}\t{participant}\t{session_of[row]}\t{world['dialogue_id']}\t"
-                    f"{n if n >= 0 else chr(92) + 'N'}\t{band}\t{lengths[row]}\t1\t{now}\t{now}\n"
+                    f"{n if n >= 0 else chr(92) + 'N'}\t{band}\t{lengths[row]}\t{ranking}\t1\t{now}\t{now}\n"
                 )
                 for rank in range(lengths[row]):
                     items.write(
@@ -265,7 +266,7 @@ def _copy_ballots(
                     )
             for table, columns, buffer in (
                 ("participants", "id, session_id, origin, entered_by_id, created_at", participants),
-                ("ballots", "id, participant_id, session_id, dialogue_id, neighbourhood_id, age_band, ranked_count, revision, created_at, updated_at", ballots_out),
+                ("ballots", "id, participant_id, session_id, dialogue_id, neighbourhood_id, age_band, ranked_count, ranking, revision, created_at, updated_at", ballots_out),
                 ("ballot_items", "ballot_id, rank, priority_id, dialogue_id", items),
             ):  # fmt: skip
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -389,6 +390,7 @@ def main() -> int:
     if args.reuse:
         name = args.reuse
         url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        upgrade_to_head(url)  # kept by an older version, perhaps
         world = reuse_world(url)
         args.keep = True
         print(f"Reusing database {name} with {world['ballots']:,} ballots")

@@ -98,6 +98,55 @@ def test_upgrade_head_builds_exactly_the_schema_of_the_models_and_downgrade_undo
         engine.dispose()
 
 
+def test_upgrading_to_0005_copies_each_ballots_ranking_from_its_items(fresh_database_url: str):
+    config = alembic_config(fresh_database_url)
+    command.upgrade(config, "head")
+    engine = create_db_engine(fresh_database_url)
+    try:
+        with Session(engine) as db:
+            place = build_place(db, "GM0855", "Tilburg", join_code="TBGAAA")
+        command.downgrade(config, "0004")
+        rankings = {"first": place.priority_ids[2::-1], "second": place.priority_ids[1:2]}
+        with engine.begin() as connection:
+            for name, ranking in rankings.items():
+                connection.execute(
+                    text(
+                        "INSERT INTO participants (id, session_id, origin, created_at)"
+                        " VALUES (:id, :session, 'qr', :now)"
+                    ),
+                    {"id": name, "session": place.session_id, "now": utcnow()},
+                )
+                ballot_id = connection.execute(
+                    text(
+                        "INSERT INTO ballots (participant_id, session_id, dialogue_id,"
+                        " ranked_count, revision, created_at, updated_at) VALUES (:participant,"
+                        " :session, :dialogue, :k, 1, :now, :now) RETURNING id"
+                    ),
+                    {"participant": name, "session": place.session_id,
+                     "dialogue": place.dialogue_id, "k": len(ranking), "now": utcnow()},
+                ).scalar_one()  # fmt: skip
+                for rank, priority in enumerate(ranking, 1):
+                    connection.execute(
+                        text(
+                            "INSERT INTO ballot_items (ballot_id, rank, priority_id, dialogue_id)"
+                            " VALUES (:ballot, :rank, :priority, :dialogue)"
+                        ),
+                        {"ballot": ballot_id, "rank": rank, "priority": priority,
+                         "dialogue": place.dialogue_id},
+                    )  # fmt: skip
+        engine.dispose()
+
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            stored = dict(
+                connection.execute(text("SELECT participant_id, ranking FROM ballots")).all()
+            )
+        assert stored == {name: ",".join(map(str, r)) for name, r in rankings.items()}
+        assert differences(engine) == []
+    finally:
+        engine.dispose()
+
+
 def test_the_comparison_notices_a_schema_that_differs_from_the_models(engine: Engine):
     # DDL is transactional on both databases: the change is rolled back after the check.
     with engine.connect() as connection:
@@ -174,7 +223,8 @@ def ballot(engine: Engine, place: Place, participant_id: str) -> int:
     now = utcnow()
     return insert(
         engine, "ballots", participant_id=participant_id, session_id=place.session_id,
-        dialogue_id=place.dialogue_id, ranked_count=1, revision=1, created_at=now, updated_at=now,
+        dialogue_id=place.dialogue_id, ranked_count=1, ranking=str(place.priority_ids[0]),
+        revision=1, created_at=now, updated_at=now,
     )  # fmt: skip
 
 

@@ -24,13 +24,16 @@ def put_ballot(client: TestClient, resident: Resident, body, *, key: str | None 
 
 
 def stored_ballots(db: Session) -> list[dict]:
-    """Every ballot with its items in rank order (the read is committed right away)."""
+    """Every ballot with its items in rank order (the read is committed right away).
+
+    Also proves that the ranking kept on the ballot row is exactly its items.
+    """
     ballots = [
         dict(row)
         for row in db.execute(
             text(
                 "SELECT id, participant_id, session_id, dialogue_id, neighbourhood_id, age_band,"
-                " ranked_count, revision FROM ballots ORDER BY id"
+                " ranked_count, ranking AS ranking_on_ballot, revision FROM ballots ORDER BY id"
             )
         ).mappings()
     ]
@@ -41,6 +44,7 @@ def stored_ballots(db: Session) -> list[dict]:
                 {"id": ballot["id"]},
             ).scalars()
         )
+        assert ballot.pop("ranking_on_ballot") == ",".join(map(str, ballot["ranking"]))
     db.commit()
     return ballots
 
