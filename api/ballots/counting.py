@@ -161,6 +161,7 @@ def _columns(
     joined_rankings: str,
     priority_index: Mapping[int, int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The columns `all_rankings` returns, from per-ballot columns and the joined rankings."""
     counts = np.asarray(counts, dtype=np.int64)
     if not len(counts):
         empty = np.zeros(0, dtype=np.int64)
