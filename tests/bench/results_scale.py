@@ -151,11 +151,15 @@ def _secondary_structures() -> list:
 
     import api.tables  # noqa: F401
 
-    found = []
-    for table in SQLModel.metadata.sorted_tables:
-        for fk in table.foreign_key_constraints:
-            if table.name in _BULK_TABLES or fk.referred_table.name in _BULK_TABLES:
-                found.append(fk)
+    tables = SQLModel.metadata.sorted_tables
+    # Foreign keys first: one may lean on a unique constraint of another bulk table.
+    found = [
+        fk
+        for table in tables
+        for fk in table.foreign_key_constraints
+        if table.name in _BULK_TABLES or fk.referred_table.name in _BULK_TABLES
+    ]
+    for table in tables:
         if table.name in _BULK_TABLES:
             found += [c for c in table.constraints if c.__class__.__name__ == "UniqueConstraint"]
             found += list(table.indexes)
