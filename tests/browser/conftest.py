@@ -46,7 +46,9 @@ class Demo:
         return self.url(f"/c/{self.join_code}")
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright runs an event loop in the main thread until it is stopped, and
+# the tests after these (asyncio.run in the concurrency tests) need that thread free again.
+@pytest.fixture(scope="package")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
@@ -54,7 +56,7 @@ def playwright_instance():
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
     if not os.path.exists(CHROMIUM):
         pytest.skip(
