@@ -2,7 +2,6 @@
 
 import os
 import secrets
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from api.core.config import Settings
 from api.core.db import create_db_engine, open_session
 from api.core.migrations import upgrade_to_head
 from api.main import create_app
+from tests.helpers import create_postgres_database, drop_postgres_database
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "WG_TEST_POSTGRES_URL",
@@ -27,28 +27,18 @@ DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql")
 
 
 def _create_postgres_database() -> tuple[str, str]:
-    admin = make_url(POSTGRES_ADMIN_URL)
-    name = f"wg_test_{uuid.uuid4().hex[:10]}"
     try:
-        with psycopg.connect(
-            admin.set(drivername="postgresql").render_as_string(hide_password=False),
-            autocommit=True,
-        ) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+        return create_postgres_database(POSTGRES_ADMIN_URL, prefix="wg_test")
     except psycopg.OperationalError as error:
+        admin = make_url(POSTGRES_ADMIN_URL)
         pytest.fail(
             f"PostgreSQL is not reachable at {admin.host}:{admin.port} ({error}). "
             "Run the tests with `make test`, which starts it, or set WG_TEST_DATABASES=sqlite."
         )
-    return name, admin.set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_postgres_database(name: str) -> None:
-    admin = make_url(POSTGRES_ADMIN_URL)
-    with psycopg.connect(
-        admin.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_postgres_database(POSTGRES_ADMIN_URL, name)
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -142,28 +132,10 @@ def client(app) -> Iterator[TestClient]:
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The app served by uvicorn on 127.0.0.1 (a real socket, a real thread pool)."""
-    import socket
-    import threading
-    import time
+    from tests.helpers import served
 
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start within 15 s")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

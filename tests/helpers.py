@@ -1,15 +1,34 @@
-"""Small helpers shared by the API tests."""
+"""Small helpers shared by the tests and benchmarks."""
 
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
+import uvicorn
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from api.core.access import Role
 from api.staff import service as staff
 
 PASSWORD = "correct horse battery staple"
+
+CHROMIUM = os.environ.get("WG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # The default theme taxonomy that every fresh database has (DESIGN.md), in its order.
 DEFAULT_THEME_KEYS = [
@@ -70,3 +89,50 @@ def staff_headers(client: TestClient, db: Session, *, role: Role, municipalities
 def create_municipality(client: TestClient, admin: dict[str, str], code: str, name: str) -> None:
     response = client.post("/municipalities", json={"cbsCode": code, "name": name}, headers=admin)
     assert response.status_code == 201, response.text
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def served(app: Any, *, port: int | None = None) -> Iterator[str]:
+    """Serve `app` with uvicorn in a thread on 127.0.0.1 (lifespan off); yield its base URL."""
+    port = port or free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start within 20 s")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def plain_postgres_url(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as psycopg takes it (no `+psycopg`, password kept)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_postgres_database(admin_url: str, *, prefix: str) -> tuple[str, str]:
+    """A new, empty database on the server of `admin_url`: (its name, its SQLAlchemy URL)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(plain_postgres_url(admin_url), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return name, make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(admin_url: str, name: str) -> None:
+    """Drop a database made by `create_postgres_database`, whoever is still connected."""
+    with psycopg.connect(plain_postgres_url(admin_url), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -34,26 +34,20 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, served  # noqa: E402
+
 KBIT = 1000 / 8  # bytes per second in one kbit/s (Lighthouse: 1.6 Mbps = 1638.4 kbit/s)
 PROFILES = {
     "slow 4G (150 ms RTT, 1.6 Mbit/s, 4x CPU)": {"latency": 150, "down": 1638.4, "up": 750},
@@ -96,16 +90,9 @@ JavaScript and no images, served by the same server and throttled the same way a
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(workdir: Path):
-    """The app with a fresh database and the demo world; returns (base_url, stop)."""
-    import uvicorn
-
+@contextmanager
+def demo_server(workdir: Path) -> Iterator[str]:
+    """The app with a fresh database and the demo world, served; yields its base URL."""
     from api.core.config import Settings
     from api.core.db import create_db_engine, open_session
     from api.core.migrations import upgrade_to_head
@@ -121,7 +108,7 @@ def start_server(workdir: Path):
     with open_session(engine, write=False) as session:
         load_demo(session)
         session.commit()
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         database_url=url,
         secret_key=secrets.token_urlsafe(48),
@@ -130,29 +117,11 @@ def start_server(workdir: Path):
         pwa_dir=pwa,
         check_ins_per_session_limit="100000/minute",
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.02)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
+    try:
+        with served(create_app(settings, engine=engine), port=port) as base_url:
+            yield base_url
+    finally:
         engine.dispose()
-
-    return f"http://127.0.0.1:{port}", stop
 
 
 def _kind(url: str, resource_type: str) -> str:
@@ -291,33 +260,29 @@ def manifest_wire_bytes(base_url: str) -> int:
 def run(runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
-        base_url, stop = start_server(Path(tmp))
-        try:
-            manifest_bytes = manifest_wire_bytes(base_url)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                report = {"runs": runs, "profiles": {}}
-                # Warm up the server (imports, first requests) outside the measurements.
-                visit(
-                    browser,
-                    f"{base_url}/c/WVSTAD",
-                    PROFILES[next(iter(PROFILES))],
-                    ready="html[data-wg-ready]",
-                )
-                for name, profile in PROFILES.items():
-                    app_runs = [
-                        visit(browser, f"{base_url}/c/WVSTAD", profile, ready="html[data-wg-ready]")
-                        for _ in range(runs)
-                    ]
-                    base_runs = [
-                        visit(browser, f"{base_url}/bench-baseline.html", profile, ready=None)
-                        for _ in range(runs)
-                    ]
-                    report["profiles"][name] = summarise(app_runs, base_runs, manifest_bytes)
-                browser.close()
-        finally:
-            stop()
+    with tempfile.TemporaryDirectory() as tmp, demo_server(Path(tmp)) as base_url:
+        manifest_bytes = manifest_wire_bytes(base_url)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            report = {"runs": runs, "profiles": {}}
+            # Warm up the server (imports, first requests) outside the measurements.
+            visit(
+                browser,
+                f"{base_url}/c/WVSTAD",
+                PROFILES[next(iter(PROFILES))],
+                ready="html[data-wg-ready]",
+            )
+            for name, profile in PROFILES.items():
+                app_runs = [
+                    visit(browser, f"{base_url}/c/WVSTAD", profile, ready="html[data-wg-ready]")
+                    for _ in range(runs)
+                ]
+                base_runs = [
+                    visit(browser, f"{base_url}/bench-baseline.html", profile, ready=None)
+                    for _ in range(runs)
+                ]
+                report["profiles"][name] = summarise(app_runs, base_runs, manifest_bytes)
+            browser.close()
     return report
 
 

@@ -51,6 +51,13 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from tests.helpers import (
+    create_postgres_database,
+    drop_postgres_database,
+    free_port,
+    plain_postgres_url,
+)
+
 ADMIN_URL = os.environ.get(
     "WG_BENCH_POSTGRES_URL",
     os.environ.get(
@@ -549,12 +556,6 @@ async def drive_baseline(connections: list[Http], seconds: float, pid: int) -> P
 # --- servers and databases -----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_until_ready(process: subprocess.Popen, port: int, path: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -581,22 +582,6 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _plain(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def create_postgres_database() -> tuple[str, str]:
-    name = f"wg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_plain(ADMIN_URL), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return name, make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(name: str) -> None:
-    with psycopg.connect(_plain(ADMIN_URL), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def server_environment(database_url: str, data_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -620,7 +605,7 @@ def query(database_url: str, sql: str, params: dict) -> list[tuple]:
             for name in params:
                 sql = sql.replace(f"%({name})s", f":{name}")
             return db.execute(sql, params).fetchall()
-    with psycopg.connect(_plain(database_url)) as db:
+    with psycopg.connect(plain_postgres_url(database_url)) as db:
         return db.execute(sql, params).fetchall()
 
 
@@ -744,7 +729,7 @@ def main() -> int:
     if args.database == "sqlite":
         database_url = f"sqlite:///{workdir / 'welvaartgesprek.db'}"
     else:
-        postgres_name, database_url = create_postgres_database()
+        postgres_name, database_url = create_postgres_database(ADMIN_URL, prefix="wg_bench")
     print(
         f"Resident load benchmark: {args.database}, {args.connections} connections, "
         f"{args.seconds:.0f} s per phase, one uvicorn worker on 127.0.0.1; "
@@ -887,7 +872,7 @@ def main() -> int:
         )
     if not args.keep:
         if postgres_name:
-            drop_postgres_database(postgres_name)
+            drop_postgres_database(ADMIN_URL, postgres_name)
         for path in sorted(workdir.rglob("*"), reverse=True):
             path.unlink() if path.is_file() else path.rmdir()
         workdir.rmdir()

@@ -39,6 +39,7 @@ from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
 from api.staff import service as staff
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
+from tests.helpers import create_postgres_database, drop_postgres_database, plain_postgres_url
 
 ADMIN_URL = os.environ.get(
     "WG_BENCH_POSTGRES_URL",
@@ -51,22 +52,6 @@ THEMES = ["milieu", "wonen", "veiligheid", "gezondheid", "samenleving", "welzijn
           "materiele-welvaart", "arbeid-en-vrije-tijd", "onderwijs-en-ontwikkeling", "later"]  # fmt: skip
 BANDS = ["12-17", "18-24", "25-44", "45-64", "65+"]
 PASSWORD = "benchmark-analyst-password"
-
-
-def _plain(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def create_database() -> tuple[str, str]:
-    name = f"wg_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_plain(ADMIN_URL), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return name, make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(_plain(ADMIN_URL), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def build_world(url: str) -> dict:
@@ -226,7 +211,7 @@ def generate_ballots(url: str, world: dict, count: int, seed: int = 1) -> int:
         )
 
     _without_secondary_structures(url, load)
-    with psycopg.connect(_plain(url)) as connection, connection.cursor() as cursor:
+    with psycopg.connect(plain_postgres_url(url)) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('ballots', 'id'), (SELECT max(id) FROM ballots))"
         )
@@ -248,7 +233,7 @@ def _copy_ballots(
     now,
     first_id,
 ) -> None:
-    with psycopg.connect(_plain(url)) as connection, connection.cursor() as cursor:
+    with psycopg.connect(plain_postgres_url(url)) as connection, connection.cursor() as cursor:
         chunk = 100_000
         for start in range(0, count, chunk):
             stop = min(count, start + chunk)
@@ -280,7 +265,7 @@ def _copy_ballots(
 
 
 def reuse_world(url: str) -> dict:
-    with psycopg.connect(_plain(url)) as connection:
+    with psycopg.connect(plain_postgres_url(url)) as connection:
         dialogue_id = connection.execute(
             "SELECT id FROM dialogues WHERE title = 'Brede welvaart Benchstad'"
         ).fetchone()[0]
@@ -309,7 +294,7 @@ def baseline_group_by(url: str, dialogue_id: int) -> float:
         WHERE b.dialogue_id = {dialogue_id}
         GROUP BY b.neighbourhood_id, i.priority_id
     """
-    with psycopg.connect(_plain(url)) as connection:
+    with psycopg.connect(plain_postgres_url(url)) as connection:
         started = time.perf_counter()
         connection.execute(query).fetchall()
         return time.perf_counter() - started
@@ -399,7 +384,7 @@ def main() -> int:
         args.keep = True
         print(f"Reusing database {name} with {world['ballots']:,} ballots")
     else:
-        name, url = create_database()
+        name, url = create_postgres_database(ADMIN_URL, prefix="wg_bench")
         print(f"Database {name}: migrating and building the world...", flush=True)
     try:
         if not args.reuse:
@@ -473,7 +458,7 @@ def main() -> int:
         if args.keep:
             print(f"Kept database {name}: {url}")
         else:
-            drop_database(name)
+            drop_postgres_database(ADMIN_URL, name)
     return 0
 
 

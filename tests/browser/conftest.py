@@ -16,15 +16,8 @@ from sqlmodel import Session, select
 
 from api.demo.service import DEMO_JOIN_CODE, load_demo
 from api.dialogues.models import Priority
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("WG_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 375, "height": 667}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -15,11 +15,8 @@ shows the thank-you screen with example results in that endpoint's format (marke
 import argparse
 import json
 import secrets
-import socket
 import sys
 import tempfile
-import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.browser.conftest import PHONE  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, served  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots" / "resident"
 
@@ -35,7 +33,6 @@ OUT = ROOT / "docs" / "screenshots" / "resident"
 @contextmanager
 def demo_server():
     """The app with the demo world on a free port: yields (base_url, engine)."""
-    import uvicorn
 
     from api.core.config import Settings
     from api.core.db import create_db_engine, open_session
@@ -50,33 +47,17 @@ def demo_server():
         with open_session(engine, write=False) as session:
             load_demo(session)
             session.commit()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         settings = Settings(
             database_url=url,
             secret_key=secrets.token_urlsafe(48),
             data_dir=Path(tmp),
             public_url=f"http://127.0.0.1:{port}",
         )
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(settings, engine=engine),
-                host="127.0.0.1",
-                port=port,
-                log_level="warning",
-                lifespan="off",
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
         try:
-            yield f"http://127.0.0.1:{port}", engine
+            with served(create_app(settings, engine=engine), port=port) as base_url:
+                yield base_url, engine
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
             engine.dispose()
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import random
 import secrets
-import socket
 import sys
 import tempfile
-import threading
-import time
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import uvicorn  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from pwdlib import PasswordHash  # noqa: E402
 from pwdlib.hashers.argon2 import Argon2Hasher  # noqa: E402
@@ -46,15 +43,8 @@ from api.sessions import service as sessions  # noqa: E402
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate  # noqa: E402
 from api.venues.models import Venue  # noqa: E402
 from tests.browser.staff_fixtures import DESKTOP, StaffWorld, build_world  # noqa: E402
-from tests.helpers import PASSWORD  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, served  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUT = ROOT / "docs" / "screenshots"
 
 
@@ -118,28 +108,6 @@ def older_dialogue(db, *, ballots_count: int = 80) -> None:
         actor=SYSTEM,
     )
     db.commit()
-
-
-def serve(settings: Settings, engine) -> tuple[uvicorn.Server, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, engine=engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
 
 
 def sign_in(page, world: StaffWorld, path: str, email: str) -> None:
@@ -323,8 +291,9 @@ def main() -> None:
         public_url="https://welvaartstad.example",
         results_refresh_seconds=0,
     )
-    server, base_url = serve(settings, engine)
+    serving = ExitStack()
     try:
+        base_url = serving.enter_context(served(create_app(settings, engine=engine)))
         with open_session(engine, write=False) as db:
             world = build_world(db, engine, base_url)
             older_dialogue(db)
@@ -350,14 +319,12 @@ def main() -> None:
             db.commit()
         refresh_all(engine)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             dashboard(browser, world)
             console(browser, world, rotating_id)
             browser.close()
     finally:
-        server.should_exit = True
+        serving.close()
         engine.dispose()
 
 

@@ -8,7 +8,7 @@ import { t } from '../../js/i18n.js';
 import { applyBrand } from '../../js/brand.js';
 import { startLanguage, CONSOLE_BUNDLE } from '../../js/staff/i18n.js';
 import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
-import { currentUser, onSignedOut, signOut, staffApi } from '../../js/staff/auth.js';
+import { currentUser, onSignedOut, staffApi } from '../../js/staff/auth.js';
 import { renderSignIn } from '../../js/staff/signin.js';
 import { readState, writeState } from '../../js/staff/state.js';
 import { loadThemes } from '../../js/staff/themes.js';
@@ -58,14 +58,10 @@ const app = {
 function chrome(context) {
   renderChrome({
     area: 'console',
+    bundle: CONSOLE_BUNDLE,
     context,
-    onLanguage: async (code) => {
-      await startLanguage([CONSOLE_BUNDLE], code);
-      render({ focus: false });
-      focusElement(document.getElementById('wg-language'));
-    },
-    onSignOut: () => {
-      signOut();
+    rerender: () => render({ focus: false }),
+    onSignedOut: () => {
       signedOutReason = 'signedOut';
       dialogues = null;
       render();

@@ -7,7 +7,7 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t, formatNumber } from '../../js/i18n.js';
 import { startLanguage, DASHBOARD_BUNDLE } from '../../js/staff/i18n.js';
 import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
-import { currentUser, onSignedOut, signOut, staffApi } from '../../js/staff/auth.js';
+import { currentUser, onSignedOut, staffApi } from '../../js/staff/auth.js';
 import { renderSignIn } from '../../js/staff/signin.js';
 import { readState, writeState } from '../../js/staff/state.js';
 import { loadThemes } from '../../js/staff/themes.js';
@@ -50,14 +50,10 @@ function setState(changes, { push = false } = {}) {
 function chrome(context) {
   renderChrome({
     area: 'dashboard',
+    bundle: DASHBOARD_BUNDLE,
     context,
-    onLanguage: async (code) => {
-      await startLanguage([DASHBOARD_BUNDLE], code);
-      render({ focus: false });
-      focusElement(document.getElementById('wg-language'));
-    },
-    onSignOut: () => {
-      signOut();
+    rerender: () => render({ focus: false }),
+    onSignedOut: () => {
       signedOutReason = 'signedOut';
       dialogues = null;
       render();

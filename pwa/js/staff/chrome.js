@@ -2,17 +2,26 @@
  * The frame of a staff page: skip link, header (product, signed-in person, language switch,
  * sign-out), footer, and the polite live region used by announce().
  */
-import { h, replace } from '../dom.js';
+import { h, replace, focusElement } from '../dom.js';
 import { icon } from '../icons.js';
 import { t } from '../i18n.js';
-import { otherLanguage } from './i18n.js';
-import { currentUser } from './auth.js';
+import { otherLanguage, startLanguage } from './i18n.js';
+import { currentUser, signOut } from './auth.js';
 
 /**
- * Draw the header and footer. options: {area: 'dashboard'|'console', context (e.g. the
- * municipality), onLanguage(code), onSignOut()}.
+ * Draw the header and footer. options: {area: 'dashboard'|'console', bundle (the area's
+ * texts), context (e.g. the municipality), rerender() after a language switch, onSignedOut()}.
  */
-export function renderChrome({ area, context, onLanguage, onSignOut }) {
+export function renderChrome({ area, bundle, context, rerender, onSignedOut }) {
+  const switchLanguage = async (code) => {
+    await startLanguage([bundle], code);
+    rerender();
+    focusElement(document.getElementById('wg-language'));
+  };
+  const signOutNow = () => {
+    signOut();
+    onSignedOut();
+  };
   const skip = document.getElementById('wg-skip');
   if (skip) skip.textContent = t('staff.skipLink');
   document.title = `${t(`${area}.pageTitle`)} – ${t('staff.product')}`;
@@ -24,14 +33,14 @@ export function renderChrome({ area, context, onLanguage, onSignOut }) {
   tools.append(
     h(
       'button',
-      { type: 'button', class: 'wg-button', id: 'wg-language', onclick: () => onLanguage(other.code) },
+      { type: 'button', class: 'wg-button', id: 'wg-language', onclick: () => switchLanguage(other.code) },
       icon('globe'),
       h('span', { lang: other.code, text: other.name }),
     ),
   );
   if (me) {
     tools.append(
-      h('button', { type: 'button', class: 'wg-button', id: 'wg-sign-out', onclick: onSignOut }, t('staff.signOut')),
+      h('button', { type: 'button', class: 'wg-button', id: 'wg-sign-out', onclick: signOutNow }, t('staff.signOut')),
     );
   }
   replace(
