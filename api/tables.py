@@ -1,12 +1,12 @@
 """Every table model, imported so that `SQLModel.metadata` knows the whole schema."""
 
 from api.audit.models import AuditEvent
-from api.ballots.models import Ballot, BallotEvent, BallotItem
+from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import Pledge, PledgeContact
-from api.results.models import GroupTally, ResultState, SessionSnapshot
+from api.results.models import GroupTally, ReleasedBallot, ReleasedPledge, ResultState
 from api.sessions.models import Participant, Session, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffUser
 from api.themes.models import Theme
@@ -15,7 +15,6 @@ from api.venues.models import Venue
 __all__ = [
     "AuditEvent",
     "Ballot",
-    "BallotEvent",
     "BallotItem",
     "Dialogue",
     "GroupTally",
@@ -23,13 +22,15 @@ __all__ = [
     "Municipality",
     "Neighbourhood",
     "Participant",
+    "PendingBallot",
     "Pledge",
     "PledgeContact",
     "Priority",
+    "ReleasedBallot",
+    "ReleasedPledge",
     "ResultState",
     "Session",
     "SessionFacilitator",
-    "SessionSnapshot",
     "StaffMunicipality",
     "StaffUser",
     "Theme",

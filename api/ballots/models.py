@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field as PydanticField
 from pydantic import field_validator
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -103,23 +104,21 @@ class BallotItem(SQLModel, table=True):
     dialogue_id: int
 
 
-class BallotEvent(SQLModel, table=True):
-    """A ballot counted (+1), or withdrawn (−1) because it was replaced, not yet tallied.
+class PendingBallot(SQLModel, table=True):
+    """A ballot whose current version is not yet in its dialogue's published release.
 
-    Written in the same transaction as the ballot and deleted in the same transaction as the
-    tallies it changes, so every acknowledged ballot is counted exactly once.
+    Marked in the same transaction as the ballot changes; `token` changes with every mark, so
+    the release that publishes a version unmarks the ballot only if it was not changed again
+    meanwhile. No other content: the version itself is read from the ballot.
     """
 
-    __tablename__ = "ballot_events"
-    __table_args__ = (CheckConstraint("sign IN (-1, 1)", name="sign"),)
+    __tablename__ = "pending_ballots"
 
-    id: int | None = Field(default=None, primary_key=True)
+    ballot_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True)
+    )
     dialogue_id: int = Field(index=True)
-    sign: int
-    session_id: int
-    neighbourhood_id: int | None = None
-    age_band: str | None = Field(default=None, max_length=8)
-    ranking: str = Field(max_length=400, description="Priority ids, best first, comma-separated.")
+    token: int = Field(sa_type=BigInteger)
 
 
 class BallotPut(ApiInput):

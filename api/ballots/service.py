@@ -29,13 +29,7 @@ _INSERT_BALLOT = {
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 _PREVIOUS = (
-    select(
-        _BALLOTS.c.id,
-        _BALLOTS.c.neighbourhood_id,
-        _BALLOTS.c.age_band,
-        _BALLOTS.c.ranking,
-        _BALLOTS.c.revision,
-    )
+    select(_BALLOTS.c.id, _BALLOTS.c.revision)
     .where(_BALLOTS.c.participant_id == bindparam("participant"))
     .with_for_update()
 )
@@ -84,7 +78,6 @@ def store_ballot(
     neighbourhood_id = _neighbourhood_id(session, target=target, ballot=ballot)
     dialect = session.get_bind().dialect.name
     now = utcnow()
-    age_band = ballot.age_band.value if ballot.age_band else None
     values = {
         "neighbourhood_id": neighbourhood_id,
         "age_band": ballot.age_band,
@@ -93,8 +86,7 @@ def store_ballot(
         "updated_at": now,
     }
     # Insert, or else lock the participant's ballot and replace it. The unique participant
-    # decides which, never an earlier read; the lock makes concurrent replacements queue, so
-    # each withdraws exactly the version it replaces.
+    # decides which, never an earlier read; the lock makes concurrent replacements queue.
     ballot_id = session.execute(
         _INSERT_BALLOT["postgresql" if dialect == "postgresql" else "sqlite"],
         {
@@ -110,15 +102,6 @@ def store_ballot(
     if ballot_id is None:
         previous = session.execute(_PREVIOUS, {"participant": participant_id}).one()
         ballot_id, revision = previous.id, previous.revision + 1
-        counting.record(
-            session,
-            sign=-1,
-            dialogue_id=target.dialogue_id,
-            session_id=target.id,
-            neighbourhood_id=previous.neighbourhood_id,
-            age_band=previous.age_band.value if previous.age_band else None,
-            ranking=[int(priority) for priority in previous.ranking.split(",")],
-        )
         session.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
         session.execute(_DELETE_ITEMS, {"ballot": ballot_id})
     try:
@@ -138,15 +121,7 @@ def store_ballot(
         session.rollback()
         _check_ranking(session, dialogue_id=target.dialogue_id, ranking=ballot.ranking)
         raise
-    counting.record(
-        session,
-        sign=1,
-        dialogue_id=target.dialogue_id,
-        session_id=target.id,
-        neighbourhood_id=neighbourhood_id,
-        age_band=age_band,
-        ranking=ballot.ranking,
-    )
+    counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
     return BallotPublic(
         session_id=target.id,
         ranking=ballot.ranking,

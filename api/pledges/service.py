@@ -121,10 +121,12 @@ def purge_contacts(session: Session, *, retention_days: int, today: date) -> int
 
 def pledge_facts(
     session: Session, *, dialogue_id: int
-) -> list[tuple[str, int, str, int | None, float | None]]:
-    """(participant, session, kind, priority, hours) of every pledge: no text, no contact."""
+) -> list[tuple[int, str, int, str, int | None, float | None]]:
+    """(pledge, participant, session, kind, priority, hours) of every pledge: no text, no
+    contact."""
     rows = session.exec(
         select(
+            Pledge.id,
             Pledge.participant_id,
             Pledge.session_id,
             Pledge.kind,
@@ -133,6 +135,13 @@ def pledge_facts(
         ).where(Pledge.dialogue_id == dialogue_id)
     )
     return [
-        (participant, session_id, PledgeKind(kind).value, priority, float(hours) if hours else None)
-        for participant, session_id, kind, priority, hours in rows
+        (
+            pledge_id,
+            participant,
+            session_id,
+            PledgeKind(kind).value,
+            priority,
+            float(hours) if hours else None,
+        )
+        for pledge_id, participant, session_id, kind, priority, hours in rows
     ]

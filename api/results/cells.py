@@ -216,18 +216,31 @@ def suppression_lines(
     kinds = tuple(layout.session_ids_by_kind)
     wijken = tuple(layout.buurten_by_wijk)
     slices = {(v, a) for _, v, a in present if not v.startswith("s")}
-    for venue, band in slices:
+    buurten_of = [(b, w) for w, buurten in layout.buurten_by_wijk.items() for b in buurten]
+    for venue, band in sorted(slices):
         lines.append(
             Line(
                 (ALL, venue, band), (*((w, venue, band) for w in wijken), (NOT_GIVEN, venue, band))
             )
         )
+        leaves = [
+            *(((b, venue, band), (w, venue, band)) for b, w in buurten_of),
+            *(((wijk_only(w), venue, band), (w, venue, band)) for w in wijken),
+            ((NOT_GIVEN, venue, band), None),
+        ]
+        lines.append(
+            Line(
+                (ALL, venue, band),
+                tuple(leaf for leaf, _ in leaves),
+                tuple(group for _, group in leaves),
+            )
+        )
         for wijk, buurten in layout.buurten_by_wijk.items():
-            only = (f"{wijk}+", venue, band)
+            only = (wijk_only(wijk), venue, band)
             unpublished.append(only)
             lines.append(Line((wijk, venue, band), (*((b, venue, band) for b in buurten), only)))
-    places = {n for n, v, _ in present if not v.startswith("s")} | {f"{w}+" for w in wijken}
-    for place in places:
+    places = {n for n, v, _ in present if not v.startswith("s")} | {wijk_only(w) for w in wijken}
+    for place in sorted(places):
         for band in (*bands, ALL):
             lines.append(Line((place, ALL, band), tuple((place, kind, band) for kind in kinds)))
         for venue in (ALL, *kinds):
@@ -237,42 +250,105 @@ def suppression_lines(
             lines.append(
                 Line((ALL, kind, band), tuple((ALL, session_key(s), band) for s in session_ids))
             )
+    for band in (*bands, ALL):
+        rooms = [
+            ((ALL, session_key(s), band), (ALL, kind, band))
+            for kind, session_ids in layout.session_ids_by_kind.items()
+            for s in session_ids
+        ]
+        if rooms:
+            lines.append(
+                Line(
+                    (ALL, ALL, band),
+                    tuple(room for room, _ in rooms),
+                    tuple(kind for _, kind in rooms),
+                )
+            )
     for session_id in layout.session_kind:
         venue = session_key(session_id)
         lines.append(Line((ALL, venue, ALL), tuple((ALL, venue, band) for band in bands)))
     return lines, unpublished
 
 
+def is_crossed(cell: Cell) -> bool:
+    """Whether a cell crosses two breakdowns (a buurt at a kind of venue, a session's age band)."""
+    return sum(coordinate != ALL for coordinate in cell) > 1
+
+
 _LATTICES: OrderedDict[tuple, Lattice[Cell]] = OrderedDict()
 _LATTICES_LOCK = threading.Lock()
 
 
-def _lattice(cells: Iterable[Cell], layout: DialogueLayout) -> Lattice[Cell]:
-    """The breakdown lines of these cells, built once per shape of the dialogue."""
+def _lattice(cells: Iterable[Cell], layout: DialogueLayout, *, crossed: bool) -> Lattice[Cell]:
+    """The breakdown lines of these cells (with the crossed ones, or only those without),
+    built once per shape of the dialogue."""
     key = (
         frozenset(cells),
         tuple(sorted(layout.buurten_by_wijk.items())),
         tuple(sorted(layout.session_ids_by_kind.items())),
         layout.age_bands,
+        crossed,
     )
     with _LATTICES_LOCK:
         if key in _LATTICES:
             _LATTICES.move_to_end(key)
             return _LATTICES[key]
     lines, unpublished = suppression_lines(key[0], layout)
+    if not crossed:
+        lines = [
+            line
+            for line in lines
+            if not any(is_crossed(c) for c in (line.parent, *line.children) if c is not None)
+        ]
+        unpublished = [cell for cell in unpublished if not is_crossed(cell)]
     lattice = Lattice(lines, unpublished=unpublished)
     with _LATTICES_LOCK:
         _LATTICES[key] = lattice
-        while len(_LATTICES) > 8:
+        while len(_LATTICES) > 16:
             _LATTICES.popitem(last=False)
     return lattice
 
 
-def hidden_cells(
-    counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int
-) -> set[Cell]:
-    """The published cells to suppress, given every published cell's ballot count."""
-    lattice = _lattice(counts, layout)
+def wijk_only(wijk: str) -> str:
+    """The never-published cell of the ballots that name a wijk but no buurt of it."""
+    return f"{wijk}+"
+
+
+def ballot_cells(
+    layout: DialogueLayout, *, session_id: int, neighbourhood_id: int | None, age_band: str | None
+) -> tuple[Cell, ...]:
+    """The cells one ballot lies in that are published while a dialogue runs (none crossed),
+    and its never-published wijk-only cell."""
+    kind = layout.session_kind.get(session_id)
+    if kind is None:
+        return ()
+    if neighbourhood_id is None:
+        places: tuple[str, ...] = (NOT_GIVEN, ALL)
+    elif neighbourhood_id in layout.buurt_code:
+        places = (layout.buurt_code[neighbourhood_id], layout.wijk_code[neighbourhood_id], ALL)
+    else:
+        wijk = layout.wijk_code[neighbourhood_id]
+        places = (wijk, wijk_only(wijk), ALL)
+    return (
+        *((place, ALL, ALL) for place in places),
+        (ALL, kind, ALL),
+        (ALL, session_key(session_id), ALL),
+        (ALL, ALL, age_band or NOT_GIVEN),
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    """How a release's cells are shown: the hidden ones (never-published cells included),
+    every cell's count (zero for empty ones, derived for never-published ones), and the lines
+    whose members add up."""
+
+    hidden: frozenset[Cell]
+    counts: dict[Cell, int]
+    lines: list[Line[Cell]]
+
+
+def _full_counts(counts: dict[Cell, int], lattice: Lattice[Cell], layout: DialogueLayout):
     full = dict.fromkeys(lattice.cells(), 0)
     full.update(counts)
     wijk_of_buurt = {
@@ -286,10 +362,54 @@ def hidden_cells(
             key = (wijk_of_buurt[place], venue, band)
             named_in_wijk[key] = named_in_wijk.get(key, 0) + count
     for (wijk, venue, band), named in named_in_wijk.items():
-        full[(f"{wijk}+", venue, band)] = counts.get((wijk, venue, band), 0) - named
-    # Each room sees its own session's results once it has enough ballots (in batches), so
-    # those session totals are never the partner that hides a small sibling session: the
-    # venue kind total above them is hidden instead.
-    rooms = [(ALL, session_key(s), ALL) for s in layout.session_kind]
-    hidden = lattice.hidden(full, min_group_size=min_group_size, keep_shown=rooms)
-    return {cell for cell in hidden if cell in counts}
+        only = (wijk_only(wijk), venue, band)
+        if only in full:
+            full[only] = counts.get((wijk, venue, band), 0) - named
+    return full
+
+
+def _rooms(layout: DialogueLayout) -> list[Cell]:
+    # Each room sees its own session's results, so those session totals are the partner that
+    # hides a small sibling session last.
+    return [(ALL, session_key(s), ALL) for s in layout.session_kind]
+
+
+def release_view(
+    counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int
+) -> ReleaseView:
+    """Suppression of the cells published while a dialogue runs (none crossed)."""
+    coarse = {cell: count for cell, count in counts.items() if not is_crossed(cell)}
+    lattice = _lattice(coarse, layout, crossed=False)
+    full = _full_counts(coarse, lattice, layout)
+    hidden = lattice.hidden(full, min_group_size=min_group_size, keep_shown=_rooms(layout))
+    return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+
+
+def final_view(
+    counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int
+) -> ReleaseView:
+    """Suppression of every cell once the dialogue has ended: the crossed cells are decided
+    around the others, whose figures were published as they are."""
+    running = release_view(counts, layout, min_group_size=min_group_size)
+    lattice = _lattice(counts, layout, crossed=True)
+    full = _full_counts(counts, lattice, layout)
+    decided = [cell for cell in full if not is_crossed(cell)]
+    hidden = lattice.hidden(
+        full,
+        min_group_size=min_group_size,
+        fixed_hidden=[cell for cell in decided if cell in running.hidden],
+        fixed_shown=[cell for cell in decided if cell not in running.hidden],
+    )
+    return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+
+
+def hidden_cells(
+    counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int, final: bool
+) -> set[Cell]:
+    """The published cells to suppress, given every published cell's ballot count: while the
+    dialogue runs every crossed cell, and after it has ended those its final view hides."""
+    if final:
+        view = final_view(counts, layout, min_group_size=min_group_size)
+        return {cell for cell in view.hidden if cell in counts}
+    view = release_view(counts, layout, min_group_size=min_group_size)
+    return {cell for cell in counts if cell in view.hidden or is_crossed(cell)}

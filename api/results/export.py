@@ -22,9 +22,11 @@ CSV_COLUMNS = (
     "top_three_share",
     "mean_rank",
     "schulze_rank",
+    "suppressed_reason",
 )
 CSV_DESCRIPTION = (
-    "One row per group and priority (a suppressed group: one row, figures empty). Columns: "
+    "One row per group and priority (a suppressed group: one row, figures empty, and why: "
+    "tooFew or protectsAnother). Columns: "
     + ", ".join(CSV_COLUMNS)
     + ". Scores and shares are 0–1, rounded to 4 decimals, with a decimal comma."
 )
@@ -51,7 +53,8 @@ def results_csv(results: Results) -> str:
     for group in results.groups:
         head = [group.key, _text(group.label), group.kind, group.parent or ""]
         if group.suppressed or not group.priorities:
-            writer.writerow([*head, "", "ja", *[""] * 10])
+            reason = group.suppressed_reason.value if group.suppressed_reason else ""
+            writer.writerow([*head, "", "ja", *[""] * 10, reason])
             continue
         for priority in sorted(group.priorities, key=lambda p: p.schulze_rank):
             title, theme = titles[priority.id]
@@ -70,6 +73,7 @@ def results_csv(results: Results) -> str:
                     _number(priority.top_three_share),
                     _number(priority.mean_rank),
                     priority.schulze_rank,
+                    "",
                 ]
             )
     return "\ufeff" + buffer.getvalue()

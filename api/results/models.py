@@ -1,10 +1,11 @@
 """Results: kept-up-to-date tallies per published group, and the API's result documents."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Numeric, String
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
@@ -39,6 +40,12 @@ class ResultState(SQLModel, table=True):
     version: int = Field(default=0)
     ballots: int = Field(default=0)
     refreshed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    final_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="When the last release was published, after the dialogue ended: from "
+        "then on the release no longer changes and crossed breakdowns are shown.",
+    )
 
 
 class GroupTally(SQLModel, table=True):
@@ -61,17 +68,43 @@ class GroupTally(SQLModel, table=True):
     tally: bytes = Field(sa_type=LargeBinary)
 
 
-class SessionSnapshot(SQLModel, table=True):
-    """The session results shown in the room, refreshed only in batches of ballots."""
+class ReleasedBallot(SQLModel, table=True):
+    """A ballot as it is counted in its dialogue's published release.
 
-    __tablename__ = "session_snapshots"
+    The release is this set of ballot versions: every published figure is an exact tally
+    over it, and it only changes by the rule in `api/results/releases.py`. A recount
+    recounts these rows, never the ballots as they are now.
+    """
 
-    session_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
-    )
-    ballots: int
-    document: str = Field(sa_type=Text)
-    taken_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    __tablename__ = "released_ballots"
+
+    ballot_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dialogue_id: int = Field(index=True)
+    session_id: int
+    neighbourhood_id: int | None = None
+    age_band: str | None = Field(default=None, max_length=8)
+    ranked_count: int
+    ranking: str = Field(max_length=400)
+
+
+class ReleasedPledge(SQLModel, table=True):
+    """A pledge as the published pledge totals count it, with where its pledger stood then.
+
+    Pledges reach the totals by the same release rule as ballots, pledger by pledger. No
+    text and no contact details: only what the totals add up.
+    """
+
+    __tablename__ = "released_pledges"
+
+    pledge_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dialogue_id: int = Field(index=True)
+    participant_id: str = Field(max_length=36, index=True)
+    session_id: int
+    neighbourhood_id: int | None = None
+    age_band: str | None = Field(default=None, max_length=8)
+    kind: str = Field(max_length=12)
+    priority_id: int | None = None
+    hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
 
 
 class PriorityResult(ApiOutput):
@@ -87,8 +120,15 @@ class PriorityResult(ApiOutput):
     schulze_rank: int
 
 
+class SuppressedReason(StrEnum):
+    """Why a group shows no figures."""
+
+    TOO_FEW = "tooFew"
+    PROTECTS_ANOTHER = "protectsAnother"
+
+
 class GroupResult(ApiOutput):
-    """A group's results; a suppressed group shows only that it is suppressed."""
+    """A group's results; a suppressed group shows only that it is suppressed, and why."""
 
     key: str = PydanticField(
         description="CBS code (BU… buurt, WK… wijk roll-up), venue kind, age band, session id, "
@@ -101,6 +141,12 @@ class GroupResult(ApiOutput):
     parent: str | None = PydanticField(default=None, description="The wijk of a buurt.")
     ballots: int | None = PydanticField(description="Empty when suppressed.")
     suppressed: bool
+    suppressed_reason: SuppressedReason | None = PydanticField(
+        default=None,
+        description="tooFew: fewer than minGroupSize ballots (none included: empty and small "
+        "groups look the same); protectsAnother: hidden so that a small group elsewhere can't "
+        "be worked out by subtraction.",
+    )
     priorities: list[PriorityResult] | None = None
 
 
@@ -121,7 +167,12 @@ class Results(ApiOutput):
     age_band: str | None = None
     min_group_size: int
     total_ballots: int | None = PydanticField(description="Empty when the total is too small.")
-    version: int
+    unshown_ballots: int | None = PydanticField(
+        default=None,
+        description="Ballots of the total that are in no shown group of this breakdown "
+        "(0 or at least minGroupSize); empty when the total is hidden.",
+    )
+    version: int = PydanticField(description="The release: it changes whenever figures do.")
     refreshed_at: datetime
     priorities: list[PriorityLabel]
     groups: list[GroupResult]
@@ -163,6 +214,7 @@ class PledgeGroup(ApiOutput):
     kind: str
     parent: str | None = PydanticField(default=None, description="The wijk of a buurt.")
     suppressed: bool
+    suppressed_reason: SuppressedReason | None = None
     pledgers: int | None = None
     totals: PledgeTotals | None = None
     by_kind: dict[str, PledgeTotals] | None = None

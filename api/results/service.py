@@ -1,34 +1,41 @@
 """Results: keeping every published cell's tally current, and reading results from them."""
 
 import gzip
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from api.ballots import counting
+from api.ballots import service as ballots
+from api.ballots.counting import BallotVersion
 from api.ballots.models import AgeBand
 from api.core.db import utcnow
-from api.core.problems import InvalidInput, NotFound
+from api.core.problems import Conflict, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality, NeighbourhoodKind
-from api.results.aggregation import TallyBatch, summarise, tally_width
+from api.pledges import service as pledges
+from api.results import store
+from api.results.aggregation import TallyBatch, summarise
 from api.results.cells import (
     BallotColumns,
     Cell,
     DialogueLayout,
+    ballot_cells,
     ballot_columns_from,
     hidden_cells,
     published_tallies,
+    release_view,
     session_key,
 )
 from api.results.models import (
@@ -37,18 +44,22 @@ from api.results.models import (
     GroupBy,
     GroupResult,
     GroupTally,
+    PledgeSummary,
     PriorityLabel,
     PriorityResult,
+    ReleasedPledge,
     Results,
     ResultState,
-    SessionSnapshot,
+    SuppressedReason,
 )
+from api.results.pledge_summary import pledge_groups, pledger_cells, pledger_counts
+from api.results.releases import Change, View, choose_release
 from api.sessions import service as sessions
 from api.venues import service as venues
-from api.venues.models import VenueKind
 
-EVENTS_PER_REFRESH = 100_000
-_INSERT_CHUNK = 2_000
+PENDING_PER_RELEASE = 100_000
+FIRST_RELEASE_CHOSEN_UP_TO = 5_000
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _LABELS_NL = {
     "library": "Bibliotheek",
     "youth_centre": "Jongerencentrum",
@@ -101,271 +112,287 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
     )
 
 
-def _lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
-    """The dialogue's result state, locked for this transaction; None if another has it."""
-    dialect = session.get_bind().dialect.name
-    insert_state = (postgresql if dialect == "postgresql" else sqlite).insert(ResultState)
-    created = session.execute(
-        insert_state.values(dialogue_id=dialogue_id, priority_count=m, refreshed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["dialogue_id"])
-        .returning(ResultState.dialogue_id)
-    ).scalar()
-    query = select(ResultState).where(ResultState.dialogue_id == dialogue_id)
-    if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=not wait)
-    state = session.execute(query).scalar_one_or_none()
-    if state is not None and created is not None:
-        state.version = -1  # marks a new state: the tallies must be built from all ballots
-    return state
-
-
-def _write_cells(
-    session: Session,
-    *,
-    dialogue_id: int,
-    tallies: dict[Cell, np.ndarray],
-    replace: bool,
-    layout: DialogueLayout,
-    min_group_size: int,
-) -> None:
-    """Store new tallies (`replace`) or add changes to the stored ones; then re-decide, for
-    every published cell, whether it must be suppressed, and store what changed."""
-    stored: dict[Cell, tuple[int, bool]] = {}
-    if replace:
-        session.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
-        existing: dict[Cell, np.ndarray] = {}
-    else:
-        existing = _load_cells(session, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
-        stored = {
-            (n, v, a): (count, hidden)
-            for n, v, a, count, hidden in session.execute(
-                select(
-                    GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
-                    GroupTally.ballots, GroupTally.suppressed,
-                ).where(GroupTally.dialogue_id == dialogue_id)
-            )
-        }  # fmt: skip
-    values = {
-        cell: existing[cell] + delta if cell in existing else delta
-        for cell, delta in tallies.items()
-    }
-    # A cell left without ballots (its tally is then all zeros) has no row, exactly as after a
-    # recount from scratch: the same cells, so the same suppression and the same results.
-    emptied = [cell for cell, cell_values in values.items() if cell_values[0] == 0]
-    for cell in emptied:
-        del values[cell]
-    counts = {cell: count for cell, (count, _) in stored.items()}
-    counts.update({cell: int(v[0]) for cell, v in values.items()})
-    for cell in emptied:
-        counts.pop(cell, None)
-    hidden = hidden_cells(counts, layout, min_group_size=min_group_size)
-    _delete_cells(session, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
-
-    new_rows, changed_rows, flipped_rows = [], [], []
-    width = tally_width(layout.m)
-    blobs = dict(
-        zip(
-            values, _blobs(np.array(list(values.values())).reshape(len(values), width)), strict=True
-        )
-    )
-    for cell, cell_values in values.items():
-        row = {
-            "d": dialogue_id, "n": cell[0], "v": cell[1], "a": cell[2],
-            "ballots": int(cell_values[0]), "suppressed": cell in hidden,
-            "tally": blobs[cell],
-        }  # fmt: skip
-        (changed_rows if cell in stored else new_rows).append(row)
-    for cell, (_, was_hidden) in stored.items():
-        if cell not in values and cell in counts and (cell in hidden) != was_hidden:
-            flipped_rows.append(
-                {
-                    "d": dialogue_id,
-                    "n": cell[0],
-                    "v": cell[1],
-                    "a": cell[2],
-                    "suppressed": not was_hidden,
-                }
-            )
-    _insert_cells(session, new_rows)
-    key = (
-        (GroupTally.dialogue_id == bindparam("d"))
-        & (GroupTally.neighbourhood == bindparam("n"))
-        & (GroupTally.venue == bindparam("v"))
-        & (GroupTally.age_band == bindparam("a"))
-    )
-    if changed_rows:
-        session.connection().execute(
-            update(GroupTally.__table__).where(key).values(
-                ballots=bindparam("ballots"), suppressed=bindparam("suppressed"), tally=bindparam("tally")
-            ),
-            changed_rows,
-        )  # fmt: skip
-    if flipped_rows:
-        session.connection().execute(
-            update(GroupTally.__table__).where(key).values(suppressed=bindparam("suppressed")),
-            flipped_rows,
-        )
-
-
-def _delete_cells(session: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> None:
-    key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
-    for start in range(0, len(cells), 500):
-        session.execute(
-            delete(GroupTally)
-            .where(GroupTally.dialogue_id == dialogue_id)
-            .where(key.in_(cells[start : start + 500]))
-        )
-
-
-def _insert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        columns = "dialogue_id, neighbourhood, venue, age_band, ballots, suppressed, tally"
-        cursor = session.connection().connection.dbapi_connection.cursor()
-        with cursor.copy(f"COPY group_tallies ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"])
-                )
-        return
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(
-            insert(GroupTally),
-            [
-                {"dialogue_id": r["d"], "neighbourhood": r["n"], "venue": r["v"], "age_band": r["a"],
-                 "ballots": r["ballots"], "suppressed": r["suppressed"], "tally": r["tally"]}
-                for r in rows[start : start + _INSERT_CHUNK]
-            ],
-        )  # fmt: skip
-
-
-def _blobs(values: np.ndarray) -> list[bytes]:
-    """Each row of tally values as a blob: a byte giving the integer size, then the integers
-    little-endian, as narrow as this batch allows (a million ballots still fit in 4 bytes)."""
-    if not len(values):
-        return []
-    size = 4 if np.abs(values).max() < 2**31 else 8
-    data = np.ascontiguousarray(values, dtype=f"<i{size}").tobytes()
-    row = values.shape[1] * size
-    prefix = bytes([size])
-    return [prefix + data[i * row : (i + 1) * row] for i in range(len(values))]
-
-
-def _from_blob(blob: bytes, m: int) -> np.ndarray:
-    values = np.frombuffer(blob, dtype=f"<i{blob[0]}", offset=1).astype(np.int64)
-    if len(values) != tally_width(m):
-        raise ValueError("a stored tally has the wrong size for this dialogue")
-    return values
-
-
-def _load_cells(
-    session: Session, *, dialogue_id: int, cells: Sequence[Cell], m: int
-) -> dict[Cell, np.ndarray]:
-    found: dict[Cell, np.ndarray] = {}
-    key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
-    for start in range(0, len(cells), 500):
-        rows = session.execute(
-            select(
-                GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally
-            )
-            .where(GroupTally.dialogue_id == dialogue_id)
-            .where(key.in_(cells[start : start + 500]))
-        )
-        for n, v, a, blob in rows:
-            found[(n, v, a)] = _from_blob(blob, m)
-    return found
-
-
 def _min_group_size(session: Session, dialogue: Dialogue) -> int:
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
     return municipality.min_group_size
 
 
-def _tally_events(
-    events: Sequence[counting.CountedBallot], layout: DialogueLayout
+def _tally_versions(
+    versions: Sequence[BallotVersion], layout: DialogueLayout
 ) -> dict[Cell, np.ndarray]:
-    """Net change of every published cell: counted ballots added, withdrawn ones subtracted."""
-    change: dict[Cell, np.ndarray] = {}
-    for sign in (1, -1):
-        chosen = [e for e in events if e.sign == sign]
-        if not chosen:
-            continue
-        columns = ballot_columns_from(
-            [e.ranking for e in chosen],
-            [e.session_id for e in chosen],
-            [e.neighbourhood_id for e in chosen],
-            [e.age_band for e in chosen],
-            layout,
-        )
-        for cell, values in published_tallies(columns, layout).items():
-            change[cell] = change.get(cell, 0) + sign * values
-    return change
-
-
-def refresh_dialogue(
-    session: Session, *, dialogue_id: int, snapshot_batch: int | None = None
-) -> bool:
-    """Fold the dialogue's new ballot events into its tallies; False if another process is on it."""
-    dialogue = session.get(Dialogue, dialogue_id)
-    if dialogue is None:
-        return False
-    layout = dialogue_layout(session, dialogue=dialogue)
-    state = _lock_state(session, dialogue_id=dialogue_id, m=layout.m, wait=False)
-    if state is None:
-        session.rollback()
-        return False
-    if state.version == -1 or state.priority_count != layout.m:
-        session.rollback()
-        recompute_dialogue(session, dialogue_id=dialogue_id)
-        return True
-    events = counting.take(session, dialogue_id=dialogue_id, limit=EVENTS_PER_REFRESH)
-    minimum = _min_group_size(session, dialogue)
-    if not events and state.min_group_size == minimum:
-        session.rollback()
-        return True
-    # No events but a new minimum group size: the same tallies, suppression decided again.
-    change = _tally_events(events, layout)
-    _write_cells(
-        session, dialogue_id=dialogue_id, tallies=change, replace=False, layout=layout,
-        min_group_size=minimum,
-    )  # fmt: skip
-    _finish(
-        session,
-        state=state,
-        dialogue=dialogue,
-        layout=layout,
-        touched={e.session_id for e in events},
-        snapshot_batch=snapshot_batch,
+    """The tallies of every published cell these ballot versions lie in."""
+    if not versions:
+        return {}
+    columns = ballot_columns_from(
+        [v.ranking for v in versions],
+        [v.session_id for v in versions],
+        [v.neighbourhood_id for v in versions],
+        [v.age_band for v in versions],
+        layout,
     )
-    return True
+    return published_tallies(columns, layout)
 
 
-def recompute_dialogue(
-    session: Session, *, dialogue_id: int, snapshot_batch: int | None = None
-) -> int:
-    """Rebuild the dialogue's tallies from all its ballots; returns how many were counted."""
+def _cells_of(version: BallotVersion | None, layout: DialogueLayout) -> tuple[Cell, ...]:
+    if version is None:
+        return ()
+    return ballot_cells(
+        layout,
+        session_id=version.session_id,
+        neighbourhood_id=version.neighbourhood_id,
+        age_band=version.age_band,
+    )
+
+
+def refresh_dialogue(session: Session, *, dialogue_id: int, recount: bool = False) -> bool:
+    """Publish the next release of the dialogue's results, taking in every changed ballot the
+    release rule allows (see `releases.py`); False if another process is on it.
+
+    With `recount`, first rebuild every tally from the released ballots (waiting for any
+    other process that is on it).
+    """
     for attempt in range(5):
         try:
-            return _recompute_once(session, dialogue_id=dialogue_id, snapshot_batch=snapshot_batch)
-        except OperationalError as error:  # PostgreSQL: a concurrent refresh; try again
+            return _refresh_once(session, dialogue_id=dialogue_id, recount=recount)
+        except OperationalError as error:  # PostgreSQL: a ballot changed meanwhile; again
             session.rollback()
             if attempt == 4 or "serializ" not in str(error).lower():
                 raise
     raise AssertionError("unreachable")
 
 
-def _recompute_once(session: Session, *, dialogue_id: int, snapshot_batch: int | None) -> int:
+def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
     if session.get_bind().dialect.name == "postgresql":
-        # One snapshot for reading the ballots and dropping the events they already include.
+        # One snapshot for the ballots read and the marks removed: a ballot changed meanwhile
+        # fails the transaction (and it is tried again) instead of losing its mark.
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None:
-        raise NotFound(f"There is no dialogue {dialogue_id}.")
+        return False
     layout = dialogue_layout(session, dialogue=dialogue)
-    state = _lock_state(session, dialogue_id=dialogue_id, m=layout.m, wait=True)
-    assert state is not None
-    counting.discard(session, dialogue_id=dialogue_id)
-    rankings, session_ids, neighbourhood_ids, age_bands = counting.all_rankings(
+    state = store.lock_state(session, dialogue_id=dialogue_id, m=layout.m, wait=recount)
+    if state is None:
+        session.rollback()
+        return False
+    minimum = _min_group_size(session, dialogue)
+    final = state.final_at is not None
+    changed = False
+    first = not final and store.release_total(session, dialogue_id=dialogue_id) < minimum
+    if first:
+        changed = _first_release(
+            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
+        )
+    if changed or recount or state.version == -1 or state.priority_count != layout.m:
+        _recount(
+            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum, final=final
+        )
+        changed = True
+    unmarked = False
+    if not final and not first:
+        marks = counting.pending(session, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
+        if marks:
+            released, unmarked = _release_changes(
+                session, dialogue_id=dialogue_id, layout=layout, marks=marks,
+                min_group_size=minimum,
+            )  # fmt: skip
+            changed |= released
+    if not final:
+        changed |= _release_pledges(
+            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
+        )
+    ending = not final and has_ended(dialogue)
+    if not changed and not ending and state.min_group_size == minimum:
+        if unmarked:
+            session.commit()  # ballots sent again unchanged: nothing to release
+        else:
+            session.rollback()
+        return True
+    if ending:
+        state.final_at = utcnow()
+    if ending or not changed:
+        # The last release, or a new minimum group size: the same tallies, decided again.
+        store.write_cells(
+            session, dialogue_id=dialogue_id, tallies={}, replace=False, layout=layout,
+            min_group_size=minimum, final=final or ending,
+        )  # fmt: skip
+    _finish(session, state=state, dialogue=dialogue, layout=layout, min_group_size=minimum)
+    return True
+
+
+def has_ended(dialogue: Dialogue) -> bool:
+    """Whether the dialogue's last day has passed, in the municipality's time zone."""
+    return dialogue.ends_on < datetime.now(AMSTERDAM).date()
+
+
+def _decide(layout: DialogueLayout, min_group_size: int):
+    def decide(counts: dict[Cell, int]) -> View[Cell]:
+        view = release_view(counts, layout, min_group_size=min_group_size)
+        return View(hidden=view.hidden, counts=view.counts, lines=view.lines)
+
+    return decide
+
+
+def _kept_shown(layout: DialogueLayout) -> list[Cell]:
+    """The groups a few new ballots never hide: the whole dialogue and each room."""
+    return [(ALL, ALL, ALL), *((ALL, session_key(s), ALL) for s in layout.session_kind)]
+
+
+def _first_release(
+    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+) -> bool:
+    """A release chosen afresh, while the last one holds fewer than min_group_size ballots.
+
+    Every figure of such a release is hidden, so nothing of it was readable: the new one is
+    chosen from every ballot as it is now, as if nothing had been released, and ballots that
+    would only make a larger group hidden wait (they are marked again). A very large first
+    release (a dialogue from before releases existed) takes in every ballot at once.
+    """
+    marks = counting.pending(session, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
+    before = store.released_versions(
+        session, ballot_ids=store.released_ids(session, dialogue_id=dialogue_id)
+    )
+    ballot_ids = sorted({b for b, _ in marks} | set(before))
+    if len(ballot_ids) > FIRST_RELEASE_CHOSEN_UP_TO:
+        return store.publish_every_pending(session, dialogue_id=dialogue_id) > 0
+    current = counting.current_versions(session, ballot_ids=ballot_ids)
+    changes = [
+        Change(unit=b, removed=(), added=_cells_of(version, layout))
+        for b, version in current.items()
+    ]
+    admitted, _ = choose_release(
+        {},
+        changes,
+        decide=_decide(layout, min_group_size),
+        min_group_size=min_group_size,
+        keep_shown=_kept_shown(layout),
+    )
+    after = {b: current[b] if b in admitted else None for b in ballot_ids}
+    store.publish(session, dialogue_id=dialogue_id, versions=after)
+    counting.unmark(
+        session, marks=[(b, token) for b, token in marks if b in admitted or b not in current]
+    )
+    for ballot_id in before:
+        if ballot_id in current and ballot_id not in admitted:
+            counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=dialogue_id)
+    return any(before.get(b) != after[b] for b in ballot_ids)
+
+
+def _release_pledges(
+    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+) -> bool:
+    """Take new pledges into the pledge totals, pledger by pledger, by the release rule."""
+    facts = pledges.pledge_facts(session, dialogue_id=dialogue_id)
+    released = store.released_pledges(session, dialogue_id=dialogue_id)
+    counted = {pledge.pledge_id for pledge in released}
+    waiting = sorted(
+        {participant for pledge_id, participant, *_ in facts if pledge_id not in counted}
+    )
+    if not waiting:
+        return False
+    places = ballots.places_of_participants(session, participant_ids=waiting)
+    session_of = {participant: session_id for _, participant, session_id, *_ in facts}
+    released_of = {pledge.participant_id: pledge for pledge in released}
+
+    def place_cells(participant: str) -> tuple[Cell, ...]:
+        neighbourhood_id, band = places.get(participant, (None, None))
+        return ballot_cells(
+            layout,
+            session_id=session_of[participant],
+            neighbourhood_id=neighbourhood_id,
+            age_band=band,
+        )
+
+    counts = pledger_counts(released, layout)
+    if counts.get((ALL, ALL, ALL), 0) < min_group_size:
+        admitted = set(waiting)  # no pledge total was readable yet
+    else:
+        changes = [
+            Change(
+                unit=unit,
+                removed=pledger_cells(released_of[p], layout) if p in released_of else (),
+                added=place_cells(p),
+            )
+            for unit, p in enumerate(waiting)
+        ]
+        units, _ = choose_release(
+            counts,
+            changes,
+            decide=_decide(layout, min_group_size),
+            min_group_size=min_group_size,
+            keep_shown=[(ALL, ALL, ALL)],
+        )
+        admitted = {waiting[unit] for unit in units}
+    if not admitted:
+        return False
+    rows = []
+    for pledge_id, participant, session_id, kind, priority_id, hours in facts:
+        if participant in admitted:
+            neighbourhood_id, band = places.get(participant, (None, None))
+            rows.append(
+                ReleasedPledge(
+                    pledge_id=pledge_id, dialogue_id=dialogue_id, participant_id=participant,
+                    session_id=session_id, neighbourhood_id=neighbourhood_id, age_band=band,
+                    kind=kind, priority_id=priority_id,
+                    hours_per_month=None if hours is None else Decimal(str(hours)),
+                )
+            )  # fmt: skip
+    store.publish_pledges(session, participant_ids=sorted(admitted), pledges=rows)
+    return True
+
+
+def _release_changes(
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    marks: list[tuple[int, int]],
+    min_group_size: int,
+) -> tuple[bool, bool]:
+    """Take the changes the release rule allows into the release: whether any were, and
+    whether any marks were removed (those, too, of ballots sent again unchanged)."""
+    ballot_ids = [ballot_id for ballot_id, _ in marks]
+    old = store.released_versions(session, ballot_ids=ballot_ids)
+    new = counting.current_versions(session, ballot_ids=ballot_ids)
+    changes = [
+        Change(unit=b, removed=_cells_of(old.get(b), layout), added=_cells_of(new.get(b), layout))
+        for b in ballot_ids
+        if old.get(b) != new.get(b)
+    ]
+    admitted: set[int] = set()
+    if changes:
+        admitted, _ = choose_release(
+            store.cell_counts(session, dialogue_id=dialogue_id),
+            changes,
+            decide=_decide(layout, min_group_size),
+            min_group_size=min_group_size,
+            keep_shown=_kept_shown(layout),
+        )
+    if admitted:
+        tallies = _tally_versions([new[b] for b in admitted if b in new], layout)
+        for cell, values in _tally_versions([old[b] for b in admitted if b in old], layout).items():
+            tallies[cell] = tallies.get(cell, 0) - values
+        store.write_cells(
+            session, dialogue_id=dialogue_id, tallies=tallies, replace=False, layout=layout,
+            min_group_size=min_group_size, final=False,
+        )  # fmt: skip
+        store.publish(session, dialogue_id=dialogue_id, versions={b: new.get(b) for b in admitted})
+    unchanged = {b for b in ballot_ids if old.get(b) == new.get(b)}
+    done = [(b, token) for b, token in marks if b in admitted or b in unchanged]
+    counting.unmark(session, marks=done)
+    return bool(admitted), bool(done)
+
+
+def _recount(
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    final: bool,
+) -> int:
+    """Rebuild every cell's tally from the released ballots; returns how many there are."""
+    rankings, session_ids, neighbourhood_ids, age_bands = store.all_rankings(
         session, dialogue_id=dialogue_id, priority_index=layout.priority_index()
     )
     columns = BallotColumns(
@@ -374,22 +401,21 @@ def _recompute_once(session: Session, *, dialogue_id: int, snapshot_batch: int |
         neighbourhood_id=neighbourhood_ids,
         age_band=age_bands,
     )
-    tallies = published_tallies(columns, layout)
-    _write_cells(
-        session, dialogue_id=dialogue_id, tallies=tallies, replace=True, layout=layout,
-        min_group_size=_min_group_size(session, dialogue),
+    store.write_cells(
+        session, dialogue_id=dialogue_id, tallies=published_tallies(columns, layout),
+        replace=True, layout=layout, min_group_size=min_group_size, final=final,
     )  # fmt: skip
-    state.version = max(state.version, 0)
-    state.priority_count = layout.m
-    _finish(
-        session,
-        state=state,
-        dialogue=dialogue,
-        layout=layout,
-        touched=set(layout.session_kind),
-        snapshot_batch=snapshot_batch,
-    )
     return len(columns)
+
+
+def recompute_dialogue(session: Session, *, dialogue_id: int) -> int:
+    """Recount the dialogue's tallies from its released ballots and publish the next release;
+    returns how many ballots the release counts."""
+    if session.get(Dialogue, dialogue_id) is None:
+        raise NotFound(f"There is no dialogue {dialogue_id}.")
+    session.rollback()
+    refresh_dialogue(session, dialogue_id=dialogue_id, recount=True)
+    return store.release_total(session, dialogue_id=dialogue_id)
 
 
 def _finish(
@@ -398,11 +424,8 @@ def _finish(
     state: ResultState,
     dialogue: Dialogue,
     layout: DialogueLayout,
-    touched: set[int],
-    snapshot_batch: int | None,
+    min_group_size: int,
 ) -> None:
-    municipality = session.get(Municipality, dialogue.municipality_id)
-    assert municipality is not None
     total = session.execute(
         select(GroupTally.ballots).where(
             GroupTally.dialogue_id == dialogue.id,
@@ -412,51 +435,13 @@ def _finish(
         )
     ).scalar()
     state.ballots = total or 0
-    state.min_group_size = municipality.min_group_size
-    state.version += 1
+    state.min_group_size = min_group_size
+    state.version = max(state.version, 0) + 1
+    state.priority_count = layout.m
     state.refreshed_at = utcnow()
     session.add(state)
-    for session_id in sorted(touched):
-        _take_snapshot(
-            session,
-            dialogue=dialogue,
-            layout=layout,
-            session_id=session_id,
-            min_group_size=municipality.min_group_size,
-            batch=snapshot_batch or max(5, municipality.min_group_size // 2),
-            version=state.version,
-        )
     session.commit()
     _CACHE.clear_dialogue(dialogue.id)  # type: ignore[arg-type]
-
-
-def _take_snapshot(
-    session: Session,
-    *,
-    dialogue: Dialogue,
-    layout: DialogueLayout,
-    session_id: int,
-    min_group_size: int,
-    batch: int,
-    version: int,
-) -> None:
-    cell = (ALL, session_key(session_id), ALL)
-    found = _load_cells(session, dialogue_id=dialogue.id, cells=[cell], m=layout.m)  # type: ignore[arg-type]
-    count = int(found[cell][0]) if cell in found else 0
-    current = session.get(SessionSnapshot, session_id)
-    if count < min_group_size or (current is not None and count < current.ballots + batch):
-        return
-    group = _group_results(
-        [(cell, found[cell], False)], layout, labels={cell: ("", "session", None)}
-    )[0]
-    document = {"ballots": count, "group": group.model_dump(mode="json", by_alias=True)}
-    if current is None:
-        session.add(
-            SessionSnapshot(session_id=session_id, ballots=count, document=json.dumps(document))
-        )
-    else:
-        current.ballots, current.document, current.taken_at = count, json.dumps(document), utcnow()
-        session.add(current)
 
 
 # ------------------------------------------------------------------ reading
@@ -494,26 +479,35 @@ _CACHE = _ResultsCache()
 
 
 def _group_results(
-    rows: Sequence[tuple[Cell, np.ndarray, bool]],
+    rows: Sequence[tuple[Cell, np.ndarray | None, bool]],
     layout: DialogueLayout,
     *,
     labels: dict[Cell, tuple[str, str, str | None]],
+    min_group_size: int,
 ) -> list[GroupResult]:
-    shown = [(cell, values) for cell, values, hidden in rows if not hidden]
+    """Groups from cells: (cell, its tally or None when it has no ballots, hidden)."""
+    shown = [(cell, values) for cell, values, hidden in rows if not hidden and values is not None]
     summaries = {}
     if shown:
         batch = TallyBatch(m=layout.m, values=np.stack([values for _, values in shown]))
         summaries = dict(zip((cell for cell, _ in shown), summarise(batch), strict=True))
     groups = []
-    for cell, _values, hidden in rows:
+    for cell, values, _hidden in rows:
         label, kind, parent = labels[cell]
         key = _group_key(cell, kind)
-        if hidden:
+        if cell not in summaries:
+            count = 0 if values is None else int(values[0])
+            reason = (
+                SuppressedReason.PROTECTS_ANOTHER
+                if count >= min_group_size
+                else SuppressedReason.TOO_FEW
+            )
             groups.append(
                 GroupResult(
-                    key=key, label=label, kind=kind, parent=parent, ballots=None, suppressed=True
+                    key=key, label=label, kind=kind, parent=parent, ballots=None, suppressed=True,
+                    suppressed_reason=reason,
                 )
-            )
+            )  # fmt: skip
             continue
         summary = summaries[cell]
         groups.append(
@@ -557,20 +551,77 @@ def _group_key(cell: Cell, kind: str) -> str:
     return "dialogue"
 
 
-def _selection(group_by: GroupBy, venue_kind: str | None, age_band: str | None) -> Any:
-    venue = venue_kind or ALL
-    band = age_band or ALL
-    n, v, a = GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band
-    total = (n == ALL) & (v == venue) & (a == band)
+def _breakdown_cells(
+    layout: DialogueLayout, group_by: GroupBy, venue_kind: str | None, age_band: str | None
+) -> list[Cell]:
+    """Every group of a breakdown, the empty ones too: empty and small groups look the same."""
+    venue, band = venue_kind or ALL, age_band or ALL
+    total: Cell = (ALL, venue, band)
     if group_by is GroupBy.NEIGHBOURHOOD:
-        return (v == venue) & (a == band)
+        places = [
+            *layout.buurten_by_wijk,
+            *(b for buurten in layout.buurten_by_wijk.values() for b in buurten),
+            NOT_GIVEN,
+        ]
+        return [total, *((place, venue, band) for place in places)]
     if group_by is GroupBy.VENUE_KIND:
-        return total | ((n == ALL) & (a == band) & v.in_([k.value for k in VenueKind]))
+        return [total, *((ALL, kind, band) for kind in sorted(layout.session_ids_by_kind))]
     if group_by is GroupBy.SESSION:
-        return total | ((n == ALL) & (a == band) & v.like("s%"))
+        rooms = (
+            layout.session_ids_by_kind.get(venue_kind, ())
+            if venue_kind
+            else sorted(layout.session_kind)
+        )
+        return [total, *((ALL, session_key(s), band) for s in rooms)]
     if group_by is GroupBy.AGE_BAND:
-        return (n == ALL) & (v == venue)
-    return total
+        return [total, *((ALL, venue, b) for b in (*layout.age_bands, NOT_GIVEN))]
+    return [total]
+
+
+def _released_cells(
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    cells: Sequence[Cell],
+    final: bool,
+) -> list[tuple[Cell, np.ndarray | None, bool]]:
+    """These cells as the release shows them: (cell, tally or None if empty, hidden)."""
+    found = {
+        (n, v, a): (store.from_blob(blob, layout.m), hidden)
+        for n, v, a, blob, hidden in session.execute(
+            select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally, GroupTally.suppressed)
+            .where(GroupTally.dialogue_id == dialogue_id)
+            .where(tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band).in_(cells))
+        )
+    }  # fmt: skip
+    hidden_now = _hidden_if_flags_stale(
+        session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+        final=final,
+    )  # fmt: skip
+    rows: list[tuple[Cell, np.ndarray | None, bool]] = []
+    for cell in cells:
+        if cell not in found:
+            rows.append((cell, None, True))
+            continue
+        values, hidden = found[cell]
+        rows.append((cell, values, cell in hidden_now if hidden_now is not None else hidden))
+    return rows
+
+
+def _unshown(groups: list[GroupResult]) -> int | None:
+    """Ballots of the total in no shown group: the total minus every shown outermost group."""
+    total = next((g for g in groups if g.kind == "dialogue"), None)
+    if total is None or total.ballots is None:
+        return None
+    shown = {g.key for g in groups if not g.suppressed}
+    covered = sum(
+        g.ballots or 0
+        for g in groups
+        if not g.suppressed and g.kind != "dialogue" and g.parent not in shown
+    )
+    return total.ballots - covered
 
 
 def dialogue_results(
@@ -635,40 +686,37 @@ def _cached_results(
     cached = _CACHE.get(cache_key)
     if cached is not None:
         return cached
+    final = state is not None and state.final_at is not None
+    if (venue_kind or age_band) and not final:
+        raise Conflict(
+            f"Results filtered by venueKind or ageBand are published once the dialogue has "
+            f"ended (after {dialogue.ends_on:%Y-%m-%d}): while ballots still come in, two "
+            "filtered views taken at different times could show one person's answer.",
+            title="Filtered results come after the end",
+        )
     layout = dialogue_layout(session, dialogue=dialogue)
-    rows = session.execute(
-        select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally, GroupTally.suppressed)
-        .where(GroupTally.dialogue_id == dialogue.id)
-        .where(_selection(group_by, venue_kind, age_band))
-    ).all()  # fmt: skip
-    hidden_now = _hidden_if_flags_stale(
+    cells = _breakdown_cells(layout, group_by, venue_kind, age_band)
+    rows = _released_cells(
         session,
-        dialogue_id=dialogue.id,
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
         layout=layout,
-        min_group_size=min_group_size,  # type: ignore[arg-type]
+        min_group_size=min_group_size,
+        cells=cells,
+        final=final,
     )
-    if hidden_now is not None:
-        rows = [(n, v, a, blob, (n, v, a) in hidden_now) for n, v, a, blob, _ in rows]
-    if group_by is GroupBy.SESSION and venue_kind:
-        allowed = {session_key(s) for s in layout.session_ids_by_kind.get(venue_kind, ())}
-        rows = [r for r in rows if r[1] in allowed or r[0] == ALL and r[1] == venue_kind]
     label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
-    width = tally_width(layout.m)
-    cells = [((n, v, a), _from_blob(blob, layout.m), hidden) for n, v, a, blob, hidden in rows]
-    labels = {cell: label(cell) for cell, _, _ in cells}
-    ordered = sorted(
-        (row for row in cells if len(row[1]) == width),
-        key=lambda row: _order(row[0], labels[row[0]][1], labels[row[0]][2]),
-    )
-    groups = _group_results(ordered, layout, labels=labels)
-    total = next((g for g in groups if g.kind == "dialogue"), None)
+    labels = {cell: label(cell) for cell in cells}
+    ordered = sorted(rows, key=lambda row: _order(row[0], *labels[row[0]][1:]))
+    groups = _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
+    total = groups[0]
     results = Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         group_by=group_by,
         venue_kind=venue_kind,
         age_band=age_band,
         min_group_size=min_group_size,
-        total_ballots=total.ballots if total else None,
+        total_ballots=total.ballots,
+        unshown_ballots=_unshown(groups),
         version=version,
         refreshed_at=state.refreshed_at if state else utcnow(),
         priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
@@ -681,7 +729,12 @@ def _cached_results(
 
 
 def _hidden_if_flags_stale(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    final: bool,
 ) -> set[Cell] | None:
     """The cells to hide now, if the stored flags were decided with a smaller minimum group
     size (the municipality raised it since the last refresh); None if the flags hold."""
@@ -701,7 +754,7 @@ def _hidden_if_flags_stale(
             .where(GroupTally.dialogue_id == dialogue_id)
         )
     }  # fmt: skip
-    return hidden_cells(counts, layout, min_group_size=min_group_size)
+    return hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
 
 
 def _priority_labels(session: Session, *, dialogue_id: int) -> list[PriorityLabel]:
@@ -751,31 +804,23 @@ def _order(cell: Cell, kind: str, parent: str | None) -> tuple:
     return (_KIND_ORDER[kind], cell[1], cell[2], "")
 
 
-def results_state(session: Session, *, dialogue_id: int) -> ResultState | None:
-    """How far the dialogue's tallies are."""
-    return session.get(ResultState, dialogue_id)
-
-
-def session_snapshot(session: Session, *, session_id: int) -> SessionSnapshot | None:
-    """The session's results as last shown in the room, if enough took part."""
-    return session.get(SessionSnapshot, session_id)
-
-
 def dialogues_with_new_ballots(session: Session) -> list[int]:
-    """Dialogues whose ballots changed since their tallies were last brought up to date.
-
-    Besides those with queued ballot events, a dialogue with ballots but no result state
-    (ballots from before there were events, or a state dropped to force a recount) waits
-    too: its refresh counts every ballot from scratch.
-    """
-    waiting = set(counting.dialogues_waiting(session))
-    without_state = session.execute(
-        select(Dialogue.id)
-        .outerjoin(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]
-        .where(ResultState.dialogue_id.is_(None))  # type: ignore[union-attr]
+    """Dialogues with ballots changed since their last release, ended ones that wait for their
+    last release, and those whose municipality changed its minimum group size since."""
+    finished = set(
+        session.execute(
+            select(ResultState.dialogue_id).where(ResultState.final_at.is_not(None))  # type: ignore[union-attr]
+        ).scalars()
+    )
+    waiting = {d for d in counting.dialogues_waiting(session) if d not in finished}
+    waiting.update(d for d in store.dialogues_with_unreleased_pledges(session) if d not in finished)
+    ending = session.execute(
+        select(ResultState.dialogue_id)
+        .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]
+        .where(ResultState.final_at.is_(None))  # type: ignore[union-attr]
+        .where(Dialogue.ends_on < datetime.now(AMSTERDAM).date())
     ).scalars()
-    unseen = [dialogue_id for dialogue_id in without_state if dialogue_id not in waiting]
-    waiting.update(counting.dialogues_with_ballots(session, dialogue_ids=unseen))
+    waiting.update(ending)
     minimum_changed = session.execute(
         select(ResultState.dialogue_id)
         .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]
@@ -786,78 +831,65 @@ def dialogues_with_new_ballots(session: Session) -> list[int]:
     return sorted(waiting)
 
 
-def count_group_tallies(session: Session, *, dialogue_id: int) -> int:
-    """How many published cells a dialogue has."""
-    return session.execute(
-        select(func.count()).select_from(GroupTally).where(GroupTally.dialogue_id == dialogue_id)
-    ).scalar_one()
-
-
-def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) -> Any:
-    """Pledge totals per group, small groups suppressed."""
-    from api.results.pledge_summary import pledge_summary
-
+def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) -> PledgeSummary:
+    """Pledge totals per group of the released pledges, small groups suppressed."""
     layout = dialogue_layout(session, dialogue=dialogue)
-    label = _labels(dialogue, layout, venue=ALL, band=ALL)
-
-    def label_of(key: str) -> tuple[str, str, str | None]:
-        if group_by is GroupBy.NEIGHBOURHOOD and key not in (ALL,):
-            return label((key, ALL, ALL))
-        if group_by is GroupBy.VENUE_KIND and key != ALL:
-            return label((ALL, key, ALL))
-        if group_by is GroupBy.SESSION and key != ALL:
-            return label((ALL, key, ALL))
-        if group_by is GroupBy.AGE_BAND and key != ALL:
-            return label((ALL, ALL, key))
-        return label((ALL, ALL, ALL))
-
-    return pledge_summary(
-        session, dialogue=dialogue, layout=layout, group_by=group_by, labels=label_of
+    minimum = _min_group_size(session, dialogue)
+    released = store.released_pledges(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
+    view = release_view(pledger_counts(released, layout), layout, min_group_size=minimum)
+    return PledgeSummary(
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        group_by=group_by,
+        min_group_size=minimum,
+        groups=pledge_groups(
+            released,
+            layout,
+            cells=_breakdown_cells(layout, group_by, None, None),
+            view=view,
+            min_group_size=minimum,
+            label=_labels(dialogue, layout, venue=ALL, band=ALL),
+            key_of=_group_key,
+        ),
     )
 
 
 def session_results(session: Session, *, row: Any) -> Results:
-    """The room's view of a session: its last snapshot, or a suppressed group if none yet."""
+    """The room's view of a session: its cell of the dialogue's release, suppressed as there."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
-    snapshot = session_snapshot(session, session_id=row.id)
-    if snapshot is not None and snapshot.ballots < municipality.min_group_size:
-        snapshot = None  # taken before the municipality raised its minimum group size
-    room_hidden = session.execute(
-        select(GroupTally.suppressed).where(
-            GroupTally.dialogue_id == dialogue.id,
-            GroupTally.neighbourhood == ALL,
-            GroupTally.venue == session_key(row.id),
-            GroupTally.age_band == ALL,
-        )
-    ).scalar()
-    if room_hidden:
-        snapshot = None  # hidden to protect a small session next to it (rare; see cells.py)
-    if snapshot is None:
-        group = GroupResult(
-            key=str(row.id), label=row.title or "", kind="session", ballots=None, suppressed=True
-        )
-        total, taken_at = None, row.created_at
-    else:
-        document = json.loads(snapshot.document)
-        group = GroupResult.model_validate(document["group"])
-        total, taken_at = snapshot.ballots, snapshot.taken_at
+    layout = dialogue_layout(session, dialogue=dialogue)
+    cell = (ALL, session_key(row.id), ALL)
+    state = session.get(ResultState, dialogue.id)
+    rows = _released_cells(
+        session,
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        layout=layout,
+        min_group_size=municipality.min_group_size,
+        cells=[cell],
+        final=state is not None and state.final_at is not None,
+    )
+    labels = {cell: (row.title or "", "session", None)}
+    group = _group_results(rows, layout, labels=labels, min_group_size=municipality.min_group_size)[
+        0
+    ]
+    state = session.get(ResultState, dialogue.id)
     return Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         group_by=GroupBy.SESSION,
         min_group_size=municipality.min_group_size,
-        total_ballots=total,
-        version=snapshot.ballots if snapshot else 0,
-        refreshed_at=taken_at,
+        total_ballots=group.ballots,
+        version=state.version if state else 0,
+        refreshed_at=state.refreshed_at if state else row.created_at,
         priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
-        groups=[group.model_copy(update={"key": str(row.id), "label": row.title or group.label})],
+        groups=[group.model_copy(update={"key": str(row.id)})],
     )
 
 
 def live_state(engine: Any, session_id: int) -> tuple[dict[str, Any], str | None]:
-    """Counts for the projector, and the room's results document (JSON) once there is one."""
+    """Counts for the projector, and the room's results document (JSON): its figures once
+    the release shows them, else why it does not yet."""
     from api.core.db import open_session
     from api.sessions.models import Session as DialogueSession
 
@@ -870,8 +902,7 @@ def live_state(engine: Any, session_id: int) -> tuple[dict[str, Any], str | None
             "checkIns": sessions.count_participants(session, session_id=session_id),
             "ballots": ballots_count(session, session_id=session_id),
         }
-        results = session_results(session, row=row)
-        document = results.model_dump_json(by_alias=True) if results.total_ballots else None
+        document = session_results(session, row=row).model_dump_json(by_alias=True)
         return status, document
 
 

@@ -12,8 +12,9 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +26,7 @@ from api.ballots.service import store_ballot
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
 from api.pledges import service as pledges
@@ -86,6 +87,7 @@ class World:
     session_kinds: dict[int, str]
     rng: random.Random
     ballots: dict[str, TruthBallot] = field(default_factory=dict)
+    history: dict[str, list[TruthBallot]] = field(default_factory=lambda: defaultdict(list))
 
     # ------------------------------------------------------------ the truth
 
@@ -120,13 +122,29 @@ class World:
     def expected_groups(
         self, group_by: str, *, venue_kind: str | None = None, age_band: str | None = None
     ) -> dict[str, list[TruthBallot]]:
-        """Each group key of DESIGN.md with exactly the ballots that belong to it."""
-        groups: dict[str, list[TruthBallot]] = defaultdict(list)
-        for ballot in self.chosen(venue_kind, age_band):
+        """Each group key of DESIGN.md, the empty ones too, with exactly the released ballots
+        that belong to it."""
+        groups: dict[str, list[TruthBallot]] = {
+            key: [] for key in self.breakdown_keys(group_by, venue_kind=venue_kind)
+        }
+        for ballot in self.released_chosen(venue_kind, age_band):
             groups["dialogue"].append(ballot)
             for key in self.keys_of(ballot, group_by):
                 groups[key].append(ballot)
-        return dict(groups)
+        return groups
+
+    def breakdown_keys(self, group_by: str, *, venue_kind: str | None = None) -> list[str]:
+        """Every group of a breakdown: the layout's, whether anyone is in it or not."""
+        if group_by == GroupBy.NEIGHBOURHOOD:
+            return ["dialogue", *self.buurten_by_wijk, *self.buurten, "unknown"]
+        if group_by == GroupBy.VENUE_KIND:
+            return ["dialogue", *self.kinds]
+        if group_by == GroupBy.AGE_BAND:
+            return ["dialogue", *AGE_BANDS, "unknown"]
+        if group_by == GroupBy.SESSION:
+            rooms = [s for s in self.session_ids if venue_kind in (None, self.session_kinds[s])]
+            return ["dialogue", *map(str, rooms)]
+        return ["dialogue"]
 
     def keys_of(self, ballot: TruthBallot, group_by: str) -> list[str]:
         if group_by == GroupBy.NEIGHBOURHOOD:
@@ -190,6 +208,8 @@ class World:
                 stored.append((participant, ballot))
             session.commit()
         self.ballots.update(stored)
+        for participant, ballot in stored:
+            self.history[participant].append(ballot)
         return [participant for participant, _ in stored]
 
     def cast_random(self, n: int, *, session_id: int | None = None) -> list[str]:
@@ -222,6 +242,53 @@ class World:
 
     def refresh(self) -> None:
         refresh_all(self.engine)
+
+    def end(self) -> None:
+        """Let the dialogue's last day pass, then refresh: its last release is published."""
+        yesterday = datetime.now(ZoneInfo("Europe/Amsterdam")).date() - timedelta(days=1)
+        with open_session(self.engine) as session:
+            dialogue = session.get(Dialogue, self.dialogue_id)
+            dialogue.starts_on, dialogue.ends_on = yesterday - timedelta(days=60), yesterday
+            session.add(dialogue)
+            session.commit()
+        self.refresh()
+
+    def released(self) -> dict[str, TruthBallot]:
+        """The ballot versions the published release counts, per participant; each must be a
+        version the test once sent for that participant."""
+        with open_session(self.engine, write=False) as session:
+            rows = session.execute(
+                text(
+                    "SELECT b.participant_id, r.session_id, r.ranking, n.code, r.age_band "
+                    "FROM released_ballots r JOIN ballots b ON b.id = r.ballot_id "
+                    "LEFT JOIN neighbourhoods n ON n.id = r.neighbourhood_id "
+                    "WHERE r.dialogue_id = :d"
+                ),
+                {"d": self.dialogue_id},
+            ).all()
+        released = {
+            participant: TruthBallot(
+                session_id, tuple(int(p) for p in ranking.split(",")), code, band
+            )
+            for participant, session_id, ranking, code, band in rows
+        }
+        for participant, version in released.items():
+            assert version in self.history[participant], (participant, version)
+        return released
+
+    def take_part(self, participant: str, ballot: TruthBallot) -> None:
+        """Record a ballot the test sent through the API for this participant."""
+        self.ballots[participant] = ballot
+        self.history[participant].append(ballot)
+
+    def released_chosen(self, venue_kind: str | None = None, age_band: str | None = None):
+        """`chosen`, over the released versions."""
+        return [
+            b
+            for b in self.released().values()
+            if (venue_kind is None or self.session_kinds[b.session_id] == venue_kind)
+            and (age_band is None or b.age_band == age_band)
+        ]
 
     def set_min_group_size(self, size: int) -> None:
         with open_session(self.engine) as session:
@@ -436,7 +503,7 @@ def assert_group_matches_reference(
 # ---------------------------------------------------------------- suppression checks
 
 
-def breakdown_structure(world: World, group_by: str):
+def breakdown_structure(world: World, group_by: str, venue_kind: str | None = None):
     """Leaves (finest parts) of every group of a breakdown, its lines, and unpublished cells.
 
     The neighbourhood breakdown nests buurten in wijken; each wijk also holds the ballots that
@@ -455,7 +522,7 @@ def breakdown_structure(world: World, group_by: str):
         children = {
             GroupBy.VENUE_KIND: world.kinds,
             GroupBy.AGE_BAND: [*AGE_BANDS, "unknown"],
-            GroupBy.SESSION: [str(s) for s in world.session_ids],
+            GroupBy.SESSION: world.breakdown_keys(GroupBy.SESSION, venue_kind=venue_kind)[1:],
             GroupBy.DIALOGUE: [],
         }[group_by]
         leaves = list(children) or ["all"]  # the dialogue total has one leaf: everyone
@@ -480,13 +547,14 @@ def assert_small_groups_protected(
     group_by: str,
     *,
     min_group_size: int,
+    venue_kind: str | None = None,
     where: object = None,
 ) -> None:
     """Given which groups a breakdown shows and hides, and the truth about who is in it:
     every group under the minimum is hidden, no line with a shown total hides exactly one
     group with people in it, and no hidden group's count is a combination of shown counts.
     """
-    leaves, leaves_of, lines, unpublished = breakdown_structure(world, group_by)
+    leaves, leaves_of, lines, unpublished = breakdown_structure(world, group_by, venue_kind)
     per_leaf: dict[str, int] = defaultdict(int)
     for member in members:
         per_leaf[leaf_of(world, member, group_by)] += 1
@@ -498,18 +566,33 @@ def assert_small_groups_protected(
     for key in suppressed:
         if count[key] < min_group_size:
             assert key in hidden_groups, (where, key, count[key])
-    # Groups left out have nobody in them (so anyone knows they are empty).
-    assert all(count[cell] == 0 for cell in leaves_of if cell not in {*suppressed, *unpublished})
+    # No group is left out: empty and small groups look the same.
+    assert {cell for cell in leaves_of if cell not in unpublished} <= set(suppressed), where
 
     # Secondary: no line with a shown total hides exactly one cell with people in it; a
     # hidden total with all its children shown would just be their sum.
+    # (A lone hidden group of min_group_size or more is no leak: a room hidden in the session
+    # breakdown is still its venue kind's figure, shown in the venue breakdown.)
     for parent, children in lines:
-        hidden_children = sum(c in hidden and count[c] > 0 for c in children)
+        lone = [c for c in children if c in hidden and count[c] > 0]
         if parent in suppressed and parent not in hidden_groups:
-            assert hidden_children != 1, (where, parent, children)
-        hidden_members = hidden_children + (parent in hidden_groups and count[parent] > 0)
-        assert hidden_members != 1, (where, parent, children)
+            assert len(lone) != 1 or count[lone[0]] >= min_group_size, (where, parent, lone)
+            hidden_sum = sum(count[c] for c in children if c in hidden)
+            assert hidden_sum == 0 or hidden_sum >= min_group_size, (where, parent, children)
+        members = lone + ([parent] if parent in hidden_groups and count[parent] > 0 else [])
+        assert len(members) != 1 or count[members[0]] >= min_group_size, (where, members)
+
+    # What no shown group covers (the total minus every shown outermost group) is readable:
+    # it holds nobody or at least the minimum.
+    if "dialogue" in suppressed and "dialogue" not in hidden_groups:
+        shown = [key for key in suppressed if key != "dialogue" and key not in hidden_groups]
+        outermost = [
+            key for key in shown if not any(key in leaves_of[other] for other in shown if other != key)
+        ]  # fmt: skip
+        left = count["dialogue"] - sum(count[key] for key in outermost)
+        assert left == 0 or left >= min_group_size, (where, left)
 
     # And no combination of what is shown gives a hidden group's count back.
     recovered = recoverable_cells(leaves_of, leaves, hidden, count)
-    assert not recovered & hidden_groups, (where, recovered)
+    small = {cell for cell in recovered & hidden_groups if count[cell] < min_group_size}
+    assert not small, (where, recovered)

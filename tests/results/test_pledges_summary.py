@@ -39,6 +39,7 @@ def pledged(empty_world: World):
             pledges.append((participant, body))
     world.pledge(pledges)
     world.refresh()
+    world.refresh()
     return world, pledges, sessions_of
 
 
@@ -124,6 +125,7 @@ def test_the_pledge_summary_holds_no_text_or_contact_details(
              "contactConsent": True, "priorityId": world.priority_ids[0], "hoursPerMonth": "2.5"})
         for n, p in enumerate(voters)
     )  # fmt: skip
+    world.refresh()
     for group_by in GroupBy:
         response = client.get(
             f"/dialogues/{world.dialogue_id}/pledges/summary",
@@ -143,6 +145,7 @@ def test_a_dialogue_with_few_pledgers_shows_only_that_they_are_suppressed(
     world = empty_world
     voters = world.cast_random(9)
     world.pledge((p, {"kind": "time", "hoursPerMonth": "4"}) for p in voters)
+    world.refresh()
     for group_by in GroupBy:
         body = client.get(
             f"/dialogues/{world.dialogue_id}/pledges/summary",

@@ -1,14 +1,15 @@
-"""Incremental tallies: ballot events folded in equal a recount from scratch, each ballot once."""
+"""Releases: changed ballots folded into the tallies equal a recount of the release, each once."""
 
 import dataclasses
 import uuid
 
 from fastapi.testclient import TestClient
+from jose import jwt
 from sqlalchemy import delete, select
 
-from api.ballots.models import BallotEvent
+from api.ballots.models import PendingBallot
 from api.core.db import open_session
-from api.results import service
+from api.results import service, store
 from api.results.models import GroupBy, GroupTally, ResultState
 from tests.results.conftest import (
     JOIN_CODES,
@@ -29,7 +30,7 @@ def stored_cells(world: World) -> dict[tuple[str, str, str], tuple[int, bool, li
             ).where(GroupTally.dialogue_id == world.dialogue_id)
         ).all()  # fmt: skip
     return {
-        (n, v, a): (count, bool(hidden), service._from_blob(blob, world.m).tolist())
+        (n, v, a): (count, bool(hidden), store.from_blob(blob, world.m).tolist())
         for n, v, a, count, hidden, blob in rows
     }
 
@@ -40,7 +41,8 @@ def recount_from_scratch(world: World) -> None:
 
 
 def assert_results_equal_the_reference(client: TestClient, headers, world: World) -> None:
-    """The breakdowns by neighbourhood and by session match the reference on the ballots now."""
+    """The breakdowns by neighbourhood, session and age band match the reference on the
+    released ballots."""
     for group_by in (GroupBy.NEIGHBOURHOOD, GroupBy.SESSION, GroupBy.AGE_BAND):
         body = results_of(client, headers, world, groupBy=group_by.value)
         expected = world.expected_groups(group_by)
@@ -69,16 +71,27 @@ def test_incremental_tallies_equal_a_recount_after_ballots_are_replaced(
     world.cast_random(15)
     same = participants[1]
     world.cast([(same, world.ballots[same])])
-    assert world.count_rows("ballot_events") > 0
+    assert world.count_rows("pending_ballots") > 0
+    first = {p: world.history[p][0] for p in participants}
 
-    world.refresh()
+    # A release takes changes in only once enough of them move every figure they touch:
+    # new ballots keep coming until one does.
+    for _ in range(10):
+        world.refresh()
+        released = world.released()
+        if len(released) > 120:
+            break
+        world.cast_random(20)
+    assert len(released) > 120
+    assert any(released[p] != first[p] for p in participants), "replacements were taken in"
 
-    assert world.count_rows("ballot_events") == 0
     incremental = stored_cells(world)
+    waiting = world.count_rows("pending_ballots")
     recount_from_scratch(world)
     assert stored_cells(world) == incremental
-    assert world.count_rows("ballot_events") == 0
+    assert world.count_rows("pending_ballots") == waiting
     assert_results_equal_the_reference(client, analyst, world)
+    assert sum(released.get(p) != b for p, b in world.ballots.items()) == waiting
 
 
 def test_a_cell_emptied_by_replacements_disappears_as_in_a_recount(
@@ -86,21 +99,25 @@ def test_a_cell_emptied_by_replacements_disappears_as_in_a_recount(
 ):
     world = empty_world
     buurt = world.buurten[-1]
-    (only,) = world.cast(
-        [(None, TruthBallot(world.session_ids[0], (world.priority_ids[0],), buurt, "18-24"))]
+    there = world.cast(
+        (None, TruthBallot(world.session_ids[0], (world.priority_ids[0],), buurt, "18-24"))
+        for _ in range(10)
     )
-    others = (world.random_ballot() for _ in range(12))
+    others = (world.random_ballot(world.session_ids[0]) for _ in range(12))
     world.cast((None, dataclasses.replace(b, neighbourhood=world.buurten[0])) for b in others)
     world.refresh()
     assert any(cell[0] == buurt for cell in stored_cells(world))
-    world.replace(only, neighbourhood=None)
+    for participant in there:  # all ten move out at once: enough for the next release
+        world.replace(participant, neighbourhood=None, ranking=(world.priority_ids[0],))
     world.refresh()
 
+    assert world.released() == world.ballots
     incremental = stored_cells(world)
     recount_from_scratch(world)
     assert not any(cell[0] == buurt for cell in stored_cells(world))
     assert stored_cells(world) == incremental
-    assert buurt not in {g["key"] for g in results_of(client, analyst, world)["groups"]}
+    group = {g["key"]: g for g in results_of(client, analyst, world)["groups"]}[buurt]
+    assert group["suppressed"] and group["suppressedReason"] == "tooFew"
 
 
 def test_a_retried_ballot_put_is_counted_once(client: TestClient, analyst, empty_world: World):
@@ -124,16 +141,16 @@ def test_a_retried_ballot_put_is_counted_once(client: TestClient, analyst, empty
         for _ in range(2):  # a retry without a key replaces the ballot by itself
             response = client.put(path, json=put, headers=token)
             assert response.status_code == 200, response.text
-        world.ballots[f"api-{n}"] = ballot
+        world.take_part(jwt.get_unverified_claims(body["participantToken"])["sub"], ballot)
         if n == 5:
             world.refresh()  # some retries land after a refresh, some before
 
     world.refresh()
 
-    assert world.count_rows("ballot_events") == 0
+    assert world.count_rows("pending_ballots") == 0
     total = results_of(client, analyst, world, groupBy="dialogue")
     assert total["totalBallots"] == 12
-    assert_group_matches_reference(total["groups"][0], list(world.ballots.values()), world)
+    assert_group_matches_reference(total["groups"][0], list(world.released().values()), world)
     per_session = world.expected_groups("session")
     for group in results_of(client, analyst, world, groupBy="session")["groups"]:
         assert group["suppressed"] or group["ballots"] == len(per_session[group["key"]])
@@ -142,35 +159,11 @@ def test_a_retried_ballot_put_is_counted_once(client: TestClient, analyst, empty
     assert stored_cells(world) == incremental
 
 
-def test_a_dialogue_whose_ballots_predate_the_events_is_recounted_on_the_next_refresh(
+def test_a_lost_result_state_and_tallies_are_recounted_from_the_release(
     client: TestClient, analyst, world: World
 ):
-    world.cast_random(20)
-    for participant in list(world.ballots)[:10]:
-        world.replace(participant)
-    # Ballots stored before there were ballot events: no result state and no events.
-    with open_session(world.engine) as session:
-        session.execute(delete(BallotEvent).where(BallotEvent.dialogue_id == world.dialogue_id))
-        session.execute(delete(ResultState).where(ResultState.dialogue_id == world.dialogue_id))
-        session.commit()
-
-    world.refresh()
-
-    with open_session(world.engine, write=False) as session:
-        state = session.get(ResultState, world.dialogue_id)
-        assert state is not None and state.ballots == len(world.ballots)
-    assert_results_equal_the_reference(client, analyst, world)
-    incremental = stored_cells(world)
-    recount_from_scratch(world)
-    assert stored_cells(world) == incremental
-
-
-def test_a_dialogue_without_a_result_state_is_counted_from_all_ballots(
-    client: TestClient, analyst, world: World
-):
-    # The events of the last ballots are still queued, but the tallies are gone: the
-    # refresh must count every ballot, not add the queued ones to nothing.
-    world.cast_random(7)
+    released = len(world.released())
+    world.cast_random(7)  # changed since the release: they keep waiting, not counted anew
     with open_session(world.engine) as session:
         session.execute(delete(ResultState).where(ResultState.dialogue_id == world.dialogue_id))
         session.execute(delete(GroupTally).where(GroupTally.dialogue_id == world.dialogue_id))
@@ -178,10 +171,33 @@ def test_a_dialogue_without_a_result_state_is_counted_from_all_ballots(
 
     world.refresh()
 
-    assert world.count_rows("ballot_events") == 0
-    assert results_of(client, analyst, world, groupBy="dialogue")["totalBallots"] == len(
-        world.ballots
-    )
+    with open_session(world.engine, write=False) as session:
+        state = session.get(ResultState, world.dialogue_id)
+        assert state is not None and state.ballots == len(world.released()) == released
+    assert results_of(client, analyst, world, groupBy="dialogue")["totalBallots"] == released
+    assert_results_equal_the_reference(client, analyst, world)
+
+
+def test_the_first_release_publishes_the_ballots_as_they_are_now(
+    client: TestClient, analyst, empty_world: World
+):
+    world = empty_world
+    world.cast_random(30)
+    for participant in list(world.ballots)[:10]:
+        world.replace(participant)
+    with open_session(world.engine, write=False) as session:
+        marked = session.execute(
+            select(PendingBallot.ballot_id).where(PendingBallot.dialogue_id == world.dialogue_id)
+        ).all()
+    assert len(marked) == 30
+
+    world.refresh()
+
+    released = world.released()
+    assert len(released) >= 20
+    assert all(version == world.ballots[p] for p, version in released.items())
+    # Those that would only hide a room or the total to protect them wait, still marked.
+    assert world.count_rows("pending_ballots") == len(world.ballots) - len(released)
     assert_results_equal_the_reference(client, analyst, world)
 
 

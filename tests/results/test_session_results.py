@@ -1,4 +1,4 @@
-"""GET /sessions/{id}/results: the room's results, from minGroupSize ballots, in batches."""
+"""GET /sessions/{id}/results: the room's results, from minGroupSize ballots, in releases."""
 
 from fastapi.testclient import TestClient
 
@@ -21,20 +21,19 @@ def room(client: TestClient, session_id: int) -> dict:
 
 
 def ballots_of(world: World, session_id: int):
-    return [b for b in world.ballots.values() if b.session_id == session_id]
+    return [b for b in world.released().values() if b.session_id == session_id]
 
 
-def test_the_room_sees_nothing_below_min_group_size_then_results_in_batches(
+def test_the_room_sees_nothing_below_min_group_size_then_results_in_releases(
     client: TestClient, empty_world: World
 ):
     world = empty_world
     youth = world.session_ids[2]
-    world.cast_random(12, session_id=world.session_ids[0])  # another room does not count
     world.cast_random(9, session_id=youth)
     world.refresh()
     body = room(client, youth)
     (group,) = body["groups"]
-    assert group["suppressed"] is True
+    assert group["suppressed"] is True and group["suppressedReason"] == "tooFew"
     assert group["ballots"] is None and group["priorities"] is None
     assert body["totalBallots"] is None and body["minGroupSize"] == 10
 
@@ -53,24 +52,29 @@ def test_the_room_sees_nothing_below_min_group_size_then_results_in_batches(
     world.refresh()
     assert room(client, youth) == shown
 
-    # A batch later (max(5, minGroupSize // 2) = 5 ballots), the room sees all of them.
-    world.cast_random(4, session_id=youth)
+    # Once ten ballots have changed, the room sees all of them.
+    world.cast_random(8, session_id=youth)
     world.refresh()
     updated = room(client, youth)
     (group,) = updated["groups"]
-    assert updated["totalBallots"] == 15
+    assert world.released() == world.ballots
+    assert updated["totalBallots"] == 19
     assert_group_matches_reference(group, ballots_of(world, youth), world)
 
 
-def test_a_room_stays_hidden_while_a_small_room_beside_it_could_be_recovered(
+def test_a_small_room_waits_rather_than_hide_the_room_beside_it(
     client: TestClient, empty_world: World
 ):
     world = empty_world
     world.cast_random(4, session_id=world.session_ids[0])
     world.cast_random(10, session_id=world.session_ids[2])
     world.refresh()
-    # total 14 is shown; showing the 10-ballot room would give away the 4-ballot one.
-    assert room(client, world.session_ids[2])["groups"][0]["suppressed"] is True
+    # With the four in, showing the 10-ballot room would give them away (the total minus
+    # the room): the four wait for more to join them, and the room is shown.
+    assert room(client, world.session_ids[2])["totalBallots"] == 10
+    small = room(client, world.session_ids[0])["groups"][0]
+    assert small["suppressed"] is True and small["suppressedReason"] == "tooFew"
+    assert world.count_rows("pending_ballots") == 4
 
 
 def test_session_results_follow_the_municipalitys_min_group_size(

@@ -17,9 +17,10 @@ def assert_small_cells_hidden(counts: Mapping, hidden: set, min_group_size: int)
 
 
 def assert_no_line_with_a_shown_total_hides_exactly_one_cell(
-    lines: list[Line], hidden: set, counts: Mapping
+    lines: list[Line], hidden: set, counts: Mapping, min_group_size: int
 ) -> None:
-    """Only hidden cells with ballots count: an empty cell protects nothing."""
+    """Only hidden cells with ballots count: an empty cell protects nothing; and under a shown
+    total the hidden cells together hold none or at least the minimum."""
     for line in lines:
         if line.parent is None:
             continue
@@ -27,6 +28,8 @@ def assert_no_line_with_a_shown_total_hides_exactly_one_cell(
         hidden_members = hidden_children + (line.parent in hidden and counts[line.parent] > 0)
         if line.parent not in hidden:
             assert hidden_children != 1, line
+            hidden_sum = sum(counts[child] for child in line.children if child in hidden)
+            assert hidden_sum == 0 or hidden_sum >= min_group_size, line
         assert hidden_members != 1, line
 
 
@@ -74,7 +77,7 @@ def test_flat_breakdown_hides_small_cells_and_leaves_none_recoverable(
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts, min_group_size)
     leaves_of = {child: frozenset([child]) for child in children}
     if total_shown:
         leaves_of["total"] = frozenset(children)
@@ -113,7 +116,7 @@ def test_nested_breakdown_hides_small_cells_and_leaves_none_recoverable(breakdow
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts, min_group_size)
     assert recoverable_cells(leaves_of, leaves, hidden, counts) == set()
 
 
@@ -151,7 +154,7 @@ def test_crossed_table_with_both_margins_never_hides_a_lone_cell_in_a_line(colum
     hidden = suppressed_cells(counts, lines, min_group_size=min_group_size)
 
     assert_small_cells_hidden(counts, hidden, min_group_size)
-    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts)
+    assert_no_line_with_a_shown_total_hides_exactly_one_cell(lines, hidden, counts, min_group_size)
     assert hidden <= set(counts)
 
 
@@ -164,10 +167,43 @@ def test_lone_small_child_takes_the_next_smallest_child_with_it():
     assert suppressed_cells(counts, lines, min_group_size=10) == {"a", "b"}
 
 
-def test_two_small_children_need_no_partner():
-    counts = {"a": 3, "b": 4, "c": 30, "total": 37}
+def test_two_small_children_that_together_reach_the_minimum_need_no_partner():
+    counts = {"a": 4, "b": 7, "c": 30, "total": 41}
     lines = [Line("total", ("a", "b", "c"))]
     assert suppressed_cells(counts, lines, min_group_size=10) == {"a", "b"}
+
+
+def test_two_small_children_that_together_stay_small_take_a_partner():
+    # total - c = a + b = 7 would be a readable figure of seven people.
+    counts = {"a": 3, "b": 4, "c": 30, "d": 40, "total": 77}
+    lines = [Line("total", ("a", "b", "c", "d"))]
+    assert suppressed_cells(counts, lines, min_group_size=10) == {"a", "b", "c"}
+
+
+def test_what_no_shown_group_covers_in_a_two_level_breakdown_is_never_small():
+    # W1 is hidden as W2's partner but its buurt b1 is shown: total - W3 - b1 = b2 + W2 = 8.
+    counts = {
+        "total": 78, "W1": 25, "b1": 20, "b2": 5, "W2": 3, "c1": 3, "W3": 50, "d1": 50,
+    }  # fmt: skip
+    lines = [
+        Line("total", ("W1", "W2", "W3")),
+        Line("W1", ("b1", "b2")),
+        Line("W2", ("c1",)),
+        Line("W3", ("d1",)),
+        Line("total", ("b1", "b2", "c1", "d1"), ("W1", "W1", "W2", "W3")),
+    ]
+    hidden = suppressed_cells(counts, lines, min_group_size=10)
+    uncovered = (
+        counts["total"]
+        - sum(counts[c] for c in ("W1", "W2", "W3") if c not in hidden)
+        - sum(
+            counts[b]
+            for b, w in (("b1", "W1"), ("b2", "W1"), ("c1", "W2"))
+            if b not in hidden and w in hidden
+        )
+    )
+    assert uncovered == 0 or uncovered >= 10, (hidden, uncovered)
+    assert {"b2", "W2", "c1"} <= hidden
 
 
 def test_no_small_cells_hides_nothing():

@@ -1,0 +1,389 @@
+"""All SQL of the results: tallies per published cell, result states, and the release."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from api.ballots import counting
+from api.ballots.counting import BallotVersion
+from api.ballots.models import AgeBand
+from api.core.db import utcnow
+from api.results.aggregation import tally_width
+from api.results.cells import Cell, DialogueLayout, hidden_cells
+from api.results.models import GroupTally, ReleasedBallot, ReleasedPledge, ResultState
+
+_INSERT_CHUNK = 2_000
+_RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]
+
+
+def lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
+    """The dialogue's result state, locked for this transaction; None if another has it."""
+    dialect = session.get_bind().dialect.name
+    insert_state = (postgresql if dialect == "postgresql" else sqlite).insert(ResultState)
+    created = session.execute(
+        insert_state.values(dialogue_id=dialogue_id, priority_count=m, refreshed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["dialogue_id"])
+        .returning(ResultState.dialogue_id)
+    ).scalar()
+    query = select(ResultState).where(ResultState.dialogue_id == dialogue_id)
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=not wait)
+    state = session.execute(query).scalar_one_or_none()
+    if state is not None and created is not None:
+        state.version = -1  # marks a new state: the tallies must be counted from the release
+    return state
+
+
+def write_cells(
+    session: Session,
+    *,
+    dialogue_id: int,
+    tallies: dict[Cell, np.ndarray],
+    replace: bool,
+    layout: DialogueLayout,
+    min_group_size: int,
+    final: bool,
+) -> None:
+    """Store new tallies (`replace`) or add changes to the stored ones; then re-decide, for
+    every published cell, whether it must be suppressed, and store what changed."""
+    stored: dict[Cell, tuple[int, bool]] = {}
+    if replace:
+        session.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
+        existing: dict[Cell, np.ndarray] = {}
+    else:
+        existing = load_cells(session, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
+        stored = {
+            (n, v, a): (count, hidden)
+            for n, v, a, count, hidden in session.execute(
+                select(
+                    GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
+                    GroupTally.ballots, GroupTally.suppressed,
+                ).where(GroupTally.dialogue_id == dialogue_id)
+            )
+        }  # fmt: skip
+    values = {
+        cell: existing[cell] + delta if cell in existing else delta
+        for cell, delta in tallies.items()
+    }
+    # A cell left without ballots (its tally is then all zeros) has no row, exactly as after a
+    # recount from scratch: the same cells, so the same suppression and the same results.
+    emptied = [cell for cell, cell_values in values.items() if cell_values[0] == 0]
+    for cell in emptied:
+        del values[cell]
+    counts = {cell: count for cell, (count, _) in stored.items()}
+    counts.update({cell: int(v[0]) for cell, v in values.items()})
+    for cell in emptied:
+        counts.pop(cell, None)
+    hidden = hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
+    _delete_cells(session, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
+
+    new_rows, changed_rows, flipped_rows = [], [], []
+    width = tally_width(layout.m)
+    blobs = dict(
+        zip(
+            values, _blobs(np.array(list(values.values())).reshape(len(values), width)), strict=True
+        )
+    )
+    for cell, cell_values in values.items():
+        row = {
+            "d": dialogue_id, "n": cell[0], "v": cell[1], "a": cell[2],
+            "ballots": int(cell_values[0]), "suppressed": cell in hidden,
+            "tally": blobs[cell],
+        }  # fmt: skip
+        (changed_rows if cell in stored else new_rows).append(row)
+    for cell, (_, was_hidden) in stored.items():
+        if cell not in values and cell in counts and (cell in hidden) != was_hidden:
+            flipped_rows.append(
+                {
+                    "d": dialogue_id,
+                    "n": cell[0],
+                    "v": cell[1],
+                    "a": cell[2],
+                    "suppressed": not was_hidden,
+                }
+            )
+    _insert_cells(session, new_rows)
+    key = (
+        (GroupTally.dialogue_id == bindparam("d"))
+        & (GroupTally.neighbourhood == bindparam("n"))
+        & (GroupTally.venue == bindparam("v"))
+        & (GroupTally.age_band == bindparam("a"))
+    )
+    if changed_rows:
+        session.connection().execute(
+            update(GroupTally.__table__).where(key).values(
+                ballots=bindparam("ballots"), suppressed=bindparam("suppressed"), tally=bindparam("tally")
+            ),
+            changed_rows,
+        )  # fmt: skip
+    if flipped_rows:
+        session.connection().execute(
+            update(GroupTally.__table__).where(key).values(suppressed=bindparam("suppressed")),
+            flipped_rows,
+        )
+
+
+def _delete_cells(session: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> None:
+    key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
+    for start in range(0, len(cells), 500):
+        session.execute(
+            delete(GroupTally)
+            .where(GroupTally.dialogue_id == dialogue_id)
+            .where(key.in_(cells[start : start + 500]))
+        )
+
+
+def _insert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        columns = "dialogue_id, neighbourhood, venue, age_band, ballots, suppressed, tally"
+        cursor = session.connection().connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY group_tallies ({columns}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(
+                    (r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"])
+                )
+        return
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(
+            insert(GroupTally),
+            [
+                {"dialogue_id": r["d"], "neighbourhood": r["n"], "venue": r["v"], "age_band": r["a"],
+                 "ballots": r["ballots"], "suppressed": r["suppressed"], "tally": r["tally"]}
+                for r in rows[start : start + _INSERT_CHUNK]
+            ],
+        )  # fmt: skip
+
+
+def _blobs(values: np.ndarray) -> list[bytes]:
+    """Each row of tally values as a blob: a byte giving the integer size, then the integers
+    little-endian, as narrow as this batch allows (a million ballots still fit in 4 bytes)."""
+    if not len(values):
+        return []
+    size = 4 if np.abs(values).max() < 2**31 else 8
+    data = np.ascontiguousarray(values, dtype=f"<i{size}").tobytes()
+    row = values.shape[1] * size
+    prefix = bytes([size])
+    return [prefix + data[i * row : (i + 1) * row] for i in range(len(values))]
+
+
+def from_blob(blob: bytes, m: int) -> np.ndarray:
+    values = np.frombuffer(blob, dtype=f"<i{blob[0]}", offset=1).astype(np.int64)
+    if len(values) != tally_width(m):
+        raise ValueError("a stored tally has the wrong size for this dialogue")
+    return values
+
+
+def load_cells(
+    session: Session, *, dialogue_id: int, cells: Sequence[Cell], m: int
+) -> dict[Cell, np.ndarray]:
+    found: dict[Cell, np.ndarray] = {}
+    key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
+    for start in range(0, len(cells), 500):
+        rows = session.execute(
+            select(
+                GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally
+            )
+            .where(GroupTally.dialogue_id == dialogue_id)
+            .where(key.in_(cells[start : start + 500]))
+        )
+        for n, v, a, blob in rows:
+            found[(n, v, a)] = from_blob(blob, m)
+    return found
+
+
+def all_rankings(
+    session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every released ballot of the dialogue as columns: rankings (N, width) of priority
+    indices best first, padded with -1; session id; neighbourhood id (-1: none); age band
+    index (-1: none).
+
+    One scan of the released ballots, whose rows carry their rankings: on PostgreSQL each column
+    comes back as one string (binary integers, or the rankings joined by commas), so a
+    million ballots cost no per-row work in Python. The aggregates of one query see the
+    rows in the same order, so the columns line up.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
+        cursor = session.connection().connection.driver_connection.cursor(binary=True)
+        row = cursor.execute(
+            "SELECT string_agg(int4send(session_id), ''), "
+            "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
+            f"string_agg(int2send((CASE age_band {band_case} ELSE -1 END)::int2), ''), "
+            "string_agg(int2send(ranked_count::int2), ''), string_agg(ranking, ',') "
+            "FROM released_ballots WHERE dialogue_id = %(d)s",
+            {"d": dialogue_id},
+        ).fetchone()
+        if row is None or row[0] is None:
+            return _columns(*([np.zeros(0, np.int64)] * 4), "", priority_index)
+        sessions, neighbourhoods, bands, counts = (
+            np.frombuffer(column, dtype=kind).astype(np.int64)
+            for column, kind in zip(row[:4], (">i4", ">i4", ">i2", ">i2"), strict=True)
+        )
+        return _columns(sessions, neighbourhoods, bands, counts, row[4], priority_index)
+    rows = session.execute(
+        select(
+            ReleasedBallot.session_id,
+            ReleasedBallot.neighbourhood_id,
+            ReleasedBallot.age_band,
+            ReleasedBallot.ranked_count,
+            ReleasedBallot.ranking,
+        ).where(ReleasedBallot.dialogue_id == dialogue_id)
+    ).all()
+    band_of = {band.value: i for i, band in enumerate(AgeBand)}
+    return _columns(
+        np.array([r[0] for r in rows], dtype=np.int64),
+        np.array([-1 if r[1] is None else r[1] for r in rows], dtype=np.int64),
+        np.array([-1 if r[2] is None else band_of[r[2]] for r in rows], dtype=np.int64),
+        np.array([r[3] for r in rows], dtype=np.int64),
+        ",".join(r[4] for r in rows),
+        priority_index,
+    )
+
+
+def _columns(
+    sessions: np.ndarray,
+    neighbourhoods: np.ndarray,
+    bands: np.ndarray,
+    counts: np.ndarray,
+    joined_rankings: str,
+    priority_index: Mapping[int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The columns `all_rankings` returns, from per-ballot columns and the joined rankings."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if not len(counts):
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros((0, 1), dtype=np.int64), empty, empty, empty
+    priorities = np.fromstring(joined_rankings, dtype=np.int64, sep=",")  # parsed in C
+    if len(priorities) != counts.sum():
+        raise ValueError("a ballot's ranking does not match its ranked count")
+    row_of_item = np.repeat(np.arange(len(counts)), counts)
+    first_item = np.cumsum(counts) - counts
+    rank_of_item = np.arange(len(priorities)) - np.repeat(first_item, counts)
+    rankings = np.full((len(counts), int(counts.max())), -1, dtype=np.int64)
+    rankings[row_of_item, rank_of_item] = _lookup(priority_index)[priorities]
+    return rankings, np.asarray(sessions), np.asarray(neighbourhoods), np.asarray(bands)
+
+
+def _lookup(priority_index: Mapping[int, int]) -> np.ndarray:
+    lookup = np.full(max(priority_index) + 1, -1, dtype=np.int64)
+    for priority_id, index in priority_index.items():
+        lookup[priority_id] = index
+    return lookup
+
+
+def cell_counts(session: Session, *, dialogue_id: int) -> dict[Cell, int]:
+    """The ballot count of every published cell of the release."""
+    return {
+        (n, v, a): count
+        for n, v, a, count in session.execute(
+            select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.ballots)
+            .where(GroupTally.dialogue_id == dialogue_id)
+        )
+    }  # fmt: skip
+
+
+def released_versions(session: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
+    """The version of each of these ballots that the release counts (absent: not in it)."""
+    return counting.versions_in(session, _RELEASED, ballot_ids)
+
+
+def publish(
+    session: Session, *, dialogue_id: int, versions: Mapping[int, BallotVersion | None]
+) -> None:
+    """Make these versions the release's (None: the ballot leaves the release)."""
+    ids = list(versions)
+    for start in range(0, len(ids), 900):
+        session.execute(
+            delete(_RELEASED).where(_RELEASED.c.ballot_id.in_(ids[start : start + 900]))
+        )
+    rows = [
+        {
+            "ballot_id": ballot_id,
+            "dialogue_id": dialogue_id,
+            "session_id": version.session_id,
+            "neighbourhood_id": version.neighbourhood_id,
+            "age_band": version.age_band,
+            "ranked_count": len(version.ranking),
+            "ranking": ",".join(map(str, version.ranking)),
+        }
+        for ballot_id, version in versions.items()
+        if version is not None
+    ]
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        session.execute(insert(_RELEASED), rows[start : start + _INSERT_CHUNK])
+
+
+def released_ids(session: Session, *, dialogue_id: int) -> list[int]:
+    """The ballots of the dialogue that its release counts."""
+    return list(
+        session.execute(
+            select(_RELEASED.c.ballot_id).where(_RELEASED.c.dialogue_id == dialogue_id)
+        ).scalars()
+    )
+
+
+def publish_every_pending(session: Session, *, dialogue_id: int) -> int:
+    """Publish every changed ballot of the dialogue as it is now; returns how many changed.
+
+    On PostgreSQL the caller's transaction must read one snapshot (REPEATABLE READ): a
+    ballot changed meanwhile then fails the transaction instead of losing its mark.
+    """
+    params = {"d": dialogue_id}
+    pending = "SELECT ballot_id FROM pending_ballots WHERE dialogue_id = :d"
+    session.execute(text(f"DELETE FROM released_ballots WHERE ballot_id IN ({pending})"), params)
+    session.execute(
+        text(
+            "INSERT INTO released_ballots (ballot_id, dialogue_id, session_id, neighbourhood_id, "
+            "age_band, ranked_count, ranking) SELECT b.id, b.dialogue_id, b.session_id, "
+            "b.neighbourhood_id, b.age_band, b.ranked_count, b.ranking FROM ballots b "
+            f"WHERE b.id IN ({pending})"
+        ),
+        params,
+    )
+    return session.execute(
+        text("DELETE FROM pending_ballots WHERE dialogue_id = :d"), params
+    ).rowcount
+
+
+def release_total(session: Session, *, dialogue_id: int) -> int:
+    """How many ballots the release counts."""
+    return session.execute(
+        select(func.count()).select_from(_RELEASED).where(_RELEASED.c.dialogue_id == dialogue_id)
+    ).scalar_one()
+
+
+def released_pledges(session: Session, *, dialogue_id: int) -> list[ReleasedPledge]:
+    """The pledges the published pledge totals count."""
+    return list(
+        session.execute(
+            select(ReleasedPledge).where(ReleasedPledge.dialogue_id == dialogue_id)
+        ).scalars()
+    )
+
+
+def publish_pledges(
+    session: Session, *, participant_ids: Sequence[str], pledges: Sequence[ReleasedPledge]
+) -> None:
+    """Make these the released pledges of these pledgers."""
+    for start in range(0, len(participant_ids), 900):
+        chunk = participant_ids[start : start + 900]
+        session.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]
+    session.add_all(pledges)
+    session.flush()
+
+
+def dialogues_with_unreleased_pledges(session: Session) -> list[int]:
+    """Dialogues with pledges the totals do not count yet."""
+    return list(
+        session.execute(
+            text(
+                "SELECT DISTINCT p.dialogue_id FROM pledges p LEFT JOIN released_pledges r "
+                "ON r.pledge_id = p.id WHERE r.pledge_id IS NULL"
+            )
+        ).scalars()
+    )
