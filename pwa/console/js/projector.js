@@ -160,7 +160,10 @@ export async function renderProjector({ app, main, session, dialogue }) {
   function showResults(document_) {
     const group = (document_.groups || []).find((g) => g.kind === 'session') || (document_.groups || [])[0];
     if (!group || group.suppressed || !group.priorities) {
-      replace(results, h('p', { text: t('projector.resultsWaitingCount', { count: document_.minGroupSize }) }));
+      const reason = group && group.suppressedReason === 'protectsAnother'
+        ? t('projector.resultsProtecting')
+        : t('projector.resultsWaitingCount', { count: document_.minGroupSize });
+      replace(results, h('p', { text: reason }));
       return;
     }
     const ranked = rankedPriorities(document_, group);

@@ -25,7 +25,7 @@ function collapsibleGroup(results, group, headingLevel) {
       'li',
       { class: 'wg-group wg-group--suppressed', id, dataset: { group: group.key, suppressed: 'true' } },
       h(`h${headingLevel}`, { class: 'wg-group__name', text: groupName(group) }),
-      h('p', { class: 'wg-suppressed', text: suppressedText(results.minGroupSize) }),
+      h('p', { class: 'wg-suppressed', text: suppressedText(results.minGroupSize, group.suppressedReason) }),
     );
   }
   // The figures are built when the group is first opened: a municipality may have hundreds.

@@ -231,6 +231,7 @@ function filtersForm(onApply) {
       }),
       h('div', { class: 'wg-filters__submit' }, h('button', { type: 'submit', class: 'wg-button', id: 'wg-filters-apply', text: t('filters.apply') })),
     ),
+    h('p', { class: 'wg-hint', id: 'wg-filters-after-end', text: t('filters.afterEnd') }),
   );
   // The API shows one group when filtering on what it groups by: that filter pauses then.
   const groupBy = form.querySelector('#wg-filter-groupBy');
@@ -400,8 +401,9 @@ function renderFacts(facts, results) {
     [t('facts.ballots'), results.totalBallots === null ? t('facts.tooFew') : formatNumber(results.totalBallots)],
     [t('facts.filters'), filterSummary(state)],
     [t('facts.privacy'), t('facts.privacyValue', { count: results.minGroupSize })],
-    [t('facts.refreshed'), fmt.dateTime(results.refreshedAt)],
+    [t('facts.refreshed'), `${fmt.dateTime(results.refreshedAt)}. ${t('results.waiting')}`],
   ];
+  if (results.unshownBallots) rows.splice(1, 0, [t('facts.unshown'), t('results.unshown', { count: formatNumber(results.unshownBallots) })]);
   replace(facts, rows.map(([term, value]) => h('div', { class: 'wg-facts__item' }, h('dt', { text: term }), h('dd', { text: value }))));
 }
 

@@ -15,8 +15,9 @@ export function rankedPriorities(results, group) {
     .sort((a, b) => a.schulzeRank - b.schulzeRank || b.score - a.score);
 }
 
-/** The text that replaces a suppressed group's figures. */
-export function suppressedText(minGroupSize) {
+/** The text that replaces a suppressed group's figures, saying why it shows none. */
+export function suppressedText(minGroupSize, reason) {
+  if (reason === 'protectsAnother') return t('results.suppressedProtecting');
   return t('results.suppressed', { count: minGroupSize });
 }
 
@@ -99,7 +100,7 @@ export function rankedTable(ranked, { caption, compact = false } = {}) {
 /** Chart and table of one group, or the suppression notice. */
 export function groupFigures(results, group, { name, chartLimit, compact = false } = {}) {
   if (group.suppressed || !group.priorities) {
-    return h('p', { class: 'wg-suppressed', text: suppressedText(results.minGroupSize) });
+    return h('p', { class: 'wg-suppressed', text: suppressedText(results.minGroupSize, group.suppressedReason) });
   }
   const ranked = rankedPriorities(results, group);
   const label = name || group.label;
