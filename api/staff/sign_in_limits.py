@@ -4,8 +4,8 @@ An attempt is counted *before* its password is hashed: `reserve_attempt` tests e
 that applies and counts the attempt in all of them as one step (under the limiter's lock), or
 refuses it with a 429 and counts nothing. So 120 parallel guesses cost at most as many argon2
 checks as the counters allow, never "as many as were in flight before the first failure was
-counted". A reserved attempt that turns out right clears its account-and-client counter; one
-that turns out wrong stays counted: the counters count failures plus attempts in flight.
+counted". The counters count attempts, right or wrong (the `limits` library cannot take one
+back); a right password clears its account-and-client counter (1) below.
 
 The attacker is locked out, not the account. Three counters, each over 15 minutes by default:
 
