@@ -180,3 +180,31 @@ def test_a_ballot_is_stored_while_passwords_are_being_hashed(
     if action == "creating a staff account":
         expected = 201
     assert statuses == [expected] * count
+
+
+def test_a_writing_request_gives_its_connection_back_before_its_response_is_sent(
+    app, clean_engine, db: Session
+):
+    """Sending a response can wait on a slow client; the write lock must not wait with it."""
+    from fastapi.testclient import TestClient
+
+    held_at_response_start: list[int] = []
+
+    async def noting_app(scope, receive, send):
+        async def noting_send(message):
+            if message["type"] == "http.response.start":
+                held_at_response_start.append(clean_engine.pool.checkedout())
+            await send(message)
+
+        await app(scope, receive, noting_send)
+
+    email = make_staff(db, role=Role.ADMIN)
+    db.commit()
+    with TestClient(noting_app, base_url="http://testserver/api/v1") as client:
+        token = client.post("/auth/token", data={"username": email, "password": PASSWORD})
+        headers = bearer(token.json()["access_token"])
+        me = client.get("/users/me", headers=headers).json()
+        held_at_response_start.clear()
+        changed = client.patch(f"/users/{me['id']}", json={"fullName": "A. Dmin"}, headers=headers)
+    assert changed.status_code == 200, changed.text
+    assert held_at_response_start == [0]
