@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,6 +44,58 @@ DEFAULT_THEME_KEYS = [
     "onderwijs-en-ontwikkeling",
     "later",
 ]
+
+
+class CountingHasher:
+    """The app's password hasher, counting password checks and hashes; both can be held at a
+    gate (`gate`, a `threading.Event`) so that a test knows requests are inside argon2."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.checks = 0
+        self.hashes = 0
+        self.condition = threading.Condition()
+        self.gate: threading.Event | None = None
+
+    @classmethod
+    def install(cls, monkeypatch: Any) -> "CountingHasher":
+        """Wrap `api.core.security`'s hasher for the rest of the test."""
+        from api.core import security
+
+        counting = cls(security._password_hash)
+        monkeypatch.setattr(security, "_password_hash", counting)
+        # Requests held at the gate must not queue for the few hashing threads of the machine.
+        if hasattr(security, "_hashing_pool"):
+            pool = ThreadPoolExecutor(max_workers=200, thread_name_prefix="test-argon2")
+            monkeypatch.setattr(security, "_hashing_pool", pool)
+        return counting
+
+    def _enter(self, *, check: bool) -> None:
+        with self.condition:
+            if check:
+                self.checks += 1
+            else:
+                self.hashes += 1
+            self.condition.notify_all()
+        if self.gate is not None and not self.gate.wait(timeout=90):
+            raise RuntimeError("the test never opened the gate")
+
+    def wait_until(self, predicate: Any, *, timeout: float = 60) -> bool:
+        """Wait until `predicate(self)` holds (re-checked whenever a check or hash starts)."""
+        with self.condition:
+            return self.condition.wait_for(lambda: predicate(self), timeout=timeout)
+
+    def verify(self, password: str, hash_: str) -> bool:
+        self._enter(check=True)
+        return self.inner.verify(password, hash_)
+
+    def verify_and_update(self, password: str, hash_: str) -> tuple[bool, str | None]:
+        self._enter(check=True)
+        return self.inner.verify_and_update(password, hash_)
+
+    def hash(self, password: str) -> str:
+        self._enter(check=False)
+        return self.inner.hash(password)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -41,8 +41,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_import_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
 
-    login_failures_per_account: str = "5/15 minutes"
+    # Staff sign-in (see api/staff/sign_in_limits.py): attempts are counted before hashing;
+    # one address is stopped per account and overall, an account under attack is throttled.
+    login_failures_per_account_client: str = "5/15 minutes"
     login_failures_per_client: str = "30/15 minutes"
+    login_failures_per_account: str = "20/15 minutes"
+    login_throttled_account_rate: str = "1/5 seconds"
+    login_known_client_days: int = Field(default=30, ge=0, le=365)
     participant_writes_limit: str = "30/minute"
     session_writes_limit: str = "6000/minute"
     check_ins_per_session_limit: str = "600/minute"

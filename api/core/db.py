@@ -138,13 +138,23 @@ class Writer:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Yield a request-scoped session: writing for POST/PUT/PATCH/DELETE, reading for GET."""
+    """Yield the request's session: writing for POST/PUT/PATCH/DELETE, reading for GET.
+
+    A writing session takes SQLite's write lock at its first query, not before, and gives it
+    back when it commits or closes. So nothing slow may come before that first query or
+    between it and the commit: FastAPI reads a declared body before it resolves dependencies,
+    the staff dependency reads the account in a short session of its own, and a route that
+    reads its body itself (the neighbourhood import) opens its sessions after reading it.
+    """
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     with open_session(request.app.state.engine, write=write) as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed when the endpoint has returned and its response is serialised, before the response
+# is sent: a slow client reading a large answer never holds the write lock (a streaming
+# response reads with short sessions of its own).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> SAEnum:

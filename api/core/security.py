@@ -1,5 +1,9 @@
 """Passwords (argon2) and every JSON Web Token of the service, in one place."""
 
+import contextlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -16,6 +20,23 @@ _password_hash = PasswordHash.recommended()
 # Verifying against this when the account does not exist costs the same time as a real
 # check, so response times don't tell which e-mail addresses have an account.
 _DUMMY_HASH = _password_hash.hash("not-a-real-password")
+# Argon2 is expensive on purpose: a check takes a core for about half a second. It runs on a
+# few threads of its own (half the cores, at least one) at the lowest CPU priority, so a burst
+# of sign-ins queues here and yields the processor to the ballots residents are waiting on,
+# instead of taking every core. Never hash while holding a database transaction: the wait
+# here would add to the time the transaction (on SQLite, the write lock) is held.
+_HASHING_THREADS = max(1, (os.cpu_count() or 2) // 2)
+
+
+def _lowest_cpu_priority() -> None:
+    # On Linux a thread has a nice value of its own; elsewhere this may not apply.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+_hashing_pool = ThreadPoolExecutor(
+    max_workers=_HASHING_THREADS, thread_name_prefix="argon2", initializer=_lowest_cpu_priority
+)
 
 
 class TokenType(StrEnum):
@@ -30,12 +51,19 @@ class InvalidTokenError(Exception):
 
 
 def hash_password(password: str) -> str:
-    """An argon2 hash of the password."""
-    return _password_hash.hash(password)
+    """An argon2 hash of the password (slow: call it outside any database transaction)."""
+    return _hashing_pool.submit(lambda: _password_hash.hash(password)).result()
 
 
 def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
-    """Whether the password matches, and a new hash when the stored one is outdated."""
+    """Whether the password matches, and a new hash when the stored one is outdated.
+
+    Slow (argon2): call it outside any database transaction.
+    """
+    return _hashing_pool.submit(_verify, password, password_hash).result()
+
+
+def _verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     if password_hash is None:
         _password_hash.verify(password, _DUMMY_HASH)
         return False, None

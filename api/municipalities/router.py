@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from api.core.db import open_session
 from api.core.deps import CbsCodePath, SessionDep
 from api.core.problems import InvalidInput
 from api.municipalities import service
@@ -118,13 +119,18 @@ async def import_neighbourhoods(
     cbs_code: CbsCodePath,
     request: Request,
     actor: AdminActor,
-    session: SessionDep,
     year: Annotated[
         int | None,
         Query(ge=1990, le=2100, description="Year of the CBS/PDOK data, for the credit line."),
     ] = None,
 ) -> NeighbourhoodImportReport:
-    """Import a CBS/PDOK GeoJSON or CSV file; re-importing updates, it never duplicates."""
+    """Import a CBS/PDOK GeoJSON or CSV file; re-importing updates, it never duplicates.
+
+    The whole file is read before any database work: a file trickling in over a slow line
+    must not hold a transaction (on SQLite, the one write lock every ballot waits for). The
+    database work then runs on the thread pool, never on the event loop: checks in a short
+    reading session, the file parsed outside any transaction, and only then the writes.
+    """
     content_type = request.headers.get("content-type", "")
     filename = None
     if content_type.startswith("multipart/form-data"):
@@ -142,13 +148,19 @@ async def import_neighbourhoods(
         )
     else:
         data = await request.body()
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    return await run_in_threadpool(
-        service.import_neighbourhoods,
-        session,
-        municipality=municipality,
-        data=data,
-        content_type=content_type,
-        filename=filename,
-        year=year,
-    )
+    engine = request.app.state.engine
+
+    def run_import() -> NeighbourhoodImportReport:
+        with open_session(engine, write=False) as reader:
+            municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
+        with open_session(engine) as session:
+            return service.import_neighbourhoods(
+                session,
+                municipality=municipality,
+                data=data,
+                content_type=content_type,
+                filename=filename,
+                year=year,
+            )
+
+    return await run_in_threadpool(run_import)

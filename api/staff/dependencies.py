@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.core.access import Actor, Role
-from api.core.deps import SessionDep, SettingsDep
+from api.core.db import open_session
+from api.core.deps import SettingsDep
 from api.core.problems import Forbidden, Unauthorized
 from api.core.security import InvalidTokenError, TokenType, decode_token
 from api.staff import service
@@ -15,11 +16,16 @@ bearer_token = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
 
 
 def get_actor(
-    session: SessionDep,
+    request: Request,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(bearer_token)],
 ) -> Actor:
-    """The signed-in staff member; 401 for a missing, invalid, expired or revoked token."""
+    """The signed-in staff member; 401 for a missing, invalid, expired or revoked token.
+
+    The account is read in a short reading session of its own, not the request's session: on
+    a writing request that would start the write transaction (on SQLite, take the write lock)
+    here, before the endpoint has read its body, and hold it while the body trickles in.
+    """
     if not token:
         raise Unauthorized("Sign in first: send a bearer token from POST /api/v1/auth/token.")
     try:
@@ -29,7 +35,8 @@ def get_actor(
         raise Unauthorized(
             "Your sign-in is not valid or has expired. Please sign in again."
         ) from error
-    actor = service.load_actor(session, user_id=user_id, token_version=claims.get("ver", -1))
+    with open_session(request.app.state.engine, write=False) as session:
+        actor = service.load_actor(session, user_id=user_id, token_version=claims.get("ver", -1))
     if actor is None:
         raise Unauthorized("This sign-in is no longer valid. Please sign in again.")
     return actor

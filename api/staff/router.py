@@ -5,44 +5,66 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api.core.db import open_session
 from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import Unauthorized
 from api.core.security import TokenType, create_token, expiry_after
-from api.staff import service
+from api.staff import service, sign_in_limits
 from api.staff.dependencies import AdminActor, CurrentActor
 from api.staff.models import StaffUserCreate, StaffUserPublic, StaffUserUpdate, Token
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
 users_router = APIRouter(prefix="/users", tags=["Staff accounts"])
 
-_TOO_MANY_FAILURES = "Too many failed sign-ins. Wait a while before you try again."
 
-
-@auth_router.post("/token", response_model=Token)
+@auth_router.post(
+    "/token",
+    response_model=Token,
+    responses={
+        429: {
+            "description": "Too many failed sign-ins from your network (wait for Retry-After), "
+            "or the account is under attack from elsewhere and its sign-ins are slowed down "
+            "(a Retry-After of a few seconds)."
+        }
+    },
+)
 def sign_in(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
 ) -> Token:
-    """Sign in with e-mail address (as `username`) and password; returns a bearer token."""
+    """Sign in with e-mail address (as `username`) and password; returns a bearer token.
+
+    The attempt is counted before the password is checked (see `api.staff.sign_in_limits`),
+    and the check runs outside any database transaction: the account is read in a short
+    reading transaction that ends before argon2 starts, and an outdated hash is replaced in a
+    short writing one afterwards. Argon2 never holds SQLite's write lock.
+    """
     account = service.normalise_email(form.username)
     client = request.client.host if request.client else "unknown"
-    limiter.check(settings.login_failures_per_account, "login", account, message=_TOO_MANY_FAILURES)
-    limiter.check(settings.login_failures_per_client, "login", client, message=_TOO_MANY_FAILURES)
-    user = service.authenticate(session, email=account, password=form.password)
-    if user is None:
-        limiter.count(settings.login_failures_per_account, "login", account)
-        limiter.count(settings.login_failures_per_client, "login", client)
+    attempt = sign_in_limits.reserve_attempt(limiter, settings, account=account, client=client)
+    engine = request.app.state.engine
+    with open_session(engine, write=False) as reader:
+        credentials = service.find_credentials(reader, email=account)
+    valid, new_hash = service.check_password(credentials, password=form.password)
+    if not valid or credentials is None:
         raise Unauthorized("The e-mail address or password is not right.")
-    limiter.reset(settings.login_failures_per_account, "login", account)
+    sign_in_limits.attempt_succeeded(limiter, settings, attempt)
+    if new_hash:
+        with open_session(engine) as session:
+            service.store_rehashed_password(
+                session,
+                user_id=credentials.user_id,
+                old_hash=credentials.password_hash,
+                new_hash=new_hash,
+            )
     token = create_token(
-        subject=str(user.id),
+        subject=str(credentials.user_id),
         token_type=TokenType.STAFF,
         expires_at=expiry_after(minutes=settings.staff_token_minutes),
         signing_key=settings.signing_key(),
-        claims={"ver": user.token_version, "role": user.role.value},
+        claims={"ver": credentials.token_version, "role": credentials.role.value},
     )
     return Token(access_token=token, expires_in=settings.staff_token_minutes * 60)
 

@@ -1,8 +1,9 @@
 """Staff accounts: creating them, signing in, and which municipalities they may see."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -51,15 +52,18 @@ def create_user(
     municipality_codes: Iterable[str] = (),
     actor_id: int | None = None,
 ) -> StaffUser:
-    """Create a staff account scoped to the given municipalities."""
+    """Create a staff account scoped to the given municipalities.
+
+    The password is hashed first, before the first query, so that no transaction (on SQLite,
+    the write lock) is held during argon2's half second.
+    """
+    password_hash = hash_password(password)
     email = normalise_email(email)
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
         raise Conflict(f"There is already an account for {email}.")
     municipality_ids = _municipality_ids(session, codes=municipality_codes)
     _check_scope(role, municipality_ids)
-    user = StaffUser(
-        email=email, password_hash=hash_password(password), role=role, full_name=full_name
-    )
+    user = StaffUser(email=email, password_hash=password_hash, role=role, full_name=full_name)
     session.add(user)
     try:
         session.flush()
@@ -89,7 +93,13 @@ def update_user(
     changes: dict[str, object],
     actor_id: int | None,
 ) -> StaffUser:
-    """Change role, name, password, municipalities or whether the account is active."""
+    """Change role, name, password, municipalities or whether the account is active.
+
+    A new password is hashed before the first query (no transaction open during argon2).
+    """
+    new_password_hash = (
+        hash_password(str(changes["password"])) if changes.get("password") is not None else None
+    )
     user = session.get(StaffUser, user_id)
     if user is None:
         raise NotFound(f"There is no staff account {user_id}.")
@@ -102,8 +112,8 @@ def update_user(
     if changes.get("is_active") is not None:
         user.is_active = bool(changes["is_active"])
         revoke_tokens = True
-    if changes.get("password") is not None:
-        user.password_hash = hash_password(str(changes["password"]))
+    if new_password_hash is not None:
+        user.password_hash = new_password_hash
         revoke_tokens = True
     if changes.get("municipalities") is not None:
         codes = list(changes["municipalities"])  # type: ignore[call-overload]
@@ -129,17 +139,59 @@ def update_user(
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> StaffUser | None:
-    """The active account with this e-mail and password, or None."""
+@dataclass(frozen=True)
+class Credentials:
+    """What a sign-in needs to know of an account, read in a short transaction."""
+
+    user_id: int
+    password_hash: str
+    is_active: bool
+    role: Role
+    token_version: int
+
+
+def find_credentials(session: Session, *, email: str) -> Credentials | None:
+    """The account with this e-mail address, if any, as plain values.
+
+    Call it with a reading session and end that session's transaction before checking the
+    password: argon2 takes a good part of a second, and no transaction (on SQLite, no write
+    lock) may stay open that long.
+    """
     user = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
-    valid, new_hash = verify_password(password, user.password_hash if user else None)
-    if user is None or not valid or not user.is_active:
+    if user is None:
         return None
-    if new_hash:
-        user.password_hash = new_hash
-        session.add(user)
-        session.commit()
-    return user
+    assert user.id is not None
+    return Credentials(
+        user_id=user.id,
+        password_hash=user.password_hash,
+        is_active=user.is_active,
+        role=user.role,
+        token_version=user.token_version,
+    )
+
+
+def check_password(credentials: Credentials | None, *, password: str) -> tuple[bool, str | None]:
+    """Whether this is the active account's password, and a new hash if the old is outdated.
+
+    No database here: the slow part of signing in runs outside every transaction. An unknown
+    account costs a check all the same, so the time taken tells nobody which addresses exist.
+    """
+    valid, new_hash = verify_password(password, credentials.password_hash if credentials else None)
+    if credentials is None or not valid or not credentials.is_active:
+        return False, None
+    return True, new_hash
+
+
+def store_rehashed_password(
+    session: Session, *, user_id: int, old_hash: str, new_hash: str
+) -> None:
+    """Replace an outdated hash, unless the password was changed meanwhile (a short write)."""
+    session.exec(
+        update(StaffUser)
+        .where(StaffUser.id == user_id, StaffUser.password_hash == old_hash)  # type: ignore[arg-type]
+        .values(password_hash=new_hash)
+    )
+    session.commit()
 
 
 def municipality_ids_of(session: Session, *, user_id: int) -> frozenset[int]:

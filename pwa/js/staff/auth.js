@@ -56,17 +56,29 @@ function networkResult(error) {
   };
 }
 
+// An account under attack from elsewhere is slowed down, not locked: the service answers 429
+// with a Retry-After of a few seconds. Waits that short are taken here, so the person signing
+// in sees a slower sign-in rather than an error; longer ones (their own network's failures)
+// are shown.
+const SHORT_WAIT_SECONDS = 10;
+const SHORT_WAITS = 3;
+
 /** Sign in; resolves to {ok, status, problem, me}. */
 export async function signIn(username, password) {
   let response;
   try {
-    response = await fetch(`${API_BASE}/auth/token`, {
-      method: 'POST',
-      headers: { Accept: 'application/json, application/problem+json' },
-      body: new URLSearchParams({ username, password }),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    for (let attempt = 0; ; attempt += 1) {
+      response = await fetch(`${API_BASE}/auth/token`, {
+        method: 'POST',
+        headers: { Accept: 'application/json, application/problem+json' },
+        body: new URLSearchParams({ username, password }),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+      const wait = Number(response.headers.get('Retry-After'));
+      if (response.status !== 429 || attempt >= SHORT_WAITS || !(wait > 0 && wait <= SHORT_WAIT_SECONDS)) break;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
   } catch (error) {
     return networkResult(error);
   }
