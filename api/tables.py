@@ -4,6 +4,7 @@ from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotEvent, BallotItem
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
+from api.integrity.models import SetAside
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import Pledge, PledgeContact
 from api.results.models import GroupTally, ResultState, SessionSnapshot
@@ -30,6 +31,7 @@ __all__ = [
     "Session",
     "SessionFacilitator",
     "SessionSnapshot",
+    "SetAside",
     "StaffMunicipality",
     "StaffUser",
     "Theme",

@@ -107,7 +107,7 @@ def dialogues_with_ballots(session: Session, *, dialogue_ids: Sequence[int]) -> 
 def all_rankings(
     session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every ballot of the dialogue as columns: rankings (N, width) of priority indices best
+    """Every counted ballot of the dialogue (not set aside) as columns: rankings (N, width) of priority indices best
     first, padded with -1; session id; neighbourhood id (-1: none); age band index (-1: none).
 
     One scan of the ballots, whose rows carry their rankings: on PostgreSQL each column
@@ -123,7 +123,7 @@ def all_rankings(
             "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
             f"string_agg(int2send((CASE age_band {band_case} ELSE -1 END)::int2), ''), "
             "string_agg(int2send(ranked_count::int2), ''), string_agg(ranking, ',') "
-            "FROM ballots WHERE dialogue_id = %(d)s",
+            "FROM ballots WHERE dialogue_id = %(d)s AND set_aside_id IS NULL",
             {"d": dialogue_id},
         ).fetchone()
         if row is None or row[0] is None:
@@ -140,7 +140,7 @@ def all_rankings(
             Ballot.age_band,
             Ballot.ranked_count,
             Ballot.ranking,
-        ).where(Ballot.dialogue_id == dialogue_id)
+        ).where(Ballot.dialogue_id == dialogue_id, Ballot.set_aside_id.is_(None))  # type: ignore[union-attr]
     ).all()
     band_of = {band: i for i, band in enumerate(AgeBand)}
     return _columns(

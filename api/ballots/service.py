@@ -1,6 +1,9 @@
 """Ballots: one per participant, replaced by an atomic upsert, never by check-then-insert."""
 
-from sqlalchemy import bindparam, delete, func, insert, update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, bindparam, delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -35,6 +38,7 @@ _PREVIOUS = (
         _BALLOTS.c.age_band,
         _BALLOTS.c.ranking,
         _BALLOTS.c.revision,
+        _BALLOTS.c.set_aside_id,
     )
     .where(_BALLOTS.c.participant_id == bindparam("participant"))
     .with_for_update()
@@ -107,18 +111,22 @@ def store_ballot(
         },
     ).scalar()
     revision = 1
+    set_aside = False
     if ballot_id is None:
         previous = session.execute(_PREVIOUS, {"participant": participant_id}).one()
         ballot_id, revision = previous.id, previous.revision + 1
-        counting.record(
-            session,
-            sign=-1,
-            dialogue_id=target.dialogue_id,
-            session_id=target.id,
-            neighbourhood_id=previous.neighbourhood_id,
-            age_band=previous.age_band.value if previous.age_band else None,
-            ranking=[int(priority) for priority in previous.ranking.split(",")],
-        )
+        # A ballot set aside is out of the results already, and stays out when replaced.
+        set_aside = previous.set_aside_id is not None
+        if not set_aside:
+            counting.record(
+                session,
+                sign=-1,
+                dialogue_id=target.dialogue_id,
+                session_id=target.id,
+                neighbourhood_id=previous.neighbourhood_id,
+                age_band=previous.age_band.value if previous.age_band else None,
+                ranking=[int(priority) for priority in previous.ranking.split(",")],
+            )
         session.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
         session.execute(_DELETE_ITEMS, {"ballot": ballot_id})
     try:
@@ -138,15 +146,16 @@ def store_ballot(
         session.rollback()
         _check_ranking(session, dialogue_id=target.dialogue_id, ranking=ballot.ranking)
         raise
-    counting.record(
-        session,
-        sign=1,
-        dialogue_id=target.dialogue_id,
-        session_id=target.id,
-        neighbourhood_id=neighbourhood_id,
-        age_band=age_band,
-        ranking=ballot.ranking,
-    )
+    if not set_aside:
+        counting.record(
+            session,
+            sign=1,
+            dialogue_id=target.dialogue_id,
+            session_id=target.id,
+            neighbourhood_id=neighbourhood_id,
+            age_band=age_band,
+            ranking=ballot.ranking,
+        )
     return BallotPublic(
         session_id=target.id,
         ranking=ballot.ranking,
@@ -200,10 +209,16 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
 
 
 def count_ballots(
-    session: Session, *, dialogue_id: int | None = None, session_id: int | None = None
+    session: Session,
+    *,
+    dialogue_id: int | None = None,
+    session_id: int | None = None,
+    include_set_aside: bool = False,
 ) -> int:
-    """How many ballots a dialogue or a session has."""
+    """How many ballots a dialogue or a session has in its results (or at all)."""
     query = select(func.count()).select_from(Ballot)
+    if not include_set_aside:
+        query = query.where(Ballot.set_aside_id.is_(None))  # type: ignore[union-attr]
     if dialogue_id is not None:
         query = query.where(Ballot.dialogue_id == dialogue_id)
     if session_id is not None:
@@ -225,3 +240,66 @@ def places_of_participants(
         for participant, neighbourhood, band in rows:
             found[participant] = (neighbourhood, band.value if band else None)
     return found
+
+
+_IN_RESULTS = (
+    _BALLOTS.c.dialogue_id,
+    _BALLOTS.c.session_id,
+    _BALLOTS.c.neighbourhood_id,
+    _BALLOTS.c.age_band,
+    _BALLOTS.c.ranking,
+)
+
+
+def _count_in_results(session: Session, *, sign: int, rows: Sequence[Row[Any]]) -> None:
+    """Send ballots into the results (sign 1) or take them out (−1) through the outbox.
+
+    The one place where setting aside and restoring reach the results: a ballot set aside
+    is withdrawn exactly as a replaced ballot's old version is.
+    """
+    for row in rows:
+        counting.record(
+            session,
+            sign=sign,
+            dialogue_id=row.dialogue_id,
+            session_id=row.session_id,
+            neighbourhood_id=row.neighbourhood_id,
+            age_band=row.age_band.value if row.age_band else None,
+            ranking=[int(priority) for priority in row.ranking.split(",")],
+        )
+
+
+def set_aside_ballots(
+    session: Session, *, session_id: int, participants: Select[Any], set_aside_id: int
+) -> int:
+    """Set aside the session's counted ballots of these participants (a SELECT of their ids)
+    and take them out of the results; not committed. Returns how many.
+
+    The UPDATE locks each ballot (PostgreSQL) and returns it as it is then, so a replacement
+    racing with it either comes first (and this withdraws the new version) or comes after
+    (and sees the ballot set aside, so it counts nothing).
+    """
+    rows = session.execute(
+        update(_BALLOTS)
+        .where(
+            _BALLOTS.c.session_id == session_id,
+            _BALLOTS.c.set_aside_id.is_(None),
+            _BALLOTS.c.participant_id.in_(participants.scalar_subquery()),
+        )
+        .values(set_aside_id=set_aside_id)
+        .returning(*_IN_RESULTS)
+    ).all()
+    _count_in_results(session, sign=-1, rows=rows)
+    return len(rows)
+
+
+def restore_ballots(session: Session, *, set_aside_id: int) -> int:
+    """Put the ballots of a set-aside back into the results (not committed); how many."""
+    rows = session.execute(
+        update(_BALLOTS)
+        .where(_BALLOTS.c.set_aside_id == set_aside_id)
+        .values(set_aside_id=None)
+        .returning(*_IN_RESULTS)
+    ).all()
+    _count_in_results(session, sign=1, rows=rows)
+    return len(rows)
