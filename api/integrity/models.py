@@ -111,6 +111,8 @@ class SessionIntegrity(ApiOutput):
     """Signals of ballot stuffing in one session."""
 
     session_id: int
+    label: str = PydanticField(description="The session's title, or else its venue's name.")
+    starts_at: datetime
     status: SessionStatus
     check_in_mode: CheckInMode
     presence_verified: bool

@@ -27,6 +27,7 @@ from api.integrity.models import (
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
 from api.sessions.models import Participant, Session, SessionStatus
+from api.venues import service as venues
 
 RECENT_MINUTES = 180
 _SPAN_MINUTES = 24 * 60
@@ -147,8 +148,11 @@ def signals(
         flags.append("oneNetworkHasMost")
     if not verified:
         flags.append("presenceNotVerified")
+    label = row.title or venues.get_venue(db, venue_id=row.venue_id).name
     return SessionIntegrity(
         session_id=row.id,
+        label=label,
+        starts_at=row.starts_at.astimezone(UTC),
         status=row.status,
         check_in_mode=row.check_in_mode,
         presence_verified=verified,
