@@ -242,7 +242,8 @@ def places_of_participants(
     return found
 
 
-_IN_RESULTS = (
+_IN_RESULTS = (  # what the results outbox needs of a ballot (its id too, for a future outbox)
+    _BALLOTS.c.id,
     _BALLOTS.c.dialogue_id,
     _BALLOTS.c.session_id,
     _BALLOTS.c.neighbourhood_id,
