@@ -5,7 +5,15 @@ from enum import StrEnum
 
 from pydantic import Field as PydanticField
 from pydantic import model_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
@@ -111,7 +119,7 @@ class Participant(SQLModel, table=True):
     )
     # Presence was verified: a current rotating code from the screen, or a paper ballot typed
     # in by a facilitator. A poster's code (or a photo of it) proves nothing.
-    presence_verified: bool = Field(default=False)
+    presence_verified: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     # A keyed hash of the check-in's network (IPv4 /24, IPv6 /64), comparable only within
     # the session; never the address itself. None for paper ballots.
     network: str | None = Field(default=None, max_length=16)

@@ -78,8 +78,6 @@ def upgrade() -> None:
         "(origin = 'assisted' OR (origin = 'qr' AND session_id IN "
         "(SELECT id FROM sessions WHERE check_in_mode = 'rotating')))"
     )
-    with op.batch_alter_table("participants", schema=None) as batch_op:
-        batch_op.alter_column("presence_verified", existing_type=sa.Boolean(), server_default=None)
 
 
 def downgrade() -> None:
