@@ -21,10 +21,12 @@ from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
 from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
+from api.integrity.router import router as integrity_router
 from api.municipalities.router import router as municipalities_router
 from api.pledges.router import router as pledges_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
+from api.sessions.limits import RefusedCheckIns
 from api.sessions.router import check_ins_router
 from api.sessions.router import router as sessions_router
 from api.staff.router import auth_router, users_router
@@ -74,6 +76,7 @@ def _api_app(settings: Settings) -> FastAPI:
         venues_router,
         dialogues_router,
         sessions_router,
+        integrity_router,
         check_ins_router,
         ballots_router,
         assisted_ballots_router,
@@ -170,7 +173,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         target.state.engine = engine
         target.state.writer = writer
         target.state.rate_limiter = RateLimiter()
+        target.state.refused_check_ins = RefusedCheckIns()
     api.state.rate_limiter = app.state.rate_limiter
+    api.state.refused_check_ins = app.state.refused_check_ins
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)
     _mount_pwa(app, settings.pwa_dir)

@@ -4,6 +4,7 @@ from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
+from api.integrity.models import SetAside
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import Pledge, PledgeContact
 from api.results.models import GroupTally, ReleasedBallot, ReleasedPledge, ResultState
@@ -31,6 +32,7 @@ __all__ = [
     "ResultState",
     "Session",
     "SessionFacilitator",
+    "SetAside",
     "StaffMunicipality",
     "StaffUser",
     "Theme",

@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -85,13 +85,18 @@ def unmark(session: Session, *, marks: Sequence[tuple[int, int]]) -> None:
 
 
 def current_versions(session: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
-    """The counted version of each of these ballots (absent: deleted, or not counted)."""
-    return versions_in(session, _BALLOTS, ballot_ids)
+    """The counted version of each of these ballots (absent: deleted, or set aside)."""
+    return versions_in(session, _BALLOTS, ballot_ids, counted=_BALLOTS.c.set_aside_id.is_(None))
 
 
 def versions_in(
-    session: Session, table: Table, ballot_ids: Sequence[int]
+    session: Session,
+    table: Table,
+    ballot_ids: Sequence[int],
+    *,
+    counted: ColumnElement[bool] | None = None,
 ) -> dict[int, BallotVersion]:
+    """The versions of these ballots that `table` holds (only rows that are `counted`)."""
     key = table.c.id if "id" in table.c else table.c.ballot_id
     found: dict[int, BallotVersion] = {}
     for start in range(0, len(ballot_ids), 900):
@@ -102,7 +107,9 @@ def versions_in(
                 table.c.neighbourhood_id,
                 table.c.age_band,
                 table.c.ranking,
-            ).where(key.in_(ballot_ids[start : start + 900]))
+            )
+            .where(key.in_(ballot_ids[start : start + 900]))
+            .where(true() if counted is None else counted)
         )
         for ballot_id, session_id, neighbourhood_id, band, ranking in rows:
             found[ballot_id] = BallotVersion(

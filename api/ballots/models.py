@@ -71,6 +71,11 @@ class Ballot(SQLModel, table=True):
     # million rankings in one scan of this table instead of joining five million items.
     ranking: str = Field(max_length=400)
     revision: int = Field(default=1)
+    # Set aside by staff (a suspected flood): kept, but out of every count until restored.
+    set_aside_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("set_asides.id"), index=True),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -1,6 +1,9 @@
 """Ballots: one per participant, replaced by an atomic upsert, never by check-then-insert."""
 
-from sqlalchemy import bindparam, delete, func, insert, update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, Select, bindparam, delete, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -175,10 +178,16 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
 
 
 def count_ballots(
-    session: Session, *, dialogue_id: int | None = None, session_id: int | None = None
+    session: Session,
+    *,
+    dialogue_id: int | None = None,
+    session_id: int | None = None,
+    include_set_aside: bool = False,
 ) -> int:
-    """How many ballots a dialogue or a session has."""
+    """How many ballots a dialogue or a session has in its results (or at all)."""
     query = select(func.count()).select_from(Ballot)
+    if not include_set_aside:
+        query = query.where(Ballot.set_aside_id.is_(None))  # type: ignore[union-attr]
     if dialogue_id is not None:
         query = query.where(Ballot.dialogue_id == dialogue_id)
     if session_id is not None:
@@ -200,3 +209,45 @@ def places_of_participants(
         for participant, neighbourhood, band in rows:
             found[participant] = (neighbourhood, band.value if band else None)
     return found
+
+
+def _mark_for_the_next_release(session: Session, *, rows: Sequence[Row[Any]]) -> None:
+    """The one place where setting aside and restoring reach the results: the ballots are
+    marked as changed, and the next release takes them out (or back in) by the release rule."""
+    for ballot_id, dialogue_id in rows:
+        counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=dialogue_id)
+
+
+def set_aside_ballots(
+    session: Session, *, session_id: int, participants: Select[Any], set_aside_id: int
+) -> int:
+    """Set aside the session's counted ballots of these participants (a SELECT of their ids)
+    and take them out of the results; not committed. Returns how many.
+
+    The UPDATE locks each ballot (PostgreSQL), so a replacement racing with it comes first
+    or after; either way the ballot is marked, and the release reads it as it then is.
+    """
+    rows = session.execute(
+        update(_BALLOTS)
+        .where(
+            _BALLOTS.c.session_id == session_id,
+            _BALLOTS.c.set_aside_id.is_(None),
+            _BALLOTS.c.participant_id.in_(participants.scalar_subquery()),
+        )
+        .values(set_aside_id=set_aside_id)
+        .returning(_BALLOTS.c.id, _BALLOTS.c.dialogue_id)
+    ).all()
+    _mark_for_the_next_release(session, rows=rows)
+    return len(rows)
+
+
+def restore_ballots(session: Session, *, set_aside_id: int) -> int:
+    """Put the ballots of a set-aside back into the results (not committed); how many."""
+    rows = session.execute(
+        update(_BALLOTS)
+        .where(_BALLOTS.c.set_aside_id == set_aside_id)
+        .values(set_aside_id=None)
+        .returning(_BALLOTS.c.id, _BALLOTS.c.dialogue_id)
+    ).all()
+    _mark_for_the_next_release(session, rows=rows)
+    return len(rows)

@@ -50,8 +50,24 @@ class Settings(BaseSettings):
     login_known_client_days: int = Field(default=30, ge=0, le=365)
     participant_writes_limit: str = "30/minute"
     session_writes_limit: str = "6000/minute"
+    # Check-ins are limited per client *and* session first; only a check-in within its
+    # client's own limit counts against the session's, so one client can never use up the
+    # session's limit and lock out residents on other networks. A client is an IPv4 address
+    # or an IPv6 /64 (one subscriber holds a whole /64). 40 a minute lets a library's shared
+    # wifi check a room in at the pace people scan (the app retries a 429 after Retry-After,
+    # so a crowd of 200 on one address is in within about five minutes); 240 an hour covers
+    # the largest room on one address while holding a flood to 240 ballots instead of 36,000.
+    check_ins_per_client_limit: str = "40/minute;240/hour"
     check_ins_per_session_limit: str = "600/minute"
     check_in_failures_limit: str = "60/minute"
+    # Unknown join codes per client: residents mistype a code a few times at most, even many
+    # on one library address; a guesser gets 20 a minute, 120 an hour.
+    unknown_join_codes_limit: str = "20/minute;120/hour"
+    # A minute of check-ins is a burst when it has at least `burst_min_check_ins` and at least
+    # `burst_factor` times the session's median minute (minutes since it opened, empty ones
+    # included).
+    burst_min_check_ins: int = Field(default=20, ge=2, le=10_000)
+    burst_factor: float = Field(default=4.0, ge=1.0, le=100.0)
 
     rotating_code_seconds: int = Field(default=30, ge=10, le=600)
     results_refresh_seconds: float = Field(

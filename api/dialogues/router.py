@@ -51,7 +51,9 @@ def update_dialogue(
 ) -> DialoguePublic:
     """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
     dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    has_ballots = ballots.count_ballots(session, dialogue_id=dialogue_id) > 0
+    has_ballots = (
+        ballots.count_ballots(session, dialogue_id=dialogue_id, include_set_aside=True) > 0
+    )
     dialogue = service.update_dialogue(
         session, dialogue=dialogue, changes=body, has_ballots=has_ballots
     )

@@ -5,7 +5,15 @@ from enum import StrEnum
 
 from pydantic import Field as PydanticField
 from pydantic import model_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
@@ -109,6 +117,12 @@ class Participant(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL")),
     )
+    # Presence was verified: a current rotating code from the screen, or a paper ballot typed
+    # in by a facilitator. A poster's code (or a photo of it) proves nothing.
+    presence_verified: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # A keyed hash of the check-in's network (IPv4 /24, IPv6 /64), comparable only within
+    # the session; never the address itself. None for paper ballots.
+    network: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -174,6 +188,11 @@ class SessionPublic(ApiOutput):
     ends_at: datetime
     status: SessionStatus
     check_in_mode: CheckInMode
+    presence_verified: bool = PydanticField(
+        description="Whether every counted ballot came from someone shown to be present: a "
+        "rotating code from the screen or a paper ballot, never the poster's code. False while "
+        "a session can still take poster check-ins."
+    )
     join_code: str
     check_in_url: str
     show_results: bool

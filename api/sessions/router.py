@@ -7,10 +7,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.core.db import open_session, utcnow
 from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.problems import Forbidden
+from api.core.problems import Forbidden, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
-from api.sessions import service
+from api.sessions import limits, networks, service
 from api.sessions.dependencies import ReadSessionDep
 from api.sessions.models import (
     CheckInCreate,
@@ -177,10 +177,13 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
     # to the thread pool), closes its sessions before returning and sends its JSON directly.
     state = request.app.state
     settings, limiter = state.settings, state.rate_limiter
+    host = request.client.host if request.client else ""
+    client = networks.client_key(host)
     code = service.normalise_join_code(body.join_code)
+    limits.refuse_guessing(limiter, settings, client)
     # Wrong rotating codes count per session *and* client: someone at home trying an old
     # photo of the screen is stopped without locking the whole room out with them.
-    failures = ("check-in-failures", code[:6], request.client.host if request.client else "")
+    failures = ("check-in-failures", code[:6], client)
     limiter.check(
         settings.check_in_failures_limit,
         *failures,
@@ -194,14 +197,14 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
                 now=utcnow(),
                 rotate_seconds=settings.rotating_code_seconds,
             )
+        except NotFound:
+            limits.count_unknown_code(limiter, settings, client)
+            raise
         except Forbidden:
             limiter.count(settings.check_in_failures_limit, *failures)
             raise
-        limiter.hit(
-            settings.check_ins_per_session_limit,
-            "check-ins",
-            str(row.id),
-            message="Many people are checking in right now. Please try again in a moment.",
+        limits.limit_check_in(
+            limiter, settings, state.refused_check_ins, client=client, session_id=row.id
         )
         checked_in = service.check_in(
             session,
@@ -210,6 +213,7 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
             signing_key=settings.signing_key(),
             token_grace_hours=settings.participant_token_grace_hours,
             contact_retention_days=settings.contact_retention_days,
+            network=networks.network_hash(host, session_id=row.id, key=settings.signing_key()),  # type: ignore[arg-type]
         )
     return JSONResponse(
         checked_in.model_dump(mode="json", by_alias=True), status_code=status.HTTP_201_CREATED

@@ -5,15 +5,18 @@ import hmac
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import Select, bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from api.audit.service import record_event
+from api.ballots.models import Ballot
 from api.core.access import Actor, Role
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
@@ -278,6 +281,7 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
         ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         check_in_mode=row.check_in_mode,
+        presence_verified=presence_verified_by_session(session, session_ids=[row.id])[row.id],
         join_code=row.join_code,
         check_in_url=check_in_url(public_url, row.join_code),
         show_results=row.show_results,
@@ -356,6 +360,7 @@ def check_in(
     token_grace_hours: int,
     contact_retention_days: int,
     reader: DbSession | None = None,
+    network: str | None = None,
 ) -> CheckInPublic:
     """Check an anonymous participant in and give them a token for this session only.
 
@@ -369,7 +374,14 @@ def check_in(
     if reader is not session:
         reader.close()
     participant_id = str(uuid.uuid4())
-    session.add(Participant(id=participant_id, session_id=row.id))  # type: ignore[arg-type]
+    session.add(
+        Participant(
+            id=participant_id,
+            session_id=row.id,  # type: ignore[arg-type]
+            presence_verified=row.check_in_mode is CheckInMode.ROTATING,
+            network=network,
+        )
+    )
     session.commit()
     now = utcnow()
     expires_at = max(row.ends_at, now) + timedelta(hours=token_grace_hours)
@@ -435,6 +447,7 @@ def create_assisted_participant(session: DbSession, *, session_id: int, staff_id
         session_id=session_id,
         origin=ParticipantOrigin.ASSISTED,
         entered_by_id=staff_id,
+        presence_verified=True,
     )
     session.add(participant)
     return participant.id
@@ -469,3 +482,66 @@ def rotating_code_view(row: Session, *, public_url: str, seconds: int) -> Rotati
         valid_until=valid_until,
         rotates_every_seconds=seconds,
     )
+
+
+def presence_verified_by_session(
+    session: DbSession, *, session_ids: Sequence[int]
+) -> dict[int, bool]:
+    """Per session: was presence verified for every ballot in its results?
+
+    True when no counted ballot came from a poster check-in (only rotating codes and paper
+    ballots) and no poster check-in can still come: the session checks in with rotating
+    codes, or is closed. A session switched from poster to rotating stays unverified while
+    it has ballots from the poster time. Unknown ids are left out.
+    """
+    ids = list(dict.fromkeys(session_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Session.id, Session.check_in_mode, Session.status).where(Session.id.in_(ids))  # type: ignore[union-attr]
+    ).all()
+    unverified = set(
+        session.execute(
+            select(Ballot.session_id)
+            .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
+            .where(
+                Ballot.session_id.in_(ids),  # type: ignore[attr-defined]
+                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
+                Participant.presence_verified.is_(False),  # type: ignore[attr-defined]
+            )
+            .distinct()
+        ).scalars()
+    )
+    return {
+        session_id: session_id not in unverified
+        and (mode is CheckInMode.ROTATING or status is SessionStatus.CLOSED)
+        for session_id, mode, status in rows
+    }
+
+
+def check_ins_of(session: DbSession, *, session_id: int) -> list[tuple[datetime, str | None]]:
+    """When each resident checked in by code (not paper ballots), and from which network."""
+    return [
+        (created_at, network)
+        for created_at, network in session.execute(
+            select(Participant.created_at, Participant.network).where(
+                Participant.session_id == session_id,
+                Participant.origin == ParticipantOrigin.QR,
+            )
+        )
+    ]
+
+
+def participants_checked_in(
+    *, session_id: int, since: datetime, until: datetime, network: str | None
+) -> Select[Any]:
+    """A SELECT of the ids of residents who checked in by code within [since, until)."""
+    query = select(Participant.id).where(
+        Participant.session_id == session_id,
+        Participant.origin == ParticipantOrigin.QR,
+        Participant.created_at >= since,  # type: ignore[operator]
+        Participant.created_at < until,  # type: ignore[operator]
+    )
+    if network is not None:
+        query = query.where(Participant.network == network)
+    return query

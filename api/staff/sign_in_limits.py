@@ -74,19 +74,19 @@ def reserve_attempt(
         settings.login_throttled_account_rate,
     )
     with limiter.atomic():
-        if not limiter.allows(pair, _PAIR, account, client):
+        if not limiter.would_allow(pair, _PAIR, account, client):
             raise TooManyRequests(
                 PAIR_MESSAGE, retry_after=limiter.retry_after(pair, _PAIR, account, client)
             )
-        if not limiter.allows(per_client, _CLIENT, client):
+        if not limiter.would_allow(per_client, _CLIENT, client):
             raise TooManyRequests(
                 CLIENT_MESSAGE, retry_after=limiter.retry_after(per_client, _CLIENT, client)
             )
-        throttled = not limiter.allows(per_account, _ACCOUNT, account) and not limiter.remembers(
-            _KNOWN, account, client
-        )
+        throttled = not limiter.would_allow(
+            per_account, _ACCOUNT, account
+        ) and not limiter.remembers(_KNOWN, account, client)
         if throttled:
-            if not limiter.allows(throttle, _THROTTLE, account):
+            if not limiter.would_allow(throttle, _THROTTLE, account):
                 raise TooManyRequests(
                     THROTTLE_MESSAGE,
                     retry_after=limiter.retry_after(throttle, _THROTTLE, account),

@@ -76,6 +76,7 @@ RAISED_LIMITS = {
     "PARTICIPANT_WRITES_LIMIT": "100000/minute",
     "SESSION_WRITES_LIMIT": "10000000/minute",
     "CHECK_INS_PER_SESSION_LIMIT": "10000000/minute",
+    "CHECK_INS_PER_CLIENT_LIMIT": "10000000/minute",  # every connection is from 127.0.0.1
     "CHECK_IN_FAILURES_LIMIT": "10000000/minute",
 }
 

@@ -1,7 +1,7 @@
 /**
  * The facilitator console: sign in, choose a dialogue, see and plan its sessions, open and
  * close them, print the poster, show the projector view, and type in paper ballots.
- * State lives in the address: ?dialogue=1, &view=new, ?session=5&view=projector|ballots.
+ * State lives in the address: ?dialogue=1, &view=new, ?session=5&view=projector|ballots|integrity.
  */
 import { h, replace, focusElement } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
@@ -17,6 +17,7 @@ import { renderSessions } from './sessions.js';
 import { renderNewSession } from './new-session.js';
 import { renderProjector } from './projector.js';
 import { renderBallots } from './ballots.js';
+import { renderIntegrity } from './integrity.js';
 
 const DEFAULTS = { dialogue: '', session: '', view: '' };
 const main = () => document.getElementById('wg-main');
@@ -117,7 +118,7 @@ async function render({ focus = true } = {}) {
     municipalities = new Map(places.ok ? places.data.map((m) => [m.cbsCode, m]) : []);
   }
   const view = { app, state, main: main(), isCurrent: () => ticket === renderCount };
-  if (state.session && (state.view === 'projector' || state.view === 'ballots')) {
+  if (state.session && ['projector', 'ballots', 'integrity'].includes(state.view)) {
     const session = await staffApi(`/sessions/${encodeURIComponent(state.session)}`);
     if (ticket !== renderCount) return;
     if (!session.ok) {
@@ -129,6 +130,7 @@ async function render({ focus = true } = {}) {
     if (place.brandColour) applyBrand(place.brandColour);
     chrome(place.name);
     if (state.view === 'projector') await renderProjector({ ...view, session: session.data, dialogue });
+    else if (state.view === 'integrity') await renderIntegrity({ ...view, session: session.data });
     else await renderBallots({ ...view, session: session.data, dialogue });
   } else {
     let dialogue = app.dialogue(state.dialogue);

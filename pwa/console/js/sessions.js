@@ -102,6 +102,7 @@ function sessionCard(app, session) {
     actions.append(closeButton, link('ballots', t('sessions.ballots'), 'plus'));
   }
   actions.append(link('projector', t('sessions.projector'), 'tablet'));
+  if (session.status !== 'planned') actions.append(link('integrity', t('sessions.integrity'), 'info'));
   if (session.checkInMode === 'poster') {
     const poster = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'poster' }, ...describedTitle }, icon('book'), h('span', { text: t('sessions.poster') }), h('span', { class: 'wg-visually-hidden', text: t('sessions.newTab') }));
     poster.addEventListener('click', () => openPoster(session, messages, poster));
@@ -112,6 +113,7 @@ function sessionCard(app, session) {
     [t('session.venue'), `${session.venue.name} (${t(`venueKind.${session.venue.kind}`)})`],
     [t('session.time'), when(session)],
     [t('session.checkIn'), t(`checkInMode.${session.checkInMode}`)],
+    [t('session.presence'), session.presenceVerified ? t('session.presence.yes') : t('session.presence.no')],
     [t('session.code'), session.checkInMode === 'poster' ? session.joinCode : t('session.codeRotating')],
     [t('session.showResults'), session.showResults ? t('session.yes') : t('session.no')],
   ];

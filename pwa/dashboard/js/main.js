@@ -21,6 +21,7 @@ import { renderMapSection } from './map.js';
 import { renderPledges } from './pledges.js';
 import { renderTrends } from './trends.js';
 import { renderReport } from './report.js';
+import { renderIntegrity } from './integrity.js';
 
 const DEFAULTS = { dialogue: '', groupBy: 'neighbourhood', venueKind: '', ageBand: '', priority: '', view: '' };
 const main = () => document.getElementById('wg-main');
@@ -313,6 +314,7 @@ function renderDashboard(dialogue, ticket) {
     map: h('section', { class: 'wg-section', id: 'map', 'aria-labelledby': 'map-title' }),
     pledges: h('section', { class: 'wg-section', id: 'pledges', 'aria-labelledby': 'pledges-title' }),
     trends: h('section', { class: 'wg-section', id: 'trends', 'aria-labelledby': 'trends-title' }),
+    integrity: h('section', { class: 'wg-section wg-no-print', id: 'integrity', 'aria-labelledby': 'integrity-title' }),
   };
   const toc = h(
     'nav',
@@ -321,7 +323,7 @@ function renderDashboard(dialogue, ticket) {
     h(
       'ul',
       null,
-      ['results', 'map', 'pledges', 'trends'].map((key) => h('li', null, h('a', { href: `#${key}`, text: t(`${key}.title`) }))),
+      ['results', 'map', 'pledges', 'trends', 'integrity'].map((key) => h('li', null, h('a', { href: `#${key}`, text: t(`${key}.title`) }))),
     ),
   );
   show(
@@ -347,6 +349,7 @@ function renderDashboard(dialogue, ticket) {
       sections.map,
       sections.pledges,
       sections.trends,
+      sections.integrity,
     ),
   );
   loadSections(dialogue, sections, facts, { ticket });
@@ -386,13 +389,15 @@ async function loadSections(dialogue, sections, facts, { announceDone = false } 
     onPriority: (priority) => setState({ priority }),
   });
 
-  const [pledges, trends] = await Promise.all([
+  const [pledges, trends, signals] = await Promise.all([
     staffApi(`/dialogues/${dialogue.id}/pledges/summary?groupBy=${encodeURIComponent(state.groupBy)}`),
     staffApi(`/municipalities/${encodeURIComponent(dialogue.municipality)}/trends`),
+    staffApi(`/dialogues/${dialogue.id}/integrity`),
   ]);
   if (!current()) return;
   renderPledges(sections.pledges, { summary: pledges, results: results.ok ? results.data : null, state });
   renderTrends(sections.trends, { trends, dialogue });
+  renderIntegrity(sections.integrity, { signals });
   if (announceDone) announce(t('dashboard.updated', { filters: filterSummary(state) }));
 }
 
