@@ -148,6 +148,11 @@ class GroupResult(ApiOutput):
         "be worked out by subtraction.",
     )
     priorities: list[PriorityResult] | None = None
+    presence_verified: bool | None = PydanticField(
+        default=None,
+        description="For a session: whether every counted ballot came from a rotating code "
+        "or a paper ballot (presence checked), not from the poster's code.",
+    )
 
 
 class PriorityLabel(ApiOutput):

@@ -610,6 +610,19 @@ def _released_cells(
     return rows
 
 
+def _with_presence(session: Session, groups: list[GroupResult]) -> list[GroupResult]:
+    """Session groups say whether presence was verified for their ballots."""
+    verified = sessions.presence_verified_by_session(
+        session, session_ids=[int(g.key) for g in groups if g.kind == "session"]
+    )
+    return [
+        g.model_copy(update={"presence_verified": verified.get(int(g.key))})
+        if g.kind == "session"
+        else g
+        for g in groups
+    ]
+
+
 def _unshown(groups: list[GroupResult]) -> int | None:
     """Ballots of the total in no shown group: the total minus every shown outermost group."""
     total = next((g for g in groups if g.kind == "dialogue"), None)
@@ -707,7 +720,9 @@ def _cached_results(
     label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
     labels = {cell: label(cell) for cell in cells}
     ordered = sorted(rows, key=lambda row: _order(row[0], *labels[row[0]][1:]))
-    groups = _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
+    groups = _with_presence(
+        session, _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
+    )
     total = groups[0]
     results = Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
@@ -871,10 +886,10 @@ def session_results(session: Session, *, row: Any) -> Results:
         final=state is not None and state.final_at is not None,
     )
     labels = {cell: (row.title or "", "session", None)}
-    group = _group_results(rows, layout, labels=labels, min_group_size=municipality.min_group_size)[
-        0
-    ]
-    state = session.get(ResultState, dialogue.id)
+    (group,) = _with_presence(
+        session,
+        _group_results(rows, layout, labels=labels, min_group_size=municipality.min_group_size),
+    )
     return Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         group_by=GroupBy.SESSION,

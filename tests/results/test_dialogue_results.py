@@ -107,6 +107,8 @@ def test_groups_are_a_flat_list_keyed_by_cbs_code_kind_band_or_session(
     assert {g["kind"] for g in by_band if g["key"] != "dialogue"} == {"ageBand"}
     by_session = results_of(client, analyst, world, groupBy="session")["groups"]
     assert {g["key"] for g in by_session} == {"dialogue", *map(str, world.session_ids)}
+    # Residents checked in with the poster's code: their presence was not verified.
+    assert {g["presenceVerified"] for g in by_session if g["kind"] == "session"} == {False}
     total = results_of(client, analyst, world, groupBy="dialogue")["groups"]
     assert [(g["key"], g["kind"], g["ballots"]) for g in total] == [
         ("dialogue", "dialogue", len(world.released()))
