@@ -10,8 +10,10 @@ desktop viewport, the number formats the pages use, and an axe helper.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -75,6 +77,16 @@ class StaffWorld:
 
     def tally(self) -> None:
         refresh_all(self.engine)
+
+    def end_dialogue(self) -> None:
+        """Let the dialogue's last day pass: its last release, with filtered views, comes out."""
+        yesterday = datetime.now(ZoneInfo("Europe/Amsterdam")).date() - timedelta(days=1)
+        with self.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE dialogues SET starts_on = :start, ends_on = :end WHERE id = :id"),
+                {"start": yesterday - timedelta(days=60), "end": yesterday, "id": self.dialogue_id},
+            )
+        self.tally()
 
 
 @pytest.fixture
@@ -161,6 +173,13 @@ def build_world(db: Session, engine: Any, base_url: str) -> StaffWorld:
 @pytest.fixture
 def staff_world(db: Session, clean_engine, live_server: str, cheap_hashing) -> StaffWorld:
     return build_world(db, clean_engine, live_server)
+
+
+@pytest.fixture
+def ended_staff_world(staff_world: StaffWorld) -> StaffWorld:
+    """The staff world once its dialogue has ended: filtered breakdowns are published."""
+    staff_world.end_dialogue()
+    return staff_world
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ function buurtTopTable(results, buurten, wijk) {
         buurten.map((b) => {
           const name = h('th', { scope: 'row', text: b.label });
           if (b.suppressed || !b.priorities) {
-            return h('tr', { dataset: { suppressed: 'true' } }, name, h('td', { colspan: '4', class: 'wg-suppressed', text: suppressedText(results.minGroupSize, group.suppressedReason) }));
+            return h('tr', { dataset: { suppressed: 'true' } }, name, h('td', { colspan: '4', class: 'wg-suppressed', text: suppressedText(results.minGroupSize, b.suppressedReason) }));
           }
           const top = rankedPriorities(results, b).slice(0, 3);
           return h('tr', null, name, h('td', { class: 'wg-num', text: formatNumber(b.ballots) }), top.map((p) => h('td', { text: p.title })));
