@@ -3,13 +3,12 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from fastapi.security import OAuth2PasswordRequestForm
 
 from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import Unauthorized
 from api.core.security import TokenType, create_token, expiry_after
 from api.staff import service
-from api.staff.dependencies import AdminActor, CurrentActor
+from api.staff.dependencies import AdminActor, CurrentActor, SignInForm
 from api.staff.models import StaffUserCreate, StaffUserPublic, StaffUserUpdate, Token
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
@@ -21,7 +20,7 @@ _TOO_MANY_FAILURES = "Too many failed sign-ins. Wait a while before you try agai
 @auth_router.post("/token", response_model=Token)
 def sign_in(
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
