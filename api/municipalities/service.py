@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
@@ -27,6 +28,15 @@ from api.municipalities.models import (
 # load and throw away): every query leaves it out unless it sends or compares it, and reading
 # it from a row loaded without it raises rather than quietly fetching it after all.
 _WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
+
+
+def _has_geometry(session: Session) -> ColumnElement[bool]:
+    """Whether a row has a geometry, known without reading it: SQLite's `IS NOT NULL` reads the
+    whole value (7 ms for 16 MB), its `typeof()` only the row header; PostgreSQL's `IS NOT
+    NULL` reads the null bitmap."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.typeof(Neighbourhood.geometry) != "null"
+    return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]
 
 
 def find_municipality(session: Session, *, cbs_code: str) -> Municipality | None:
@@ -191,7 +201,7 @@ def neighbourhoods_public(
             Neighbourhood.kind,
             Neighbourhood.wijk_id,
             Neighbourhood.source,
-            Neighbourhood.geometry.is_not(None).label("has_geometry"),  # type: ignore[union-attr]
+            _has_geometry(session).label("has_geometry"),
         )
         .where(Neighbourhood.municipality_id == municipality.id)
         .order_by(Neighbourhood.code)
