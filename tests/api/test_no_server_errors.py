@@ -118,6 +118,23 @@ def test_nul_character_in_an_imported_name_is_a_400_and_stores_nothing(
     assert neighbourhood_codes(db) == before
 
 
+def test_nul_character_deep_in_an_imported_csv_is_a_400_and_stores_nothing(
+    client: TestClient, admin, tilburg: Place, db
+):
+    """Past the first 8 kB, where the check for binary files looks, a NUL is still refused."""
+    before = neighbourhood_codes(db)
+    rows = [
+        f"BU0855{n:04d};Buurt {n} met een lange naam om de regel te vullen" for n in range(1, 300)
+    ]
+    csv = "statcode;statnaam\nWK085501;Centrum\n" + "\n".join(rows) + "\nBU08550300;Nul\x00Buurt\n"
+    assert csv.index("\x00") > 8192
+    response = client.post(
+        IMPORT, content=csv.encode(), headers={**admin, "Content-Type": "text/csv"}
+    )
+    assert_problem(response, 400, mentions="control character")
+    assert neighbourhood_codes(db) == before
+
+
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
