@@ -143,7 +143,7 @@ def pinned_user(db: Session) -> int:
     return max(user.id for user in staff.list_users(db))
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(max(240, 20 * EXAMPLES_PER_STRATEGY))
 def test_schemathesis_as_admin_finds_no_server_error(
     app: Any, client: TestClient, db: Session, tilburg: Place, pinned_user: int
 ) -> None:
@@ -152,7 +152,7 @@ def test_schemathesis_as_admin_finds_no_server_error(
     assert found.total == 0, found.report()
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(max(240, 20 * EXAMPLES_PER_STRATEGY))
 def test_schemathesis_as_participant_finds_no_server_error(
     app: Any, client: TestClient, tilburg: Place, pinned_user: int
 ) -> None:
