@@ -99,15 +99,6 @@ class UnprocessableContent(Problem):
     title = "Unprocessable content"
 
 
-class ServiceUnavailable(Problem):
-    status = 503
-    title = "Service unavailable"
-
-    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
-        kwargs["headers"] = {"Retry-After": str(max(1, retry_after))}
-        super().__init__(detail, **kwargs)
-
-
 class TooManyRequests(Problem):
     status = 429
     title = "Too many requests"

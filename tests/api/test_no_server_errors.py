@@ -384,3 +384,19 @@ def test_a_database_error_that_is_a_bug_stays_a_500(settings, clean_engine: Engi
         response = client.post("/check-ins", json={"joinCode": tilburg.join_code})
     assert_problem(response, 500)
     assert "Retry-After" not in response.headers
+
+
+def test_a_value_the_database_refuses_is_a_400_not_a_500(
+    client: TestClient, admin, clean_engine: Engine
+):
+    """The net under validation: should a value get past it, the database's refusal is a 400."""
+    if clean_engine.dialect.name == "postgresql":
+        refused = psycopg.errors.NumericValueOutOfRange("integer out of range")
+    else:
+        refused = sqlite3.DataError("string or blob too big")
+        refused.sqlite_errorcode, refused.sqlite_errorname = 18, "SQLITE_TOOBIG"
+    with failing_writes(clean_engine, refused):
+        response = client.post(
+            "/municipalities", json={"cbsCode": "GM0001", "name": "Ergens"}, headers=admin
+        )
+    assert_problem(response, 400, mentions="can't be stored")
