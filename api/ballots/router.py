@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 from api.ballots import service
 from api.ballots.models import AssistedBallotCreate, BallotPublic, BallotPut
 from api.core.deps import ResourceId, SessionDep, SettingsDep
+from api.core.problems import NotFound
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
@@ -52,7 +53,15 @@ def read_ballot(
 ) -> BallotPublic:
     """Your ballot as it is stored now."""
     require_own_session(participant, session_id)
-    return service.read_ballot(session, participant_id=participant.participant_id)
+    try:
+        return service.read_ballot(session, participant_id=participant.participant_id)
+    except NotFound:
+        known = sessions.participant_exists(
+            session, participant_id=participant.participant_id, session_id=session_id
+        )
+        if not known:
+            raise sessions.participant_unknown() from None
+        raise
 
 
 @assisted_router.post(

@@ -7,7 +7,7 @@ from fastapi import Depends, Path, Request
 from api.core.config import Settings
 from api.core.db import SessionDep
 from api.core.ratelimit import RateLimiter
-from api.core.schemas import MUNICIPALITY_CODE_PATTERN
+from api.core.schemas import MAX_ID, MUNICIPALITY_CODE_PATTERN
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -26,7 +26,7 @@ RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 __all__ = ["CbsCodePath", "RateLimiterDep", "ResourceId", "SessionDep", "SettingsDep"]
 
 ResourceId = Annotated[
-    int, Path(alias="id", ge=1, le=2_147_483_647, description="The id of the resource.")
+    int, Path(alias="id", ge=1, le=MAX_ID, description="The id of the resource.")
 ]
 CbsCodePath = Annotated[
     str,

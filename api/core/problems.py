@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -142,7 +143,47 @@ _STATUS_TITLES = {
     415: "Unsupported media type",
     422: "Unprocessable content",
     429: "Too many requests",
+    503: "Service unavailable",
 }
+
+DATABASE_RETRY_AFTER_SECONDS = 30
+"""What a client is told to wait when the database can't be reached or is full."""
+
+# PostgreSQL error classes of a database that can't serve now: 08 connection exception,
+# 53 insufficient resources (53100 disk full, 53200 out of memory, 53300 too many
+# connections), 57P operator intervention (shutting down, starting up).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+# SQLite's: disk full, I/O error, file can't be opened or is read-only, out of memory, and
+# busy or locked beyond the busy timeout.
+_UNAVAILABLE_SQLITE_ERRORS = (
+    "SQLITE_FULL",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_READONLY",
+    "SQLITE_NOMEM",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_PROTOCOL",
+)
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether the error says the database can't be reached or can't take writes now (down,
+    restarting, disk full, out of connections): a 503, not a bug of the request or the code."""
+    if isinstance(error, sa_exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(error, sa_exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    name = getattr(error.orig, "sqlite_errorname", None)
+    if name:
+        return name.startswith(_UNAVAILABLE_SQLITE_ERRORS)
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return state.startswith(_UNAVAILABLE_SQLSTATES)
+    # psycopg's failure to connect at all (refused, unknown host, timeout) has no SQLSTATE.
+    return isinstance(error, sa_exc.OperationalError)
 
 
 def _field_name(loc: Sequence[Any]) -> str:
@@ -160,6 +201,24 @@ def _reason(error: dict[str, Any]) -> str:
         return f"The body is not valid JSON ({error.get('ctx', {}).get('error', 'syntax error')})."
     message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
     return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+_FASTAPI_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+def _unparsable_body(cause: BaseException | None) -> str:
+    """What was wrong with a body FastAPI could not parse, beyond a JSON syntax error."""
+    if isinstance(cause, RecursionError):
+        return (
+            "The JSON body nests lists or objects hundreds of levels deep, more than any "
+            "request here needs. Send the fields flat, as the API documentation shows."
+        )
+    if isinstance(cause, ValueError):  # Python reads integers of at most 4,300 digits
+        return (
+            "The JSON body has a number with thousands of digits. Send numbers as the API "
+            "documentation shows (ids and counts are at most 10 digits)."
+        )
+    return "The request body could not be read. Send JSON as the API documentation shows."
 
 
 def validation_problems(errors: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -213,6 +272,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
         elif exc.status_code == 405:
             detail = f"{request.method} is not possible on {request.url.path}."
+        elif exc.status_code == 400 and detail == _FASTAPI_UNPARSABLE_BODY:
+            detail = _unparsable_body(exc.__cause__)
         return problem_response(
             status=exc.status_code,
             title=_STATUS_TITLES.get(exc.status_code, "Error"),
@@ -220,6 +281,33 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(sa_exc.DBAPIError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+            return problem_response(
+                status=503,
+                title="Service unavailable",
+                detail="The database can't be reached or is full right now, so nothing was "
+                f"saved. Please try again in {DATABASE_RETRY_AFTER_SECONDS} seconds.",
+                instance=request.url.path,
+                headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+            )
+        if isinstance(exc, sa_exc.DataError):
+            # A value the database refused (a number out of range, a NUL character): the
+            # request's fault. Validation should have named the field; log that it did not.
+            logger.warning("database refused a value on %s %s: %s", request.method,
+                           request.url.path, exc.orig)  # fmt: skip
+            return problem_response(
+                status=400,
+                title="Invalid input",
+                detail="A value in the request can't be stored: a number too large, a date too "
+                "far away or a character (such as NUL) that is not allowed. Check what you sent.",
+                instance=request.url.path,
+            )
+        raise exc  # a bug: the 500 below, with its stack trace in the log
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

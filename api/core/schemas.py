@@ -1,13 +1,75 @@
 """Base classes of the API's JSON: camelCase on the wire, unknown input fields refused."""
 
 import re
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 # Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+UNSTORABLE_TEXT = "remove the control or invalid characters (such as NUL) from this text"
+
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers (PostgreSQL `integer`) on both databases: nothing has a larger one."""
+
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+"""Dates and times are taken within these years: near the ends of the calendar (year 1 or
+9999) adding a time zone or a duration (a token's lifetime, a retention period) overflows."""
+
+
+def is_storable(text: str) -> bool:
+    """Whether the text can be stored as it is: no control characters, no lone surrogates."""
+    return _UNSTORABLE.search(text) is None
+
+
+def check_storable(text: str) -> str:
+    """The text, if it can be stored; a ValueError a person can act on if not."""
+    if not is_storable(text):
+        raise ValueError(UNSTORABLE_TEXT)
+    return text
+
+
+def _storable_everywhere(value: Any) -> Any:
+    """Check every string in a value, however deeply nested in lists and objects."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            check_storable(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+    return value
+
+
+def _in_calendar(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
+def _moment(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("give a time zone, e.g. 2027-03-01T19:00:00+01:00")
+    _in_calendar(value)
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The id of a row; one out of the 32-bit range is refused as invalid input, never sent on."""
+
+Day = Annotated[date, AfterValidator(_in_calendar)]
+"""A calendar date within FIRST_YEAR..LAST_YEAR."""
+
+Moment = Annotated[datetime, AfterValidator(_moment)]
+"""A moment with a time zone, within FIRST_YEAR..LAST_YEAR."""
+
+StorableText = Annotated[str, AfterValidator(check_storable)]
+"""Text without control characters (NUL) or lone surrogates, for inputs that are not ApiInput."""
 
 
 class ApiInput(BaseModel):
@@ -24,9 +86,9 @@ class ApiInput(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _storable_text(cls, value: Any) -> Any:
-        if isinstance(value, str) and _UNSTORABLE.search(value):
-            raise ValueError("remove the control or invalid characters from this text")
-        return value
+        # Every request body is an ApiInput: this is where NUL characters are refused, in
+        # every text field and in every string nested in a list or object (a geometry).
+        return _storable_everywhere(value)
 
 
 class ApiOutput(BaseModel):

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConst
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
-from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput
+from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput, Day, Id
 from api.themes.models import THEME_KEY_PATTERN
 
 MIN_PRIORITIES = 2
@@ -77,7 +77,7 @@ class PriorityCreate(ApiInput):
 class PriorityUpdate(PriorityCreate):
     """A priority in a dialogue update: with `id` to change an existing one, without to add."""
 
-    id: int | None = None
+    id: Id | None = None
 
 
 class PriorityPublic(ApiOutput):
@@ -111,8 +111,8 @@ class DialogueCreate(ApiInput):
     municipality: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
     title: str = PydanticField(min_length=1, max_length=160)
     description: str = PydanticField(default="", max_length=2000)
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     priorities: list[PriorityCreate] = PydanticField(
         min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )
@@ -131,8 +131,8 @@ class DialogueUpdate(ApiInput):
 
     title: str | None = PydanticField(default=None, min_length=1, max_length=160)
     description: str | None = PydanticField(default=None, max_length=2000)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     priorities: list[PriorityUpdate] | None = PydanticField(
         default=None, min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from api.core.schemas import is_storable
+
 Kind = Literal["wijk", "buurt"]
 _Transform = Callable[[float, float], tuple[float, float]]
 
@@ -405,6 +407,18 @@ def _read_geojson(data: bytes) -> _Table:
             "file",
             f"the file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
         ) from exc
+    except RecursionError as exc:
+        raise _fail(
+            "file",
+            "the file nests lists or objects far more deeply than GeoJSON ever does "
+            "(hundreds of levels); export the file again from the source",
+        ) from exc
+    except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
+        raise _fail(
+            "file",
+            "the file has a number with thousands of digits, which no coordinate or code "
+            "has; export the file again from the source",
+        ) from exc
     if not isinstance(document, dict):
         raise _fail(
             "file",
@@ -740,6 +754,13 @@ class _Builder:
                 row.location,
                 f"{label} contains a line break (in a CSV file this often means a quote "
                 "that is not closed)",
+            )
+            return None
+        if not is_storable(cleaned):
+            self.problems.add(
+                row.location,
+                f"{label} contains a control character (such as NUL) or an invalid character; "
+                "remove it from the file",
             )
             return None
         if len(cleaned) > NAME_MAX_LENGTH:

@@ -71,7 +71,9 @@ class Neighbourhood(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="RESTRICT"), index=True),
     )
-    geometry: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # None is stored as SQL NULL (not the JSON text `null`), so whether a row has a shape is
+    # known without reading the shape, which can be megabytes (see neighbourhood lists).
+    geometry: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
     source: str | None = Field(default=None, max_length=120)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -89,10 +89,12 @@ def list_neighbourhoods(
 ) -> Any:
     """The wijken and buurten of a municipality (public: residents pick theirs from it)."""
     municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
-    rows = service.list_neighbourhoods(session, municipality=municipality)
     if format_ == "geojson" or "application/geo+json" in request.headers.get("accept", ""):
-        return JSONResponse(service.neighbourhoods_geojson(rows), media_type="application/geo+json")
-    return service.neighbourhoods_public(rows)
+        return JSONResponse(
+            service.neighbourhoods_geojson(session, municipality=municipality),
+            media_type="application/geo+json",
+        )
+    return service.neighbourhoods_public(session, municipality=municipality)
 
 
 @router.post(
@@ -106,8 +108,8 @@ def create_neighbourhood(
     """Add one wijk or buurt."""
     municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
     row = service.create_neighbourhood(session, municipality=municipality, **body.model_dump())
-    rows = service.list_neighbourhoods(session, municipality=municipality)
-    return next(n for n in service.neighbourhoods_public(rows) if n.code == row.code)
+    listed = service.neighbourhoods_public(session, municipality=municipality)
+    return next(n for n in listed if n.code == row.code)
 
 
 @router.post(

@@ -1,9 +1,11 @@
 """Municipalities and their neighbourhoods: creating, scoping, importing CBS/PDOK files."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from api.core.access import Actor
@@ -21,6 +23,20 @@ from api.municipalities.models import (
     NeighbourhoodKind,
     NeighbourhoodPublic,
 )
+
+# A neighbourhood's geometry can be megabytes (a 16.5 MB polygon took 1.2 s per check-in to
+# load and throw away): every query leaves it out unless it sends or compares it, and reading
+# it from a row loaded without it raises rather than quietly fetching it after all.
+_WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
+
+
+def _has_geometry(session: Session) -> ColumnElement[bool]:
+    """Whether a row has a geometry, known without reading it: SQLite's `IS NOT NULL` reads the
+    whole value (7 ms for 16 MB), its `typeof()` only the row header; PostgreSQL's `IS NOT
+    NULL` reads the null bitmap."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.typeof(Neighbourhood.geometry) != "null"
+    return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]
 
 
 def find_municipality(session: Session, *, cbs_code: str) -> Municipality | None:
@@ -118,13 +134,16 @@ def wijk_code_of(buurt_code: str) -> str:
 
 def find_neighbourhood(session: Session, *, code: str) -> Neighbourhood | None:
     """The neighbourhood with this CBS code, if any."""
-    return session.exec(select(Neighbourhood).where(Neighbourhood.code == code)).first()
+    return session.exec(
+        select(Neighbourhood).where(Neighbourhood.code == code).options(_WITHOUT_GEOMETRY)
+    ).first()
 
 
 def neighbourhood_code_of(session: Session, *, neighbourhood_id: int) -> str | None:
     """The CBS code of the neighbourhood with this id."""
-    neighbourhood = session.get(Neighbourhood, neighbourhood_id)
-    return neighbourhood.code if neighbourhood else None
+    return session.exec(
+        select(Neighbourhood.code).where(Neighbourhood.id == neighbourhood_id)
+    ).first()
 
 
 def neighbourhood_in_municipality(
@@ -140,15 +159,16 @@ def neighbourhood_in_municipality(
     return neighbourhood
 
 
-def list_neighbourhoods(session: Session, *, municipality: Municipality) -> list[Neighbourhood]:
-    """The wijken and buurten of a municipality, by code."""
-    return list(
-        session.exec(
-            select(Neighbourhood)
-            .where(Neighbourhood.municipality_id == municipality.id)
-            .order_by(Neighbourhood.code)
-        )
+def list_neighbourhoods(
+    session: Session, *, municipality: Municipality, with_geometry: bool = False
+) -> list[Neighbourhood]:
+    """The wijken and buurten of a municipality, by code; their geometry only if asked."""
+    query = (
+        select(Neighbourhood)
+        .where(Neighbourhood.municipality_id == municipality.id)
+        .order_by(Neighbourhood.code)
     )
+    return list(session.exec(query if with_geometry else query.options(_WITHOUT_GEOMETRY)))
 
 
 def neighbourhood_outlines(
@@ -168,26 +188,57 @@ def neighbourhood_outlines(
     )  # type: ignore[arg-type]
 
 
-def neighbourhoods_public(neighbourhoods: Sequence[Neighbourhood]) -> list[NeighbourhoodPublic]:
-    """API views, with each buurt's wijk code."""
-    codes = {n.id: n.code for n in neighbourhoods}
+def neighbourhoods_public(
+    session: Session, *, municipality: Municipality
+) -> list[NeighbourhoodPublic]:
+    """The wijken and buurten as the API lists them (the resident app, at every check-in):
+    whether each has a geometry, never the geometry itself."""
+    rows = session.exec(
+        select(
+            Neighbourhood.id,
+            Neighbourhood.code,
+            Neighbourhood.name,
+            Neighbourhood.kind,
+            Neighbourhood.wijk_id,
+            Neighbourhood.source,
+            _has_geometry(session).label("has_geometry"),
+        )
+        .where(Neighbourhood.municipality_id == municipality.id)
+        .order_by(Neighbourhood.code)
+    ).all()
+    codes = {row.id: row.code for row in rows}
     return [
         NeighbourhoodPublic(
-            code=n.code,
-            name=n.name,
-            kind=n.kind,
-            wijk_code=codes.get(n.wijk_id) if n.wijk_id else None,
-            has_geometry=n.geometry is not None,
-            source=n.source,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            wijk_code=codes.get(row.wijk_id) if row.wijk_id else None,
+            has_geometry=bool(row.has_geometry),
+            source=row.source,
         )
-        for n in neighbourhoods
+        for row in rows
     ]
 
 
-def neighbourhoods_geojson(neighbourhoods: Sequence[Neighbourhood]) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of the neighbourhoods that have a geometry."""
-    codes = {n.id: n.code for n in neighbourhoods}
-    sources = sorted({n.source for n in neighbourhoods if n.source})
+def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the neighbourhoods that have a geometry (for the map)."""
+    in_municipality = Neighbourhood.municipality_id == municipality.id
+    codes = dict(
+        session.exec(select(Neighbourhood.id, Neighbourhood.code).where(in_municipality)).all()
+    )
+    shapes = session.exec(
+        select(
+            Neighbourhood.code,
+            Neighbourhood.name,
+            Neighbourhood.kind,
+            Neighbourhood.wijk_id,
+            Neighbourhood.source,
+            Neighbourhood.geometry,
+        )
+        .where(in_municipality, Neighbourhood.geometry.is_not(None))  # type: ignore[union-attr]
+        .order_by(Neighbourhood.code)
+    ).all()
+    sources = sorted({n.source for n in shapes if n.source})
     return {
         "type": "FeatureCollection",
         "attribution": "; ".join(sources) or None,
@@ -203,8 +254,7 @@ def neighbourhoods_geojson(neighbourhoods: Sequence[Neighbourhood]) -> dict[str,
                     "wijkCode": codes.get(n.wijk_id) if n.wijk_id else None,
                 },
             }
-            for n in neighbourhoods
-            if n.geometry is not None
+            for n in shapes
         ],
     }
 
@@ -283,7 +333,14 @@ def import_neighbourhoods(
         ) from error
     source_year = year or parsed.year
     source = f"Kadaster / CBS, {source_year}" if source_year else "Kadaster / CBS"
-    existing = {n.code: n for n in list_neighbourhoods(session, municipality=municipality)}
+    # The stored geometries are read only to compare them with those in the file.
+    with_geometry = any(row.geometry is not None for row in parsed.rows)
+    existing = {
+        n.code: n
+        for n in list_neighbourhoods(
+            session, municipality=municipality, with_geometry=with_geometry
+        )
+    }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 
     def upsert(row: ImportedNeighbourhood, wijk_id: int | None) -> Neighbourhood:
@@ -303,11 +360,14 @@ def import_neighbourhoods(
             )
             counts["created"] += 1
         else:
-            geometry = row.geometry if row.geometry is not None else current.geometry
-            if (current.name, current.wijk_id, current.geometry) == (row.name, wijk_id, geometry):
+            # A row without a geometry keeps the stored one.
+            new_geometry = row.geometry is not None and row.geometry != current.geometry
+            if (current.name, current.wijk_id) == (row.name, wijk_id) and not new_geometry:
                 counts["unchanged"] += 1
                 return current
-            current.name, current.wijk_id, current.geometry = row.name, wijk_id, geometry
+            current.name, current.wijk_id = row.name, wijk_id
+            if new_geometry:
+                current.geometry = row.geometry
             current.source, current.updated_at = source, utcnow()
             counts["updated"] += 1
         session.add(current)

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.schemas import ApiInput, ApiOutput
+from api.core.schemas import ApiInput, ApiOutput, Id, Moment
 from api.dialogues.models import PriorityPublic
 from api.venues.models import VenueKind
 
@@ -129,15 +129,15 @@ class Participant(SQLModel, table=True):
 class SessionCreate(ApiInput):
     """A new session of a dialogue at a venue."""
 
-    venue_id: int
+    venue_id: Id
     title: str | None = PydanticField(default=None, max_length=160)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     check_in_mode: CheckInMode = CheckInMode.POSTER
     show_results: bool = PydanticField(
         default=True, description="Show residents the session's results once enough took part."
     )
-    facilitator_ids: list[int] = PydanticField(default_factory=list, max_length=20)
+    facilitator_ids: list[Id] = PydanticField(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> "SessionCreate":
@@ -153,11 +153,11 @@ class SessionUpdate(ApiInput):
 
     status: SessionStatus | None = None
     title: str | None = PydanticField(default=None, max_length=160)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     check_in_mode: CheckInMode | None = None
     show_results: bool | None = None
-    facilitator_ids: list[int] | None = PydanticField(default=None, max_length=20)
+    facilitator_ids: list[Id] | None = PydanticField(default=None, max_length=20)
 
     @model_validator(mode="after")
     def _aware(self) -> "SessionUpdate":

@@ -52,7 +52,9 @@ async def run_resident_write(
                 request_hash=request_hash,
                 ttl=state.settings.idempotency_ttl,
                 status=status,
-                prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
+                prepare=lambda: sessions.open_session_for_writes(
+                    session, session_id=session_id, participant_id=participant.participant_id
+                ),
                 write=lambda target: write(session, target),
             )
 

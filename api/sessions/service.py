@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func
+from sqlalchemy import Select, bindparam, delete, exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DbSession
 from sqlmodel import select
@@ -19,7 +19,7 @@ from api.audit.service import record_event
 from api.ballots.models import Ballot
 from api.core.access import Actor, Role
 from api.core.db import utcnow
-from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
+from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
@@ -400,25 +400,37 @@ def check_in(
     )
 
 
+_PARTICIPANT_KNOWN = (
+    exists()
+    .where(Participant.id == bindparam("participant"), Participant.session_id == Session.id)
+    .label("participant_known")
+)
 _OPEN_CHECK = (
-    select(Session.status, Session.dialogue_id, Dialogue.municipality_id)
+    select(Session.status, Session.dialogue_id, Dialogue.municipality_id, _PARTICIPANT_KNOWN)
     .join(Dialogue, Dialogue.id == Session.dialogue_id)  # type: ignore[arg-type]
     .where(Session.id == bindparam("session"))
     .with_for_update(read=True, of=Session)  # type: ignore[arg-type]
 )  # built once, then only bound: it runs in every resident write
 
 
-def open_session_for_writes(session: DbSession, *, session_id: int) -> OpenSession:
-    """The session a resident writes to; 409 if it is not open.
+def open_session_for_writes(
+    session: DbSession, *, session_id: int, participant_id: str | None = None
+) -> OpenSession:
+    """The session a resident writes to; 409 if it is not open, 401 if the participant
+    writing (when given) is no longer checked in to it (removed since the token was made).
 
     The session row stays share-locked until the caller's transaction ends (PostgreSQL; on
     SQLite the single writer does the same), so closing the session waits for writes that
     found it open, and a write either commits before the close or sees it closed.
     """
-    found = session.execute(_OPEN_CHECK, {"session": session_id}).first()
+    found = session.execute(
+        _OPEN_CHECK, {"session": session_id, "participant": participant_id}
+    ).first()
     if found is None:
         raise NotFound(f"There is no session {session_id}.")
-    status, dialogue_id, municipality_id = found
+    if participant_id is not None and not found.participant_known:
+        raise participant_unknown()
+    status, dialogue_id, municipality_id, _known = found
     if status is not SessionStatus.OPEN:
         raise Conflict(
             "This session is not open, so answers can't be sent to it now."
@@ -427,6 +439,26 @@ def open_session_for_writes(session: DbSession, *, session_id: int) -> OpenSessi
             title="Session not open",
         )
     return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)
+
+
+def participant_unknown() -> Unauthorized:
+    """The 401 for a valid token whose participant no longer exists (removed or purged)."""
+    return Unauthorized(
+        "Your check-in is no longer known here (it may have been removed). "
+        "Scan the QR code again to take part."
+    )
+
+
+def participant_exists(session: DbSession, *, participant_id: str, session_id: int) -> bool:
+    """Whether the participant is (still) checked in to the session."""
+    return (
+        session.exec(
+            select(Participant.id).where(
+                Participant.id == participant_id, Participant.session_id == session_id
+            )
+        ).first()
+        is not None
+    )
 
 
 def lock_participant(session: DbSession, *, participant_id: str) -> None:

@@ -2,17 +2,42 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
+from fastapi import Depends, Form, Request
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
 from api.core.access import Actor, Role
 from api.core.db import open_session
 from api.core.deps import SettingsDep
 from api.core.problems import Forbidden, Unauthorized
+from api.core.schemas import StorableText
 from api.core.security import InvalidTokenError, TokenType, decode_token
 from api.staff import service
 
 bearer_token = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
+
+
+class SignInForm(OAuth2PasswordRequestForm):
+    """The OAuth2 password form, whose name and password are text that can be stored: a NUL
+    character is a 400 naming the field (PostgreSQL can't even look such a name up)."""
+
+    def __init__(
+        self,
+        *,
+        username: Annotated[StorableText, Form()],
+        password: Annotated[StorableText, Form(json_schema_extra={"format": "password"})],
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        super().__init__(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
 
 
 def get_actor(

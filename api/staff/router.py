@@ -3,14 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from fastapi.security import OAuth2PasswordRequestForm
 
 from api.core.db import open_session
 from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import Unauthorized
 from api.core.security import TokenType, create_token, expiry_after
 from api.staff import service, sign_in_limits
-from api.staff.dependencies import AdminActor, CurrentActor
+from api.staff.dependencies import AdminActor, CurrentActor, SignInForm
 from api.staff.models import StaffUserCreate, StaffUserPublic, StaffUserUpdate, Token
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
@@ -30,7 +29,7 @@ users_router = APIRouter(prefix="/users", tags=["Staff accounts"])
 )
 def sign_in(
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Depends()],
     settings: SettingsDep,
     limiter: RateLimiterDep,
 ) -> Token:

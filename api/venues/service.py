@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from api.core.problems import Conflict, NotFound
 from api.municipalities import service as municipalities
-from api.municipalities.models import Municipality, Neighbourhood
+from api.municipalities.models import Municipality
 from api.venues.models import Venue, VenueCreate, VenuePublic
 
 
@@ -73,8 +73,9 @@ def to_public(session: Session, venue: Venue) -> VenuePublic:
     )
     code = None
     if venue.neighbourhood_id:
-        neighbourhood = session.get(Neighbourhood, venue.neighbourhood_id)
-        code = neighbourhood.code if neighbourhood else None
+        code = municipalities.neighbourhood_code_of(
+            session, neighbourhood_id=venue.neighbourhood_id
+        )
     return VenuePublic(
         id=venue.id,  # type: ignore[arg-type]
         municipality=municipality.cbs_code,

@@ -6,7 +6,7 @@ Every existing ballot is marked pending and the tallies are emptied, so the firs
 of each dialogue publishes its first release from the ballots as they are.
 
 Revision ID: 0007
-Revises: 0006b
+Revises: 0006c
 Create Date: 2026-12-05 23:50:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0007"
-down_revision: str | None = "0006b"
+down_revision: str | None = "0006c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
