@@ -1,8 +1,10 @@
-"""Pledges: at most five per participant, contact details only with consent, purged in time."""
+"""Pledges: at most five per participant, contact details only with consent, kept apart from
+the participant and purged in time."""
 
+import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -13,8 +15,9 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.pledges.models import (
     MAX_PLEDGES_PER_PARTICIPANT,
+    ContactOffer,
+    ContactOfferPublic,
     Pledge,
-    PledgeContact,
     PledgeCreate,
     PledgeKind,
     PledgePublic,
@@ -30,7 +33,8 @@ _COUNT = (
     .where(_PLEDGES.c.participant_id == bindparam("participant"))
 )
 _INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
-_INSERT_CONTACT = insert(PledgeContact.__table__)  # type: ignore[attr-defined]
+_OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]
+_INSERT_OFFER = insert(_OFFERS)
 
 
 def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
@@ -48,6 +52,13 @@ def store_pledge(
 ) -> PledgePublic:
     """Add a pledge (not committed); at most five per person, counted under the person's lock.
 
+    With contact details (and consent) the pledge row keeps what the totals and the limit
+    need (participant, session, kind, priority, hours) but no text and no contact: those go
+    into a `ContactOffer` with its own copy of kind, priority and hours, a random id and only
+    the day of consent, so that nothing joins the contact to the participant or the ballot.
+    The answer then leaves the text out too: it is stored with the request's idempotency key,
+    under the participant.
+
     A linked priority must be of the dialogue: the database refuses another one (a foreign key
     on priority and dialogue); the transaction is then rolled back (it is lost either way)
     and the problem explained.
@@ -60,6 +71,7 @@ def store_pledge(
             "person can make. Thank you!",
             title="Pledge limit reached",
         )
+    contact_kept = bool(pledge.contact and pledge.contact_consent)
     now = utcnow()
     try:
         pledge_id = session.execute(
@@ -72,10 +84,24 @@ def store_pledge(
                 "kind": pledge.kind,
                 "priority_id": pledge.priority_id,
                 "hours_per_month": pledge.hours_per_month,
-                "text": pledge.text,
+                "text": "" if contact_kept else pledge.text,
                 "created_at": now,
             },
         ).scalar_one()
+        if contact_kept:
+            session.execute(
+                _INSERT_OFFER,
+                {
+                    "id": str(uuid.uuid4()),
+                    "dialogue_id": target.dialogue_id,
+                    "kind": pledge.kind,
+                    "priority_id": pledge.priority_id,
+                    "hours_per_month": pledge.hours_per_month,
+                    "text": pledge.text,
+                    "contact": pledge.contact,
+                    "consented_on": now.date(),
+                },
+            )
     except IntegrityError as error:
         session.rollback()
         _check_priority(session, target=target, pledge=pledge)
@@ -84,12 +110,6 @@ def store_pledge(
             "Another pledge of yours was being saved at the same moment. Please send this one again.",
             title="Pledge conflict",
         ) from error
-    contact_kept = bool(pledge.contact and pledge.contact_consent)
-    if contact_kept:
-        session.execute(
-            _INSERT_CONTACT,
-            {"pledge_id": pledge_id, "contact": pledge.contact, "consented_at": now},
-        )
     return PledgePublic(
         id=pledge_id,
         session_id=target.id,
@@ -98,22 +118,46 @@ def store_pledge(
         hours_per_month=float(pledge.hours_per_month)
         if pledge.hours_per_month is not None
         else None,
-        text=pledge.text,
+        text=None if contact_kept else pledge.text,
         contact_kept=contact_kept,
         created_at=now,
     )
 
 
+def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
+    """The offers of a dialogue as its coordinator follows them up: each pledge's text, kind,
+    priority and hours with the contact details its maker left (None once purged).
+
+    Ordered by kind, priority and text, never by arrival (the random id gives none either).
+    """
+    rows = session.exec(select(ContactOffer).where(ContactOffer.dialogue_id == dialogue_id)).all()
+    offers = [
+        ContactOfferPublic(
+            id=row.id,
+            kind=row.kind,
+            priority_id=row.priority_id,
+            hours_per_month=float(row.hours_per_month) if row.hours_per_month is not None else None,
+            text=row.text,
+            contact=row.contact,
+            consented_on=row.consented_on,
+        )
+        for row in rows
+    ]
+    return sorted(offers, key=lambda o: (o.kind.value, o.priority_id or 0, o.text, o.id))
+
+
 def purge_contacts(session: Session, *, retention_days: int, today: date) -> int:
-    """Delete contact details of dialogues that ended more than `retention_days` ago."""
+    """Delete the contact details of dialogues that ended more than `retention_days` ago.
+
+    The offers stay (the pledge's text, kind, priority and hours), without a way to reach
+    their makers. Returns how many contact details were deleted.
+    """
     cutoff = today - timedelta(days=retention_days)
-    ended = (
-        sa_select(Pledge.id)
-        .join(Dialogue, Dialogue.id == Pledge.dialogue_id)
-        .where(Dialogue.ends_on < cutoff)
-    )
+    ended = sa_select(Dialogue.id).where(Dialogue.ends_on < cutoff)  # type: ignore[arg-type]
     deleted = session.execute(
-        delete(PledgeContact).where(PledgeContact.pledge_id.in_(ended))  # type: ignore[attr-defined]
+        update(_OFFERS)
+        .where(_OFFERS.c.dialogue_id.in_(ended), _OFFERS.c.contact.is_not(None))
+        .values(contact=None)
     ).rowcount
     session.commit()
     return deleted

@@ -70,14 +70,21 @@ def test_whole_journey_reaches_the_api(new_context, demo, db):
         .mappings()
         .one()
     )
-    contact = db.execute(text("SELECT contact FROM pledge_contacts")).scalar_one()
+    offer = (
+        db.execute(
+            text("SELECT kind, hours_per_month, priority_id, text, contact FROM contact_offers")
+        )
+        .mappings()
+        .one()
+    )
     db.commit()
     assert code == "BU99990201"
-    assert pledge["kind"] == "skill"
-    assert float(pledge["hours_per_month"]) == 2.5
-    assert pledge["priority_id"] == titles[chosen[0]]
-    assert pledge["text"] == "Ik geef computerles in de bibliotheek."
-    assert contact == "inwoner@example.org"
+    assert pledge["kind"] == offer["kind"] == "skill"
+    assert float(pledge["hours_per_month"]) == float(offer["hours_per_month"]) == 2.5
+    assert pledge["priority_id"] == offer["priority_id"] == titles[chosen[0]]
+    assert pledge["text"] == "", "the text is kept with the contact details, apart"
+    assert offer["text"] == "Ik geef computerles in de bibliotheek."
+    assert offer["contact"] == "inwoner@example.org"
 
     # Only our own server was asked for anything, and nothing set a cookie.
     assert all(url.startswith(demo.base_url) for url in requests), requests

@@ -252,4 +252,4 @@ def test_shared_tablet_keeps_nothing_of_the_previous_resident(new_context, demo,
     )
     assert not [url for url in cached if "/api/" in url]
     assert count_rows(db, "participants") == 2  # the next person checked in afresh
-    assert count_rows(db, "ballots") == 1 and count_rows(db, "pledge_contacts") == 1
+    assert count_rows(db, "ballots") == 1 and count_rows(db, "contact_offers") == 1

@@ -26,7 +26,7 @@ RESIDENT_TABLES = (
     "ballots",
     "ballot_items",
     "pledges",
-    "pledge_contacts",
+    "contact_offers",
     "idempotency_records",
     "audit_events",
 )
