@@ -1,5 +1,7 @@
 """Pledges: what a resident will contribute; contact details only with consent, kept apart."""
 
+import hashlib
+import json
 import uuid
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ from sqlmodel import Session
 
 from api.dialogues.models import Dialogue
 from api.pledges import service as pledges_service
-from api.pledges.models import PledgeKind
+from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions.models import Session as SessionRow
 from tests.api.conftest import Place
 from tests.helpers import assert_problem
@@ -88,6 +90,7 @@ def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
 def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_maker(
     client: TestClient, db: Session, resident: Resident, tilburg: Place
 ):
+    """The pledge row, the offer and the stored answer to the request's Idempotency-Key."""
     body = {
         "kind": "time",
         "priorityId": tilburg.priority_ids[1],
@@ -96,7 +99,7 @@ def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_
         "contact": "06-12345678",
         "contactConsent": True,
     }
-    response = pledge(client, resident, body)
+    response = pledge(client, resident, body, key=str(uuid.uuid4()))
     assert response.status_code == 201, response.text
     echoed = response.json()
     for secret in ("06-12345678", "moestuin"):  # the answer is kept under the participant
@@ -122,11 +125,19 @@ def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_
     assert offer["contact"] == "06-12345678"
     assert str(offer["consented_on"]) == echoed["createdAt"][:10]
     assert str(uuid.UUID(offer["id"])) == offer["id"] != str(stored["id"])
-    # ... and neither does the stored answer to the request's idempotency key.
-    records = db.execute(text("SELECT * FROM idempotency_records")).mappings().all()
+    # ... and the answer stored under the participant's key neither holds the text nor a hash
+    # that could be recomputed from the offer without the app's secret.
+    [record] = db.execute(text("SELECT * FROM idempotency_records")).mappings().all()
     db.commit()
-    everything = " ".join(str(value) for record in records for value in record.values())
+    assert record["scope"] == f"participant:{resident.participant_id}"
+    everything = " ".join(str(value) for value in record.values())
     assert "moestuin" not in everything and "06-12345678" not in everything
+    canonical = json.dumps(
+        PledgeCreate.model_validate(body).model_dump(mode="json", by_alias=True), sort_keys=True
+    )
+    for path in (f"/sessions/{tilburg.session_id}/pledges", f"/api/v1/sessions/{tilburg.session_id}/pledges"):  # fmt: skip
+        unkeyed = hashlib.sha256(f"POST {path} {canonical}".encode()).hexdigest()
+        assert record["fingerprint"] != unkeyed
 
 
 def test_a_coordinator_sees_each_offers_text_with_its_contact_details(
