@@ -4,7 +4,7 @@ the participant and purged in time."""
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import Engine, bindparam, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -150,17 +150,39 @@ def purge_contacts(session: Session, *, retention_days: int, today: date) -> int
     """Delete the contact details of dialogues that ended more than `retention_days` ago.
 
     The offers stay (the pledge's text, kind, priority and hours), without a way to reach
-    their makers. Returns how many contact details were deleted.
+    their makers. The deleted values do not live on in the database's files either: SQLite
+    overwrites the freed space (`secure_delete`) and empties its write-ahead log; PostgreSQL
+    rewrites the table (`VACUUM FULL`), so no dead row version keeps them. Returns how many
+    contact details were deleted.
     """
     cutoff = today - timedelta(days=retention_days)
     ended = sa_select(Dialogue.id).where(Dialogue.ends_on < cutoff)  # type: ignore[arg-type]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees
     deleted = session.execute(
         update(_OFFERS)
         .where(_OFFERS.c.dialogue_id.in_(ended), _OFFERS.c.contact.is_not(None))
         .values(contact=None)
     ).rowcount
     session.commit()
+    if deleted:
+        _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]
     return deleted
+
+
+def _erase_old_versions(engine: Engine, *, sqlite: bool) -> None:
+    """Leave no earlier version of the contact offers in the database's files (best effort
+    on SQLite: the log is only emptied if no other connection is reading it right now)."""
+    if sqlite:
+        raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"VACUUM FULL {_OFFERS.name}"))
 
 
 def pledge_facts(

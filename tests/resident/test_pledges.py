@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -305,10 +306,27 @@ def test_purge_empties_the_contact_details_of_ended_dialogues_and_keeps_the_offe
     db.commit()
 
     day_after = tilburg_ends + timedelta(days=31)
+    files_before = _table_files(db)
     assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 1
     [purged] = pledges_service.contact_offers(db, dialogue_id=tilburg.dialogue_id)
     assert (purged.text, purged.contact) == ("Ik geef les.", None)
     stored = db.execute(text("SELECT contact FROM contact_offers")).scalars().all()
     db.commit()
     assert sorted(stored, key=str) == sorted([None, "piet@example.org"], key=str)
+    # Gone from the files too, not only from the rows one can select.
+    if db.get_bind().dialect.name == "sqlite":
+        database = Path(db.get_bind().url.database)
+        on_disk = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert b"jan@example.org" not in on_disk and b"piet@example.org" in on_disk
+    else:
+        assert _table_files(db) != files_before, "the table is rewritten without dead rows"
     assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 0
+
+
+def _table_files(db: Session) -> str | None:
+    """PostgreSQL: the file the contact offers are stored in (a rewrite gives a new one)."""
+    if db.get_bind().dialect.name == "sqlite":
+        return None
+    path = db.execute(text("SELECT pg_relation_filepath('contact_offers')")).scalar_one()
+    db.commit()
+    return path
