@@ -5,7 +5,7 @@ from api.ballots.models import Ballot, BallotEvent, BallotItem
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
 from api.municipalities.models import Municipality, Neighbourhood
-from api.pledges.models import ContactOffer, Pledge
+from api.pledges.models import ContactOffer, ContactOfferCount, Pledge
 from api.results.models import GroupTally, ResultState, SessionSnapshot
 from api.sessions.models import Participant, Session, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffUser
@@ -25,6 +25,7 @@ __all__ = [
     "Participant",
     "Pledge",
     "ContactOffer",
+    "ContactOfferCount",
     "Priority",
     "ResultState",
     "Session",

@@ -1,10 +1,15 @@
 """Pledges: what a participant will contribute; contact details only with consent, kept apart.
 
-A pledge is stored as a `Pledge` row, which counts towards the totals and towards the five a
-participant may make. When its maker leaves contact details, the pledge's text and the contact
-go into a `ContactOffer` instead: a record of its own, with a copy of the pledge's kind,
-priority and hours, that nothing in the database links to a participant, ballot, session or
-pledge row (a random id, the dialogue only, the day of consent rather than the moment).
+A pledge without contact details is a `Pledge` row of its participant: it counts in the
+totals per group (buurt, age band, session) and towards the five a participant may make.
+
+A pledge with contact details is a `ContactOffer` instead, and only that: its kind, priority,
+hours, text and the contact, with nothing that leads to a participant, ballot or session (a
+random id, the dialogue only, the day of consent rather than the moment). No pledge row is
+written for it, since any row of the participant that held the same kind, priority and hours
+would let anyone with the database match the two on those values. Towards the five, a
+participant's offers are counted in a `ContactOfferCount` under a key that only the app can
+compute (HMAC with its secret key), so the database alone cannot say whose count it is.
 """
 
 import re
@@ -137,6 +142,27 @@ class ContactOffer(SQLModel, table=True):
     consented_on: date
 
 
+class ContactOfferCount(SQLModel, table=True):
+    """How many contact offers one participant made, under a key the database cannot invert.
+
+    `key` is HMAC-SHA-256(app secret, participant id): the app finds the count of the person
+    it serves; whoever holds only the database finds counts of nobody in particular.
+    """
+
+    __tablename__ = "contact_offer_counts"
+    __table_args__ = (
+        CheckConstraint(f"offers >= 1 AND offers <= {MAX_PLEDGES_PER_PARTICIPANT}", name="offers"),
+    )
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    offers: int
+
+
 class PledgeCreate(ApiInput):
     """A pledge; `contact` is only accepted together with `contactConsent: true`."""
 
@@ -167,10 +193,11 @@ class PledgeCreate(ApiInput):
 
 
 class PledgePublic(ApiOutput):
-    """A stored pledge. The contact details are never sent back; with contact details kept,
-    neither is the text (it is kept with them, apart from you: `text` is null)."""
+    """A stored pledge. The contact details are never sent back. With contact details kept,
+    the pledge is kept with them, apart from you: `id` and `text` are then null (this answer is
+    stored with the request's Idempotency-Key, under you)."""
 
-    id: int
+    id: int | None
     session_id: int
     kind: PledgeKind
     priority_id: int | None

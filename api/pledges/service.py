@@ -1,10 +1,14 @@
 """Pledges: at most five per participant, contact details only with consent, kept apart from
 the participant and purged in time."""
 
+import hashlib
+import hmac
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine, bindparam, func, insert, text, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -16,6 +20,7 @@ from api.dialogues.models import Dialogue
 from api.pledges.models import (
     MAX_PLEDGES_PER_PARTICIPANT,
     ContactOffer,
+    ContactOfferCount,
     ContactOfferPublic,
     Pledge,
     PledgeCreate,
@@ -35,6 +40,8 @@ _COUNT = (
 _INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
 _OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]
 _INSERT_OFFER = insert(_OFFERS)
+_OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]
+_OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
 
 
 def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
@@ -47,17 +54,27 @@ def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCrea
             )
 
 
+def offer_count_key(*, participant_id: str, secret: str) -> str:
+    """The key of a participant's `ContactOfferCount`: HMAC-SHA-256 with the app's secret."""
+    message = f"contact-offers:{participant_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 def store_pledge(
-    session: Session, *, participant_id: str, target: OpenSession, pledge: PledgeCreate
+    session: Session,
+    *,
+    participant_id: str,
+    target: OpenSession,
+    pledge: PledgeCreate,
+    secret: str,
 ) -> PledgePublic:
     """Add a pledge (not committed); at most five per person, counted under the person's lock.
 
-    With contact details (and consent) the pledge row keeps what the totals and the limit
-    need (participant, session, kind, priority, hours) but no text and no contact: those go
-    into a `ContactOffer` with its own copy of kind, priority and hours, a random id and only
-    the day of consent, so that nothing joins the contact to the participant or the ballot.
-    The answer then leaves the text out too: it is stored with the request's idempotency key,
-    under the participant.
+    Without contact details: a pledge row of the participant. With contact details (and
+    consent): a `ContactOffer` only, which nothing links to the participant, and one more in
+    the participant's `ContactOfferCount`, whose key needs `secret` (the app's secret key)
+    to compute. The answer then has no id and no text: it is stored with the request's
+    Idempotency-Key, under the participant.
 
     A linked priority must be of the dialogue: the database refuses another one (a foreign key
     on priority and dialogue); the transaction is then rolled back (it is lost either way)
@@ -65,7 +82,9 @@ def store_pledge(
     """
     sessions.lock_participant(session, participant_id=participant_id)
     made = session.execute(_COUNT, {"participant": participant_id}).scalar_one()
-    if made >= MAX_PLEDGES_PER_PARTICIPANT:
+    key = offer_count_key(participant_id=participant_id, secret=secret)
+    offered = session.execute(_OFFERS_MADE, {"key": key}).scalar_one_or_none() or 0
+    if made + offered >= MAX_PLEDGES_PER_PARTICIPANT:
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
             "person can make. Thank you!",
@@ -73,22 +92,10 @@ def store_pledge(
         )
     contact_kept = bool(pledge.contact and pledge.contact_consent)
     now = utcnow()
+    pledge_id = None
     try:
-        pledge_id = session.execute(
-            _INSERT_PLEDGE,
-            {
-                "participant_id": participant_id,
-                "session_id": target.id,
-                "dialogue_id": target.dialogue_id,
-                "sequence": made + 1,
-                "kind": pledge.kind,
-                "priority_id": pledge.priority_id,
-                "hours_per_month": pledge.hours_per_month,
-                "text": "" if contact_kept else pledge.text,
-                "created_at": now,
-            },
-        ).scalar_one()
         if contact_kept:
+            _count_offer(session, key=key, dialogue_id=target.dialogue_id, offered=offered)
             session.execute(
                 _INSERT_OFFER,
                 {
@@ -102,6 +109,21 @@ def store_pledge(
                     "consented_on": now.date(),
                 },
             )
+        else:
+            pledge_id = session.execute(
+                _INSERT_PLEDGE,
+                {
+                    "participant_id": participant_id,
+                    "session_id": target.id,
+                    "dialogue_id": target.dialogue_id,
+                    "sequence": made + 1,
+                    "kind": pledge.kind,
+                    "priority_id": pledge.priority_id,
+                    "hours_per_month": pledge.hours_per_month,
+                    "text": pledge.text,
+                    "created_at": now,
+                },
+            ).scalar_one()
     except IntegrityError as error:
         session.rollback()
         _check_priority(session, target=target, pledge=pledge)
@@ -122,6 +144,49 @@ def store_pledge(
         contact_kept=contact_kept,
         created_at=now,
     )
+
+
+def _count_offer(session: Session, *, key: str, dialogue_id: int, offered: int) -> None:
+    """One more offer in the count under `key` (the participant is locked, see above)."""
+    if offered:
+        session.execute(
+            update(_OFFER_COUNTS).where(_OFFER_COUNTS.c.key == key).values(offers=offered + 1)
+        )
+    else:
+        session.execute(insert(_OFFER_COUNTS).values(key=key, dialogue_id=dialogue_id, offers=1))
+
+
+@dataclass(frozen=True)
+class OfferSummary:
+    """What the pledge totals may use of a dialogue's contact offers."""
+
+    facts: list[tuple[str, int | None, float | None]]  # (kind, priority, hours) per offer
+    other_makers: int  # people who made offers and are not among the given participants
+
+
+def offer_summary(
+    session: Session, *, dialogue_id: int, participant_ids: Iterable[str], secret: str
+) -> OfferSummary:
+    """The kind, priority and hours of every contact offer of a dialogue (for the dialogue's
+    totals only: offers belong to no participant, so to no group), and how many of their
+    makers are not among `participant_ids` (the app recognises a maker by the key of their
+    `ContactOfferCount`, which only `secret` computes)."""
+    rows = session.exec(
+        select(ContactOffer.kind, ContactOffer.priority_id, ContactOffer.hours_per_month).where(
+            ContactOffer.dialogue_id == dialogue_id
+        )
+    )
+    facts = [
+        (PledgeKind(kind).value, priority, float(hours) if hours else None)
+        for kind, priority, hours in rows
+    ]
+    makers = set(
+        session.exec(
+            select(ContactOfferCount.key).where(ContactOfferCount.dialogue_id == dialogue_id)
+        )
+    )
+    known = {offer_count_key(participant_id=p, secret=secret) for p in participant_ids}
+    return OfferSummary(facts=facts, other_makers=len(makers - known))
 
 
 def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
@@ -165,6 +230,8 @@ def purge_contacts(session: Session, *, retention_days: int, today: date) -> int
         .where(_OFFERS.c.dialogue_id.in_(ended), _OFFERS.c.contact.is_not(None))
         .values(contact=None)
     ).rowcount
+    # The counts only kept the limit of five while the dialogue ran.
+    session.execute(delete(_OFFER_COUNTS).where(_OFFER_COUNTS.c.dialogue_id.in_(ended)))
     session.commit()
     if deleted:
         _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]

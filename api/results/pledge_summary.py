@@ -27,14 +27,30 @@ class _Totals:
 
 
 def pledge_summary(
-    session: Session, *, dialogue: Dialogue, layout: DialogueLayout, group_by: GroupBy, labels
+    session: Session,
+    *,
+    dialogue: Dialogue,
+    layout: DialogueLayout,
+    group_by: GroupBy,
+    labels,
+    secret: str,
 ) -> PledgeSummary:
-    """Pledges counted per group (by kind and by priority); small groups suppressed."""
+    """Pledges counted per group (by kind and by priority); small groups suppressed.
+
+    Contact offers (pledges with contact details) are linked to no participant, so they count
+    in the dialogue's totals only; their makers are counted among the dialogue's pledgers once
+    each (the app's `secret` recognises who made one, see api/pledges/service.py).
+    """
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
     facts = pledges.pledge_facts(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
-    places = ballots.places_of_participants(
-        session, participant_ids=sorted({participant for participant, *_ in facts})
+    pledger_ids = sorted({participant for participant, *_ in facts})
+    places = ballots.places_of_participants(session, participant_ids=pledger_ids)
+    offers = pledges.offer_summary(
+        session,
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        participant_ids=pledger_ids,
+        secret=secret,
     )
     pledgers: dict[str, set[str]] = defaultdict(set)
     totals: dict[str, _Totals] = defaultdict(_Totals)
@@ -48,6 +64,12 @@ def pledge_summary(
             by_kind[key][kind].add(hours)
             if priority_id is not None:
                 by_priority[key][str(priority_id)].add(hours)
+    for kind, priority_id, hours in offers.facts:
+        totals[ALL].add(hours)
+        by_kind[ALL][kind].add(hours)
+        if priority_id is not None:
+            by_priority[ALL][str(priority_id)].add(hours)
+    pledgers[ALL].update(f"offers:{n}" for n in range(offers.other_makers))
 
     # The pledgers who named only a wijk (`WK…+`) are never a group of their own. (Not "any
     # key ending in +": the age band 65+ does too.)

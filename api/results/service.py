@@ -793,8 +793,8 @@ def count_group_tallies(session: Session, *, dialogue_id: int) -> int:
     ).scalar_one()
 
 
-def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) -> Any:
-    """Pledge totals per group, small groups suppressed."""
+def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy, secret: str) -> Any:
+    """Pledge totals per group, small groups suppressed (`secret`: see pledge_summary)."""
     from api.results.pledge_summary import pledge_summary
 
     layout = dialogue_layout(session, dialogue=dialogue)
@@ -812,7 +812,7 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
         return label((ALL, ALL, ALL))
 
     return pledge_summary(
-        session, dialogue=dialogue, layout=layout, group_by=group_by, labels=label_of
+        session, dialogue=dialogue, layout=layout, group_by=group_by, labels=label_of, secret=secret
     )
 
 

@@ -2,12 +2,15 @@
 
 Every `pledge_contacts` row becomes a `contact_offers` row with a random id, its pledge's
 dialogue, kind, priority, hours and text, the contact, and the day (not the moment) of
-consent; the pledge row keeps what the totals need but loses its text (else the text would
-join the two). The offers are written in a random order, and `pledge_contacts` (keyed by
-the pledge, hence by the participant) is dropped.
+consent, written in a random order. The pledge row itself is deleted (kept, its kind,
+priority and hours would match the offer's), the participant's other pledges are numbered
+1, 2, … again (a gap would show where an offer was), and `pledge_contacts` is dropped.
+`contact_offer_counts` starts empty: the keys need the app's secret, which a migration does
+not have, so for a dialogue still running a participant's earlier offers no longer count
+towards their five pledges.
 
-Downgrade is lossy: nothing links an offer to its pledge any more, so `pledge_contacts` comes
-back empty and the offers (their texts and contact details) are dropped.
+Downgrade is lossy: nothing links an offer to a participant any more, so the offers (their
+texts and contact details) are dropped and `pledge_contacts` comes back empty.
 
 Revision ID: 0006d
 Revises: 0005
@@ -72,6 +75,26 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_contact_offers_dialogue_id"), ["dialogue_id"], unique=False
         )
+    op.create_table(
+        "contact_offer_counts",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("dialogue_id", sa.Integer(), nullable=False),
+        sa.Column("offers", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "offers >= 1 AND offers <= 5", name=op.f("ck_contact_offer_counts_offers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["dialogue_id"],
+            ["dialogues.id"],
+            name=op.f("fk_contact_offer_counts_dialogue_id_dialogues"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_contact_offer_counts")),
+    )
+    with op.batch_alter_table("contact_offer_counts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contact_offer_counts_dialogue_id"), ["dialogue_id"], unique=False
+        )
 
     bind = op.get_bind()
     rows = bind.execute(
@@ -109,11 +132,27 @@ def upgrade() -> None:
             sa.column("consented_on", sa.Date),
         )
         bind.execute(offer_table.insert(), offers)
-        bind.execute(
-            sa.text(
-                "UPDATE pledges SET text = '' WHERE id IN (SELECT pledge_id FROM pledge_contacts)"
-            )
+        participants = set(
+            bind.execute(
+                sa.text(
+                    "SELECT p.participant_id FROM pledge_contacts c"
+                    " JOIN pledges p ON p.id = c.pledge_id"
+                )
+            ).scalars()
         )
+        bind.execute(
+            sa.text("DELETE FROM pledges WHERE id IN (SELECT pledge_id FROM pledge_contacts)")
+        )
+        for participant in participants:  # renumber, lowest first: never two with one number
+            ids = bind.execute(
+                sa.text("SELECT id FROM pledges WHERE participant_id = :p ORDER BY sequence"),
+                {"p": participant},
+            ).scalars()
+            for sequence, pledge_id in enumerate(list(ids), 1):
+                bind.execute(
+                    sa.text("UPDATE pledges SET sequence = :s WHERE id = :id"),
+                    {"s": sequence, "id": pledge_id},
+                )
     op.drop_table("pledge_contacts")
 
 
@@ -131,6 +170,9 @@ def downgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("pledge_id", name=op.f("pk_pledge_contacts")),
     )
+    with op.batch_alter_table("contact_offer_counts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contact_offer_counts_dialogue_id"))
+    op.drop_table("contact_offer_counts")
     with op.batch_alter_table("contact_offers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_offers_dialogue_id"))
     op.drop_table("contact_offers")

@@ -121,6 +121,7 @@ def add_pledges(db: Session, *, session_id: int, count: int) -> None:
                     "text": "Ik help mee.",
                 }
             ),
+            secret="staff-fixtures",
         )
     db.commit()
 

@@ -158,13 +158,14 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
         with Session(engine) as db:
             place = build_place(db, "GM0855", "Tilburg", join_code="TBGAAA")
         command.downgrade(config, "0005")
-        pledges = {  # participant: (text, hours, contact)
-            "with-contact": ("Ik help bij de moestuin.", 4.5, "jan@example.org"),
-            "without": ("Ik bak taarten.", None, None),
-        }
+        pledges = [  # participant, sequence, text, hours, contact
+            ("with-contact", 1, "Ik help bij de moestuin.", 4.5, "jan@example.org"),
+            ("with-contact", 2, "Ik bak taarten.", None, None),
+            ("without", 1, "Ik repareer fietsen.", None, None),
+        ]
         consented = utcnow().replace(tzinfo=None)
         with engine.begin() as connection:
-            for name, (words, hours, contact) in pledges.items():
+            for name in ("with-contact", "without"):
                 connection.execute(
                     text(
                         "INSERT INTO participants (id, session_id, origin, created_at)"
@@ -172,10 +173,11 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
                     ),
                     {"id": name, "session": place.session_id, "now": utcnow()},
                 )
+            for name, sequence, words, hours, contact in pledges:
                 pledge_id = connection.execute(
                     text(PLEDGE_SQL + " RETURNING id"),
                     pledge_values(
-                        place, name, text=words, hours_per_month=hours,
+                        place, name, text=words, hours_per_month=hours, sequence=sequence,
                         priority_id=place.priority_ids[1],
                     ),
                 ).scalar_one()  # fmt: skip
@@ -192,7 +194,9 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
         command.upgrade(config, "head")
         with engine.connect() as connection:
             offers = connection.execute(text("SELECT * FROM contact_offers")).mappings().all()
-            texts = dict(connection.execute(text("SELECT participant_id, text FROM pledges")).all())
+            kept = connection.execute(
+                text("SELECT participant_id, sequence, text FROM pledges ORDER BY text")
+            ).all()
         [offer] = offers
         assert {k: offer[k] for k in ("dialogue_id", "kind", "priority_id", "text", "contact")} == {
             "dialogue_id": place.dialogue_id,
@@ -204,7 +208,12 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
         assert float(offer["hours_per_month"]) == 4.5
         assert str(offer["consented_on"])[:10] == consented.date().isoformat()
         assert len(offer["id"]) == 36, "a random id, not one that counts along with the pledges"
-        assert texts == {"with-contact": "", "without": "Ik bak taarten."}
+        # The pledge with the contact is gone from the participant's pledges, and its number
+        # with it: the other pledge is their first now.
+        assert [tuple(row) for row in kept] == [
+            ("with-contact", 1, "Ik bak taarten."),
+            ("without", 1, "Ik repareer fietsen."),
+        ]
         assert "pledge_contacts" not in inspect(engine).get_table_names()
         assert differences(engine) == []
 
@@ -227,6 +236,14 @@ def test_no_column_links_contact_details_to_a_participant_or_ballot(engine: Engi
         if any(c["name"] in ("contact", "email", "phone") for c in inspector.get_columns(table))
     }
     assert holding_contacts == {"contact_offers", "staff_users"}  # staff sign in by e-mail
+    # Nothing about offers points to a person either: their counts (towards the five) are
+    # kept under a key only the app can compute.
+    assert {c["name"] for c in inspector.get_columns("contact_offer_counts")} == {
+        "key", "dialogue_id", "offers",
+    }  # fmt: skip
+    assert {fk["referred_table"] for fk in inspector.get_foreign_keys("contact_offer_counts")} == {
+        "dialogues"
+    }
     columns = {c["name"] for c in inspector.get_columns("contact_offers")}
     assert columns == {
         "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
@@ -240,7 +257,7 @@ def test_no_column_links_contact_details_to_a_participant_or_ballot(engine: Engi
     }
     for table in LINKS_TO_A_PERSON:
         pointing = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
-        assert "contact_offers" not in pointing, table
+        assert not pointing & {"contact_offers", "contact_offer_counts"}, table
     id_column = next(c for c in inspector.get_columns("contact_offers") if c["name"] == "id")
     assert not isinstance(id_column["type"], sqltypes.Integer), "no id that counts along"
 

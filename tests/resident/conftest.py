@@ -27,6 +27,7 @@ RESIDENT_TABLES = (
     "ballot_items",
     "pledges",
     "contact_offers",
+    "contact_offer_counts",
     "idempotency_records",
     "audit_events",
 )

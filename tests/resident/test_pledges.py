@@ -105,15 +105,12 @@ def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_
     echoed = response.json()
     for secret in ("06-12345678", "moestuin"):  # the answer is kept under the participant
         assert secret not in response.text
-    assert echoed == {**echoed, "kind": "time", "text": None, "contactKept": True}
-    # The pledge row counts (limit, totals) but holds neither the text nor the contact ...
-    (stored,) = stored_pledges(db)
-    assert stored["participant_id"] == resident.participant_id
-    assert (stored["kind"], stored["priority_id"]) == ("time", tilburg.priority_ids[1])
-    assert float(stored["hours_per_month"]) == 4.5
-    assert stored["text"] == ""
-    # ... the offer holds both, with nothing that points back: no participant, session,
-    # pledge or ballot, a random id, the day of consent only.
+    assert echoed == {**echoed, "kind": "time", "id": None, "text": None, "contactKept": True}
+    # No pledge row: one of the participant with the same kind, priority and hours would
+    # match the offer on those values.
+    assert stored_pledges(db) == []
+    # The offer holds it all, with nothing that points back: no participant, session, pledge
+    # or ballot, a random id, the day of consent only.
     (offer,) = stored_offers(db)
     assert set(offer) == {
         "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
@@ -125,7 +122,13 @@ def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_
     assert offer["text"] == "Ik help elke maand bij de moestuin."
     assert offer["contact"] == "06-12345678"
     assert str(offer["consented_on"]) == echoed["createdAt"][:10]
-    assert str(uuid.UUID(offer["id"])) == offer["id"] != str(stored["id"])
+    assert str(uuid.UUID(offer["id"])) == offer["id"]
+    # It counts towards the participant's five under a key the database alone cannot tie to
+    # them (an HMAC with the app's secret).
+    [count] = db.execute(text("SELECT * FROM contact_offer_counts")).mappings().all()
+    db.commit()
+    assert count["offers"] == 1 and resident.participant_id not in count["key"]
+    assert count["key"] != hashlib.sha256(resident.participant_id.encode()).hexdigest()
     # ... and the answer stored under the participant's key neither holds the text nor a hash
     # that could be recomputed from the offer without the app's secret.
     [record] = db.execute(text("SELECT * FROM idempotency_records")).mappings().all()
@@ -263,19 +266,27 @@ def test_every_bad_pledge_is_a_400_problem_and_writes_nothing(
     assert row_counts(db) == before
 
 
+@pytest.mark.parametrize("offers", [0, 2, 5])
 def test_at_most_five_pledges_per_participant(
-    client: TestClient, db: Session, resident: Resident, tilburg: Place
+    client: TestClient, db: Session, resident: Resident, tilburg: Place, offers: int
 ):
+    """Pledges with contact details count too, though nothing ties them to the person."""
     for number in range(5):
-        response = pledge(client, resident, {"kind": "time", "text": f"pledge {number}"})
+        body = {"kind": "time", "text": f"pledge {number}"}
+        if number < offers:
+            body |= {"contact": f"jan{number}@example.org", "contactConsent": True}
+        response = pledge(client, resident, body)
         assert response.status_code == 201, response.text
     before = row_counts(db)
     sixth = pledge(client, resident, {"kind": "time", "text": "one more"}, key=str(uuid.uuid4()))
     assert_problem(sixth, 409, mentions="5 pledges")
     assert row_counts(db) == before
-    assert sorted(p["sequence"] for p in stored_pledges(db)) == [1, 2, 3, 4, 5]
+    assert sorted(p["sequence"] for p in stored_pledges(db)) == list(range(1, 6 - offers))
+    assert len(stored_offers(db)) == offers
     other = check_in(client, tilburg.join_code)  # the limit is per person, not per session
     assert pledge(client, other, {"kind": "time"}).status_code == 201
+    with_contact = {"kind": "time", "contact": "piet@example.org", "contactConsent": True}
+    assert pledge(client, other, with_contact).status_code == 201
 
 
 @pytest.mark.parametrize("status", ["closed", "planned"])
