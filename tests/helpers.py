@@ -109,8 +109,19 @@ def served(app: Any, *, port: int | None = None) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", port or 0))
     port = sock.getsockname()[1]
+    # Keep idle connections open for a minute, not uvicorn's 5 s: a client starved of CPU on a
+    # loaded machine (its event loop shares this process with the server) can pause longer
+    # than 5 s between two requests on one connection, and the server would then close it
+    # just as the client sends the next request on it (httpx.ReadError: connection reset).
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_keep_alive=60,
+        )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
