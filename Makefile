@@ -40,8 +40,10 @@ services:
 	bash tests/services/start-postgres.sh
 	bash tests/services/install-chromium.sh
 
+# Temporary files under the clone (not /tmp/pytest-of-$USER, which every run on the machine
+# shares), so that two `make test` in two clones never touch each other's.
 test: install-test services $(SPECTRAL_DIR)/node_modules/.bin/spectral
-	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest
+	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
 
 lint: install-test
 	$(BIN)/ruff check api tests migrations
@@ -57,4 +59,4 @@ bench: install-test services
 	$(BIN)/python -m tests.bench.pwa_first_visit
 
 clean:
-	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules .pytest_cache .pytest-tmp .hypothesis

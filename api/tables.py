@@ -6,8 +6,14 @@ from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
 from api.integrity.models import SetAside
 from api.municipalities.models import Municipality, Neighbourhood
-from api.pledges.models import Pledge, PledgeContact
-from api.results.models import GroupTally, ReleasedBallot, ReleasedPledge, ResultState
+from api.pledges.models import ContactOffer, ContactOfferCount, Pledge
+from api.results.models import (
+    GroupTally,
+    ReleasedBallot,
+    ReleasedOffer,
+    ReleasedPledge,
+    ResultState,
+)
 from api.sessions.models import Participant, Session, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffUser
 from api.themes.models import Theme
@@ -25,9 +31,11 @@ __all__ = [
     "Participant",
     "PendingBallot",
     "Pledge",
-    "PledgeContact",
+    "ContactOffer",
+    "ContactOfferCount",
     "Priority",
     "ReleasedBallot",
+    "ReleasedOffer",
     "ReleasedPledge",
     "ResultState",
     "Session",

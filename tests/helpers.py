@@ -145,7 +145,8 @@ def create_municipality(client: TestClient, admin: dict[str, str], code: str, na
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free now."""
+    """A TCP port on 127.0.0.1 that is free now (another process may take it before you
+    bind it: where you can, let `served` choose the port instead)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -153,23 +154,43 @@ def free_port() -> int:
 
 @contextmanager
 def served(app: Any, *, port: int | None = None) -> Iterator[str]:
-    """Serve `app` with uvicorn in a thread on 127.0.0.1 (lifespan off); yield its base URL."""
-    port = port or free_port()
+    """Serve `app` with uvicorn in a thread on 127.0.0.1 (lifespan off); yield its base URL.
+
+    The listening socket is bound here and handed to uvicorn, so no other process (another
+    test run beside this one) can take the port between choosing it and listening on it.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", port or 0))
+    port = sock.getsockname()[1]
+    # Keep idle connections open for a minute, not uvicorn's 5 s: a client starved of CPU on a
+    # loaded machine (its event loop shares this process with the server) can pause longer
+    # than 5 s between two requests on one connection, and the server would then close it
+    # just as the client sends the next request on it (httpx.ReadError: connection reset).
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_keep_alive=60,
+        )
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the server stopped before it started")
         if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start within 20 s")
+            raise RuntimeError("the server did not start within 60 s")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=30)
+        sock.close()
 
 
 def plain_postgres_url(url: str) -> str:

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -276,7 +277,8 @@ def test_create_user_refuses_an_email_that_already_has_an_account(cli: Cli):
 # --- purge ----------------------------------------------------------------------------------
 
 
-def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int) -> int:
+def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int) -> str:
+    """A dialogue ending on `ends_on` with one pledge and one contact offer; the contact."""
     dialogue = dialogues.create_dialogue(
         session,
         dialogue=DialogueCreate(
@@ -298,19 +300,23 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
         text("INSERT INTO participants (id, session_id, origin, created_at) VALUES (:p, :s, 'qr', :t)"),
         {"p": participant, "s": row.id, "t": utcnow().replace(tzinfo=None)},
     )  # fmt: skip
-    pledge_id = session.execute(
+    session.execute(
         text(
             "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, text,"
-            " created_at) VALUES (:p, :s, :d, 1, 'time', 'Ik help mee', :t) RETURNING id"
+            " created_at) VALUES (:p, :s, :d, 1, 'time', '', :t)"
         ),
         {"p": participant, "s": row.id, "d": dialogue.id, "t": utcnow().replace(tzinfo=None)},
-    ).scalar_one()
+    )
+    contact = f"{title}@mail.example"
     session.execute(
-        text("INSERT INTO pledge_contacts (pledge_id, contact, consented_at) VALUES (:i, :c, :t)"),
-        {"i": pledge_id, "c": f"{title}@mail.example", "t": utcnow().replace(tzinfo=None)},
-    )  # fmt: skip
+        text(
+            "INSERT INTO contact_offers (id, dialogue_id, kind, text, contact, consented_on)"
+            " VALUES (:i, :d, 'time', 'Ik help mee', :c, :on)"
+        ),
+        {"i": str(uuid.uuid4()), "d": dialogue.id, "c": contact, "on": date.today()},
+    )
     session.commit()
-    return pledge_id
+    return contact
 
 
 def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retention(cli: Cli):
@@ -324,7 +330,7 @@ def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retent
         venue = venues.create_venue(
             session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
         )  # fmt: skip
-        pledges = {
+        contacts = {
             "long ago": _dialogue_with_contact(
                 session, title="oud", ends_on=today - timedelta(days=31), venue_id=venue.id
             ),
@@ -338,10 +344,15 @@ def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retent
     output = ok(cli.run("purge", CONTACT_RETENTION_DAYS="30"))
     assert "Deleted 1 contact details" in output
     with engine.connect() as connection:
-        kept = set(connection.execute(text("SELECT pledge_id FROM pledge_contacts")).scalars())
+        kept = set(
+            connection.execute(
+                text("SELECT contact FROM contact_offers WHERE contact IS NOT NULL")
+            ).scalars()
+        )
+        offers = connection.execute(text("SELECT count(*) FROM contact_offers")).scalar_one()
         pledge_count = connection.execute(text("SELECT count(*) FROM pledges")).scalar_one()
-    assert kept == {pledges["just at the limit"], pledges["still running"]}
-    assert pledge_count == 3, "the pledges themselves stay, only the contact details go"
+    assert kept == {contacts["just at the limit"], contacts["still running"]}
+    assert (offers, pledge_count) == (3, 3), "the pledges and offers stay, the contacts go"
     assert "Deleted 1 contact details" in ok(cli.run("purge", CONTACT_RETENTION_DAYS="29"))
     engine.dispose()
 

@@ -86,7 +86,10 @@ def create_assisted_ballot(
             scope=f"staff:{actor.user_id}",
             key=str(idempotency_key) if idempotency_key else None,
             request_hash=idempotency.fingerprint(
-                method="POST", path=f"/sessions/{session_id}/assisted-ballots", body=body
+                method="POST",
+                path=f"/sessions/{session_id}/assisted-ballots",
+                body=body,
+                key=settings.signing_key(),
             ),
             ttl=settings.idempotency_ttl,
             status=status.HTTP_201_CREATED,

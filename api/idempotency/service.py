@@ -17,6 +17,7 @@ writer at a time waits for each flush, that is what bounds the writes per second
 """
 
 import hashlib
+import hmac
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -64,10 +65,17 @@ class StoredResponse:
     replayed: bool
 
 
-def fingerprint(*, method: str, path: str, body: BaseModel) -> str:
-    """A hash of what the request asks, independent of JSON key order and spacing."""
+def fingerprint(*, method: str, path: str, body: BaseModel, key: str) -> str:
+    """A keyed hash (HMAC-SHA-256 with the app's secret `key`) of what the request asks,
+    independent of JSON key order and spacing.
+
+    Keyed, because the record sits under the participant's scope: a plain hash of a pledge
+    could be recomputed from a contact offer (text, kind, contact) by anyone holding the
+    database, and would link the offer to the participant.
+    """
     canonical = json.dumps(body.model_dump(mode="json", by_alias=True), sort_keys=True)
-    return hashlib.sha256(f"{method} {path} {canonical}".encode()).hexdigest()
+    message = f"{method} {path} {canonical}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _in_progress() -> Conflict:

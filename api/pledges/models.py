@@ -1,7 +1,19 @@
-"""Pledges: what a participant will contribute; contact details only with consent, kept apart."""
+"""Pledges: what a participant will contribute; contact details only with consent, kept apart.
+
+A pledge without contact details is a `Pledge` row of its participant: it counts in the
+totals per group (buurt, age band, session) and towards the five a participant may make.
+
+A pledge with contact details is a `ContactOffer` instead, and only that: its kind, priority,
+hours, text and the contact, with nothing that leads to a participant, ballot or session (a
+random id, the dialogue only, the day of consent rather than the moment). No pledge row is
+written for it, since any row of the participant that held the same kind, priority and hours
+would let anyone with the database match the two on those values. Towards the five, a
+participant's offers are counted in a `ContactOfferCount` under a key that only the app can
+compute (HMAC with its secret key), so the database alone cannot say whose count it is.
+"""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -90,16 +102,65 @@ class Pledge(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class PledgeContact(SQLModel, table=True):
-    """Contact details of a pledge, given with explicit consent; purged after the retention period."""
+class ContactOffer(SQLModel, table=True):
+    """A pledge whose maker may be contacted about it: the pledge as the coordinator follows it up.
 
-    __tablename__ = "pledge_contacts"
+    Deliberately unlinked: no participant, session, ballot or pledge column; a random id (not
+    one next to the pledge's); the day of consent, not the moment (which would match the
+    pledge's `created_at`). On SQLite the table has no rowid, so even the file's order is the
+    random id's, not the order of arrival. `contact` is emptied by `welvaartgesprek purge`
+    after the retention period; the offer itself stays.
+    """
 
-    pledge_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
+    __tablename__ = "contact_offers"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["priority_id", "dialogue_id"],
+            ["priorities.id", "priorities.dialogue_id"],
+            ondelete="RESTRICT",
+            name="fk_contact_offers_priority_dialogue",
+        ),
+        CheckConstraint(
+            f"hours_per_month IS NULL OR (hours_per_month > 0 AND hours_per_month <= {MAX_HOURS_PER_MONTH})",
+            name="hours_per_month",
+        ),
+        CheckConstraint(f"length(text) <= {MAX_PLEDGE_TEXT}", name="text_length"),
+        {"sqlite_with_rowid": False},
     )
-    contact: str = Field(max_length=200)
-    consented_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    id: str = Field(sa_column=Column(String(36), primary_key=True))
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    kind: PledgeKind = Field(sa_type=enum_type(PledgeKind, "pledge_kind"))
+    priority_id: int | None = Field(default=None)
+    hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
+    text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
+    contact: str | None = Field(default=None, max_length=200)
+    consented_on: date
+
+
+class ContactOfferCount(SQLModel, table=True):
+    """How many contact offers one participant made, under a key the database cannot invert.
+
+    `key` is HMAC-SHA-256(app secret, participant id): the app finds the count of the person
+    it serves; whoever holds only the database finds counts of nobody in particular.
+    """
+
+    __tablename__ = "contact_offer_counts"
+    __table_args__ = (
+        CheckConstraint(f"offers >= 1 AND offers <= {MAX_PLEDGES_PER_PARTICIPANT}", name="offers"),
+    )
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    offers: int
 
 
 class PledgeCreate(ApiInput):
@@ -132,13 +193,29 @@ class PledgeCreate(ApiInput):
 
 
 class PledgePublic(ApiOutput):
-    """A stored pledge (the contact details are never sent back)."""
+    """A stored pledge. The contact details are never sent back. With contact details kept,
+    the pledge is kept with them, apart from you: `id` and `text` are then null (this answer is
+    stored with the request's Idempotency-Key, under you)."""
 
-    id: int
+    id: int | None
     session_id: int
     kind: PledgeKind
     priority_id: int | None
     hours_per_month: float | None
-    text: str
+    text: str | None
     contact_kept: bool
     created_at: datetime
+
+
+class ContactOfferPublic(ApiOutput):
+    """What a coordinator sees of an offer: the pledge and how to reach its maker.
+
+    `contact` is null once the retention period has passed (`welvaartgesprek purge`)."""
+
+    id: str
+    kind: PledgeKind
+    priority_id: int | None
+    hours_per_month: float | None
+    text: str
+    contact: str | None
+    consented_on: date

@@ -39,6 +39,10 @@ async def create_pledge(
         body=body,
         status=status.HTTP_201_CREATED,
         write=lambda session, target: service.store_pledge(
-            session, participant_id=participant.participant_id, target=target, pledge=body
+            session,
+            participant_id=participant.participant_id,
+            target=target,
+            pledge=body,
+            secret=request.app.state.settings.signing_key(),
         ),
     )

@@ -1,8 +1,14 @@
-"""Pledges: at most five per participant, contact details only with consent, purged in time."""
+"""Pledges: at most five per participant, contact details only with consent, kept apart from
+the participant and purged in time."""
 
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy import Engine, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -13,8 +19,10 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.pledges.models import (
     MAX_PLEDGES_PER_PARTICIPANT,
+    ContactOffer,
+    ContactOfferCount,
+    ContactOfferPublic,
     Pledge,
-    PledgeContact,
     PledgeCreate,
     PledgeKind,
     PledgePublic,
@@ -30,7 +38,10 @@ _COUNT = (
     .where(_PLEDGES.c.participant_id == bindparam("participant"))
 )
 _INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
-_INSERT_CONTACT = insert(PledgeContact.__table__)  # type: ignore[attr-defined]
+_OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]
+_INSERT_OFFER = insert(_OFFERS)
+_OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]
+_OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
 
 
 def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
@@ -43,10 +54,27 @@ def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCrea
             )
 
 
+def offer_count_key(*, participant_id: str, secret: str) -> str:
+    """The key of a participant's `ContactOfferCount`: HMAC-SHA-256 with the app's secret."""
+    message = f"contact-offers:{participant_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 def store_pledge(
-    session: Session, *, participant_id: str, target: OpenSession, pledge: PledgeCreate
+    session: Session,
+    *,
+    participant_id: str,
+    target: OpenSession,
+    pledge: PledgeCreate,
+    secret: str,
 ) -> PledgePublic:
     """Add a pledge (not committed); at most five per person, counted under the person's lock.
+
+    Without contact details: a pledge row of the participant. With contact details (and
+    consent): a `ContactOffer` only, which nothing links to the participant, and one more in
+    the participant's `ContactOfferCount`, whose key needs `secret` (the app's secret key)
+    to compute. The answer then has no id and no text: it is stored with the request's
+    Idempotency-Key, under the participant.
 
     A linked priority must be of the dialogue: the database refuses another one (a foreign key
     on priority and dialogue); the transaction is then rolled back (it is lost either way)
@@ -54,28 +82,48 @@ def store_pledge(
     """
     sessions.lock_participant(session, participant_id=participant_id)
     made = session.execute(_COUNT, {"participant": participant_id}).scalar_one()
-    if made >= MAX_PLEDGES_PER_PARTICIPANT:
+    key = offer_count_key(participant_id=participant_id, secret=secret)
+    offered = session.execute(_OFFERS_MADE, {"key": key}).scalar_one_or_none() or 0
+    if made + offered >= MAX_PLEDGES_PER_PARTICIPANT:
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
             "person can make. Thank you!",
             title="Pledge limit reached",
         )
+    contact_kept = bool(pledge.contact and pledge.contact_consent)
     now = utcnow()
+    pledge_id = None
     try:
-        pledge_id = session.execute(
-            _INSERT_PLEDGE,
-            {
-                "participant_id": participant_id,
-                "session_id": target.id,
-                "dialogue_id": target.dialogue_id,
-                "sequence": made + 1,
-                "kind": pledge.kind,
-                "priority_id": pledge.priority_id,
-                "hours_per_month": pledge.hours_per_month,
-                "text": pledge.text,
-                "created_at": now,
-            },
-        ).scalar_one()
+        if contact_kept:
+            _count_offer(session, key=key, dialogue_id=target.dialogue_id, offered=offered)
+            session.execute(
+                _INSERT_OFFER,
+                {
+                    "id": str(uuid.uuid4()),
+                    "dialogue_id": target.dialogue_id,
+                    "kind": pledge.kind,
+                    "priority_id": pledge.priority_id,
+                    "hours_per_month": pledge.hours_per_month,
+                    "text": pledge.text,
+                    "contact": pledge.contact,
+                    "consented_on": now.date(),
+                },
+            )
+        else:
+            pledge_id = session.execute(
+                _INSERT_PLEDGE,
+                {
+                    "participant_id": participant_id,
+                    "session_id": target.id,
+                    "dialogue_id": target.dialogue_id,
+                    "sequence": made + 1,
+                    "kind": pledge.kind,
+                    "priority_id": pledge.priority_id,
+                    "hours_per_month": pledge.hours_per_month,
+                    "text": pledge.text,
+                    "created_at": now,
+                },
+            ).scalar_one()
     except IntegrityError as error:
         session.rollback()
         _check_priority(session, target=target, pledge=pledge)
@@ -84,12 +132,6 @@ def store_pledge(
             "Another pledge of yours was being saved at the same moment. Please send this one again.",
             title="Pledge conflict",
         ) from error
-    contact_kept = bool(pledge.contact and pledge.contact_consent)
-    if contact_kept:
-        session.execute(
-            _INSERT_CONTACT,
-            {"pledge_id": pledge_id, "contact": pledge.contact, "consented_at": now},
-        )
     return PledgePublic(
         id=pledge_id,
         session_id=target.id,
@@ -98,25 +140,112 @@ def store_pledge(
         hours_per_month=float(pledge.hours_per_month)
         if pledge.hours_per_month is not None
         else None,
-        text=pledge.text,
+        text=None if contact_kept else pledge.text,
         contact_kept=contact_kept,
         created_at=now,
     )
 
 
-def purge_contacts(session: Session, *, retention_days: int, today: date) -> int:
-    """Delete contact details of dialogues that ended more than `retention_days` ago."""
-    cutoff = today - timedelta(days=retention_days)
-    ended = (
-        sa_select(Pledge.id)
-        .join(Dialogue, Dialogue.id == Pledge.dialogue_id)
-        .where(Dialogue.ends_on < cutoff)
+def _count_offer(session: Session, *, key: str, dialogue_id: int, offered: int) -> None:
+    """One more offer in the count under `key` (the participant is locked, see above)."""
+    if offered:
+        session.execute(
+            update(_OFFER_COUNTS).where(_OFFER_COUNTS.c.key == key).values(offers=offered + 1)
+        )
+    else:
+        session.execute(insert(_OFFER_COUNTS).values(key=key, dialogue_id=dialogue_id, offers=1))
+
+
+@dataclass(frozen=True)
+class OfferFact:
+    """What the pledge totals may use of one contact offer: no text, no contact."""
+
+    id: str
+    kind: str
+    priority_id: int | None
+    hours_per_month: Decimal | None
+
+
+def offer_facts(session: Session, *, dialogue_id: int) -> list[OfferFact]:
+    """The kind, priority and hours of every contact offer of a dialogue (for the dialogue's
+    totals only: offers belong to no participant, so to no group)."""
+    rows = session.exec(
+        select(
+            ContactOffer.id,
+            ContactOffer.kind,
+            ContactOffer.priority_id,
+            ContactOffer.hours_per_month,
+        ).where(ContactOffer.dialogue_id == dialogue_id)
     )
+    return [
+        OfferFact(
+            id=offer_id, kind=PledgeKind(kind).value, priority_id=priority, hours_per_month=hours
+        )
+        for offer_id, kind, priority, hours in rows
+    ]
+
+
+def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
+    """The offers of a dialogue as its coordinator follows them up: each pledge's text, kind,
+    priority and hours with the contact details its maker left (None once purged).
+
+    Ordered by kind, priority and text, never by arrival (the random id gives none either).
+    """
+    rows = session.exec(select(ContactOffer).where(ContactOffer.dialogue_id == dialogue_id)).all()
+    offers = [
+        ContactOfferPublic(
+            id=row.id,
+            kind=row.kind,
+            priority_id=row.priority_id,
+            hours_per_month=float(row.hours_per_month) if row.hours_per_month is not None else None,
+            text=row.text,
+            contact=row.contact,
+            consented_on=row.consented_on,
+        )
+        for row in rows
+    ]
+    return sorted(offers, key=lambda o: (o.kind.value, o.priority_id or 0, o.text, o.id))
+
+
+def purge_contacts(session: Session, *, retention_days: int, today: date) -> int:
+    """Delete the contact details of dialogues that ended more than `retention_days` ago.
+
+    The offers stay (the pledge's text, kind, priority and hours), without a way to reach
+    their makers. The deleted values do not live on in the database's files either: SQLite
+    overwrites the freed space (`secure_delete`) and empties its write-ahead log; PostgreSQL
+    rewrites the table (`VACUUM FULL`), so no dead row version keeps them. Returns how many
+    contact details were deleted.
+    """
+    cutoff = today - timedelta(days=retention_days)
+    ended = sa_select(Dialogue.id).where(Dialogue.ends_on < cutoff)  # type: ignore[arg-type]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees
     deleted = session.execute(
-        delete(PledgeContact).where(PledgeContact.pledge_id.in_(ended))  # type: ignore[attr-defined]
+        update(_OFFERS)
+        .where(_OFFERS.c.dialogue_id.in_(ended), _OFFERS.c.contact.is_not(None))
+        .values(contact=None)
     ).rowcount
+    # The counts only kept the limit of five while the dialogue ran.
+    session.execute(delete(_OFFER_COUNTS).where(_OFFER_COUNTS.c.dialogue_id.in_(ended)))
     session.commit()
+    if deleted:
+        _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]
     return deleted
+
+
+def _erase_old_versions(engine: Engine, *, sqlite: bool) -> None:
+    """Leave no earlier version of the contact offers in the database's files (best effort
+    on SQLite: the log is only emptied if no other connection is reading it right now)."""
+    if sqlite:
+        raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"VACUUM FULL {_OFFERS.name}"))
 
 
 def pledge_facts(

@@ -107,6 +107,18 @@ class ReleasedPledge(SQLModel, table=True):
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
 
 
+class ReleasedOffer(SQLModel, table=True):
+    """A contact offer as the dialogue's pledge totals count it: no text, no contact."""
+
+    __tablename__ = "released_offers"
+
+    offer_id: str = Field(primary_key=True, max_length=36)
+    dialogue_id: int = Field(index=True)
+    kind: str = Field(max_length=12)
+    priority_id: int | None = None
+    hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
+
+
 class PriorityResult(ApiOutput):
     """One priority's figures in a group (fractions 0…1, unrounded)."""
 

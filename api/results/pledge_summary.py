@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from api.results.cells import Cell, DialogueLayout, ReleaseView, ballot_cells
 from api.results.models import (
+    ALL,
     PledgeGroup,
     PledgeTotals,
+    ReleasedOffer,
     ReleasedPledge,
     SuppressedReason,
 )
@@ -49,6 +51,7 @@ def pledger_counts(pledges: Sequence[ReleasedPledge], layout: DialogueLayout) ->
 
 def pledge_groups(
     pledges: Sequence[ReleasedPledge],
+    offers: Sequence[ReleasedOffer],
     layout: DialogueLayout,
     *,
     cells: Sequence[Cell],
@@ -57,7 +60,12 @@ def pledge_groups(
     label: Callable[[Cell], Label],
     key_of: Callable[[Cell, str], str],
 ) -> list[PledgeGroup]:
-    """The groups of a breakdown (`cells`), with totals by kind and priority where shown."""
+    """The groups of a breakdown (`cells`), with totals by kind and priority where shown.
+
+    Contact offers (pledges left with contact details) belong to no one, so they count in
+    the dialogue's totals only: as pledges, not as pledgers (`pledgers` are the residents
+    whose pledges are kept without contact details).
+    """
     wanted = set(cells)
     pledgers: dict[Cell, set[str]] = defaultdict(set)
     totals: dict[Cell, _Totals] = defaultdict(_Totals)
@@ -70,6 +78,13 @@ def pledge_groups(
             by_kind[cell][pledge.kind].add(pledge.hours_per_month)
             if pledge.priority_id is not None:
                 by_priority[cell][str(pledge.priority_id)].add(pledge.hours_per_month)
+    whole = (ALL, ALL, ALL)
+    if whole in wanted:
+        for offer in offers:
+            totals[whole].add(offer.hours_per_month)
+            by_kind[whole][offer.kind].add(offer.hours_per_month)
+            if offer.priority_id is not None:
+                by_priority[whole][str(offer.priority_id)].add(offer.hours_per_month)
     groups = []
     for cell in cells:
         name, kind, parent = label(cell)

@@ -85,9 +85,13 @@ def read_pledge_summary(
     dialogue_id: ResourceId,
     actor: AnalystActor,
     session: SessionDep,
+    settings: SettingsDep,
     group_by: GroupByQuery = GroupBy.DIALOGUE,
 ) -> PledgeSummary:
-    """Pledge counts and hours per month by kind and priority, per group; no personal data."""
+    """Pledge counts and hours per month by kind and priority, per group; no personal data.
+
+    Pledges with contact details (contact offers) belong to no one in the database, so they
+    count in the dialogue's totals only, not in any group's."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     return service.pledges_summary(session, dialogue=dialogue, group_by=group_by)
 

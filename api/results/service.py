@@ -281,6 +281,29 @@ def _first_release(
 def _release_pledges(
     session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
 ) -> bool:
+    """Take new pledges into the pledge totals, pledger by pledger, by the release rule; and
+    contact offers, which belong to no one and count in the dialogue's totals only, once
+    enough of them have come in (or while no pledge total was readable yet)."""
+    counts_before = pledger_counts(store.released_pledges(session, dialogue_id=dialogue_id), layout)
+    readable = counts_before.get((ALL, ALL, ALL), 0) >= min_group_size
+    counted = set(store.released_offer_ids(session, dialogue_id=dialogue_id))
+    offers = [
+        o for o in pledges.offer_facts(session, dialogue_id=dialogue_id) if o.id not in counted
+    ]
+    released_offers = bool(offers) and (not readable or len(offers) >= min_group_size)
+    if released_offers:
+        store.publish_offers(session, dialogue_id=dialogue_id, offers=offers)
+    return (
+        _release_pledgers(
+            session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size
+        )
+        or released_offers
+    )
+
+
+def _release_pledgers(
+    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule."""
     facts = pledges.pledge_facts(session, dialogue_id=dialogue_id)
     released = store.released_pledges(session, dialogue_id=dialogue_id)
@@ -858,6 +881,7 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
         min_group_size=minimum,
         groups=pledge_groups(
             released,
+            store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
             layout,
             cells=_breakdown_cells(layout, group_by, None, None),
             view=view,

@@ -14,7 +14,13 @@ from api.ballots.models import AgeBand
 from api.core.db import utcnow
 from api.results.aggregation import tally_width
 from api.results.cells import Cell, DialogueLayout, hidden_cells
-from api.results.models import GroupTally, ReleasedBallot, ReleasedPledge, ResultState
+from api.results.models import (
+    GroupTally,
+    ReleasedBallot,
+    ReleasedOffer,
+    ReleasedPledge,
+    ResultState,
+)
 
 _INSERT_CHUNK = 2_000
 _RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]
@@ -378,12 +384,47 @@ def publish_pledges(
 
 
 def dialogues_with_unreleased_pledges(session: Session) -> list[int]:
-    """Dialogues with pledges the totals do not count yet."""
+    """Dialogues with pledges or contact offers the totals do not count yet."""
     return list(
         session.execute(
             text(
-                "SELECT DISTINCT p.dialogue_id FROM pledges p LEFT JOIN released_pledges r "
-                "ON r.pledge_id = p.id WHERE r.pledge_id IS NULL"
+                "SELECT p.dialogue_id FROM pledges p LEFT JOIN released_pledges r "
+                "ON r.pledge_id = p.id WHERE r.pledge_id IS NULL UNION "
+                "SELECT o.dialogue_id FROM contact_offers o LEFT JOIN released_offers r "
+                "ON r.offer_id = o.id WHERE r.offer_id IS NULL"
             )
         ).scalars()
     )
+
+
+def released_offers(session: Session, *, dialogue_id: int) -> list[ReleasedOffer]:
+    """The contact offers the dialogue's pledge totals count."""
+    return list(
+        session.execute(
+            select(ReleasedOffer).where(ReleasedOffer.dialogue_id == dialogue_id)
+        ).scalars()
+    )
+
+
+def released_offer_ids(session: Session, *, dialogue_id: int) -> list[str]:
+    """The ids of the contact offers the dialogue's pledge totals count."""
+    return list(
+        session.execute(
+            select(ReleasedOffer.offer_id).where(ReleasedOffer.dialogue_id == dialogue_id)
+        ).scalars()
+    )
+
+
+def publish_offers(session: Session, *, dialogue_id: int, offers: Sequence[Any]) -> None:
+    """Count these contact offers (with `id`, `kind`, `priority_id`, `hours_per_month`)."""
+    session.add_all(
+        ReleasedOffer(
+            offer_id=offer.id,
+            dialogue_id=dialogue_id,
+            kind=offer.kind,
+            priority_id=offer.priority_id,
+            hours_per_month=offer.hours_per_month,
+        )
+        for offer in offers
+    )
+    session.flush()

@@ -39,7 +39,9 @@ async def run_resident_write(
     require_own_session(participant, session_id)
     limit_resident_write(state.rate_limiter, state.settings, participant)
     path = request.url.path.removeprefix(API_BASE_PATH)
-    request_hash = idempotency.fingerprint(method=request.method, path=path, body=body)
+    request_hash = idempotency.fingerprint(
+        method=request.method, path=path, body=body, key=state.settings.signing_key()
+    )
     scope = participant.idempotency_scope
     idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
 

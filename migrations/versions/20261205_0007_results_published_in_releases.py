@@ -1,12 +1,12 @@
-"""Results published in releases: released ballots and pledges, and pending-ballot marks,
-replace the ballot events and the room snapshots; a result state records its dialogue's last
-release.
+"""Results published in releases: released ballots, pledges and contact offers, and marks
+of pending ballots, replace the ballot events and the room snapshots; a result state records
+its dialogue's last release.
 
 Every existing ballot is marked pending and the tallies are emptied, so the first refresh
 of each dialogue publishes its first release from the ballots as they are.
 
 Revision ID: 0007
-Revises: 0006c
+Revises: 0006d
 Create Date: 2026-12-05 23:50:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0007"
-down_revision: str | None = "0006c"
+down_revision: str | None = "0006d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -77,6 +77,19 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_released_pledges_participant_id"), ["participant_id"], unique=False
         )
+    op.create_table(
+        "released_offers",
+        sa.Column("offer_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+        sa.Column("dialogue_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("priority_id", sa.Integer(), nullable=True),
+        sa.Column("hours_per_month", sa.Numeric(precision=4, scale=1), nullable=True),
+        sa.PrimaryKeyConstraint("offer_id", name=op.f("pk_released_offers")),
+    )
+    with op.batch_alter_table("released_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_released_offers_dialogue_id"), ["dialogue_id"], unique=False
+        )
     op.execute(
         "INSERT INTO pending_ballots (ballot_id, dialogue_id, token) "
         "SELECT id, dialogue_id, 0 FROM ballots"
@@ -129,6 +142,9 @@ def downgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("session_id", name=op.f("pk_session_snapshots")),
     )
+    with op.batch_alter_table("released_offers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_released_offers_dialogue_id"))
+    op.drop_table("released_offers")
     with op.batch_alter_table("released_pledges", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_released_pledges_participant_id"))
         batch_op.drop_index(batch_op.f("ix_released_pledges_dialogue_id"))

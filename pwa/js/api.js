@@ -12,6 +12,10 @@ const core = self.WG.send;
 
 export const api = (path, options) => core.request(API_BASE + path, options);
 export const { isRetryable, nextDelayMs, readResponse } = core;
+/** fn(reachable) after every request: whether the server answered at all (any status). */
+export const onReachability = core.onReachability;
+/** A small request that only asks whether the server can be reached (answers onReachability). */
+export const checkConnection = () => api('/themes', { timeoutMs: 10e3 });
 
 const KEYS = [
   [(s) => s === 0, 'network'],

@@ -34,6 +34,13 @@
     };
   }
 
+  /* Whether the server answered the last request (any status) or could not be reached. The
+   * pages show "no internet" from this, not from navigator.onLine alone: that is only a hint
+   * (true on a Wi-Fi without a way out, and late to change in a freshly loaded page). */
+  let reachListeners = [];
+  const heard = (reachable) => reachListeners.forEach((fn) => fn(reachable));
+  const onReachability = (fn) => { reachListeners.push(fn); return () => { reachListeners = reachListeners.filter((f) => f !== fn); }; };
+
   /** fetch() that never throws: {method, body, token, idempotencyKey, headers, timeoutMs}. */
   async function request(url, o = {}) {
     const headers = { Accept: 'application/json, application/problem+json', ...o.headers };
@@ -47,8 +54,10 @@
         method: o.method || 'GET', headers, credentials: 'omit', cache: 'no-store', signal: abort.signal,
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
       });
+      heard(true);
       return await readResponse(r);
     } catch (e) {
+      heard(false);
       return { ok: false, status: 0, data: null, network: true, retryable: true, retryAfterMs: null,
         problem: { title: 'Network error', status: 0, detail: String((e && e.message) || e) } };
     } finally {
@@ -151,5 +160,5 @@
   }).then(() => notify({ type: 'changed' }));
 
   self.WG = self.WG || {};
-  self.WG.send = { request, readResponse, isRetryable, nextDelayMs, enqueue, flush, items, forgetJourney, onChange };
+  self.WG.send = { request, readResponse, isRetryable, nextDelayMs, enqueue, flush, items, forgetJourney, onChange, onReachability };
 })();

@@ -74,7 +74,9 @@ def new_context(browser):
         options.setdefault("device_scale_factor", 1)
         options.setdefault("service_workers", "block")
         context = browser.new_context(locale=locale, **options)
-        context.set_default_timeout(10_000)
+        # An upper bound on waits for a condition, never a pause: generous, because a loaded
+        # machine (CI, or two test runs side by side) can hold a renderer up for seconds.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context
 
@@ -166,6 +168,15 @@ def focused(page) -> dict[str, Any]:
     )
 
 
+def outbox_settled(page) -> None:
+    """Wait until every send of the outbox already started (by the page or its worker) is done.
+
+    Each send holds the Web Lock "wg-outbox" and locks are granted in the order asked for, so
+    asking for it now returns once those before have finished: a condition, not a pause.
+    """
+    page.evaluate("() => navigator.locks.request('wg-outbox', () => true)")
+
+
 def outbox_items(page) -> list[dict[str, Any]]:
     """Everything in the outbox (IndexedDB), as the page sees it."""
     return page.evaluate(
@@ -240,7 +251,7 @@ def wait_until():
     """Poll a condition (a callable) until it is true, or fail after `timeout` seconds."""
     import time
 
-    def wait(condition, timeout: float = 10.0, message: str = "condition") -> Any:
+    def wait(condition, timeout: float = 30.0, message: str = "condition") -> Any:
         deadline = time.monotonic() + timeout
         while True:
             value = condition()

@@ -133,6 +133,7 @@ def add_pledges(db: Session, *, session_id: int, count: int) -> None:
                     "text": "Ik help mee.",
                 }
             ),
+            secret="staff-fixtures",
         )
     db.commit()
 
@@ -196,7 +197,7 @@ def staff_page(browser, live_server):
         context = browser.new_context(
             locale=locale, viewport=viewport, device_scale_factor=1, **options
         )
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # an upper bound on condition waits (see conftest)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))

@@ -187,7 +187,7 @@ def test_plan_open_poster_projector_paper_ballot_close(staff_page, staff_world, 
     assert {view: v for view, v in found.items() if v} == {}
 
 
-def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe):
+def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, wait_until):
     world = staff_world
     venue = db.exec(select(Venue).where(Venue.name == "Bibliotheek Welvaartstad")).one()
     dialogue = db.get(Dialogue, world.dialogue_id)
@@ -213,15 +213,14 @@ def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe):
     page.wait_for_selector("#wg-projector")
     page.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
     page.wait_for_selector("#wg-countdown:has-text('New code in')")
-    for _ in range(2):  # the code may just have turned over
-        current = world.api(world.facilitator, f"/sessions/{row.id}/rotating-code").json()[
-            "joinCode"
-        ]
+
+    def shown_is_current() -> bool:  # the code may just have turned over: check again
+        current = world.api(world.facilitator, f"/sessions/{row.id}/rotating-code").json()
         shown = page.inner_text("#wg-join-code").replace("\n", "").replace(" ", "")
-        if shown == current:
-            break
-        page.wait_for_timeout(1500)
-    assert shown == current
+        return shown == current["joinCode"]
+
+    wait_until(shown_is_current, message="the projector to show the current rotating code")
+    shown = page.inner_text("#wg-join-code").replace("\n", "").replace(" ", "")
     assert shown != row.join_code
 
     # The closed simulation session shows its room results from the live stream.

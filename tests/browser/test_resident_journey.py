@@ -65,19 +65,22 @@ def test_whole_journey_reaches_the_api(new_context, demo, db):
     code = db.execute(
         text("SELECT code FROM neighbourhoods WHERE id = :id"), {"id": ballot["neighbourhood_id"]}
     ).scalar_one()
-    pledge = (
-        db.execute(text("SELECT id, kind, hours_per_month, priority_id, text FROM pledges"))
+    pledges = db.execute(text("SELECT count(*) FROM pledges")).scalar_one()
+    offer = (
+        db.execute(
+            text("SELECT kind, hours_per_month, priority_id, text, contact FROM contact_offers")
+        )
         .mappings()
         .one()
     )
-    contact = db.execute(text("SELECT contact FROM pledge_contacts")).scalar_one()
     db.commit()
     assert code == "BU99990201"
-    assert pledge["kind"] == "skill"
-    assert float(pledge["hours_per_month"]) == 2.5
-    assert pledge["priority_id"] == titles[chosen[0]]
-    assert pledge["text"] == "Ik geef computerles in de bibliotheek."
-    assert contact == "inwoner@example.org"
+    assert pledges == 0, "a pledge with contact details is kept as a contact offer only"
+    assert offer["kind"] == "skill"
+    assert float(offer["hours_per_month"]) == 2.5
+    assert offer["priority_id"] == titles[chosen[0]]
+    assert offer["text"] == "Ik geef computerles in de bibliotheek."
+    assert offer["contact"] == "inwoner@example.org"
 
     # Only our own server was asked for anything, and nothing set a cookie.
     assert all(url.startswith(demo.base_url) for url in requests), requests

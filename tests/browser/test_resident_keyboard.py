@@ -20,9 +20,16 @@ def tab_until(page, predicate, *, shift: bool = False, limit: int = 80) -> dict:
     raise AssertionError(f"no focusable element matched within {limit} presses")
 
 
-def announced(page) -> str:
-    page.wait_for_timeout(120)  # the live region is filled after a short pause
-    return page.inner_text("#wg-announcer")
+def assert_announced(page, message: str) -> None:
+    """The live region says `message` (it is filled a moment after the change: wait for it,
+    rather than for a fixed pause that a loaded machine can outlast)."""
+    try:
+        page.wait_for_function(
+            "m => document.getElementById('wg-announcer').textContent === m", arg=message
+        )
+    except Exception:
+        assert page.inner_text("#wg-announcer") == message  # shows what was said instead
+        raise
 
 
 def test_keyboard_only_ranking(page, demo, db):
@@ -45,17 +52,17 @@ def test_keyboard_only_ranking(page, demo, db):
         page.keyboard.press("Enter")
     chosen = ranked_titles(page)
     assert len(chosen) == 3
-    assert announced(page) == f"{chosen[2]} staat nu in je lijst, op nummer 3 van 3."
+    assert_announced(page, f"{chosen[2]} staat nu in je lijst, op nummer 3 van 3.")
 
     # Back to the third item's grip and move it to the top with the arrow keys.
     grip = tab_until(page, lambda e: "wg-rank-handle" in e["cls"], shift=True)
     assert grip["label"] == f"Verplaats {chosen[2]}"
     page.keyboard.press("ArrowUp")
     assert ranked_titles(page) == [chosen[0], chosen[2], chosen[1]]
-    assert announced(page) == f"{chosen[2]} staat nu op nummer 2 van 3."
+    assert_announced(page, f"{chosen[2]} staat nu op nummer 2 van 3.")
     page.keyboard.press("ArrowUp")
     assert ranked_titles(page) == [chosen[2], chosen[0], chosen[1]]
-    assert announced(page) == f"{chosen[2]} staat nu op nummer 1 van 3."
+    assert_announced(page, f"{chosen[2]} staat nu op nummer 1 van 3.")
     assert focused(page)["label"] == f"Verplaats {chosen[2]}"  # the focus moved along
     page.keyboard.press("End")
     assert ranked_titles(page) == [chosen[0], chosen[1], chosen[2]]
@@ -67,7 +74,7 @@ def test_keyboard_only_ranking(page, demo, db):
     assert down["label"] == f"Omlaag: {chosen[2]}"
     page.keyboard.press("Enter")
     assert ranked_titles(page) == [chosen[0], chosen[2], chosen[1]]
-    assert announced(page) == f"{chosen[2]} staat nu op nummer 2 van 3."
+    assert_announced(page, f"{chosen[2]} staat nu op nummer 2 van 3.")
     assert focused(page)["label"] == f"Omlaag: {chosen[2]}"
 
     # Remove one with the keyboard, then send: the order on screen is the order received.
@@ -75,7 +82,7 @@ def test_keyboard_only_ranking(page, demo, db):
     assert remove
     page.keyboard.press("Enter")
     assert ranked_titles(page) == [chosen[0], chosen[2]]
-    assert announced(page) == f"{chosen[1]} is uit je lijst gehaald."
+    assert_announced(page, f"{chosen[1]} is uit je lijst gehaald.")
     tab_until(page, lambda e: e["id"] == "wg-next")
     page.keyboard.press("Enter")
     screen(page, "pledge")

@@ -2,7 +2,6 @@
 shown and never retried, the app opens without a connection, and a shared tablet forgets."""
 
 import json
-import time
 
 import pytest
 from sqlmodel import Session
@@ -18,6 +17,7 @@ from tests.browser.conftest import (
     local_storage,
     open_session,
     outbox_items,
+    outbox_settled,
     screen,
     wait_ready,
     walk_to_rank,
@@ -34,7 +34,9 @@ def _sent_states(page) -> list[str]:
     return [item["state"] for item in outbox_items(page)]
 
 
-def test_network_cut_before_submitting_still_yields_exactly_one_ballot(new_context, demo, db):
+def test_network_cut_before_submitting_still_yields_exactly_one_ballot(
+    new_context, demo, db, wait_until
+):
     context = new_context(service_workers="allow")
     page = context.new_page()
     open_session(page, demo)
@@ -51,11 +53,13 @@ def test_network_cut_before_submitting_still_yields_exactly_one_ballot(new_conte
     page.click("#wg-pledge-skip")
     screen(page, "thanks")
     page.wait_for_selector(".wg-sent--waiting >> text=Bewaard op je telefoon")
-    time.sleep(1.5)  # the app keeps trying while offline; nothing reaches the server
+    # The app keeps trying while offline (a second attempt, after its back-off); nothing
+    # reaches the server.
+    wait_until(lambda: outbox_items(page)[0]["attempts"] >= 2, message="a second attempt to send")
     assert ballots(db) == []
 
     context.set_offline(False)
-    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=15_000)
+    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=30_000)
     [ballot] = ballots(db)
     titles = {v: k for k, v in demo.priorities.items()}
     assert ballot["ranking"] == [titles[t] for t in chosen]
@@ -92,7 +96,7 @@ def test_a_lost_response_is_retried_with_the_same_key_and_counted_once(page, dem
     screen(page, "pledge")
     page.click("#wg-pledge-skip")
     screen(page, "thanks")
-    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=15_000)
+    page.wait_for_selector(".wg-sent--ok >> text=Ontvangen", timeout=30_000)
 
     assert len(keys) == 2 and keys[0] == keys[1]  # one Idempotency-Key, sent twice
     assert replayed == ["true"]  # the server answered the retry with the stored first result
@@ -136,10 +140,31 @@ def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Sess
     page.reload()
     wait_ready(page)
     screen(page, "thanks")
-    time.sleep(2.5)
+    outbox_settled(page)
     assert attempts == ["PUT"]
     assert _sent_states(page) == ["failed"]
     assert ballots(db) == []
+
+
+def test_no_internet_is_shown_when_the_server_cannot_be_reached_though_the_browser_is_online(
+    new_context, demo
+):
+    """navigator.onLine is only a hint (true on a Wi-Fi without a way out): the app asks the
+    server itself when it opens, and says so when it gets no answer."""
+    context = new_context()
+    page = context.new_page()
+    open_session(page, demo)
+    page.route("**/api/**", lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("navigator.onLine") is True
+    page.wait_for_selector("#wg-status >> text=Er is nu geen internet")
+
+    page.unroute("**/api/**")
+    context.set_offline(True)  # the connection comes back: the browser says so, the app checks
+    context.set_offline(False)
+    page.wait_for_selector("#wg-status >> text=Er is nu geen internet", state="detached")
+    assert page.locator("#wg-status").inner_text() == ""
 
 
 def test_the_app_opens_offline_after_one_visit(new_context, demo, wait_until):
@@ -252,4 +277,4 @@ def test_shared_tablet_keeps_nothing_of_the_previous_resident(new_context, demo,
     )
     assert not [url for url in cached if "/api/" in url]
     assert count_rows(db, "participants") == 2  # the next person checked in afresh
-    assert count_rows(db, "ballots") == 1 and count_rows(db, "pledge_contacts") == 1
+    assert count_rows(db, "ballots") == 1 and count_rows(db, "contact_offers") == 1

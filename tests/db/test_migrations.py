@@ -14,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.sql import sqltypes
 from sqlmodel import Session, SQLModel
 
 import api.tables  # noqa: F401  (every table on the metadata)
@@ -145,6 +146,120 @@ def test_upgrading_to_0005_copies_each_ballots_ranking_from_its_items(fresh_data
         assert differences(engine) == []
     finally:
         engine.dispose()
+
+
+def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_to(
+    fresh_database_url: str,
+):
+    config = alembic_config(fresh_database_url)
+    command.upgrade(config, "head")
+    engine = create_db_engine(fresh_database_url)
+    try:
+        with Session(engine) as db:
+            place = build_place(db, "GM0855", "Tilburg", join_code="TBGAAA")
+        command.downgrade(config, "0005")
+        pledges = [  # participant, sequence, text, hours, contact
+            ("with-contact", 1, "Ik help bij de moestuin.", 4.5, "jan@example.org"),
+            ("with-contact", 2, "Ik bak taarten.", None, None),
+            ("without", 1, "Ik repareer fietsen.", None, None),
+        ]
+        consented = utcnow().replace(tzinfo=None)
+        with engine.begin() as connection:
+            for name in ("with-contact", "without"):
+                connection.execute(
+                    text(
+                        "INSERT INTO participants (id, session_id, origin, created_at)"
+                        " VALUES (:id, :session, 'qr', :now)"
+                    ),
+                    {"id": name, "session": place.session_id, "now": utcnow()},
+                )
+            for name, sequence, words, hours, contact in pledges:
+                pledge_id = connection.execute(
+                    text(PLEDGE_SQL + " RETURNING id"),
+                    pledge_values(
+                        place, name, text=words, hours_per_month=hours, sequence=sequence,
+                        priority_id=place.priority_ids[1],
+                    ),
+                ).scalar_one()  # fmt: skip
+                if contact:
+                    connection.execute(
+                        text(
+                            "INSERT INTO pledge_contacts (pledge_id, contact, consented_at)"
+                            " VALUES (:pledge, :contact, :at)"
+                        ),
+                        {"pledge": pledge_id, "contact": contact, "at": consented},
+                    )
+        engine.dispose()
+
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            offers = connection.execute(text("SELECT * FROM contact_offers")).mappings().all()
+            kept = connection.execute(
+                text("SELECT participant_id, sequence, text FROM pledges ORDER BY text")
+            ).all()
+        [offer] = offers
+        assert {k: offer[k] for k in ("dialogue_id", "kind", "priority_id", "text", "contact")} == {
+            "dialogue_id": place.dialogue_id,
+            "kind": "time",
+            "priority_id": place.priority_ids[1],
+            "text": "Ik help bij de moestuin.",
+            "contact": "jan@example.org",
+        }
+        assert float(offer["hours_per_month"]) == 4.5
+        assert str(offer["consented_on"])[:10] == consented.date().isoformat()
+        assert len(offer["id"]) == 36, "a random id, not one that counts along with the pledges"
+        # The pledge with the contact is gone from the participant's pledges, and its number
+        # with it: the other pledge is their first now.
+        assert [tuple(row) for row in kept] == [
+            ("with-contact", 1, "Ik bak taarten."),
+            ("without", 1, "Ik repareer fietsen."),
+        ]
+        assert "pledge_contacts" not in inspect(engine).get_table_names()
+        assert differences(engine) == []
+
+        command.downgrade(config, "0005")  # lossy: nothing says which pledge an offer was
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM pledge_contacts")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+LINKS_TO_A_PERSON = {"participants", "ballots", "ballot_items", "pledges", "sessions"}
+
+
+def test_no_column_links_contact_details_to_a_participant_or_ballot(engine: Engine):
+    """The only table with contact details points to nothing that leads to a person."""
+    inspector = inspect(engine)
+    holding_contacts = {
+        table
+        for table in inspector.get_table_names()
+        if any(c["name"] in ("contact", "email", "phone") for c in inspector.get_columns(table))
+    }
+    assert holding_contacts == {"contact_offers", "staff_users"}  # staff sign in by e-mail
+    # Nothing about offers points to a person either: their counts (towards the five) are
+    # kept under a key only the app can compute.
+    assert {c["name"] for c in inspector.get_columns("contact_offer_counts")} == {
+        "key", "dialogue_id", "offers",
+    }  # fmt: skip
+    assert {fk["referred_table"] for fk in inspector.get_foreign_keys("contact_offer_counts")} == {
+        "dialogues"
+    }
+    columns = {c["name"] for c in inspector.get_columns("contact_offers")}
+    assert columns == {
+        "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
+        "consented_on",
+    }  # fmt: skip
+    assert not {c for c in columns if c.startswith(("participant", "ballot", "pledge", "session"))}
+    assert not any("created" in c or c.endswith("_at") for c in columns), "only a day, no moment"
+    assert {fk["referred_table"] for fk in inspector.get_foreign_keys("contact_offers")} == {
+        "dialogues",
+        "priorities",
+    }
+    for table in LINKS_TO_A_PERSON:
+        pointing = {fk["referred_table"] for fk in inspector.get_foreign_keys(table)}
+        assert not pointing & {"contact_offers", "contact_offer_counts"}, table
+    id_column = next(c for c in inspector.get_columns("contact_offers") if c["name"] == "id")
+    assert not isinstance(id_column["type"], sqltypes.Integer), "no id that counts along"
 
 
 def test_the_comparison_notices_a_schema_that_differs_from_the_models(engine: Engine):

@@ -26,7 +26,8 @@ RESIDENT_TABLES = (
     "ballots",
     "ballot_items",
     "pledges",
-    "pledge_contacts",
+    "contact_offers",
+    "contact_offer_counts",
     "idempotency_records",
     "audit_events",
 )

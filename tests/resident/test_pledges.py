@@ -1,13 +1,19 @@
 """Pledges: what a resident will contribute; contact details only with consent, kept apart."""
 
+import hashlib
+import json
 import uuid
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.pledges.models import PledgeKind
+from api.dialogues.models import Dialogue
+from api.pledges import service as pledges_service
+from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions.models import Session as SessionRow
 from tests.api.conftest import Place
 from tests.helpers import assert_problem
@@ -26,12 +32,17 @@ def stored_pledges(db: Session) -> list[dict]:
         dict(r)
         for r in db.execute(
             text(
-                "SELECT p.id, p.participant_id, p.session_id, p.dialogue_id, p.sequence, p.kind,"
-                " p.priority_id, p.hours_per_month, p.text, c.contact, c.consented_at"
-                " FROM pledges p LEFT JOIN pledge_contacts c ON c.pledge_id = p.id ORDER BY p.id"
+                "SELECT id, participant_id, session_id, dialogue_id, sequence, kind,"
+                " priority_id, hours_per_month, text FROM pledges ORDER BY id"
             )
         ).mappings()
     ]
+    db.commit()
+    return rows
+
+
+def stored_offers(db: Session) -> list[dict]:
+    rows = [dict(r) for r in db.execute(text("SELECT * FROM contact_offers")).mappings()]
     db.commit()
     return rows
 
@@ -53,14 +64,10 @@ def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
         "priorityId": tilburg.priority_ids[1],
         "hoursPerMonth": 4.5,
         "text": "Ik help elke maand bij de moestuin.",
-        "contact": "06-12345678",
-        "contactConsent": True,
     }
     response = pledge(client, resident, body)
     assert response.status_code == 201, response.text
     echoed = response.json()
-    assert "06-12345678" not in response.text
-    assert "contact" not in echoed
     assert echoed == {
         **echoed,
         "sessionId": tilburg.session_id,
@@ -68,7 +75,7 @@ def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
         "priorityId": tilburg.priority_ids[1],
         "hoursPerMonth": 4.5,
         "text": "Ik help elke maand bij de moestuin.",
-        "contactKept": True,
+        "contactKept": False,
     }
     (stored,) = stored_pledges(db)
     assert stored["participant_id"] == resident.participant_id
@@ -77,8 +84,98 @@ def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
         tilburg.dialogue_id,
     )
     assert float(stored["hours_per_month"]) == 4.5
-    assert stored["contact"] == "06-12345678" and stored["consented_at"] is not None
-    assert row_counts(db)["pledge_contacts"] == 1
+    assert stored["text"] == "Ik help elke maand bij de moestuin."
+    assert row_counts(db)["contact_offers"] == 0
+
+
+def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_maker(
+    client: TestClient, db: Session, resident: Resident, tilburg: Place
+):
+    """The pledge row, the offer and the stored answer to the request's Idempotency-Key."""
+    body = {
+        "kind": "time",
+        "priorityId": tilburg.priority_ids[1],
+        "hoursPerMonth": 4.5,
+        "text": "Ik help elke maand bij de moestuin.",
+        "contact": "06-12345678",
+        "contactConsent": True,
+    }
+    response = pledge(client, resident, body, key=str(uuid.uuid4()))
+    assert response.status_code == 201, response.text
+    echoed = response.json()
+    for secret in ("06-12345678", "moestuin"):  # the answer is kept under the participant
+        assert secret not in response.text
+    assert echoed == {**echoed, "kind": "time", "id": None, "text": None, "contactKept": True}
+    # No pledge row: one of the participant with the same kind, priority and hours would
+    # match the offer on those values.
+    assert stored_pledges(db) == []
+    # The offer holds it all, with nothing that points back: no participant, session, pledge
+    # or ballot, a random id, the day of consent only.
+    (offer,) = stored_offers(db)
+    assert set(offer) == {
+        "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
+        "consented_on",
+    }  # fmt: skip
+    assert offer["dialogue_id"] == tilburg.dialogue_id
+    assert (offer["kind"], offer["priority_id"]) == ("time", tilburg.priority_ids[1])
+    assert float(offer["hours_per_month"]) == 4.5
+    assert offer["text"] == "Ik help elke maand bij de moestuin."
+    assert offer["contact"] == "06-12345678"
+    assert str(offer["consented_on"]) == echoed["createdAt"][:10]
+    assert str(uuid.UUID(offer["id"])) == offer["id"]
+    # It counts towards the participant's five under a key the database alone cannot tie to
+    # them (an HMAC with the app's secret).
+    [count] = db.execute(text("SELECT * FROM contact_offer_counts")).mappings().all()
+    db.commit()
+    assert count["offers"] == 1 and resident.participant_id not in count["key"]
+    assert count["key"] != hashlib.sha256(resident.participant_id.encode()).hexdigest()
+    # ... and the answer stored under the participant's key neither holds the text nor a hash
+    # that could be recomputed from the offer without the app's secret.
+    [record] = db.execute(text("SELECT * FROM idempotency_records")).mappings().all()
+    db.commit()
+    assert record["scope"] == f"participant:{resident.participant_id}"
+    everything = " ".join(str(value) for value in record.values())
+    assert "moestuin" not in everything and "06-12345678" not in everything
+    canonical = json.dumps(
+        PledgeCreate.model_validate(body).model_dump(mode="json", by_alias=True), sort_keys=True
+    )
+    for path in (f"/sessions/{tilburg.session_id}/pledges", f"/api/v1/sessions/{tilburg.session_id}/pledges"):  # fmt: skip
+        unkeyed = hashlib.sha256(f"POST {path} {canonical}".encode()).hexdigest()
+        assert record["fingerprint"] != unkeyed
+
+
+def test_a_coordinator_sees_each_offers_text_with_its_contact_details(
+    client: TestClient, db: Session, tilburg: Place, den_bosch: Place
+):
+    offers = {
+        "jan@example.org": {"kind": "skill", "text": "Ik geef computerles."},
+        "06-12345678": {"kind": "time", "text": "Ik help bij de moestuin.", "hoursPerMonth": 2},
+    }
+    for contact, body in offers.items():
+        resident = check_in(client, tilburg.join_code)
+        sent = pledge(client, resident, {**body, "contact": contact, "contactConsent": True})
+        assert sent.status_code == 201, sent.text
+    anonymous = check_in(client, tilburg.join_code)
+    assert pledge(client, anonymous, {"kind": "space", "text": "Mijn schuur"}).status_code == 201
+    elsewhere = check_in(client, den_bosch.join_code)
+    assert (
+        pledge(
+            client,
+            elsewhere,
+            {"kind": "other", "contact": "piet@example.org", "contactConsent": True},
+        ).status_code
+        == 201
+    )
+
+    seen = pledges_service.contact_offers(db, dialogue_id=tilburg.dialogue_id)
+    db.commit()
+    assert {(o.contact, o.text, o.kind.value, o.hours_per_month) for o in seen} == {
+        ("jan@example.org", "Ik geef computerles.", "skill", None),
+        ("06-12345678", "Ik help bij de moestuin.", "time", 2.0),
+    }
+    assert [o.kind.value for o in seen] == ["skill", "time"], "in a fixed order, not by arrival"
+    [other] = pledges_service.contact_offers(db, dialogue_id=den_bosch.dialogue_id)
+    assert other.contact == "piet@example.org"
 
 
 def test_without_contact_details_nothing_is_kept_apart(
@@ -88,7 +185,7 @@ def test_without_contact_details_nothing_is_kept_apart(
         response = pledge(client, resident, body)
         assert response.status_code == 201, response.text
         assert response.json()["contactKept"] is False
-    assert row_counts(db)["pledge_contacts"] == 0
+    assert row_counts(db)["contact_offers"] == 0
 
 
 @pytest.mark.parametrize("hours", [0.5, 1, 12.5, 40, "40.0", None])
@@ -169,19 +266,27 @@ def test_every_bad_pledge_is_a_400_problem_and_writes_nothing(
     assert row_counts(db) == before
 
 
+@pytest.mark.parametrize("offers", [0, 2, 5])
 def test_at_most_five_pledges_per_participant(
-    client: TestClient, db: Session, resident: Resident, tilburg: Place
+    client: TestClient, db: Session, resident: Resident, tilburg: Place, offers: int
 ):
+    """Pledges with contact details count too, though nothing ties them to the person."""
     for number in range(5):
-        response = pledge(client, resident, {"kind": "time", "text": f"pledge {number}"})
+        body = {"kind": "time", "text": f"pledge {number}"}
+        if number < offers:
+            body |= {"contact": f"jan{number}@example.org", "contactConsent": True}
+        response = pledge(client, resident, body)
         assert response.status_code == 201, response.text
     before = row_counts(db)
     sixth = pledge(client, resident, {"kind": "time", "text": "one more"}, key=str(uuid.uuid4()))
     assert_problem(sixth, 409, mentions="5 pledges")
     assert row_counts(db) == before
-    assert sorted(p["sequence"] for p in stored_pledges(db)) == [1, 2, 3, 4, 5]
+    assert sorted(p["sequence"] for p in stored_pledges(db)) == list(range(1, 6 - offers))
+    assert len(stored_offers(db)) == offers
     other = check_in(client, tilburg.join_code)  # the limit is per person, not per session
     assert pledge(client, other, {"kind": "time"}).status_code == 201
+    with_contact = {"kind": "time", "contact": "piet@example.org", "contactConsent": True}
+    assert pledge(client, other, with_contact).status_code == 201
 
 
 @pytest.mark.parametrize("status", ["closed", "planned"])
@@ -196,3 +301,43 @@ def test_a_pledge_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     for key in (None, str(uuid.uuid4())):
         assert_problem(pledge(client, resident, {"kind": "time"}, key=key), 409)
     assert row_counts(db) == before
+
+
+def test_purge_empties_the_contact_details_of_ended_dialogues_and_keeps_the_offers(
+    client: TestClient, db: Session, tilburg: Place, den_bosch: Place
+):
+    for place, contact in ((tilburg, "jan@example.org"), (den_bosch, "piet@example.org")):
+        resident = check_in(client, place.join_code)
+        body = {"kind": "skill", "text": "Ik geef les.", "contact": contact, "contactConsent": True}
+        assert pledge(client, resident, body).status_code == 201
+    tilburg_ends = db.get(Dialogue, tilburg.dialogue_id).ends_on
+    still_running = db.get(Dialogue, den_bosch.dialogue_id)
+    still_running.ends_on = tilburg_ends + timedelta(days=60)
+    db.add(still_running)
+    db.commit()
+
+    day_after = tilburg_ends + timedelta(days=31)
+    files_before = _table_files(db)
+    assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 1
+    [purged] = pledges_service.contact_offers(db, dialogue_id=tilburg.dialogue_id)
+    assert (purged.text, purged.contact) == ("Ik geef les.", None)
+    stored = db.execute(text("SELECT contact FROM contact_offers")).scalars().all()
+    db.commit()
+    assert sorted(stored, key=str) == sorted([None, "piet@example.org"], key=str)
+    # Gone from the files too, not only from the rows one can select.
+    if db.get_bind().dialect.name == "sqlite":
+        database = Path(db.get_bind().url.database)
+        on_disk = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert b"jan@example.org" not in on_disk and b"piet@example.org" in on_disk
+    else:
+        assert _table_files(db) != files_before, "the table is rewritten without dead rows"
+    assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 0
+
+
+def _table_files(db: Session) -> str | None:
+    """PostgreSQL: the file the contact offers are stored in (a rewrite gives a new one)."""
+    if db.get_bind().dialect.name == "sqlite":
+        return None
+    path = db.execute(text("SELECT pg_relation_filepath('contact_offers')")).scalar_one()
+    db.commit()
+    return path

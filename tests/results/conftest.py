@@ -88,6 +88,7 @@ class World:
     rng: random.Random
     ballots: dict[str, TruthBallot] = field(default_factory=dict)
     history: dict[str, list[TruthBallot]] = field(default_factory=lambda: defaultdict(list))
+    secret: str = ""  # the app's secret key (contact offers are counted under it)
 
     # ------------------------------------------------------------ the truth
 
@@ -307,6 +308,7 @@ class World:
                     participant_id=participant,
                     target=self.target(session_id),
                     pledge=PledgeCreate.model_validate(body),
+                    secret=self.secret,
                 )
             session.commit()
 
@@ -448,9 +450,11 @@ def add_dialogue(
 
 
 @pytest.fixture
-def empty_world(clean_engine: Engine) -> World:
+def empty_world(clean_engine: Engine, settings) -> World:
     """The world without ballots."""
-    return build_world(clean_engine)
+    world = build_world(clean_engine)
+    world.secret = settings.signing_key()
+    return world
 
 
 @pytest.fixture

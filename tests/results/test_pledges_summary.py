@@ -39,7 +39,6 @@ def pledged(empty_world: World):
             pledges.append((participant, body))
     world.pledge(pledges)
     world.refresh()
-    world.refresh()
     return world, pledges, sessions_of
 
 
@@ -57,8 +56,13 @@ def expected_summary(world: World, pledges, sessions_of, group_by: str):
     for participant, body in pledges:
         hours = Decimal(body.get("hoursPerMonth", "0"))
         where = member(world, participant, sessions_of)
-        for key in ["dialogue", *world.keys_of(where, group_by)]:
-            pledgers[key].add(participant)
+        # A pledge with contact details is a contact offer, tied to no one: the dialogue's
+        # totals count it as a pledge, no group does, and it makes no one a pledger.
+        offer = "contact" in body
+        groups = [] if offer else world.keys_of(where, group_by)
+        for key in ["dialogue", *groups]:
+            if not offer:
+                pledgers[key].add(participant)
             for tally in (
                 totals[key],
                 by_kind[key][body["kind"]],
@@ -107,7 +111,7 @@ def assert_pledge_summary_is_right(client, analyst, world, pledges, sessions_of,
     assert shown >= 1
     assert_small_groups_protected(
         {key: g["suppressed"] for key, g in groups.items()},
-        [member(world, p, sessions_of) for p in {p for p, _ in pledges}],
+        [member(world, p, sessions_of) for p in {p for p, b in pledges if "contact" not in b}],
         world,
         group_by,
         min_group_size=10,
@@ -121,8 +125,8 @@ def test_the_pledge_summary_holds_no_text_or_contact_details(
     world = empty_world
     voters = world.cast_random(24)
     world.pledge(
-        (p, {"kind": KINDS[n % 3], "text": f"{SECRET_TEXT} ({n})", "contact": SECRET_CONTACT,
-             "contactConsent": True, "priorityId": world.priority_ids[0], "hoursPerMonth": "2.5"})
+        (p, {"kind": KINDS[n % 3], "text": f"{SECRET_TEXT} ({n})", "priorityId": world.priority_ids[0],
+             "hoursPerMonth": "2.5"} | ({"contact": SECRET_CONTACT, "contactConsent": True} if n % 2 else {}))
         for n, p in enumerate(voters)
     )  # fmt: skip
     world.refresh()
@@ -154,3 +158,27 @@ def test_a_dialogue_with_few_pledgers_shows_only_that_they_are_suppressed(
         ).json()
         assert body["groups"] and all(g["suppressed"] for g in body["groups"]), group_by
         assert all(g.get("totals") is None for g in body["groups"])
+
+
+def test_contact_offers_join_the_dialogues_totals_ten_at_a_time(
+    client: TestClient, analyst, empty_world: World
+):
+    world = empty_world
+    voters = world.cast_random(32)
+    world.pledge((p, {"kind": "time", "hoursPerMonth": "2"}) for p in voters[:12])
+    world.refresh()
+
+    def whole() -> dict:
+        body = client.get(f"/dialogues/{world.dialogue_id}/pledges/summary", headers=analyst).json()
+        return next(g for g in body["groups"] if g["key"] == "dialogue")
+
+    assert (whole()["pledgers"], whole()["totals"]["pledges"]) == (12, 12)
+    offer = {"kind": "skill", "contact": SECRET_CONTACT, "contactConsent": True}
+    world.pledge((p, offer) for p in voters[12:15])
+    world.refresh()
+    assert whole()["totals"] == {"pledges": 12, "hoursPerMonth": 24.0}  # three would show
+    world.pledge((p, offer) for p in voters[15:22])
+    world.refresh()
+    counted = whole()
+    assert counted["totals"]["pledges"] == 22 and counted["pledgers"] == 12
+    assert counted["byKind"]["skill"]["pledges"] == 10

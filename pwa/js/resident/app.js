@@ -24,7 +24,7 @@ const later = Promise.all([import('./screens/rank.js'), import('./screens/finish
 const resetFinish = () => finish && finish.resetFinish();
 const STATEMENTS = ['privacy', 'accessibility'];
 const el = {};
-const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [] };
+const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [], unreachable: false, probeTimer: 0 };
 
 /* ---------- Saving and context ---------- */
 
@@ -170,7 +170,7 @@ function renderStatus() {
   const failed = app.items.filter((i) => i.state === 'failed').length;
   const onThanks = app.journey && app.journey.step === 'thanks' && !currentStatement();
   const parts = [
-    !navigator.onLine && notice('warning', 'alert', null, t('net.offline')),
+    (!navigator.onLine || app.unreachable) && notice('warning', 'alert', null, t('net.offline')),
     waiting > 0 && notice('info', 'phone', null, t(app.tablet ? 'outbox.waiting.tablet' : 'outbox.waiting.phone', { count: waiting })),
     failed > 0 && !onThanks && notice('error', 'alert', null, t('outbox.failedNotice', { count: failed })),
   ].filter(Boolean);
@@ -449,7 +449,19 @@ export async function start(boot) {
     const menu = document.getElementById('wg-language');
     if (menu && menu.open && !menu.contains(e.target)) menu.open = false;
   });
-  addEventListener('online', renderStatus);
+  // "No internet" when the browser says so, and also when the server could not be reached:
+  // navigator.onLine stays true on a Wi-Fi without a way out, and a page that has just opened
+  // (from the service worker's cache) may read it before it is up to date. So the app asks the
+  // server itself when it opens, when the browser reports a change, and again every 20 s while
+  // it cannot reach it; every other request tells it too.
+  net.onReachability((reachable) => {
+    clearTimeout(app.probeTimer);
+    if (!reachable) app.probeTimer = setTimeout(net.checkConnection, 20e3);
+    if (app.unreachable === !reachable) return;
+    app.unreachable = !reachable;
+    renderStatus();
+  });
+  addEventListener('online', () => { renderStatus(); net.checkConnection(); });
   addEventListener('offline', renderStatus);
   let timer = 0;
   net.onOutboxChange(() => { clearTimeout(timer); timer = setTimeout(refreshItems, 50); });
@@ -468,4 +480,5 @@ export async function start(boot) {
     markReady();
   }
   net.startOutbox();
+  net.checkConnection();
 }
