@@ -1,12 +1,10 @@
 """Results of dialogues and sessions, pledge totals, trends, and the live room feed."""
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.ballots.models import AgeBand
@@ -14,7 +12,7 @@ from api.core.deps import CbsCodePath, ResourceId, SessionDep, SettingsDep
 from api.core.problems import NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
-from api.results import service
+from api.results import live, reading
 from api.results.export import CSV_DESCRIPTION, results_csv
 from api.results.models import GroupBy, PledgeSummary, Results, Trend
 from api.sessions import service as sessions
@@ -67,11 +65,11 @@ def read_dialogue_results(
     if "text/csv" not in request.headers.get("accept", ""):
         gzipped = "gzip" in request.headers.get("accept-encoding", "")
         return Response(
-            service.dialogue_results_json(session, **selection, gzipped=gzipped),
+            reading.dialogue_results_json(session, **selection, gzipped=gzipped),
             media_type="application/json",
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None,
         )
-    results = service.dialogue_results(session, **selection)
+    results = reading.dialogue_results(session, **selection)
     filename = f"welvaartgesprek-{dialogue_id}-{group_by.value}.csv"
     return Response(
         results_csv(results),
@@ -93,14 +91,14 @@ def read_pledge_summary(
     Pledges with contact details (contact offers) belong to no one in the database, so they
     count in the dialogue's totals only, not in any group's."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return service.pledges_summary(session, dialogue=dialogue, group_by=group_by)
+    return reading.pledges_summary(session, dialogue=dialogue, group_by=group_by)
 
 
 @router.get("/municipalities/{cbsCode}/trends", response_model=list[Trend])
 def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep) -> list[Trend]:
     """Each priority's score across the municipality's dialogues over time (matched by title)."""
     municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    return service.trends(session, municipality=municipality)
+    return reading.trends(session, municipality=municipality)
 
 
 @router.get("/sessions/{id}/results", response_model=Results)
@@ -109,12 +107,12 @@ def read_session_results(session_id: ResourceId, session: SessionDep) -> Results
     row = sessions.get_session(session, session_id=session_id, actor=None)
     if not row.show_results:
         raise NotFound("This session does not share its results.")
-    return service.session_results(session, row=row)
+    return reading.session_results(session, row=row)
 
 
 @router.get(
     "/sessions/{id}/live",
-    response_class=StreamingResponse,
+    response_class=EventSourceResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."}},
 )
 async def follow_session(
@@ -123,26 +121,18 @@ async def follow_session(
     session: SessionDep,
     settings: SettingsDep,
     request: Request,
-) -> StreamingResponse:
+) -> EventSourceResponse:
     """Server-sent events for the projector: `status` (check-ins, ballots) and `results`."""
     await run_in_threadpool(sessions.get_session, session, session_id=session_id, actor=actor)
     session.close()  # the stream reads with short sessions of its own
-    engine = request.app.state.engine
-    interval = max(settings.results_refresh_seconds, 1.0)
-
-    async def events() -> AsyncIterator[str]:
-        last_results = None
-        yield "retry: 3000\n\n"
-        while not await request.is_disconnected():
-            status, results = await run_in_threadpool(service.live_state, engine, session_id)
-            yield f"event: status\ndata: {json.dumps(status)}\n\n"
-            if results is not None and results != last_results:
-                last_results = results
-                yield f"event: results\ndata: {results}\n\n"
-            await asyncio.sleep(interval)
-
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
+    events = live.room_events(
+        request.app.state.engine,
+        session_id,
+        interval=max(settings.results_refresh_seconds, 1.0),
+        disconnected=request.is_disconnected,
+    )
+    return EventSourceResponse(
+        events,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        ping=15,
     )

@@ -1,0 +1,65 @@
+"""What shapes a dialogue's published groups: its priorities, places and sessions."""
+
+from sqlmodel import Session
+
+from api.ballots.models import AgeBand
+from api.dialogues import service as dialogues
+from api.dialogues.models import Dialogue
+from api.municipalities import service as municipalities
+from api.municipalities.models import Municipality, NeighbourhoodKind
+from api.results.cells import (
+    DialogueLayout,
+)
+from api.sessions import service as sessions
+from api.venues import service as venues
+
+
+def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
+    """The priorities, neighbourhoods and sessions that shape a dialogue's cells (4 queries)."""
+    places = municipalities.neighbourhood_outlines(
+        session, municipality_id=dialogue.municipality_id
+    )
+    code_of = {id_: code for id_, code, _, _, _ in places}
+    buurt_code = {id_: code for id_, code, _, kind, _ in places if kind is NeighbourhoodKind.BUURT}
+    wijk_code = {
+        id_: code_of[wijk_id] if kind is NeighbourhoodKind.BUURT and wijk_id else code
+        for id_, code, _, kind, wijk_id in places
+    }
+    buurten_by_wijk: dict[str, list[str]] = {
+        code: [] for _, code, _, kind, _ in places if kind is NeighbourhoodKind.WIJK
+    }
+    for _, code, _, kind, wijk_id in sorted(places, key=lambda place: place[1]):
+        if kind is NeighbourhoodKind.BUURT and wijk_id:
+            buurten_by_wijk[code_of[wijk_id]].append(code)
+    rows = sessions.list_sessions(session, dialogue=dialogue)
+    places_of = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
+    session_kind: dict[int, str] = {}
+    session_ids_by_kind: dict[str, list[int]] = {}
+    session_labels: dict[int, str] = {}
+    for row in rows:
+        venue = places_of[row.venue_id]
+        session_kind[row.id] = venue.kind.value  # type: ignore[index]
+        session_ids_by_kind.setdefault(venue.kind.value, []).append(row.id)  # type: ignore[arg-type]
+        session_labels[row.id] = (
+            f"{row.title or venue.name} ({venue.name}, {row.starts_at:%Y-%m-%d})"  # type: ignore[index]
+        )
+    return DialogueLayout(
+        priority_ids=tuple(
+            sorted(p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id))
+        ),  # type: ignore[misc, arg-type]
+        buurt_code=buurt_code,  # type: ignore[arg-type]
+        wijk_code=wijk_code,  # type: ignore[arg-type]
+        session_kind=session_kind,
+        session_ids_by_kind={k: tuple(v) for k, v in session_ids_by_kind.items()},
+        buurten_by_wijk={k: tuple(v) for k, v in buurten_by_wijk.items()},
+        age_bands=tuple(band.value for band in AgeBand),
+        place_names={code: name for _, code, name, _, _ in places},
+        session_labels=session_labels,
+    )
+
+
+def min_group_size_of(session: Session, dialogue: Dialogue) -> int:
+    """The minimum group size of the dialogue's municipality."""
+    municipality = session.get(Municipality, dialogue.municipality_id)
+    assert municipality is not None
+    return municipality.min_group_size

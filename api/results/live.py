@@ -1,0 +1,49 @@
+"""The projector's live feed: the room's counts, and its results as the release shows them."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from api.ballots import service as ballots
+from api.core.db import open_session
+from api.core.problems import NotFound
+from api.results.reading import session_results
+from api.sessions import service as sessions
+
+
+def room_state(engine: Engine, session_id: int) -> tuple[dict[str, Any], str | None]:
+    """The room's counts (check-ins and ballots received: who took part, never what they
+    chose), and its results document (JSON) as the release shows it."""
+    with open_session(engine, write=False) as db:
+        try:
+            row = sessions.get_session(db, session_id=session_id, actor=None)
+        except NotFound:
+            return {"status": "gone"}, None
+        status = {
+            "status": row.status.value,
+            "checkIns": sessions.count_participants(db, session_id=session_id),
+            "ballots": ballots.count_ballots(db, session_id=session_id),
+        }
+        return status, session_results(db, row=row).model_dump_json(by_alias=True)
+
+
+async def room_events(
+    engine: Engine,
+    session_id: int,
+    *,
+    interval: float,
+    disconnected: Callable[[], Awaitable[bool]],
+) -> AsyncIterator[dict[str, str]]:
+    """Server-sent events for the projector: `status` each interval, `results` on a change."""
+    last_results = None
+    while not await disconnected():
+        status, results = await run_in_threadpool(room_state, engine, session_id)
+        yield {"event": "status", "data": json.dumps(status)}
+        if results is not None and results != last_results:
+            last_results = results
+            yield {"event": "results", "data": results}
+        await asyncio.sleep(interval)
