@@ -174,6 +174,7 @@ function resultsView(ctx, slot) {
     .sort((a, b) => (a.schulzeRank ?? 99) - (b.schulzeRank ?? 99) || b.score - a.score);
   return [
     h('p', { text: t('thanks.resultsBased', { count: results.group.ballots }) }),
+    h('p', { class: 'wg-muted', text: t('thanks.resultsInGroups') }),
     h('ol', { class: 'wg-plain-list wg-results', id: 'wg-results' }, rows.map((row) => {
       const fill = h('span', { class: 'wg-results__fill' });
       fill.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, row.topThreeShare)) * 100)}%`;
