@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, func, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -59,13 +59,6 @@ def pending(session: Session, *, dialogue_id: int, limit: int) -> list[tuple[int
             .limit(limit)
         )
     ]
-
-
-def count_pending(session: Session, *, dialogue_id: int) -> int:
-    """How many of the dialogue's ballots changed since its last release."""
-    return session.execute(
-        select(func.count()).select_from(_PENDING).where(_PENDING.c.dialogue_id == dialogue_id)
-    ).scalar_one()
 
 
 def unmark(session: Session, *, marks: Sequence[tuple[int, int]]) -> None:
