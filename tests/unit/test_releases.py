@@ -59,15 +59,14 @@ def next_release(
     current: dict[int, RandomBallot],
     min_group_size: int,
 ) -> dict[int, RandomBallot]:
-    """The release after this one, chosen as the refresher chooses it."""
-    if len(released) < min_group_size:
-        return dict(current)  # nothing of the release was readable yet
+    """The release after this one, chosen as the refresher chooses it: afresh while nothing
+    of the release was readable (fewer than the minimum in it), else from the changes."""
+    first = len(released) < min_group_size
+    base = {} if first else released
     changes = [
-        Change(
-            unit=u, removed=cells_of(released.get(u), layout), added=cells_of(current[u], layout)
-        )
+        Change(unit=u, removed=cells_of(base.get(u), layout), added=cells_of(current[u], layout))
         for u in current
-        if released.get(u) != current[u]
+        if base.get(u) != current[u]
     ]
 
     def decide(counts):
@@ -75,9 +74,13 @@ def next_release(
         return View(hidden=view.hidden, counts=view.counts, lines=view.lines)
 
     admitted, _ = choose_release(
-        counts(released, layout), changes, decide=decide, min_group_size=min_group_size
+        counts(base, layout),
+        changes,
+        decide=decide,
+        min_group_size=min_group_size,
+        keep_shown=[(ALL, ALL, ALL), *((ALL, session_key(s), ALL) for s in layout.session_kind)],
     )
-    return {**released, **{u: current[u] for u in admitted}}
+    return {**base, **{u: current[u] for u in admitted}}
 
 
 def counts(released: dict[int, RandomBallot], layout: DialogueLayout) -> dict:
