@@ -9,7 +9,7 @@ import { icon } from '../../js/icons.js';
 import { t } from '../../js/i18n.js';
 import { api } from '../../js/api.js';
 import { staffApi } from '../../js/staff/auth.js';
-import { heading } from '../../js/staff/chrome.js';
+import { backToDialogue, heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { themeLabel } from '../../js/staff/themes.js';
 
@@ -39,15 +39,7 @@ function neighbourhoodSelect(neighbourhoods) {
 
 export async function renderBallots({ app, main, session, dialogue, isCurrent }) {
   const title = session.title || session.venue.name;
-  const back = h('a', {
-    class: 'wg-button wg-button--secondary',
-    href: `?dialogue=${session.dialogueId}`,
-    onclick: (event) => {
-      event.preventDefault();
-      app.navigate({ dialogue: String(session.dialogueId) });
-    },
-    text: t('ballots.back'),
-  });
+  const back = backToDialogue(app, session.dialogueId, t('ballots.back'));
   const top = [heading(t('ballots.title')), h('p', { class: 'wg-lead', text: `${title} · ${session.venue.name}` })];
   if (session.status !== 'open') {
     replace(main, ...top, notice('warning', t('ballots.notOpen')), back);

@@ -8,7 +8,7 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { icon } from '../../js/icons.js';
 import { t, formatNumber } from '../../js/i18n.js';
 import { staffApi } from '../../js/staff/auth.js';
-import { heading } from '../../js/staff/chrome.js';
+import { backToDialogue, heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import * as fmt from '../../js/staff/format.js';
 import { integrityFacts, integrityFlags, minutesTable } from '../../js/staff/integrity-view.js';
@@ -17,15 +17,7 @@ const MINUTE = 60 * 1000;
 
 export async function renderIntegrity({ app, main, session, isCurrent }) {
   const title = session.title || session.venue.name;
-  const back = h('a', {
-    class: 'wg-button wg-button--secondary',
-    href: `?dialogue=${session.dialogueId}`,
-    onclick: (event) => {
-      event.preventDefault();
-      app.navigate({ dialogue: String(session.dialogueId) });
-    },
-    text: t('integrity.back'),
-  });
+  const back = backToDialogue(app, session.dialogueId, t('integrity.back'));
   const top = [heading(t('integrity.title')), h('p', { class: 'wg-lead', text: `${title} · ${session.venue.name}` }), h('p', { text: t('integrity.intro') })];
   const messages = h('div', { class: 'wg-integrity__messages', id: 'wg-integrity-messages', tabindex: '-1' });
   replace(main, ...top, h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));

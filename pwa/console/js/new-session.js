@@ -2,7 +2,7 @@
 import { h, replace, focusElement, uid } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { staffApi } from '../../js/staff/auth.js';
-import { heading } from '../../js/staff/chrome.js';
+import { backToDialogue, heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 
 function field({ id, label, hint, input }) {
@@ -52,15 +52,7 @@ export async function renderNewSession({ app, main, dialogue, isCurrent }) {
   replace(main, heading(t('new.title')), h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
   const venues = await staffApi(`/municipalities/${encodeURIComponent(dialogue.municipality)}/venues`);
   if (!isCurrent()) return;
-  const back = h('a', {
-    href: `?dialogue=${dialogue.id}`,
-    class: 'wg-button wg-button--secondary',
-    onclick: (event) => {
-      event.preventDefault();
-      app.navigate({ dialogue: String(dialogue.id) });
-    },
-    text: t('new.cancel'),
-  });
+  const back = backToDialogue(app, dialogue.id, t('new.cancel'));
   if (!venues.ok) {
     replace(main, heading(t('new.title')), problemAlert(venues), back);
     return;

@@ -67,6 +67,19 @@ export function renderChrome({ area, bundle, context, rerender, onSignedOut }) {
 }
 
 /** A view's heading: focused after a view change so screen readers start there. */
+/** A link back to a dialogue's sessions, handled in the page (and a real link without script). */
+export function backToDialogue(app, dialogueId, text) {
+  return h('a', {
+    class: 'wg-button wg-button--secondary',
+    href: `?dialogue=${dialogueId}`,
+    onclick: (event) => {
+      event.preventDefault();
+      app.navigate({ dialogue: String(dialogueId) });
+    },
+    text,
+  });
+}
+
 export function heading(text, level = 1, attrs = {}) {
   return h(`h${level}`, { tabindex: '-1', ...attrs, text });
 }
