@@ -210,8 +210,9 @@ def _release_pledges(
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule; and
     contact offers, which belong to no one and count in the dialogue's totals only, once
     enough of them have come in (or while no pledge total was readable yet)."""
-    counts_before = pledger_counts(store.released_pledges(session, dialogue_id=dialogue_id), layout)
-    readable = counts_before.get((ALL, ALL, ALL), 0) >= min_group_size
+    released = store.released_pledges(session, dialogue_id=dialogue_id)
+    counts = pledger_counts(released, layout)
+    readable = counts.get((ALL, ALL, ALL), 0) >= min_group_size
     counted = set(store.released_offer_ids(session, dialogue_id=dialogue_id))
     offers = [
         o for o in pledges.offer_facts(session, dialogue_id=dialogue_id) if o.id not in counted
@@ -221,18 +222,29 @@ def _release_pledges(
         store.publish_offers(session, dialogue_id=dialogue_id, offers=offers)
     return (
         _release_pledgers(
-            session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size
-        )
+            session,
+            dialogue_id=dialogue_id,
+            layout=layout,
+            min_group_size=min_group_size,
+            released=released,
+            counts=counts,
+        )  # fmt: skip
         or released_offers
     )
 
 
 def _release_pledgers(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    released: Sequence[ReleasedPledge],
+    counts: dict[Cell, int],
 ) -> bool:
-    """Take new pledges into the pledge totals, pledger by pledger, by the release rule."""
+    """Take new pledges into the pledge totals, pledger by pledger, by the release rule
+    (`released`: the pledges counted now, with `counts`, their pledgers per cell)."""
     facts = pledges.pledge_facts(session, dialogue_id=dialogue_id)
-    released = store.released_pledges(session, dialogue_id=dialogue_id)
     counted = {pledge.pledge_id for pledge in released}
     waiting = sorted(
         {participant for pledge_id, participant, *_ in facts if pledge_id not in counted}
@@ -252,7 +264,6 @@ def _release_pledgers(
             age_band=band,
         )
 
-    counts = pledger_counts(released, layout)
     if counts.get((ALL, ALL, ALL), 0) < min_group_size:
         admitted = set(waiting)  # no pledge total was readable yet
     else:
