@@ -28,7 +28,9 @@ if [ -z "${VERSION:-}" ]; then
 fi
 if [ "$STATUS" != "online" ]; then
     echo "Starting PostgreSQL $VERSION/$CLUSTER..."
-    pg_ctlcluster "$VERSION" "$CLUSTER" start
+    # The server outlives this script: it must not inherit the lock's descriptor, or it
+    # would hold the lock for as long as it runs and every later `make test` would wait.
+    pg_ctlcluster "$VERSION" "$CLUSTER" start 9>&-
 fi
 for _ in $(seq 1 60); do
     pg_isready -q -h 127.0.0.1 && break
