@@ -5,9 +5,11 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a staff member may do. An admin may do everything, in every municipality."""
+    """What a staff member may do. An admin may do everything, in every municipality; a
+    coordinator everything an admin may, inside their own municipalities."""
 
     ADMIN = "admin"
+    COORDINATOR = "coordinator"
     FACILITATOR = "facilitator"
     ANALYST = "analyst"
 

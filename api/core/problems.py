@@ -48,12 +48,16 @@ class Problem(Exception):
         self,
         detail: str,
         *,
-        invalid_params: Sequence[tuple[str, str]] = (),
+        nl: str | None = None,
+        kind: str | None = None,
+        invalid_params: Sequence[tuple[str, str] | tuple[str, str, str]] = (),
         headers: dict[str, str] | None = None,
         title: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.detail_nl = nl
+        self.kind = kind
         self.invalid_params = list(invalid_params)
         self.headers = headers or {}
         if title is not None:
@@ -240,7 +244,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             title=exc.title,
             detail=exc.detail,
             instance=request.url.path,
-            invalid_params=exc.invalid_params,
+            invalid_params=[(param[0], param[1]) for param in exc.invalid_params],
             headers=exc.headers,
         )
 
