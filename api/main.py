@@ -23,6 +23,9 @@ from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
 from api.integrity.router import router as integrity_router
 from api.municipalities.router import router as municipalities_router
+from api.ops.metrics import Metrics, MetricsMiddleware
+from api.ops.router import router as ops_router
+from api.ops.service import migration_heads
 from api.pledges.router import router as pledges_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
@@ -56,7 +59,7 @@ OPENAPI_TAGS = [
 ]
 
 
-def _api_app(settings: Settings) -> FastAPI:
+def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
     api = FastAPIOffline(
         title="Welvaartgesprek API",
         version=API_VERSION,
@@ -68,6 +71,7 @@ def _api_app(settings: Settings) -> FastAPI:
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_problem_handlers(api)
+    api.add_middleware(MetricsMiddleware, metrics=metrics)
     for router in (
         themes_router,
         auth_router,
@@ -145,12 +149,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or get_settings()
     engine = engine or create_db_engine(settings.database_url)
     writer = Writer(engine)
+    metrics = Metrics(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         refresher = None
         if settings.results_refresh_seconds > 0:
-            refresher = ResultsRefresher(engine, interval=settings.results_refresh_seconds)
+            refresher = ResultsRefresher(
+                engine,
+                interval=settings.results_refresh_seconds,
+                on_pass=metrics.refresher_pass.set_to_current_time,
+            )
             refresher.start()
         yield
         if refresher is not None:
@@ -167,17 +176,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    api = _api_app(settings)
+    api = _api_app(settings, metrics)
     for target in (app, api):
         target.state.settings = settings
         target.state.engine = engine
         target.state.writer = writer
         target.state.rate_limiter = RateLimiter()
         target.state.refused_check_ins = RefusedCheckIns()
+    app.state.metrics = metrics
+    app.state.migration_heads = migration_heads()
     api.state.rate_limiter = app.state.rate_limiter
     api.state.refused_check_ins = app.state.refused_check_ins
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)
+    app.include_router(ops_router)
     _mount_pwa(app, settings.pwa_dir)
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     )
     pwa_dir: Path = PROJECT_ROOT / "pwa"
     log_level: str = "info"
+    # Who may read /metrics besides requests from the server itself (see api/ops/router.py).
+    metrics_token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

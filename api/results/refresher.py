@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
@@ -29,9 +30,12 @@ class ResultsRefresher:
     time (the others skip it), on SQLite the single writer lock serialises them.
     """
 
-    def __init__(self, engine: Engine, *, interval: float) -> None:
+    def __init__(
+        self, engine: Engine, *, interval: float, on_pass: Callable[[], None] = lambda: None
+    ) -> None:
         self._engine = engine
         self._interval = interval
+        self._on_pass = on_pass
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="results-refresher", daemon=True)
 
@@ -46,5 +50,6 @@ class ResultsRefresher:
         while not self._stop.wait(self._interval):
             try:
                 refresh_all(self._engine)
+                self._on_pass()
             except Exception:  # keep refreshing: one bad moment must not stop the results
                 logger.exception("refreshing results failed; trying again shortly")
