@@ -26,6 +26,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, then serve the API and the PWA."""
     import uvicorn
 
+    from api.ops.logs import log_config
+
     _migrate(settings)
     settings.signing_key()  # create the development key once, before workers race for it
     print(f"Serving on http://{args.host}:{args.port}  (API: {API_BASE_PATH}/docs)", flush=True)
@@ -37,6 +39,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level=settings.log_level,
+        log_config=log_config(level=settings.log_level, log_format=settings.log_format),
     )
     return 0
 

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     )
     pwa_dir: Path = PROJECT_ROOT / "pwa"
     log_level: str = "info"
+    # json: one JSON object a line, without personal data (see api/ops/logs.py).
+    log_format: Literal["text", "json"] = "text"
     # Who may read /metrics besides requests from the server itself (see api/ops/router.py).
     metrics_token: SecretStr | None = None
 

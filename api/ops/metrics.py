@@ -4,6 +4,7 @@ Metrics are for the operator, never for the public: they count ballots as they a
 `/metrics` answers only with the configured token, or (without one) to local requests.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.ballots.models import PendingBallot
 from api.core.db import open_session, utcnow
+from api.ops.logs import ACCESS_LOGGER
 from api.results.models import ResultState
+
+access_log = logging.getLogger(ACCESS_LOGGER)
 
 # What a resident's request does, by its route: these are the counters an evening is read by.
 RESIDENT_WRITES = {
@@ -123,7 +127,7 @@ class _Answer:
 
 
 class MetricsMiddleware:
-    """Counts and times every API request by its route template."""
+    """Counts, times and logs every API request by its route template."""
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics) -> None:
         self.app = app
@@ -154,6 +158,15 @@ class MetricsMiddleware:
         self.metrics.requests.labels(method, route, str(answer.status)).inc()
         if answer.seconds is not None:
             self.metrics.latency.labels(method, route).observe(answer.seconds)
+        access_log.info(
+            "request",
+            extra={
+                "method": method,
+                "route": route,
+                "status": answer.status,
+                "durationMs": round((answer.seconds or 0.0) * 1000, 1),
+            },
+        )
         if answer.status == 429:
             self.metrics.refusals.labels(route).inc()
         if answer.replayed:

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from api.core.config import Settings
 from api.main import create_app
-from tests.api.conftest import Place, tilburg  # noqa: F401  (the fixture)
+from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer, free_port
 from tests.resident.conftest import check_in
 
@@ -76,7 +76,7 @@ def test_metrics_are_refused_with_a_wrong_token(settings: Settings) -> None:
 
 def test_metrics_count_resident_writes_replays_and_refusals_by_route_never_by_path(
     settings: Settings,
-    tilburg: Place,  # noqa: F811 (the fixture)
+    tilburg: Place,
 ) -> None:
     with _root_client(settings, metrics_token=SecretStr(METRICS_TOKEN)) as root:
         api = TestClient(root.app, base_url="http://testserver/api/v1")
