@@ -26,6 +26,21 @@ POSTGRES_ADMIN_URL = os.environ.get(
 DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_read_english() -> Iterator[None]:
+    """Test clients ask for English problems (the API answers Dutch when nothing is asked),
+    so that tests can check the English texts; a test of the language sets its own header."""
+    original = TestClient.__init__
+
+    def init(self: TestClient, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        self.headers.setdefault("Accept-Language", "en")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TestClient, "__init__", init)
+        yield
+
+
 def _create_postgres_database() -> tuple[str, str]:
     try:
         return create_postgres_database(POSTGRES_ADMIN_URL, prefix="wg_test")
