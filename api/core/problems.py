@@ -101,10 +101,11 @@ class ProblemDetails(BaseModel):
 
     type: str = Field(
         description="A URI that names the kind of problem, the same in every language: "
-        f"`{PROBLEM_TYPE_PREFIX}` and one of the kinds listed in docs/problems.md. "
-        "Clients decide on `type` and `status`, never on the text of `title`.",
-        examples=[PROBLEM_TYPE_PREFIX + "session-ended", PROBLEM_TYPE_PREFIX + "not-found"],
+        f"`{PROBLEM_TYPE_PREFIX}` and a kind; the examples are every kind there is (see "
+        "docs/problems.md). Clients decide on `type` and `status`, never on the text of `title`.",
+        examples=[problem_type(kind) for kind in KINDS],
     )
+
     title: str = Field(
         description="A short summary of the kind of problem, in the language of "
         "`Content-Language` (Dutch or English, following `Accept-Language`; Dutch if "
@@ -288,7 +289,13 @@ def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts) if parts else str(loc[0]) if loc else "request"
 
 
+def _sentence(text: str) -> str:
+    """The text with a capital at the start and a full stop at the end."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def _plural(count: Any, one: str, many: str) -> str:
+
     return f"{count} {one if count == 1 else many}"
 
 
@@ -363,7 +370,7 @@ def _dutch_reason(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     cause = ctx.get("error")
     if isinstance(cause, InvalidValue):
-        return cause.nl
+        return _sentence(cause.nl)
     if kind == "value_error" and "email address" in str(error.get("msg", "")):
         return "Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."
     if kind.startswith("url_"):
@@ -384,8 +391,7 @@ def _reason(error: dict[str, Any]) -> tuple[str, str]:
             f"The body is not valid JSON ({error.get('ctx', {}).get('error', 'syntax error')})."
         )
     else:
-        message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
-        english = message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+        english = _sentence(str(error.get("msg", "Invalid value.")).removeprefix("Value error, "))
     return english, _dutch_reason(error)
 
 
