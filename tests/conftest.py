@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -28,16 +29,17 @@ DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql")
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_clients_read_english() -> Iterator[None]:
-    """Test clients ask for English problems (the API answers Dutch when nothing is asked),
-    so that tests can check the English texts; a test of the language sets its own header."""
-    original = TestClient.__init__
-
-    def init(self: TestClient, *args, **kwargs) -> None:
-        original(self, *args, **kwargs)
-        self.headers.setdefault("Accept-Language", "en")
-
+    """HTTP clients of the tests ask for English problems (the API answers Dutch when nothing
+    is asked), so that tests can check the English texts; a test of the language sets its own
+    header."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TestClient, "__init__", init)
+        for client_class in (httpx.Client, httpx.AsyncClient):
+
+            def init(self, *args, __original=client_class.__init__, **kwargs) -> None:
+                __original(self, *args, **kwargs)
+                self.headers.setdefault("Accept-Language", "en")
+
+            patch.setattr(client_class, "__init__", init)
         yield
 
 
