@@ -208,8 +208,8 @@ def problem_response(
     *,
     status: int,
     detail: str,
-    nl: str | None,
-    accept_language: str | None,
+    nl: str | None = None,
+    accept_language: str | None = None,
     kind: str | None = None,
     title: str | None = None,
     instance: str | None = None,
@@ -218,10 +218,11 @@ def problem_response(
 ) -> JSONResponse:
     """A problem+json response in the language the request accepts (`Content-Language`).
 
-    `title` is an English title for a kind that KINDS does not list; a Dutch reader then gets
-    the title of the status instead.
+    Without a Dutch detail (`nl`) the whole problem is English. `title` is an English title for
+    a kind that KINDS does not list; a Dutch reader then gets the title of the status instead.
     """
-    language = request_language(accept_language)
+    language = request_language(accept_language) if nl is not None else ENGLISH
+
     dutch = language == DUTCH
     kind = kind or kind_of_status(status)
     if kind in KINDS:

@@ -1,11 +1,13 @@
 """Problems in Dutch or English following Accept-Language, with a type that never changes."""
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.core.config import Settings
 from api.core.languages import negotiate
-from api.core.problems import KINDS, problem_type
+from api.core.problems import KINDS, problem_response, problem_type
 from tests.api.conftest import Place
 from tests.helpers import assert_problem
 
@@ -183,3 +185,11 @@ def test_the_openapi_document_lists_every_kind_of_problem(client: TestClient):
     schema = client.get("/openapi.json").json()["components"]["schemas"]["ProblemDetails"]
     assert schema["properties"]["type"]["examples"] == [problem_type(k) for k in KINDS]
     assert "type" in schema["required"]
+
+
+def test_a_problem_without_dutch_text_is_english_throughout():
+    response = problem_response(status=503, detail="The database is away.", accept_language="nl")
+    assert response.headers["Content-Language"] == "en"
+    body = json.loads(response.body)
+    assert (body["title"], body["detail"]) == ("Service unavailable", "The database is away.")
+    assert body["type"] == problem_type("unavailable")
