@@ -6,9 +6,13 @@ fails here before any request reaches it.
 
 import ast
 import re
+from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Literal
 
 import pytest
+from pydantic import EmailStr, Field, HttpUrl, TypeAdapter, ValidationError
 
 from api.core import problems
 from api.core.problems import KINDS, Problem
@@ -138,3 +142,34 @@ def test_every_kind_has_a_title_in_english_and_in_dutch(kind: str):
     english, dutch = KINDS[kind]
     assert english and dutch
     assert problems.problem_type(kind) == f"tag:welvaartgesprek.nl,2026:problems/{kind}"
+
+
+class _Colour(StrEnum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "dutch"),
+    [
+        (int, "ten", "Vul een geheel getal in."),
+        (Annotated[int, Field(gt=0)], 0, "Dit moet groter zijn dan 0."),
+        (Annotated[int, Field(le=5)], 9, "Dit moet 5 of minder zijn."),
+        (Annotated[str, Field(max_length=3)], "abcd", "Gebruik hoogstens 3 tekens."),
+        (Annotated[list[int], Field(min_length=2)], [1], "Geef er minstens 2."),
+        (Annotated[str, Field(pattern="^GM[0-9]{4}$")], "x", "niet de verwachte vorm"),
+        (_Colour, "green", "Kies een van deze waarden: 'red' of 'blue'."),
+        (Literal["time", "skill"], "money", "Kies een van deze waarden: 'time' of 'skill'."),
+        (date, "1 maart", "Vul een datum in als JJJJ-MM-DD"),
+        (datetime, "morgen", "Vul datum en tijd in"),
+        (EmailStr, "geen-adres", "Vul een geldig e-mailadres in"),
+        (HttpUrl, "geen url", "Vul een geldig webadres in"),
+        (bool, "misschien", "Vul true of false in."),
+        (complex, "i", "Deze waarde is niet geldig."),
+    ],
+)
+def test_pydantic_refusals_have_a_dutch_reason(annotation, value, dutch):
+    with pytest.raises(ValidationError) as refused:
+        TypeAdapter(annotation).validate_python(value)
+    (english, reason), *_ = [problems._reason(e) for e in refused.value.errors()]
+    assert english and dutch in reason
