@@ -133,7 +133,7 @@ def _check_belongs(municipality: Municipality, code: str, field: str) -> None:
         raise InvalidInput(
             f"{code} is not in municipality {municipality.cbs_code}: its digits 3–6 must be "
             f"{_digits(municipality.cbs_code)}.",
-            nl=f"{code} ligt niet in gemeente {municipality.cbs_code}: cijfer 3 tot en met 6 "
+            nl=f"{code} ligt niet in gemeente {municipality.cbs_code}: cijfers 3 tot en met 6 "
             f"moeten {_digits(municipality.cbs_code)} zijn.",
             invalid_params=[
                 (
