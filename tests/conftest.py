@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,22 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "postgresql+psycopg://welvaartgesprek:welvaartgesprek@127.0.0.1:5432/postgres",
 )
 DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_read_english() -> Iterator[None]:
+    """HTTP clients of the tests ask for English problems (the API answers Dutch when nothing
+    is asked), so that tests can check the English texts; a test of the language sets its own
+    header."""
+    with pytest.MonkeyPatch.context() as patch:
+        for client_class in (httpx.Client, httpx.AsyncClient):
+
+            def init(self, *args, __original=client_class.__init__, **kwargs) -> None:
+                __original(self, *args, **kwargs)
+                self.headers.setdefault("Accept-Language", "en")
+
+            patch.setattr(client_class, "__init__", init)
+        yield
 
 
 def _create_postgres_database() -> tuple[str, str]:

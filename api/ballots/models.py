@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.problems import InvalidValue
 from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
 from api.dialogues.models import MAX_PRIORITIES
 
@@ -144,7 +145,10 @@ class BallotPut(ApiInput):
     @classmethod
     def _distinct(cls, ranking: list[int]) -> list[int]:
         if len(set(ranking)) != len(ranking):
-            raise ValueError("each priority may appear only once in the ranking")
+            raise InvalidValue(
+                "each priority may appear only once in the ranking",
+                nl="elke prioriteit mag maar één keer in de volgorde staan",
+            )
         return ranking
 
 

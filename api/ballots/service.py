@@ -47,8 +47,10 @@ def _check_ranking(session: Session, *, dialogue_id: int, ranking: list[int]) ->
     if unknown:
         raise InvalidInput(
             f"Priority {unknown[0][1]} is not one of this dialogue's priorities.",
+            nl=f"Prioriteit {unknown[0][1]} hoort niet bij de prioriteiten van dit gesprek.",
             invalid_params=[
-                (f"ranking.{i}", f"{pid} is not a priority here") for i, pid in unknown
+                (f"ranking.{i}", f"{pid} is not a priority here", f"{pid} is hier geen prioriteit")
+                for i, pid in unknown
             ],
         )
 
@@ -160,7 +162,7 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
     """The participant's ballot as stored."""
     ballot = session.exec(select(Ballot).where(Ballot.participant_id == participant_id)).first()
     if ballot is None:
-        raise NotFound("You have not sent a ranking yet.")
+        raise NotFound("You have not sent a ranking yet.", nl="Je hebt nog geen volgorde gestuurd.")
     code = None
     if ballot.neighbourhood_id:
         code = municipalities.neighbourhood_code_of(

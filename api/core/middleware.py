@@ -73,7 +73,8 @@ class BodySizeLimitMiddleware:
         limit = self._limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            response = _too_large(limit, scope["path"])
+            language = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+            response = _too_large(limit, scope["path"], language)
             await response(scope, receive, send)
             return
         received = 0
@@ -84,17 +85,34 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise HTTPException(413, detail=_too_large_detail(limit))
+                    raise _BodyTooLarge(limit)
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class _BodyTooLarge(HTTPException):
+    """An HTTPException (which FastAPI lets through while it reads the body) with Dutch."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, detail=_too_large_detail(limit))
+        self.nl = _too_large_detail_nl(limit)
 
 
 def _too_large_detail(limit: int) -> str:
     return f"The request body is larger than {limit:,} bytes. Send less data at once."
 
 
-def _too_large(limit: int, path: str) -> JSONResponse:
+def _too_large_detail_nl(limit: int) -> str:
+    size = f"{limit:,}".replace(",", ".")
+    return f"De body van het verzoek is groter dan {size} bytes. Stuur minder gegevens tegelijk."
+
+
+def _too_large(limit: int, path: str, accept_language: str) -> JSONResponse:
     return problem_response(
-        status=413, title="Request too large", detail=_too_large_detail(limit), instance=path
+        status=413,
+        detail=_too_large_detail(limit),
+        nl=_too_large_detail_nl(limit),
+        accept_language=accept_language,
+        instance=path,
     )

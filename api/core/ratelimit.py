@@ -43,15 +43,16 @@ class RateLimiter:
         """Whether one more event for `key` stays within every limit (nothing is counted)."""
         return all(self._limiter.test(item, *key) for item in _items(limit))
 
-    def hit(self, limit: str, *key: str, message: str) -> None:
+    def hit(self, limit: str, *key: str, message: str, nl: str | None = None) -> None:
         """Count one request for `key`; raise 429 with `Retry-After` once over the limit."""
-        if not self.allows(limit, *key):
-            raise TooManyRequests(message, retry_after=self.retry_after(limit, *key))
 
-    def check(self, limit: str, *key: str, message: str) -> None:
+        if not self.allows(limit, *key):
+            raise TooManyRequests(message, nl=nl, retry_after=self.retry_after(limit, *key))
+
+    def check(self, limit: str, *key: str, message: str, nl: str | None = None) -> None:
         """Raise 429 if `key` is already over the limit, without counting this request."""
         if not self.would_allow(limit, *key):
-            raise TooManyRequests(message, retry_after=self.retry_after(limit, *key))
+            raise TooManyRequests(message, nl=nl, retry_after=self.retry_after(limit, *key))
 
     def count(self, limit: str, *key: str) -> None:
         """Count one event (a failed login, say) without refusing anything now."""

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from api.core.problems import InvalidValue
+
 # Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 UNSTORABLE_TEXT = "remove the control or invalid characters (such as NUL) from this text"
@@ -27,7 +29,9 @@ def is_storable(text: str) -> bool:
 def check_storable(text: str) -> str:
     """The text, if it can be stored; a ValueError a person can act on if not."""
     if not is_storable(text):
-        raise ValueError(UNSTORABLE_TEXT)
+        raise InvalidValue(
+            UNSTORABLE_TEXT, nl="haal de stuurtekens of ongeldige tekens (zoals NUL) uit deze tekst"
+        )
     return text
 
 
@@ -48,13 +52,19 @@ def _storable_everywhere(value: Any) -> Any:
 
 def _in_calendar(value: date) -> date:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"give a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+        raise InvalidValue(
+            f"give a date in the years {FIRST_YEAR} to {LAST_YEAR}",
+            nl=f"geef een datum in de jaren {FIRST_YEAR} tot en met {LAST_YEAR}",
+        )
     return value
 
 
 def _moment(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("give a time zone, e.g. 2027-03-01T19:00:00+01:00")
+        raise InvalidValue(
+            "give a time zone, e.g. 2027-03-01T19:00:00+01:00",
+            nl="geef een tijdzone mee, bijvoorbeeld 2027-03-01T19:00:00+01:00",
+        )
     _in_calendar(value)
     return value
 

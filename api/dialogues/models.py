@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConst
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
+from api.core.problems import InvalidValue
 from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput, Day, Id
 from api.themes.models import THEME_KEY_PATTERN
 
@@ -95,13 +96,18 @@ def _check_unique_titles(priorities: list[PriorityCreate] | None) -> None:
         return
     titles = [p.title.casefold() for p in priorities]
     if len(titles) != len(set(titles)):
-        raise ValueError("two priorities have the same title; give each its own")
+        raise InvalidValue(
+            "two priorities have the same title; give each its own",
+            nl="twee prioriteiten hebben dezelfde titel; geef elke prioriteit een eigen titel",
+        )
 
 
 def _check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date | None:
     starts_on = info.data.get("starts_on")
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValueError("endsOn must be on or after startsOn")
+        raise InvalidValue(
+            "endsOn must be on or after startsOn", nl="endsOn moet op of na startsOn liggen"
+        )
     return ends_on
 
 
@@ -144,7 +150,10 @@ class DialogueUpdate(ApiInput):
     def _not_null(cls, value: object) -> object:
         # Leaving a field out keeps it; null is not a way to empty a required field.
         if value is None:
-            raise ValueError("may not be null; leave the field out to keep it as it is")
+            raise InvalidValue(
+                "may not be null; leave the field out to keep it as it is",
+                nl="mag niet null zijn; laat het veld weg om het te houden zoals het is",
+            )
         return value
 
     @field_validator("priorities")

@@ -23,7 +23,10 @@ def get_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> 
     """The dialogue, if it exists and the actor may see it (else 404)."""
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None or (actor is not None and not actor.can_access(dialogue.municipality_id)):
-        raise NotFound(f"There is no dialogue {dialogue_id} that you have access to.")
+        raise NotFound(
+            f"There is no dialogue {dialogue_id} that you have access to.",
+            nl=f"Er is geen dialoog {dialogue_id} waar u toegang toe hebt.",
+        )
     return dialogue
 
 
@@ -72,7 +75,8 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
     except IntegrityError as error:
         session.rollback()
         raise Conflict(
-            f"{municipality.name} already has a dialogue called '{dialogue.title}'."
+            f"{municipality.name} already has a dialogue called '{dialogue.title}'.",
+            nl=f"{municipality.name} heeft al een dialoog met de naam '{dialogue.title}'.",
         ) from error
     session.add_all(
         Priority(
@@ -93,7 +97,11 @@ def _check_theme_keys(known: dict[str, Theme], keys: list[str]) -> None:
     if unknown:
         raise InvalidInput(
             f"Unknown theme '{unknown[0][1]}'. Known themes: {', '.join(sorted(known))}.",
-            invalid_params=[(field, f"unknown theme '{key}'") for field, key in unknown],
+            nl=f"Onbekend thema '{unknown[0][1]}'. Bekende thema's: {', '.join(sorted(known))}.",
+            invalid_params=[
+                (field, f"unknown theme '{key}'", f"onbekend thema '{key}'")
+                for field, key in unknown
+            ],
         )
 
 
@@ -111,11 +119,15 @@ def update_dialogue(
     if ends_on < starts_on:
         raise InvalidInput(
             "endsOn must be on or after startsOn.",
-            invalid_params=[("endsOn", "before startsOn")],
+            nl="endsOn moet op of na startsOn liggen.",
+            invalid_params=[("endsOn", "before startsOn", "ligt voor startsOn")],
         )
     title = fields.get("title")
     if title and title != dialogue.title and _title_taken(session, dialogue=dialogue, title=title):
-        raise Conflict(f"Another dialogue of this municipality is already called '{title}'.")
+        raise Conflict(
+            f"Another dialogue of this municipality is already called '{title}'.",
+            nl=f"Een andere dialoog van deze gemeente heet al '{title}'.",
+        )
     for name, value in fields.items():
         if value is not None:
             setattr(dialogue, name, value)
@@ -129,7 +141,9 @@ def update_dialogue(
         session.rollback()
         raise Conflict(
             "The dialogue was changed at the same moment by someone else (or its new title "
-            "was just taken). Reload it and try again."
+            "was just taken). Reload it and try again.",
+            nl="Iemand anders heeft de dialoog op hetzelfde moment gewijzigd (of de nieuwe naam "
+            "is net in gebruik genomen). Laad de dialoog opnieuw en probeer het nog eens.",
         ) from error
     return dialogue
 
@@ -157,20 +171,35 @@ def _replace_priorities(
     if foreign:
         raise InvalidInput(
             f"Priority {foreign[0]} is not part of this dialogue.",
-            invalid_params=[("priorities", f"unknown priority id {i}") for i in foreign],
+            nl=f"Prioriteit {foreign[0]} hoort niet bij deze dialoog.",
+            invalid_params=[
+                ("priorities", f"unknown priority id {i}", f"onbekende prioriteit-id {i}")
+                for i in foreign
+            ],
         )
     twice = sorted({i for i in wanted_ids if wanted_ids.count(i) > 1})
     if twice:
         raise InvalidInput(
             f"Priority {twice[0]} is listed more than once; list each priority once.",
-            invalid_params=[("priorities", f"priority id {i} listed twice") for i in twice],
+            nl=f"Prioriteit {twice[0]} staat er meer dan één keer in; noem elke prioriteit één keer.",
+            invalid_params=[
+                (
+                    "priorities",
+                    f"priority id {i} listed twice",
+                    f"prioriteit-id {i} staat er twee keer in",
+                )
+                for i in twice
+            ],
         )
     if has_ballots and (
         set(wanted_ids) != set(current) or len(wanted_ids) != len(changes.priorities)
     ):
         raise Conflict(
             "Residents have already ranked these priorities, so none can be added or removed "
-            "(that would change everyone's ballot). You can still reword them or change the order."
+            "(that would change everyone's ballot). You can still reword them or change the order.",
+            nl="Inwoners hebben deze prioriteiten al gerangschikt, dus u kunt er geen toevoegen of "
+            "weghalen (dat zou ieders stem veranderen). U kunt ze nog wel anders verwoorden of de "
+            "volgorde veranderen.",
         )
     known = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
     _check_theme_keys(known, [p.theme_key for p in changes.priorities])
@@ -192,7 +221,11 @@ def _replace_priorities(
             "Residents' answers already refer to "
             + ("this priority" if len(removed) == 1 else "these priorities")
             + f" ({', '.join(map(str, removed))}): a pledge or ballot names it, so it cannot "
-            "be removed. You can still reword it or change the order."
+            "be removed. You can still reword it or change the order.",
+            nl="Antwoorden van inwoners verwijzen al naar "
+            + ("deze prioriteit" if len(removed) == 1 else "deze prioriteiten")
+            + f" ({', '.join(map(str, removed))}): een toezegging of stem noemt die, dus die kan "
+            "niet weg. U kunt de tekst nog wel aanpassen of de volgorde veranderen.",
         ) from error
     for position, change in enumerate(changes.priorities, 1):
         row = current[change.id] if change.id is not None else Priority(dialogue_id=dialogue.id)  # type: ignore[arg-type]

@@ -82,7 +82,9 @@ def _in_progress() -> Conflict:
     return Conflict(
         "A request with this Idempotency-Key is still being processed. "
         "Wait a moment and try again.",
-        title="Request in progress",
+        nl="Een verzoek met deze Idempotency-Key wordt nog verwerkt. "
+        "Wacht even en probeer het opnieuw.",
+        kind="request-in-progress",
         headers={"Retry-After": "1"},
     )
 
@@ -91,7 +93,9 @@ def _reused() -> UnprocessableContent:
     return UnprocessableContent(
         "This Idempotency-Key was already used for a different request. "
         "Use a new key for a new request.",
-        title="Idempotency-Key reused",
+        nl="Deze Idempotency-Key is al gebruikt voor een ander verzoek. "
+        "Gebruik een nieuwe key voor een nieuw verzoek.",
+        kind="idempotency-key-reused",
     )
 
 

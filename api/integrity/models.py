@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
+from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput
 from api.sessions.models import CheckInMode, SessionStatus
 
@@ -60,9 +61,15 @@ class SetAsideCreate(ApiInput):
     def _window(self) -> "SetAsideCreate":
         for moment in (self.checked_in_from, self.checked_in_until):
             if moment.tzinfo is None:
-                raise ValueError("times need a time zone, e.g. 2027-03-01T19:12:00+01:00")
+                raise InvalidValue(
+                    "times need a time zone, e.g. 2027-03-01T19:12:00+01:00",
+                    nl="tijden hebben een tijdzone nodig, bijvoorbeeld 2027-03-01T19:12:00+01:00",
+                )
         if self.checked_in_until <= self.checked_in_from:
-            raise ValueError("checkedInUntil must be after checkedInFrom")
+            raise InvalidValue(
+                "checkedInUntil must be after checkedInFrom",
+                nl="checkedInUntil moet na checkedInFrom liggen",
+            )
         return self
 
 

@@ -42,11 +42,16 @@ def session_for(db: DbSession, *, session_id: int, actor: Actor, write: bool = F
     if actor.role is Role.FACILITATOR:
         if actor.user_id in sessions.facilitator_ids_of(db, session_id=session_id):
             return row
-        raise NotFound(f"There is no session {session_id} that you facilitate.")
+        raise NotFound(
+            f"There is no session {session_id} that you facilitate.",
+            nl=f"Er is geen sessie {session_id} die u begeleidt.",
+        )
     if write:
         raise Forbidden(
             "Analysts can read these signals; only the session's facilitators can set "
-            "ballots aside or restore them."
+            "ballots aside or restore them.",
+            nl="Analisten kunnen deze signalen lezen; alleen de begeleiders van de sessie kunnen "
+            "stemmen apart zetten of terugzetten.",
         )
     return row
 
@@ -189,7 +194,10 @@ def set_aside(db: DbSession, *, row: Session, body: SetAsideCreate, actor: Actor
     """
     assert row.id is not None
     if row.status is SessionStatus.PLANNED:
-        raise Conflict("This session has not opened yet, so it has no ballots to set aside.")
+        raise Conflict(
+            "This session has not opened yet, so it has no ballots to set aside.",
+            nl="Deze sessie is nog niet geopend, dus er zijn geen stemmen om apart te zetten.",
+        )
     dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
     min_group_size = municipalities.get_municipality_by_id(
@@ -226,7 +234,12 @@ def set_aside(db: DbSession, *, row: Session, body: SetAsideCreate, actor: Actor
             if count == 0
             else f"Fewer than {min_group_size} ballots are in this window: setting them "
             "aside would show their choices in the results. Choose a wider window.",
-            title="Nothing to set aside" if count == 0 else "Too few ballots to set aside",
+            nl="Er zijn geen stemmen in de uitkomsten van aanmeldingen in deze tijd"
+            + (" en van dit netwerk." if body.network else ".")
+            if count == 0
+            else f"In deze periode zitten minder dan {min_group_size} stemmen: als u die apart "
+            "zet, zijn hun keuzes in de uitkomsten te zien. Kies een ruimere periode.",
+            kind="nothing-to-set-aside" if count == 0 else "too-few-ballots-to-set-aside",
         )
     record.ballots = count
     db.add(record)
@@ -262,7 +275,10 @@ def restore(db: DbSession, *, row: Session, set_aside_id: int, actor: Actor) -> 
         .with_for_update()
     ).first()
     if record is None:
-        raise NotFound(f"Session {row.id} has no ballots set aside under {set_aside_id}.")
+        raise NotFound(
+            f"Session {row.id} has no ballots set aside under {set_aside_id}.",
+            nl=f"Sessie {row.id} heeft geen stemmen die apart zijn gezet onder {set_aside_id}.",
+        )
     count = ballots.restore_ballots(db, set_aside_id=set_aside_id)
     record.restored_at = utcnow()
     record.restored_by_id = actor.user_id

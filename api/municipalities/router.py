@@ -141,7 +141,8 @@ async def import_neighbourhoods(
         if not isinstance(upload, UploadFile):
             raise InvalidInput(
                 "Send the file in a form field called 'file'.",
-                invalid_params=[("file", "missing")],
+                nl="Stuur het bestand mee in een formulierveld met de naam 'file'.",
+                invalid_params=[("file", "missing", "ontbreekt")],
             )
         data, content_type, filename = (
             await upload.read(),

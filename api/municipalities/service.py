@@ -48,7 +48,10 @@ def get_municipality(session: Session, *, cbs_code: str, actor: Actor | None) ->
     """The municipality, if it exists and the actor may see it (else 404, never 403)."""
     municipality = find_municipality(session, cbs_code=cbs_code)
     if municipality is None or (actor is not None and not actor.can_access(municipality.id)):
-        raise NotFound(f"There is no municipality {cbs_code} that you have access to.")
+        raise NotFound(
+            f"There is no municipality {cbs_code} that you have access to.",
+            nl=f"Er is geen gemeente {cbs_code} waar u toegang toe hebt.",
+        )
     return municipality
 
 
@@ -56,7 +59,10 @@ def get_municipality_by_id(session: Session, *, municipality_id: int) -> Municip
     """The municipality with this id (for other domains that hold the id)."""
     municipality = session.get(Municipality, municipality_id)
     if municipality is None:
-        raise NotFound(f"There is no municipality {municipality_id}.")
+        raise NotFound(
+            f"There is no municipality {municipality_id}.",
+            nl=f"Er is geen gemeente {municipality_id}.",
+        )
     return municipality
 
 
@@ -89,7 +95,9 @@ def create_municipality(
 ) -> Municipality:
     """Add a municipality."""
     if find_municipality(session, cbs_code=cbs_code):
-        raise Conflict(f"Municipality {cbs_code} already exists.")
+        raise Conflict(
+            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
+        )
     municipality = Municipality(
         cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
     )
@@ -98,7 +106,9 @@ def create_municipality(
         session.commit()
     except IntegrityError as error:  # a concurrent request added it first
         session.rollback()
-        raise Conflict(f"Municipality {cbs_code} already exists.") from error
+        raise Conflict(
+            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
+        ) from error
     return municipality
 
 
@@ -123,7 +133,15 @@ def _check_belongs(municipality: Municipality, code: str, field: str) -> None:
         raise InvalidInput(
             f"{code} is not in municipality {municipality.cbs_code}: its digits 3–6 must be "
             f"{_digits(municipality.cbs_code)}.",
-            invalid_params=[(field, f"{code} belongs to another municipality")],
+            nl=f"{code} ligt niet in gemeente {municipality.cbs_code}: cijfers 3 tot en met 6 "
+            f"moeten {_digits(municipality.cbs_code)} zijn.",
+            invalid_params=[
+                (
+                    field,
+                    f"{code} belongs to another municipality",
+                    f"{code} hoort bij een andere gemeente",
+                )
+            ],
         )
 
 
@@ -154,7 +172,14 @@ def neighbourhood_in_municipality(
     if neighbourhood is None or neighbourhood.municipality_id != municipality_id:
         raise InvalidInput(
             f"{code} is not a neighbourhood of this municipality.",
-            invalid_params=[(field, f"{code} is not a known wijk or buurt here")],
+            nl=f"{code} is geen wijk of buurt van deze gemeente.",
+            invalid_params=[
+                (
+                    field,
+                    f"{code} is not a known wijk or buurt here",
+                    f"{code} is hier geen bekende wijk of buurt",
+                )
+            ],
         )
     return neighbourhood
 
@@ -271,7 +296,10 @@ def create_neighbourhood(
     """Add one wijk or buurt; a buurt's wijk must exist already."""
     _check_belongs(municipality, code, "code")
     if find_neighbourhood(session, code=code):
-        raise Conflict(f"Neighbourhood {code} already exists; change it with an import.")
+        raise Conflict(
+            f"Neighbourhood {code} already exists; change it with an import.",
+            nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
+        )
     kind = NeighbourhoodKind.WIJK if code.startswith("WK") else NeighbourhoodKind.BUURT
     wijk_id = None
     if kind is NeighbourhoodKind.BUURT:
@@ -279,19 +307,34 @@ def create_neighbourhood(
         if wijk_code != wijk_code_of(code):
             raise InvalidInput(
                 f"Buurt {code} belongs to wijk {wijk_code_of(code)}, not {wijk_code}.",
-                invalid_params=[("wijkCode", f"must be {wijk_code_of(code)} for buurt {code}")],
+                nl=f"Buurt {code} hoort bij wijk {wijk_code_of(code)}, niet bij {wijk_code}.",
+                invalid_params=[
+                    (
+                        "wijkCode",
+                        f"must be {wijk_code_of(code)} for buurt {code}",
+                        f"moet {wijk_code_of(code)} zijn voor buurt {code}",
+                    )
+                ],
             )
         wijk = find_neighbourhood(session, code=wijk_code)
         if wijk is None or wijk.municipality_id != municipality.id:
             raise InvalidInput(
                 f"Wijk {wijk_code} does not exist yet; add the wijk before its buurten.",
-                invalid_params=[("wijkCode", f"{wijk_code} is not a wijk of this municipality")],
+                nl=f"Wijk {wijk_code} bestaat nog niet; voeg eerst de wijk toe en dan de buurten.",
+                invalid_params=[
+                    (
+                        "wijkCode",
+                        f"{wijk_code} is not a wijk of this municipality",
+                        f"{wijk_code} is geen wijk van deze gemeente",
+                    )
+                ],
             )
         wijk_id = wijk.id
     elif wijk_code:
         raise InvalidInput(
             "A wijk does not belong to another wijk.",
-            invalid_params=[("wijkCode", "leave this out for a wijk")],
+            nl="Een wijk hoort niet bij een andere wijk.",
+            invalid_params=[("wijkCode", "leave this out for a wijk", "laat dit weg bij een wijk")],
         )
     neighbourhood = Neighbourhood(
         municipality_id=municipality.id,  # type: ignore[arg-type]
@@ -306,7 +349,10 @@ def create_neighbourhood(
         session.commit()
     except IntegrityError as error:  # a concurrent request or import added it first
         session.rollback()
-        raise Conflict(f"Neighbourhood {code} already exists; change it with an import.") from error
+        raise Conflict(
+            f"Neighbourhood {code} already exists; change it with an import.",
+            nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
+        ) from error
     return neighbourhood
 
 
@@ -329,7 +375,15 @@ def import_neighbourhoods(
         )
     except NeighbourhoodFileError as error:
         raise InvalidInput(
-            f"The file was not imported: {error.summary}", invalid_params=error.problems
+            f"The file was not imported: {error.summary}",
+            nl="Het bestand met wijken en buurten is niet geïmporteerd: "
+            + ("er is 1 probleem" if error.total == 1 else f"er zijn {error.total} problemen")
+            + (
+                f" (de eerste {len(error.problems)} staan hieronder)."
+                if len(error.problems) < error.total
+                else "."
+            ),
+            invalid_params=error.problems,
         ) from error
     source_year = year or parsed.year
     source = f"Kadaster / CBS, {source_year}" if source_year else "Kadaster / CBS"
@@ -348,7 +402,10 @@ def import_neighbourhoods(
         if current is None:
             other = find_neighbourhood(session, code=row.code)
             if other is not None:
-                raise Conflict(f"{row.code} already belongs to another municipality.")
+                raise Conflict(
+                    f"{row.code} already belongs to another municipality.",
+                    nl=f"{row.code} hoort al bij een andere gemeente.",
+                )
             current = Neighbourhood(
                 municipality_id=municipality.id,  # type: ignore[arg-type]
                 code=row.code,
@@ -387,7 +444,12 @@ def import_neighbourhoods(
         raise InvalidInput(
             "Some buurten belong to wijken that are neither in the file nor imported before: "
             f"{', '.join(missing[:10])}. Import the wijken file first, then the buurten.",
-            invalid_params=[(code, "wijk not found") for code in missing[:50]],
+            nl="Sommige buurten horen bij wijken die niet in het bestand staan en ook niet eerder "
+            f"zijn geïmporteerd: {', '.join(missing[:10])}. Importeer eerst het bestand met de "
+            "wijken, dan de buurten.",
+            invalid_params=[
+                (code, "wijk not found", "wijk niet gevonden") for code in missing[:50]
+            ],
         )
     for row in buurten:
         upsert(row, existing[row.wijk_code].id)  # type: ignore[index]

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput
 
 # Control characters (tab and line breaks excepted) and lone UTF-16 surrogates: PostgreSQL
@@ -179,15 +180,20 @@ class PledgeCreate(ApiInput):
     @classmethod
     def _storable(cls, value: str | None) -> str | None:
         if value is not None and _UNSTORABLE.search(value):
-            raise ValueError("remove the control or invalid characters from this text")
+            raise InvalidValue(
+                "remove the control or invalid characters from this text",
+                nl="haal de stuurtekens of ongeldige tekens uit deze tekst",
+            )
         return value
 
     @model_validator(mode="after")
     def _contact_needs_consent(self) -> "PledgeCreate":
         if self.contact and not self.contact_consent:
-            raise ValueError(
+            raise InvalidValue(
                 "contact details are only kept with consent: set contactConsent to true "
-                "or leave contact out"
+                "or leave contact out",
+                nl="contactgegevens bewaren we alleen met toestemming: zet contactConsent op "
+                "true of laat contact weg",
             )
         return self
 

@@ -50,7 +50,14 @@ def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCrea
         if pledge.priority_id not in known:
             raise InvalidInput(
                 f"Priority {pledge.priority_id} is not one of this dialogue's priorities.",
-                invalid_params=[("priorityId", "not a priority of this dialogue")],
+                nl=f"Prioriteit {pledge.priority_id} hoort niet bij de prioriteiten van dit gesprek.",
+                invalid_params=[
+                    (
+                        "priorityId",
+                        "not a priority of this dialogue",
+                        "geen prioriteit van dit gesprek",
+                    )
+                ],
             )
 
 
@@ -88,7 +95,9 @@ def store_pledge(
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
             "person can make. Thank you!",
-            title="Pledge limit reached",
+            nl=f"Je hebt al {MAX_PLEDGES_PER_PARTICIPANT} toezeggingen gedaan, het meeste dat één "
+            "persoon kan doen. Dank je wel!",
+            kind="pledge-limit-reached",
         )
     contact_kept = bool(pledge.contact and pledge.contact_consent)
     now = utcnow()
@@ -130,7 +139,9 @@ def store_pledge(
         # else the unique (participant, sequence) caught a pledge saved at the same moment
         raise Conflict(
             "Another pledge of yours was being saved at the same moment. Please send this one again.",
-            title="Pledge conflict",
+            nl="Er werd op hetzelfde moment een andere toezegging van je opgeslagen. Stuur deze "
+            "nog een keer.",
+            kind="pledge-conflict",
         ) from error
     return PledgePublic(
         id=pledge_id,

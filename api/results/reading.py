@@ -256,12 +256,18 @@ def _cached_results(
     if group_by is GroupBy.VENUE_KIND and venue_kind:
         raise InvalidInput(
             "Filtering on venueKind while grouping by it shows one group; leave one out.",
-            invalid_params=[("venueKind", "not with groupBy=venueKind")],
+            nl="Filteren op venueKind en tegelijk groeperen op venueKind geeft één groep; laat "
+            "een van de twee weg.",
+            invalid_params=[
+                ("venueKind", "not with groupBy=venueKind", "niet met groupBy=venueKind")
+            ],
         )
     if group_by is GroupBy.AGE_BAND and age_band:
         raise InvalidInput(
             "Filtering on ageBand while grouping by it shows one group; leave one out.",
-            invalid_params=[("ageBand", "not with groupBy=ageBand")],
+            nl="Filteren op ageBand en tegelijk groeperen op ageBand geeft één groep; laat een "
+            "van de twee weg.",
+            invalid_params=[("ageBand", "not with groupBy=ageBand", "niet met groupBy=ageBand")],
         )
     state = session.get(ResultState, dialogue.id)
     version = state.version if state else 0
@@ -284,7 +290,11 @@ def _cached_results(
             f"Results filtered by venueKind or ageBand are published once the dialogue has "
             f"ended (after {dialogue.ends_on:%Y-%m-%d}): while ballots still come in, two "
             "filtered views taken at different times could show one person's answer.",
-            title="Filtered results come after the end",
+            nl=f"Uitkomsten gefilterd op venueKind of ageBand worden gepubliceerd als de dialoog "
+            f"voorbij is (na {dialogue.ends_on:%Y-%m-%d}): zolang er nog stemmen binnenkomen, "
+            "kunnen twee gefilterde overzichten van verschillende momenten samen het antwoord "
+            "van één persoon laten zien.",
+            kind="filtered-results-after-end",
         )
     layout = dialogue_layout(session, dialogue=dialogue)
     cells = _breakdown_cells(layout, group_by, venue_kind, age_band)

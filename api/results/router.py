@@ -106,7 +106,10 @@ def read_session_results(session_id: ResourceId, session: SessionDep) -> Results
     """The session's results as shown in the room: only once enough took part, in batches."""
     row = sessions.get_session(session, session_id=session_id, actor=None)
     if not row.show_results:
-        raise NotFound("This session does not share its results.")
+        raise NotFound(
+            "This session does not share its results.",
+            nl="Deze sessie deelt haar uitkomsten niet.",
+        )
     return reading.session_results(session, row=row)
 
 

@@ -372,7 +372,9 @@ def recompute_dialogue(session: Session, *, dialogue_id: int) -> int:
     """Recount the dialogue's tallies from its released ballots and publish the next release;
     returns how many ballots the release counts."""
     if session.get(Dialogue, dialogue_id) is None:
-        raise NotFound(f"There is no dialogue {dialogue_id}.")
+        raise NotFound(
+            f"There is no dialogue {dialogue_id}.", nl=f"Er is geen dialoog {dialogue_id}."
+        )
     session.rollback()
     refresh_dialogue(session, dialogue_id=dialogue_id, recount=True)
     return store.release_total(session, dialogue_id=dialogue_id)

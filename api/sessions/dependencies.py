@@ -44,7 +44,10 @@ async def get_participant(
     """
     settings: Settings = request.app.state.settings
     if credentials is None:
-        raise Unauthorized("Check in first: scan the QR code or type the code from the poster.")
+        raise Unauthorized(
+            "Check in first: scan the QR code or type the code from the poster.",
+            nl="Meld je eerst aan: scan de QR-code of typ de code van de poster over.",
+        )
     try:
         claims = decode_token(
             credentials.credentials,
@@ -54,7 +57,8 @@ async def get_participant(
         return ParticipantIdentity(participant_id=str(claims["sub"]), session_id=int(claims["sid"]))
     except (InvalidTokenError, KeyError, ValueError) as error:
         raise Unauthorized(
-            "Your check-in is not valid or has expired. Scan the QR code again to take part."
+            "Your check-in is not valid or has expired. Scan the QR code again to take part.",
+            nl="Je aanmelding is niet geldig of verlopen. Scan de QR-code opnieuw om mee te doen.",
         ) from error
 
 

@@ -17,7 +17,9 @@ def require_own_session(participant: ParticipantIdentity, session_id: int) -> No
     """A participant token is valid for its own session only."""
     if participant.session_id != session_id:
         raise Forbidden(
-            "Your check-in is for another session. Scan this session's QR code to take part."
+            "Your check-in is for another session. Scan this session's QR code to take part.",
+            nl="Je aanmelding hoort bij een ander gesprek. Scan de QR-code van dit gesprek om "
+            "mee te doen.",
         )
 
 
@@ -30,6 +32,7 @@ def limit_resident_write(
         "participant",
         participant.participant_id,
         message="You are sending very quickly. Wait a moment; your answers are kept.",
+        nl="Je verstuurt heel snel achter elkaar. Wacht even; je antwoorden blijven bewaard.",
     )
     limiter.hit(
         settings.session_writes_limit,
@@ -37,6 +40,8 @@ def limit_resident_write(
         str(participant.session_id),
         message="Many people are sending answers right now. Your answers are kept; "
         "they will be sent again in a moment.",
+        nl="Veel mensen sturen nu tegelijk hun antwoorden. Je antwoorden blijven bewaard; "
+        "ze worden zo opnieuw verstuurd.",
     )
 
 
@@ -78,6 +83,8 @@ def refuse_guessing(limiter: RateLimiter, settings: Settings, client: str) -> No
         client,
         message="Too many unknown codes were tried from your network. Wait a few minutes, "
         "then check the code on the poster or screen.",
+        nl="Vanaf je netwerk zijn te veel onbekende codes geprobeerd. Wacht een paar minuten "
+        "en kijk dan de code op de poster of het scherm na.",
     )
 
 
@@ -105,6 +112,8 @@ def limit_check_in(
         raise TooManyRequests(
             "Very many people checked in from your network just now. "
             "Please wait a moment; we try again by ourselves.",
+            nl="Er hebben zich net heel veel mensen aangemeld vanaf je netwerk. "
+            "Wacht even; we proberen het vanzelf opnieuw.",
             retry_after=limiter.retry_after(
                 settings.check_ins_per_client_limit, "check-ins", str(session_id), client
             ),
@@ -114,4 +123,5 @@ def limit_check_in(
         "check-ins",
         str(session_id),
         message="Many people are checking in right now. Please try again in a moment.",
+        nl="Veel mensen melden zich nu tegelijk aan. Probeer het zo opnieuw.",
     )

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput, Id, Moment
 from api.dialogues.models import PriorityPublic
 from api.venues.models import VenueKind
@@ -142,9 +143,13 @@ class SessionCreate(ApiInput):
     @model_validator(mode="after")
     def _ends_after_start(self) -> "SessionCreate":
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise ValueError("startsAt and endsAt need a time zone, e.g. 2027-03-01T19:00:00+01:00")
+            raise InvalidValue(
+                "startsAt and endsAt need a time zone, e.g. 2027-03-01T19:00:00+01:00",
+                nl="startsAt en endsAt hebben een tijdzone nodig, bijvoorbeeld "
+                "2027-03-01T19:00:00+01:00",
+            )
         if self.ends_at <= self.starts_at:
-            raise ValueError("endsAt must be after startsAt")
+            raise InvalidValue("endsAt must be after startsAt", nl="endsAt moet na startsAt liggen")
         return self
 
 
@@ -163,7 +168,10 @@ class SessionUpdate(ApiInput):
     def _aware(self) -> "SessionUpdate":
         for moment in (self.starts_at, self.ends_at):
             if moment is not None and moment.tzinfo is None:
-                raise ValueError("times need a time zone, e.g. 2027-03-01T19:00:00+01:00")
+                raise InvalidValue(
+                    "times need a time zone, e.g. 2027-03-01T19:00:00+01:00",
+                    nl="tijden hebben een tijdzone nodig, bijvoorbeeld 2027-03-01T19:00:00+01:00",
+                )
         return self
 
 

@@ -188,6 +188,8 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
         settings.check_in_failures_limit,
         *failures,
         message="Too many wrong codes were tried for this session. Wait a minute and scan again.",
+        nl="Voor dit gesprek zijn te veel verkeerde codes geprobeerd. Wacht een minuut en scan "
+        "opnieuw.",
     )
     with open_session(state.engine, write=False) as reader, open_session(state.engine) as session:
         try:

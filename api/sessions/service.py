@@ -106,7 +106,10 @@ def get_session(session: DbSession, *, session_id: int, actor: Actor | None) -> 
         if dialogue is None or not actor.can_access(dialogue.municipality_id):
             row = None
     if row is None:
-        raise NotFound(f"There is no session {session_id} that you have access to.")
+        raise NotFound(
+            f"There is no session {session_id} that you have access to.",
+            nl=f"Er is geen sessie {session_id} waar u toegang toe hebt.",
+        )
     return row
 
 
@@ -132,7 +135,15 @@ def _check_facilitators(
             raise InvalidInput(
                 f"Staff member {user_id} cannot facilitate here: they must be an active "
                 "facilitator (or admin) of this municipality.",
-                invalid_params=[("facilitatorIds", f"{user_id} is not a facilitator here")],
+                nl=f"Medewerker {user_id} kan hier geen begeleider zijn: dat moet een actieve "
+                "begeleider (of beheerder) van deze gemeente zijn.",
+                invalid_params=[
+                    (
+                        "facilitatorIds",
+                        f"{user_id} is not a facilitator here",
+                        f"{user_id} is hier geen begeleider",
+                    )
+                ],
             )
 
 
@@ -157,7 +168,10 @@ def create_session(
     if venue.municipality_id != dialogue.municipality_id:
         raise InvalidInput(
             f"Venue {body.venue_id} is not in this dialogue's municipality.",
-            invalid_params=[("venueId", "venue of another municipality")],
+            nl=f"Plek {body.venue_id} ligt niet in de gemeente van deze dialoog.",
+            invalid_params=[
+                ("venueId", "venue of another municipality", "plek van een andere gemeente")
+            ],
         )
     _check_facilitators(
         session, municipality_id=dialogue.municipality_id, facilitator_ids=body.facilitator_ids
@@ -182,9 +196,15 @@ def create_session(
         except IntegrityError:  # the join code was taken: draw another
             session.rollback()
             if join_code and attempt == 0:
-                raise Conflict(f"The join code {join_code} is already in use.") from None
+                raise Conflict(
+                    f"The join code {join_code} is already in use.",
+                    nl=f"De code {join_code} is al in gebruik.",
+                ) from None
     else:
-        raise Conflict("Could not find a free join code; please try again.")
+        raise Conflict(
+            "Could not find a free join code; please try again.",
+            nl="Er was geen vrije code te vinden; probeer het opnieuw.",
+        )
     _set_facilitators(session, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]
     record_event(
         session,
@@ -216,13 +236,17 @@ def update_session(
             setattr(row, name, value)
     if row.ends_at <= row.starts_at:
         raise InvalidInput(
-            "endsAt must be after startsAt.", invalid_params=[("endsAt", "not after startsAt")]
+            "endsAt must be after startsAt.",
+            nl="endsAt moet na startsAt liggen.",
+            invalid_params=[("endsAt", "not after startsAt", "niet na startsAt")],
         )
     if new_status is not None and new_status != row.status:
         if new_status not in _ALLOWED_TRANSITIONS[row.status]:
             raise Conflict(
                 f"A {row.status.value} session cannot become {new_status.value}; "
-                "sessions go planned → open → closed."
+                "sessions go planned → open → closed.",
+                nl=f"Een sessie met status {row.status.value} kan niet {new_status.value} "
+                "worden; een sessie gaat van planned naar open naar closed.",
             )
         row.status = new_status
         if new_status is SessionStatus.OPEN:
@@ -334,10 +358,18 @@ def find_by_join_code(
     if row is None or len(code) < JOIN_CODE_LENGTH:
         raise NotFound(
             f"There is no session with code {code or join_code!r}. Check the code on the poster "
-            "or screen and try again."
+            "or screen and try again.",
+            nl=f"Er is geen gesprek met code {code or join_code!r}. Kijk de code op de poster of "
+            "het scherm na en probeer het opnieuw.",
         )
     if row.status is not SessionStatus.OPEN:
-        raise Conflict(_not_open_message(row), title="Session not open")
+        raise Conflict(
+            _not_open_message(row),
+            nl="Dit gesprek is nog niet begonnen. Vraag de begeleider wanneer het begint."
+            if row.status is SessionStatus.PLANNED
+            else "Dit gesprek is voorbij. Bedankt voor je interesse!",
+            kind="session-not-started" if row.status is SessionStatus.PLANNED else "session-ended",
+        )
     suffix = code[JOIN_CODE_LENGTH:]
     if row.check_in_mode is CheckInMode.ROTATING:
         window = _window(now, rotate_seconds)
@@ -345,10 +377,14 @@ def find_by_join_code(
         if suffix not in accepted:
             raise Forbidden(
                 "This code has expired. Scan the QR code on the screen in the room again.",
-                title="Code expired",
+                nl="Deze code is verlopen. Scan de QR-code op het scherm in de zaal opnieuw.",
+                kind="code-expired",
             )
     elif suffix:
-        raise NotFound(f"There is no session with code {code}. Check the code and try again.")
+        raise NotFound(
+            f"There is no session with code {code}. Check the code and try again.",
+            nl=f"Er is geen gesprek met code {code}. Kijk de code na en probeer het opnieuw.",
+        )
     return row
 
 
@@ -427,7 +463,7 @@ def open_session_for_writes(
         _OPEN_CHECK, {"session": session_id, "participant": participant_id}
     ).first()
     if found is None:
-        raise NotFound(f"There is no session {session_id}.")
+        raise NotFound(f"There is no session {session_id}.", nl=f"Er is geen sessie {session_id}.")
     if participant_id is not None and not found.participant_known:
         raise participant_unknown()
     status, dialogue_id, municipality_id, _known = found
@@ -436,7 +472,10 @@ def open_session_for_writes(
             "This session is not open, so answers can't be sent to it now."
             if status is SessionStatus.PLANNED
             else "This session is closed, so answers can no longer be sent to it.",
-            title="Session not open",
+            nl="Dit gesprek is nog niet begonnen, dus je kunt nog geen antwoorden sturen."
+            if status is SessionStatus.PLANNED
+            else "Dit gesprek is voorbij, dus je kunt geen antwoorden meer sturen.",
+            kind="session-not-started" if status is SessionStatus.PLANNED else "session-ended",
         )
     return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)
 
@@ -445,7 +484,9 @@ def participant_unknown() -> Unauthorized:
     """The 401 for a valid token whose participant no longer exists (removed or purged)."""
     return Unauthorized(
         "Your check-in is no longer known here (it may have been removed). "
-        "Scan the QR code again to take part."
+        "Scan the QR code again to take part.",
+        nl="Je aanmelding is hier niet meer bekend (misschien is die verwijderd). "
+        "Scan de QR-code opnieuw om mee te doen.",
     )
 
 
@@ -505,8 +546,11 @@ def rotating_code_view(row: Session, *, public_url: str, seconds: int) -> Rotati
     """The current code for the projector of a rotating session."""
     if row.check_in_mode is not CheckInMode.ROTATING:
         raise Conflict(
-            "This session uses the printed poster code; switch checkInMode to rotating first."
+            "This session uses the printed poster code; switch checkInMode to rotating first.",
+            nl="Deze sessie gebruikt de gedrukte code van de poster; zet checkInMode eerst op "
+            "rotating.",
         )
+
     code, valid_until = rotating_code(row, now=utcnow(), seconds=seconds)
     return RotatingCode(
         join_code=code,

@@ -52,18 +52,25 @@ def get_actor(
     here, before the endpoint has read its body, and hold it while the body trickles in.
     """
     if not token:
-        raise Unauthorized("Sign in first: send a bearer token from POST /api/v1/auth/token.")
+        raise Unauthorized(
+            "Sign in first: send a bearer token from POST /api/v1/auth/token.",
+            nl="Log eerst in: stuur een bearer-token van POST /api/v1/auth/token mee.",
+        )
     try:
         claims = decode_token(token, token_type=TokenType.STAFF, signing_key=settings.signing_key())
         user_id = int(claims["sub"])
     except (InvalidTokenError, ValueError) as error:
         raise Unauthorized(
-            "Your sign-in is not valid or has expired. Please sign in again."
+            "Your sign-in is not valid or has expired. Please sign in again.",
+            nl="Uw inlog is niet geldig of verlopen. Log opnieuw in.",
         ) from error
     with open_session(request.app.state.engine, write=False) as session:
         actor = service.load_actor(session, user_id=user_id, token_version=claims.get("ver", -1))
     if actor is None:
-        raise Unauthorized("This sign-in is no longer valid. Please sign in again.")
+        raise Unauthorized(
+            "This sign-in is no longer valid. Please sign in again.",
+            nl="Deze inlog is niet meer geldig. Log opnieuw in.",
+        )
     return actor
 
 
@@ -76,7 +83,11 @@ def require_role(*roles: Role):  # noqa: ANN201 (a FastAPI dependency factory)
     def check(actor: CurrentActor) -> Actor:
         if not actor.has_role(*roles):
             allowed = ", ".join(sorted({Role.ADMIN.value, *(r.value for r in roles)}))
-            raise Forbidden(f"Only staff with the role {allowed} may do this.")
+            raise Forbidden(
+                f"Only staff with the role {allowed} may do this.",
+                nl=f"Alleen medewerkers met de rol {allowed} mogen dit doen.",
+            )
+
         return actor
 
     return check

@@ -48,7 +48,11 @@ def sign_in(
         credentials = service.find_credentials(reader, email=account)
     valid, new_hash = service.check_password(credentials, password=form.password)
     if not valid or credentials is None:
-        raise Unauthorized("The e-mail address or password is not right.")
+        raise Unauthorized(
+            "The e-mail address or password is not right.",
+            nl="Het e-mailadres of het wachtwoord klopt niet.",
+        )
+
     sign_in_limits.attempt_succeeded(limiter, settings, attempt)
     if new_hash:
         with open_session(engine) as session:

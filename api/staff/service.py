@@ -27,7 +27,10 @@ def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
         if municipality is None:
             raise InvalidInput(
                 f"There is no municipality {code}; create it first.",
-                invalid_params=[("municipalities", f"{code} does not exist")],
+                nl=f"Er is geen gemeente {code}; maak die eerst aan.",
+                invalid_params=[
+                    ("municipalities", f"{code} does not exist", f"{code} bestaat niet")
+                ],
             )
         assert municipality.id is not None
         ids.append(municipality.id)
@@ -38,7 +41,14 @@ def _check_scope(role: Role, municipality_ids: list[int]) -> None:
     if role is not Role.ADMIN and not municipality_ids:
         raise InvalidInput(
             "A facilitator or analyst works for at least one municipality: give its CBS code.",
-            invalid_params=[("municipalities", "at least one CBS code is needed for this role")],
+            nl="Een begeleider of analist werkt voor minstens één gemeente: geef de CBS-code.",
+            invalid_params=[
+                (
+                    "municipalities",
+                    "at least one CBS code is needed for this role",
+                    "voor deze rol is minstens één CBS-code nodig",
+                )
+            ],
         )
 
 
@@ -60,7 +70,10 @@ def create_user(
     password_hash = hash_password(password)
     email = normalise_email(email)
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict(f"There is already an account for {email}.")
+        raise Conflict(
+            f"There is already an account for {email}.",
+            nl=f"Er is al een account voor {email}.",
+        )
     municipality_ids = _municipality_ids(session, codes=municipality_codes)
     _check_scope(role, municipality_ids)
     user = StaffUser(email=email, password_hash=password_hash, role=role, full_name=full_name)
@@ -69,7 +82,10 @@ def create_user(
         session.flush()
     except IntegrityError as error:  # a concurrent request created the same account first
         session.rollback()
-        raise Conflict(f"There is already an account for {email}.") from error
+        raise Conflict(
+            f"There is already an account for {email}.",
+            nl=f"Er is al een account voor {email}.",
+        ) from error
     assert user.id is not None
     session.add_all(
         StaffMunicipality(staff_user_id=user.id, municipality_id=m) for m in municipality_ids
@@ -102,7 +118,9 @@ def update_user(
     )
     user = session.get(StaffUser, user_id)
     if user is None:
-        raise NotFound(f"There is no staff account {user_id}.")
+        raise NotFound(
+            f"There is no staff account {user_id}.", nl=f"Er is geen medewerker {user_id}."
+        )
     revoke_tokens = False
     if changes.get("role") is not None:
         user.role = Role(changes["role"])
@@ -223,7 +241,9 @@ def get_user(session: Session, *, user_id: int) -> StaffUser:
     """One staff account."""
     user = session.get(StaffUser, user_id)
     if user is None:
-        raise NotFound(f"There is no staff account {user_id}.")
+        raise NotFound(
+            f"There is no staff account {user_id}.", nl=f"Er is geen medewerker {user_id}."
+        )
     return user
 
 

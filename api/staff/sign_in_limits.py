@@ -76,11 +76,17 @@ def reserve_attempt(
     with limiter.atomic():
         if not limiter.would_allow(pair, _PAIR, account, client):
             raise TooManyRequests(
-                PAIR_MESSAGE, retry_after=limiter.retry_after(pair, _PAIR, account, client)
+                PAIR_MESSAGE,
+                nl="Te veel mislukte inlogpogingen voor dit account vanaf uw netwerk. Wacht tot "
+                "de tijd in Retry-After voorbij is en probeer het dan opnieuw.",
+                retry_after=limiter.retry_after(pair, _PAIR, account, client),
             )
         if not limiter.would_allow(per_client, _CLIENT, client):
             raise TooManyRequests(
-                CLIENT_MESSAGE, retry_after=limiter.retry_after(per_client, _CLIENT, client)
+                CLIENT_MESSAGE,
+                nl="Te veel mislukte inlogpogingen vanaf uw netwerk. Wacht tot de tijd in "
+                "Retry-After voorbij is en probeer het dan opnieuw.",
+                retry_after=limiter.retry_after(per_client, _CLIENT, client),
             )
         throttled = not limiter.would_allow(
             per_account, _ACCOUNT, account
@@ -89,6 +95,9 @@ def reserve_attempt(
             if not limiter.would_allow(throttle, _THROTTLE, account):
                 raise TooManyRequests(
                     THROTTLE_MESSAGE,
+                    nl="Er kwamen veel mislukte inlogpogingen voor dit account van elders, dus "
+                    "inloggen gaat voor dit account langzamer. Probeer het over een paar seconden "
+                    "opnieuw.",
                     retry_after=limiter.retry_after(throttle, _THROTTLE, account),
                 )
             limiter.count(throttle, _THROTTLE, account)

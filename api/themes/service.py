@@ -32,7 +32,8 @@ def resolve_theme(
     if key not in themes:
         raise InvalidInput(
             f"There is no theme '{key}'. Known themes: {', '.join(sorted(themes))}.",
-            invalid_params=[(field, f"unknown theme '{key}'")],
+            nl=f"Er is geen thema '{key}'. Bekende thema's: {', '.join(sorted(themes))}.",
+            invalid_params=[(field, f"unknown theme '{key}'", f"onbekend thema '{key}'")],
         )
     return themes[key]
 
@@ -40,10 +41,15 @@ def resolve_theme(
 def create_theme(session: Session, *, municipality_id: int, theme: ThemeCreate) -> Theme:
     """Add a municipality's own theme."""
     if theme.key in themes_by_key(session, municipality_id=municipality_id):
-        raise Conflict(f"A theme with key '{theme.key}' already exists here.")
+        raise Conflict(
+            f"A theme with key '{theme.key}' already exists here.",
+            nl=f"Er is hier al een thema met de sleutel '{theme.key}'.",
+        )
     if any(not 1 <= sdg <= 17 for sdg in theme.sdgs):
         raise InvalidInput(
-            "SDG numbers run from 1 to 17.", invalid_params=[("sdgs", "use numbers 1 to 17")]
+            "SDG numbers run from 1 to 17.",
+            nl="SDG-nummers lopen van 1 tot en met 17.",
+            invalid_params=[("sdgs", "use numbers 1 to 17", "gebruik de nummers 1 tot en met 17")],
         )
     last = list_themes(session, municipality_id=municipality_id)
     row = Theme(

@@ -25,7 +25,10 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         select(Venue).where(Venue.municipality_id == municipality.id, Venue.name == venue.name)
     ).first()
     if taken:
-        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.")
+        raise Conflict(
+            f"{municipality.name} already has a venue called '{venue.name}'.",
+            nl=f"{municipality.name} heeft al een plek met de naam '{venue.name}'.",
+        )
     neighbourhood_id = None
     if venue.neighbourhood_code:
         neighbourhood_id = municipalities.neighbourhood_in_municipality(
@@ -46,7 +49,10 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         session.commit()
     except IntegrityError as error:  # a concurrent request added the same name first
         session.rollback()
-        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.") from error
+        raise Conflict(
+            f"{municipality.name} already has a venue called '{venue.name}'.",
+            nl=f"{municipality.name} heeft al een plek met de naam '{venue.name}'.",
+        ) from error
     return row
 
 
@@ -54,7 +60,7 @@ def get_venue(session: Session, *, venue_id: int) -> Venue:
     """One venue."""
     venue = session.get(Venue, venue_id)
     if venue is None:
-        raise NotFound(f"There is no venue {venue_id}.")
+        raise NotFound(f"There is no venue {venue_id}.", nl=f"Er is geen plek {venue_id}.")
     return venue
 
 

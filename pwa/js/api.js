@@ -4,14 +4,15 @@
  * retried with back-off (online again, page shown, next load, service worker). A 4xx is final.
  */
 import './sendcore.js';
-import { t } from './i18n.js';
+import { language, t } from './i18n.js';
 import { uuid } from './dom.js';
 
 export const API_BASE = '/api/v1';
 const core = self.WG.send;
 
-export const api = (path, options) => core.request(API_BASE + path, options);
-export const { isRetryable, nextDelayMs, readResponse } = core;
+/** A call to the API; problems come back in the interface's language (Dutch for the rest). */
+export const api = (path, options) => core.request(API_BASE + path, { language: language(), ...options });
+export const { isRetryable, kindOf, nextDelayMs, readResponse } = core;
 /** fn(reachable) after every request: whether the server answered at all (any status). */
 export const onReachability = core.onReachability;
 /** A small request that only asks whether the server can be reached (answers onReachability). */
@@ -19,9 +20,9 @@ export const checkConnection = () => api('/themes', { timeoutMs: 10e3 });
 
 const KEYS = [
   [(s) => s === 0, 'network'],
-  [(s, p) => s === 429 || p.title === 'Request in progress', 'busy'],
+  [(s, p) => s === 429 || kindOf(p) === 'request-in-progress', 'busy'],
   [(s) => s >= 500, 'server'],
-  [(s, p) => p.title === 'Session not open', 'sessionNotOpen'],
+  [(s, p) => ['session-ended', 'session-not-started'].includes(kindOf(p)), 'sessionNotOpen'],
   [(s) => s === 401, 'unauthorized'],
   [(s) => s === 403, 'forbidden'],
   [(s) => s === 404, 'notFound'],
@@ -31,7 +32,7 @@ const KEYS = [
   [(s) => s === 422, 'unprocessable'],
 ];
 
-/** {title, text, details: field reasons, serverDetail: the API's own (English) words}. */
+/** {title, text, details: field reasons, serverDetail: the API's own words, serverLanguage}. */
 export function problemMessage(result) {
   const problem = (result && result.problem) || {};
   const status = result ? result.status : 0;
@@ -42,6 +43,7 @@ export function problemMessage(result) {
     text: t(`${key}.help`),
     details: (problem.invalidParams || []).map((p) => `${p.name}: ${p.reason}`),
     serverDetail: status > 0 && problem.detail ? problem.detail : '',
+    serverLanguage: problem.contentLanguage || 'en',
   };
 }
 
@@ -59,7 +61,8 @@ function requestSync() {
 
 /** Store an answer ({journeyId, joinCode, kind, method, url, token, body}) and send it. */
 export async function enqueue(item) {
-  const stored = await core.enqueue({ id: uuid(), ...item });
+  const stored = await core.enqueue({ id: uuid(), language: language(), ...item });
+
   requestSync();
   Promise.resolve().then(() => flush({ force: true }));
   return stored;

@@ -16,16 +16,23 @@
     return Number.isNaN(d) ? null : Math.max(0, d - Date.now());
   };
 
-  /** Retry network failures, 5xx, 408, 429 and 409 "Request in progress"; any other 4xx is final. */
+  /** The kind of a problem ('session-ended', …: docs/problems.md) from its type URI; '' if none. */
+  const PROBLEM_TYPE = 'tag:welvaartgesprek.nl,2026:problems/';
+  const kindOf = (problem) =>
+    problem && typeof problem.type === 'string' && problem.type.startsWith(PROBLEM_TYPE) ? problem.type.slice(PROBLEM_TYPE.length) : '';
+
+  /** Retry network failures, 5xx, 408, 429 and a 409 request-in-progress; any other 4xx is final. */
   const isRetryable = (status, problem) =>
     status === 0 || status >= 500 || status === 429 || status === 408 ||
-    (status === 409 && !!problem && problem.title === 'Request in progress');
+    (status === 409 && kindOf(problem) === 'request-in-progress');
 
-  /** A Response as {ok, status, data, problem, retryable, retryAfterMs, replayed}. */
+  /** A Response as {ok, status, data, problem, retryable, retryAfterMs, replayed}; a problem
+   * carries the language of its texts as contentLanguage. */
   async function readResponse(r) {
     const json = (r.headers.get('content-type') || '').includes('json');
     const data = json ? await r.json().catch(() => null) : (await r.text(), null);
-    const problem = r.ok ? null : data && data.title ? data : { title: r.statusText || 'Error', status: r.status, detail: '' };
+    const contentLanguage = r.headers.get('content-language') || 'en';
+    const problem = r.ok ? null : data && data.title ? { ...data, contentLanguage } : { title: r.statusText || 'Error', status: r.status, detail: '' };
     return {
       ok: r.ok, status: r.status, data: r.ok ? data : null, problem,
       retryable: !r.ok && isRetryable(r.status, problem),
@@ -41,9 +48,11 @@
   const heard = (reachable) => reachListeners.forEach((fn) => fn(reachable));
   const onReachability = (fn) => { reachListeners.push(fn); return () => { reachListeners = reachListeners.filter((f) => f !== fn); }; };
 
-  /** fetch() that never throws: {method, body, token, idempotencyKey, headers, timeoutMs}. */
+  /** fetch() that never throws: {method, body, token, idempotencyKey, language, headers, timeoutMs};
+   * language (the interface's) asks for problems in it. */
   async function request(url, o = {}) {
     const headers = { Accept: 'application/json, application/problem+json', ...o.headers };
+    if (o.language) headers['Accept-Language'] = o.language;
     if (o.body !== undefined) headers['Content-Type'] = 'application/json';
     if (o.token) headers.Authorization = `Bearer ${o.token}`;
     if (o.idempotencyKey) headers['Idempotency-Key'] = o.idempotencyKey;
@@ -130,7 +139,7 @@
         sum.nextAttemptAt = Math.min(sum.nextAttemptAt || Infinity, Math.max(item.nextAttemptAt, now + 1000));
         continue;
       }
-      const r = await request(item.url, { method: item.method, body: item.body, token: item.token, idempotencyKey: item.id });
+      const r = await request(item.url, { method: item.method, body: item.body, token: item.token, idempotencyKey: item.id, language: item.language });
       if (r.ok) {
         sum.sent += 1;
         if (item.forget) await del([item.id]);
@@ -160,5 +169,6 @@
   }).then(() => notify({ type: 'changed' }));
 
   self.WG = self.WG || {};
-  self.WG.send = { request, readResponse, isRetryable, nextDelayMs, enqueue, flush, items, forgetJourney, onChange, onReachability };
+  self.WG.send = { request, readResponse, isRetryable, kindOf, nextDelayMs, enqueue, flush, items, forgetJourney, onChange, onReachability };
+
 })();

@@ -130,8 +130,9 @@ def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Sess
     message = failed.inner_text()
     assert "Niet aangenomen" in message
     assert "Dit gesprek is gesloten." in message
-    assert "no longer be sent" in message  # the server's own words, marked as English
-    assert failed.locator("[lang='en']").count() == 1
+    # the server's own words, in the app's language and marked with it
+    assert "geen antwoorden meer sturen" in message
+    assert failed.locator("[lang='nl']", has_text="geen antwoorden meer sturen").count() == 1
 
     # Going offline and online again, and a reload, are all moments the outbox retries:
     # a refused answer is not among what it sends.

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.core.config import Settings
+from api.core.problems import problem_type
 from tests.api.conftest import Place
 from tests.resident.conftest import resident_from, row_counts
 from tests.resident.test_ballots import stored_ballots
@@ -139,7 +140,7 @@ def test_20_identical_puts_with_the_same_key_at_once_write_once(
     assert len(fresh) == 1, [r.text for r in responses]
     assert len(fresh) + len(replays) + len(in_progress) == 20, [r.text for r in responses]
     assert all(r.json() == fresh[0].json() for r in replays)
-    assert all(r.json()["title"] == "Request in progress" for r in in_progress)
+    assert all(r.json()["type"] == problem_type("request-in-progress") for r in in_progress)
     (ballot,) = stored_ballots(db)
     assert ballot["revision"] == 1
     assert row_counts(db)["idempotency_records"] == 1
@@ -225,7 +226,7 @@ def test_one_participant_sending_six_pledges_at_once_gets_exactly_five(
         r.text for r in responses
     ]
     refused = next(r for r in responses if r.status_code == 409)
-    assert refused.json()["title"] == "Pledge limit reached"
+    assert refused.json()["type"] == problem_type("pledge-limit-reached")
     assert sorted(p["sequence"] for p in stored_pledges(db)) == [1, 2, 3, 4, 5]
     assert row_counts(db)["idempotency_records"] == 5
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from api.ballots import service as ballots_service
 from api.core.config import Settings
 from api.core.db import utcnow
+from api.core.problems import problem_type
 from api.idempotency import service as idempotency
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
 from api.sessions.models import Session as SessionRow
@@ -251,7 +252,8 @@ def test_the_same_key_while_the_first_request_is_still_running_is_a_409(
             finally:
                 release.set()
             first_response = first.result(timeout=30)
-        assert_problem(second, 409, mentions="still being processed")
+        assert assert_problem(second, 409)["type"] == problem_type("request-in-progress")
+
         assert second.headers["Retry-After"] == "1"
         assert_problem(other_body, 422)
         assert first_response.status_code == 200, first_response.text

@@ -197,8 +197,10 @@ function checkInView() {
   }
   const m = net.problemMessage(result);
   let title = m.title;
-  if (result.problem && result.problem.title === 'Session not open') title = t('checkin.notOpen');
-  else if (result.status === 403) title = t('checkin.expired');
+  const kind = net.kindOf(result.problem);
+  if (kind === 'session-ended' || kind === 'session-not-started') title = t('checkin.notOpen');
+  else if (kind === 'code-expired' || result.status === 403) title = t('checkin.expired');
+
   return message('checkin-error', title, notice('error', 'alert', null, problemBlock(m)),
     h('div', { class: 'wg-button-row' }, retry, h('a', { href: '/c', class: 'wg-button wg-button--secondary', text: t('checkin.typeCode') })));
 }

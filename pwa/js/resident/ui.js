@@ -82,6 +82,7 @@ export const notice = (kind, iconName, title, ...body) => h(
 /** A refused request in plain words, the refused fields, and the server's own (English) words. */
 export const problemBlock = (m) => [
   m.text && m.text !== m.title && h('p', { text: m.text }),
-  m.details.length > 0 && h('ul', { lang: 'en' }, m.details.map((d) => h('li', { text: d }))),
-  m.serverDetail && h('p', { class: 'wg-muted' }, `${t('problem.serverSays')} `, h('span', { lang: 'en', text: m.serverDetail })),
+  m.details.length > 0 && h('ul', { lang: m.serverLanguage }, m.details.map((d) => h('li', { text: d }))),
+  m.serverDetail && h('p', { class: 'wg-muted' }, `${t('problem.serverSays')} `, h('span', { lang: m.serverLanguage, text: m.serverDetail })),
+
 ];

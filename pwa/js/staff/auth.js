@@ -6,6 +6,7 @@
  * which shows the sign-in form again.
  */
 import { api, API_BASE } from '../api.js';
+import { language } from '../i18n.js';
 
 const KEY = 'wg.staff.session';
 const send = self.WG.send; // loaded by api.js (js/sendcore.js)
@@ -70,7 +71,7 @@ export async function signIn(username, password) {
     for (let attempt = 0; ; attempt += 1) {
       response = await fetch(`${API_BASE}/auth/token`, {
         method: 'POST',
-        headers: { Accept: 'application/json, application/problem+json' },
+        headers: { Accept: 'application/json, application/problem+json', 'Accept-Language': language() },
         body: new URLSearchParams({ username, password }),
         credentials: 'omit',
         cache: 'no-store',
@@ -127,7 +128,8 @@ export async function staffFetch(path, { accept = '*/*', signal, headers = {} } 
   let response;
   try {
     response = await fetch(API_BASE + path, {
-      headers: { Accept: accept, Authorization: `Bearer ${accessToken}`, ...headers },
+      headers: { Accept: accept, Authorization: `Bearer ${accessToken}`, 'Accept-Language': language(), ...headers },
+
       credentials: 'omit',
       cache: 'no-store',
       signal,

@@ -1,6 +1,7 @@
 /**
  * Show a failed API call plainly: a short title for what kind of problem it is, then the
- * API's own `detail` (in English, marked as such) and the reasons per field.
+ * API's own `detail` (in the interface's language, marked with the language it came in) and
+ * the reasons per field.
  */
 import { h } from '../dom.js';
 import { icon } from '../icons.js';
@@ -32,9 +33,10 @@ export function problemAlert(result, { role = 'alert', id } = {}) {
       'div',
       { class: 'wg-alert__body' },
       h('strong', { class: 'wg-alert__title', text: t(titleKey(status)) }),
-      problem.detail ? h('p', { lang: 'en', class: 'wg-problem__detail', text: problem.detail }) : null,
+      problem.detail ? h('p', { lang: problem.contentLanguage || 'en', class: 'wg-problem__detail', text: problem.detail }) : null,
       params.length
-        ? h('ul', { lang: 'en' }, params.map((p) => h('li', { text: `${p.name}: ${p.reason}` })))
+        ? h('ul', { lang: problem.contentLanguage || 'en' }, params.map((p) => h('li', { text: `${p.name}: ${p.reason}` })))
+
         : null,
     ),
   );
