@@ -30,9 +30,13 @@ async def readyz(request: Request) -> Response:
     )
     if problem is not None:
         return problem_response(
-            status=503, title="Service unavailable", detail=problem, instance=request.url.path,
+            status=503,
+            detail=problem.en,
+            nl=problem.nl,
+            accept_language=request.headers.get("accept-language"),
+            instance=request.url.path,
             headers={"Retry-After": "10", "Cache-Control": "no-store"},
-        )  # fmt: skip
+        )
     return JSONResponse({"status": "ready"}, headers={"Cache-Control": "no-store"})
 
 
@@ -57,9 +61,11 @@ async def metrics(request: Request) -> Response:
     if not _may_read_metrics(request):
         return problem_response(
             status=403,
-            title="Not allowed",
             detail="Metrics are for the operator: send the metrics token (METRICS_TOKEN) as a "
             "bearer token, or read them from the server itself.",
+            nl="Metrieken zijn voor de beheerder: stuur het metriektoken (METRICS_TOKEN) als "
+            "bearer-token mee, of lees ze op de server zelf.",
+            accept_language=request.headers.get("accept-language"),
             instance=request.url.path,
         )
     body = await run_in_threadpool(generate_latest, request.app.state.metrics.registry)
