@@ -338,8 +338,13 @@ def read_indicator_file(data: bytes, *, areas: AreaDirectory) -> IndicatorFile:
                 f"{waar}: het jaar of de waarde is geen getal.",
                 param="indicators",
             ) from error
+        if not label:
+            raise _bad(
+                f"{where}: the row has no label.", f"{waar}: de rij heeft geen label.",
+                param="indicators",
+            )  # fmt: skip
         candidates = _resolve_area(name, code, areas)
-        if not label or not candidates:
+        if not candidates:
             raise _bad(
                 f"{where}: '{name}' is not an area of the CBS area file (a gemeente, COROP "
                 "area, province or labour market region) nor 'Nederland'.",
