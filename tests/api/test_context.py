@@ -1,6 +1,7 @@
 """The photo and who took part, through the API: imports, figures, roles."""
 
 import json
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -308,3 +309,17 @@ def test_the_dialogue_photo_puts_the_released_ranking_beside_it_and_names_the_ga
             f"/dialogues/{tilburg.dialogue_id}/results?groupBy=dialogue", headers=tilburg_analyst
         ).json()["version"]
     )
+
+
+def test_a_pdok_geojson_population_file_is_accepted_as_a_form_upload(client, admin, tilburg):
+    geojson = (Path(__file__).parents[1] / "data" / "context" / "pdok-buurten.geojson").read_bytes()
+    response = client.post(
+        "/municipalities/GM0855/population/import?year=2023",
+        files={"file": ("buurten.geojson", geojson, "application/geo+json")},
+        headers=admin,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "municipality": "GM0855", "year": 2023, "source": "pdok", "areas": 2,
+        "skippedOtherMunicipalities": 1, "suppressedValues": 6,
+    }  # fmt: skip
