@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
+from api.context.router import router as context_router
 from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
 from api.core.db import Writer, create_db_engine
 from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
@@ -56,6 +57,10 @@ OPENAPI_TAGS = [
     {"name": "Sessions", "description": "A dialogue held at a venue: join code, QR, poster."},
     {"name": "Resident participation", "description": "Check-in, ballot and pledges."},
     {"name": "Results", "description": "Aggregates per group; small groups suppressed."},
+    {
+        "name": "Brede welvaart in context",
+        "description": "The municipality's CBS photo and who took part.",
+    },
 ]
 
 
@@ -86,6 +91,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         assisted_ballots_router,
         pledges_router,
         results_router,
+        context_router,
     ):
         api.include_router(router)
 
@@ -194,7 +200,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_body_bytes,
-        larger_limits={"/neighbourhoods/import": settings.max_import_bytes},
+        larger_limits={
+            "/neighbourhoods/import": settings.max_import_bytes,
+            "/population/import": settings.max_import_bytes,
+            "/wellbeing/import": settings.max_import_bytes,
+        },
     )
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(ResponseHeadersMiddleware, api_version=API_VERSION, api_prefix=API_BASE_PATH)

@@ -2,6 +2,7 @@
 
 from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotItem, PendingBallot
+from api.context.models import PopulationFigure, WellbeingFigure
 from api.dialogues.models import Dialogue, Priority
 from api.idempotency.models import IdempotencyRecord
 from api.integrity.models import SetAside
@@ -31,6 +32,7 @@ __all__ = [
     "Participant",
     "PendingBallot",
     "Pledge",
+    "PopulationFigure",
     "ContactOffer",
     "ContactOfferCount",
     "Priority",
@@ -45,4 +47,5 @@ __all__ = [
     "StaffUser",
     "Theme",
     "Venue",
+    "WellbeingFigure",
 ]

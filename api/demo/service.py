@@ -10,6 +10,7 @@ from api.ballots import service as ballots
 from api.ballots.models import AgeBand, BallotPut
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
+from api.demo.context import load_demo_context
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
@@ -189,6 +190,7 @@ def load_demo(session: Session) -> DialogueSession:
             changes=SessionUpdate(status=SessionStatus.OPEN),
             actor=SYSTEM,
         )
+    load_demo_context(session, municipality=municipality)
     return demo_session
 
 

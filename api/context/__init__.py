@@ -1,0 +1,1 @@
+"""Brede welvaart in context: the municipality's CBS photo and who took part."""

@@ -1,0 +1,38 @@
+"""The demo's CBS files: Welvaartstad's photo and population, imported like a coordinator would."""
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from api.context import service as context
+from api.context.models import PopulationFigure, WellbeingFigure
+from api.municipalities.models import Municipality
+
+DATA_DIR = Path(__file__).with_name("data")
+POPULATION_YEAR = 2024
+
+
+def load_demo_context(session: Session, *, municipality: Municipality) -> None:
+    """Import the demo's indicator and population files, unless they are in already."""
+    has_photo = session.exec(
+        select(WellbeingFigure.id).where(WellbeingFigure.municipality_id == municipality.id)
+    ).first()
+    if has_photo is None:
+        context.import_wellbeing(
+            session,
+            municipality=municipality,
+            indicators=(
+                DATA_DIR / "welvaartstad-monitor-brede-welvaart-regionaal.csv"
+            ).read_bytes(),
+            areas=(DATA_DIR / "welvaartstad-gebieden-in-nederland-2024.csv").read_bytes(),
+        )
+    has_population = session.exec(
+        select(PopulationFigure.id).where(PopulationFigure.municipality_id == municipality.id)
+    ).first()
+    if has_population is None:
+        context.import_population(
+            session,
+            municipality=municipality,
+            data=(DATA_DIR / "welvaartstad-kwb-2024-statline.json").read_bytes(),
+            year=POPULATION_YEAR,
+        )
