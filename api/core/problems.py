@@ -57,6 +57,8 @@ KINDS: dict[str, tuple[str, str]] = {
         "Filtered results come after the end",
         "Gefilterde uitkomsten pas na afloop",
     ),
+    "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
+    "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
 }
 """Every kind of problem, with its title in English and Dutch."""
 
