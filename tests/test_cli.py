@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import SQLModel
@@ -26,6 +28,7 @@ from api.sessions.models import SessionCreate
 from api.sessions.qr import qr_terminal
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
+from tests.helpers import free_port
 
 COMMAND = Path(sys.executable).parent / "welvaartgesprek"
 PUBLIC_URL = "https://praat.welvaartstad.example"
@@ -49,13 +52,7 @@ class Cli:
 
     def run(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
         environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
-        environment.update(
-            DATABASE_URL=self.database_url,
-            DATA_DIR=str(self.directory / "data"),
-            PUBLIC_URL=PUBLIC_URL,
-            PYTHONIOENCODING="utf-8",
-            **env,
-        )
+        environment.update(self.environment(**env))
         return subprocess.run(
             [str(COMMAND), *args],
             input=stdin,
@@ -66,6 +63,16 @@ class Cli:
             env=environment,
             timeout=120,
         )
+
+    def environment(self, **env: str) -> dict[str, str]:
+        """The settings of the command; an empty value leaves a setting unset."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "DATA_DIR": str(self.directory / "data"),
+            "PUBLIC_URL": PUBLIC_URL,
+            "PYTHONIOENCODING": "utf-8",
+            **env,
+        }
 
     def engine(self) -> Engine:
         return create_db_engine(self.database_url)
@@ -392,3 +399,57 @@ def test_production_accepts_a_strong_key_but_will_not_load_the_demo_without_forc
     result = cli.run("demo", ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
     refused(result, 2, says="--force")
     assert not (cli.directory / "cli.db").exists()
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _wait_until_serving(server: subprocess.Popen, base: str) -> None:
+    """Poll until the server answers (or fail when it exits or takes over a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()[0]
+        try:
+            if httpx.get(f"{base}/api/v1/themes", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # not listening yet: poll again
+    pytest.fail("the server did not start within a minute")
+
+
+def test_without_public_url_demo_and_served_links_follow_the_port_served(cli: Cli):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    printed = ok(cli.run("demo", "--port", str(port), PUBLIC_URL=""))
+    assert f"{base}/c/WVSTAD" in printed and ":8000" not in printed
+    assert qr_terminal(f"{base}/c/WVSTAD") in printed
+    environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
+    environment.update(cli.environment(PUBLIC_URL=""))
+    server = subprocess.Popen(
+        [str(COMMAND), "serve", "--port", str(port)],
+        cwd=cli.directory,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_serving(server, base)
+        facilitator = next(a for a in DEMO_ACCOUNTS if a.role.value == "facilitator")
+        token = httpx.post(
+            f"{base}/api/v1/auth/token",
+            data={"username": facilitator.email, "password": facilitator.password},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        dialogue = httpx.get(f"{base}/api/v1/dialogues", headers=headers).json()[0]
+        listed = httpx.get(f"{base}/api/v1/dialogues/{dialogue['id']}/sessions", headers=headers)
+        demo_session = next(s for s in listed.json() if s["joinCode"] == "WVSTAD")
+        poster = httpx.get(f"{base}/api/v1/sessions/{demo_session['id']}/poster", headers=headers)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"Serving on {base}" in output
+    assert demo_session["checkInUrl"] == f"{base}/c/WVSTAD"
+    assert poster.status_code == 200
+    assert f"{base}/c/WVSTAD" in poster.text and f"{base}/c</strong>" in poster.text
+    assert ":8000" not in poster.text

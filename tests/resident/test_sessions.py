@@ -290,6 +290,22 @@ def test_the_poster_shows_qr_code_join_code_venue_time_and_dutch_and_english_tex
     assert "@page" in page and "A4" in page
 
 
+def test_without_public_url_links_follow_the_address_residents_reached_the_server_on(
+    settings, clean_engine, tilburg: Place, tilburg_facilitator
+):
+    from api.main import create_app
+
+    unset = settings.model_copy(update={"public_url": None})
+    base = "http://192.168.1.20:8111"
+    with TestClient(create_app(unset, engine=clean_engine), base_url=f"{base}/api/v1") as lan:
+        listed = lan.get(f"/dialogues/{tilburg.dialogue_id}/sessions", headers=tilburg_facilitator)
+        qr = lan.get(f"/sessions/{tilburg.session_id}/qr", headers=tilburg_facilitator)
+        poster = lan.get(f"/sessions/{tilburg.session_id}/poster", headers=tilburg_facilitator)
+    assert [s["checkInUrl"] for s in listed.json()] == [f"{base}/c/{tilburg.join_code}"]
+    assert decode_svg(qr.text) == [f"{base}/c/{tilburg.join_code}"]
+    assert f"Ga naar <strong>{base}/c</strong>" in poster.text
+
+
 def test_the_poster_escapes_what_staff_typed(
     client: TestClient, db: Session, tilburg: Place, admin
 ):
