@@ -295,13 +295,16 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
         ),
         actor=SYSTEM,
     )  # fmt: skip
-    start = utcnow() - timedelta(days=100)
+    soon = utcnow() + timedelta(hours=1)
     row = sessions.create_session(
         session,
         dialogue=dialogue,
-        body=SessionCreate(venueId=venue_id, startsAt=start, endsAt=start + timedelta(hours=2)),
+        body=SessionCreate(venueId=venue_id, startsAt=soon, endsAt=soon + timedelta(hours=2)),
         actor=SYSTEM,
     )
+    start = utcnow() - timedelta(days=100)  # held long ago (the API plans only ahead)
+    row.starts_at, row.ends_at = start, start + timedelta(hours=2)
+    session.add(row)
     participant = f"participant-{dialogue.id}"
     session.execute(
         text("INSERT INTO participants (id, session_id, origin, created_at) VALUES (:p, :s, 'qr', :t)"),

@@ -42,6 +42,7 @@ from api.sessions.models import (
     SessionUpdate,
     VenueSummary,
 )
+from api.sessions.poster import AMSTERDAM
 from api.staff import service as staff
 from api.venues import service as venues
 
@@ -144,6 +145,25 @@ def _set_facilitators(session: DbSession, *, session_id: int, facilitator_ids: l
     )
 
 
+def _amsterdam_time(moment: datetime) -> str:
+    return f"{moment.astimezone(AMSTERDAM):%Y-%m-%d %H:%M}"
+
+
+def _refuse_an_end_in_the_past(ends_at: datetime, *, now: datetime) -> None:
+    if ends_at <= now:
+        when = _amsterdam_time(ends_at)
+        raise InvalidInput(
+            f"This session would end in the past ({when}, Amsterdam time): "
+            "plan it for a time still to come.",
+            nl=f"Deze sessie zou in het verleden eindigen ({when}, Nederlandse tijd): "
+            "plan haar op een moment dat nog moet komen.",
+            kind="session-in-the-past",
+            invalid_params=[
+                ("endsAt", "in the past", "in het verleden"),
+            ],
+        )
+
+
 def create_session(
     session: DbSession,
     *,
@@ -152,7 +172,8 @@ def create_session(
     actor: Actor,
     join_code: str | None = None,
 ) -> Session:
-    """Plan a session of a dialogue at one of the municipality's venues."""
+    """Plan a session of a dialogue at one of the municipality's venues, ending in the future."""
+    _refuse_an_end_in_the_past(body.ends_at, now=utcnow())
     venue = venues.get_venue(session, venue_id=body.venue_id)
     if venue.municipality_id != dialogue.municipality_id:
         raise InvalidInput(
@@ -211,6 +232,10 @@ def update_session(
     facilitator_ids = fields.pop("facilitator_ids", None)
     if new_status is not None:
         session.refresh(row, with_for_update=True)
+    rescheduled = any(
+        fields.get(name) is not None and fields[name] != getattr(row, name)
+        for name in ("starts_at", "ends_at")
+    )
     for name, value in fields.items():
         if value is not None:
             setattr(row, name, value)
@@ -218,11 +243,23 @@ def update_session(
         raise InvalidInput(
             "endsAt must be after startsAt.", invalid_params=[("endsAt", "not after startsAt")]
         )
+    now = utcnow()
+    if rescheduled and row.status is SessionStatus.PLANNED:
+        _refuse_an_end_in_the_past(row.ends_at, now=now)
     if new_status is not None and new_status != row.status:
         if new_status not in _ALLOWED_TRANSITIONS[row.status]:
             raise Conflict(
                 f"A {row.status.value} session cannot become {new_status.value}; "
                 "sessions go planned → open → closed."
+            )
+        if new_status is SessionStatus.OPEN and row.ends_at <= now:
+            when = _amsterdam_time(row.ends_at)
+            raise Conflict(
+                f"This session ended at {when} (Amsterdam time), so it can no longer be "
+                "opened. Give it a new end time first if it is still to be held.",
+                nl=f"Deze sessie is afgelopen om {when} (Nederlandse tijd) en kan niet meer "
+                "open. Geef haar eerst een nieuwe eindtijd als ze nog gehouden wordt.",
+                kind="session-ended",
             )
         row.status = new_status
         if new_status is SessionStatus.OPEN:
