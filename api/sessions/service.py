@@ -325,7 +325,22 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
         facilitator_ids=facilitator_ids_of(session, session_id=row.id),
         opened_at=row.opened_at,
         closed_at=row.closed_at,
+        checked_in_without_ballot=(
+            count_without_ballot(session, session_id=row.id)
+            if row.status is SessionStatus.OPEN
+            else None
+        ),
     )
+
+
+def count_without_ballot(session: DbSession, *, session_id: int) -> int:
+    """How many participants of the session have sent no ballot (yet)."""
+    has_ballot = exists().where(Ballot.participant_id == Participant.id)
+    return session.exec(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.session_id == session_id, ~has_ballot)
+    ).one()
 
 
 def resident_view(
@@ -468,11 +483,18 @@ def open_session_for_writes(
     if participant_id is not None and not found.participant_known:
         raise participant_unknown()
     status, dialogue_id, municipality_id, _known = found
+    if status is SessionStatus.PLANNED:
+        raise Conflict(
+            "This session is not open, so answers can't be sent to it now.",
+            nl="Deze sessie is nog niet open, dus antwoorden kunnen nu niet worden verstuurd.",
+            kind="session-not-open",
+            title="Session not open",
+        )
     if status is not SessionStatus.OPEN:
         raise Conflict(
-            "This session is not open, so answers can't be sent to it now."
-            if status is SessionStatus.PLANNED
-            else "This session is closed, so answers can no longer be sent to it.",
+            "This session is closed, so answers can no longer be sent to it.",
+            nl="Deze sessie is gesloten, dus antwoorden kunnen niet meer worden verstuurd.",
+            kind="session-closed",
             title="Session not open",
         )
     return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)

@@ -199,6 +199,26 @@ def test_status_only_moves_forward_from_planned_to_open_to_closed(
     assert final["status"] == "closed"
 
 
+def test_an_open_session_says_how_many_checked_in_residents_have_sent_no_ballot_yet(
+    client: TestClient, tilburg: Place, tilburg_facilitator, tilburg_analyst
+):
+    from tests.resident.conftest import check_in
+
+    url = f"/sessions/{tilburg.session_id}"
+    assert client.get(url, headers=tilburg_facilitator).json()["checkedInWithoutBallot"] == 0
+    voter, _waiting, _also_waiting = (check_in(client, tilburg.join_code) for _ in range(3))
+    sent = client.put(
+        f"{url}/ballot", json={"ranking": tilburg.priority_ids[:3]}, headers=voter.headers
+    )
+    assert sent.status_code == 200, sent.text
+    assert client.get(url, headers=tilburg_facilitator).json()["checkedInWithoutBallot"] == 2
+    assert_problem(client.get(url, headers=tilburg_analyst), 403)
+    closed = client.patch(url, json={"status": "closed"}, headers=tilburg_facilitator).json()
+    assert closed["checkedInWithoutBallot"] is None
+    planned = plan(client, tilburg, tilburg_facilitator)
+    assert planned["checkedInWithoutBallot"] is None
+
+
 def test_status_changes_are_logged_in_the_audit_trail(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator
 ):
