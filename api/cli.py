@@ -54,7 +54,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_db_engine(settings.database_url)
     with open_session(engine) as session:
         load_demo(session)
-        added = simulate_ballots(session, count=args.simulate) if args.simulate else 0
+        added = (
+            simulate_ballots(session, count=args.simulate, secret=settings.signing_key())
+            if args.simulate
+            else 0
+        )
     engine.dispose()
     base = settings.public_base_url_for(host=args.host, port=args.port)
     url = f"{base}/c/{DEMO_JOIN_CODE}"

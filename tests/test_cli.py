@@ -154,6 +154,42 @@ def test_demo_loads_welvaartstad_with_staff_venues_dialogue_and_an_open_session(
         assert verify_password(account.password, hashes[account.email])[0], account.email
 
 
+def test_the_demo_session_is_one_evening_in_welvaartstad(demo):
+    from zoneinfo import ZoneInfo
+
+    engine = demo.cli.engine()
+    with open_session(engine, write=False) as session:
+        row = sessions.find_by_join_code(
+            session, join_code="WVSTAD", now=utcnow(), rotate_seconds=30
+        )
+        starts_at, ends_at = (t.astimezone(ZoneInfo("Europe/Amsterdam")) for t in (row.starts_at, row.ends_at))  # fmt: skip
+    engine.dispose()
+    assert (starts_at.date(), f"{starts_at:%H:%M}", f"{ends_at:%H:%M}") == (ends_at.date(), "19:00", "21:30")  # fmt: skip
+    assert ends_at > utcnow(), "planned tonight, or tomorrow once tonight's evening is over"
+
+
+def test_demo_simulate_adds_pledges_whose_totals_are_released_and_a_few_contact_offers(demo):
+    from api.dialogues.models import Dialogue
+    from api.results import reading
+    from api.results.models import GroupBy
+    from api.results.service import refresh_dialogue
+
+    engine = demo.cli.engine()
+    with open_session(engine) as session:
+        dialogue = session.exec(select(Dialogue)).scalars().one()
+        refresh_dialogue(session, dialogue_id=dialogue.id)
+        session.commit()
+        summary = reading.pledges_summary(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+        offers = session.execute(text("SELECT contact FROM contact_offers")).scalars().all()
+    engine.dispose()
+    (whole,) = summary.groups
+    assert not whole.suppressed and whole.pledgers >= summary.min_group_size
+    assert whole.totals.pledges == whole.pledgers + len(offers)
+    assert 2 <= len(offers) <= 5 and all(o.endswith("@example.org") for o in offers)
+    assert demo.counts[2]["pledges"] == demo.counts[3]["pledges"] == whole.pledgers
+    assert demo.counts[1]["pledges"] == 0, "plain `demo` simulates nothing"
+
+
 def test_demo_a_second_time_changes_nothing(demo):
     assert demo.counts[1] == demo.counts[0]
     assert demo.outputs[1] == demo.outputs[0]
