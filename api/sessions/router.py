@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
-from api.core.problems import Forbidden, NotFound
+from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.sessions import limits, networks, service
@@ -169,6 +169,7 @@ def read_session_poster(
     response_model=CheckInPublic,
     status_code=status.HTTP_201_CREATED,
     responses={
+        400: {"description": "A rotating code was typed without its last characters."},
         403: {"description": "The rotating code has expired."},
         404: {"description": "No session has this code."},
         409: {"description": "The session is not open."},
@@ -205,7 +206,7 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
         except NotFound:
             limits.count_unknown_code(limiter, settings, client)
             raise
-        except Forbidden:
+        except (Forbidden, InvalidInput):  # an expired or incomplete rotating code
             limiter.count(settings.check_in_failures_limit, *failures)
             raise
         limits.limit_check_in(

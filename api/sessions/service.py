@@ -392,11 +392,34 @@ def find_by_join_code(
         raise Conflict(_not_open_message(row), title="Session not open")
     suffix = code[JOIN_CODE_LENGTH:]
     if row.check_in_mode is CheckInMode.ROTATING:
+        if len(suffix) != ROTATING_PART_LENGTH:
+            length = JOIN_CODE_LENGTH + ROTATING_PART_LENGTH
+            raise InvalidInput(
+                f"The code on the screen has {length} characters: type all {length} "
+                "(or scan the QR code on the screen).",
+                nl=f"De code op het scherm heeft {length} tekens: typ ze alle {length} "
+                "(of scan de QR-code op het scherm).",
+                kind="code-incomplete",
+                title="Code incomplete",
+                invalid_params=[
+                    (
+                        "joinCode",
+                        f"{length} characters are needed",
+                        f"er zijn {length} tekens nodig",
+                    )
+                ],
+            )
         window = _window(now, rotate_seconds)
         accepted = {_rotating_part(row.rotation_secret, w) for w in (window, window - 1)}
         if suffix not in accepted:
             raise Forbidden(
-                "This code has expired. Scan the QR code on the screen in the room again.",
+                "This code has expired: the code on the screen changes every "
+                f"{rotate_seconds} seconds. Type the code the screen shows now, or scan its "
+                "QR code again.",
+                nl="Deze code is verlopen: de code op het scherm verandert elke "
+                f"{rotate_seconds} seconden. Typ de code die nu op het scherm staat, of scan "
+                "de QR-code opnieuw.",
+                kind="code-expired",
                 title="Code expired",
             )
     elif suffix:

@@ -31,6 +31,19 @@ const KEYS = [
   [(s) => s === 422, 'unprocessable'],
 ];
 
+// Until every problem carries its kind, the titles the API gave these kinds before.
+const KIND_OF_TITLE = { 'Code incomplete': 'code-incomplete', 'Code expired': 'code-expired', 'Session not open': 'session-not-open' };
+
+/** The kind of a problem ('session-closed', 'code-expired', …): its `kind`, the last part of
+ * its `type` URI, or else what its title used to say. Never shown to anyone. */
+export function problemKind(problem) {
+  if (!problem) return '';
+  if (problem.kind) return String(problem.kind);
+  const type = String(problem.type || '');
+  if (type && type !== 'about:blank') return type.replace(/[/#]+$/, '').split(/[/#]/).pop();
+  return KIND_OF_TITLE[problem.title] || '';
+}
+
 /** {title, text, details: field reasons, serverDetail: the API's own (English) words}. */
 export function problemMessage(result) {
   const problem = (result && result.problem) || {};

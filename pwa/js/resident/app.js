@@ -197,8 +197,7 @@ function checkInView() {
   }
   const m = net.problemMessage(result);
   let title = m.title;
-  if (result.problem && result.problem.title === 'Session not open') title = t('checkin.notOpen');
-  else if (result.status === 403) title = t('checkin.expired');
+  if (net.problemKind(result.problem) === 'session-not-open') title = t('checkin.notOpen');
   return message('checkin-error', title, notice('error', 'alert', null, problemBlock(m)),
     h('div', { class: 'wg-button-row' }, retry, h('a', { href: '/c', class: 'wg-button wg-button--secondary', text: t('checkin.typeCode') })));
 }
@@ -315,8 +314,11 @@ async function checkIn(early) {
       loadExtras();
       return;
     }
-    if (result.status === 404) {
-      app.joinState = { code: app.code, error: t('join.notFound', { code: app.code }) };
+    const kind = net.problemKind(result.problem);
+    if (result.status === 404 || kind === 'code-incomplete' || kind === 'code-expired') {
+      // Back to typing the code, with what was typed and what to do in the resident's words.
+      const error = result.status === 404 ? t('join.notFound', { code: app.code }) : t(kind === 'code-expired' ? 'join.expired' : 'join.incomplete');
+      app.joinState = { code: app.code, error };
       app.code = null;
       break;
     }
