@@ -19,7 +19,7 @@ from api.sessions import service as sessions
 from api.sessions.models import Session as SessionRow
 from api.sessions.models import SessionCreate, SessionStatus
 from api.venues.models import Venue
-from tests.browser.conftest import screen, wait_ready
+from tests.browser.conftest import add_priorities, screen, wait_ready, walk_to_rank
 from tests.browser.staff_fixtures import (
     axe_violations,
     cheap_hashing,  # noqa: F401  (fixture)
@@ -168,3 +168,34 @@ def test_a_session_in_the_past_is_refused_in_the_form_and_a_late_open_says_why(
     db.refresh(row)
     db.commit()
     assert row.status is SessionStatus.PLANNED
+
+
+def test_closing_with_people_still_answering_says_how_many_and_their_late_answers_get_a_plain_message(
+    staff_page, staff_world, db: Session
+):
+    world = staff_world
+    resident = staff_page(locale="ar", viewport={"width": 375, "height": 667})
+    resident.goto(world.url("/c/WVSTAD"))
+    wait_ready(resident)
+    resident.wait_for_selector("#wg-start")
+    walk_to_rank(resident, None)
+    add_priorities(resident, 3)  # checked in, answers not sent yet
+
+    waiting = world.api(world.facilitator, f"/sessions/{world.live_session_id}").json()
+    assert waiting["checkedInWithoutBallot"] >= 1
+    page = staff_page(locale="en-GB")
+    sign_in(page, world, "/console/", world.facilitator)
+    page.click(f"{card(world.live_session_id)} [data-action='close']")
+    question = page.wait_for_selector(f"{card(world.live_session_id)} [data-waiting]")
+    count = waiting["checkedInWithoutBallot"]
+    people = "person has" if count == 1 else "people have"
+    assert f"{count} {people} checked in but not sent their answers yet" in question.inner_text()
+    page.click(f"{card(world.live_session_id)} [data-action='confirm-close']")
+    page.wait_for_selector(f"{card(world.live_session_id)}[data-status='closed']")
+
+    resident.click("#wg-next")  # the answers arrive after closing
+    screen(resident, "closed")
+    assert resident.inner_text("#wg-h1-closed") == resident_text("ar", "closed.title")
+    assert resident_text("ar", "closed.text") in resident.inner_text("main")
+    assert resident.locator("#wg-h1-pledge").count() == 0
+    assert "closed" not in resident.inner_text("main").lower(), "no English server message"
