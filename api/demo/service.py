@@ -260,9 +260,9 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
             ),
             actor=SYSTEM,
         )  # fmt: skip
-        # Simulated as held two days ago (the API plans sessions only ahead).
-        simulation.starts_at = soon - timedelta(days=2, hours=1)
-        simulation.ends_at = simulation.starts_at + timedelta(hours=3)
+        # Simulated as held on an evening two days ago (the API plans sessions only ahead).
+        evening, _ = demo_evening(utcnow() - timedelta(days=2))
+        simulation.starts_at, simulation.ends_at = evening, evening + timedelta(hours=3)
         session.add(simulation)
     existing = ballots.count_ballots(session, session_id=simulation.id)
     missing = max(0, count - existing)
