@@ -259,7 +259,7 @@ def update_session(
                 "opened. Give it a new end time first if it is still to be held.",
                 nl=f"Deze sessie is afgelopen om {when} (Nederlandse tijd) en kan niet meer "
                 "open. Geef haar eerst een nieuwe eindtijd als ze nog gehouden wordt.",
-                kind="session-ended",
+                kind="session-end-passed",
             )
         row.status = new_status
         if new_status is SessionStatus.OPEN:
@@ -510,14 +510,14 @@ def open_session_for_writes(
         raise Conflict(
             "This session is not open, so answers can't be sent to it now.",
             nl="Deze sessie is nog niet open, dus antwoorden kunnen nu niet worden verstuurd.",
-            kind="session-not-open",
+            kind="session-not-started",
             title="Session not open",
         )
     if status is not SessionStatus.OPEN:
         raise Conflict(
             "This session is closed, so answers can no longer be sent to it.",
             nl="Deze sessie is gesloten, dus antwoorden kunnen niet meer worden verstuurd.",
-            kind="session-closed",
+            kind="session-ended",
             title="Session not open",
         )
     return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)

@@ -32,9 +32,9 @@ const KEYS = [
 ];
 
 // Until every problem carries its kind, the titles the API gave these kinds before.
-const KIND_OF_TITLE = { 'Code incomplete': 'code-incomplete', 'Code expired': 'code-expired', 'Session not open': 'session-not-open' };
+const KIND_OF_TITLE = { 'Code incomplete': 'code-incomplete', 'Code expired': 'code-expired', 'Session not open': 'session-ended' };
 
-/** The kind of a problem ('session-closed', 'code-expired', …): its `kind`, the last part of
+/** The kind of a problem ('session-ended', 'code-expired', …): its `kind`, the last part of
  * its `type` URI, or else what its title used to say. Never shown to anyone. */
 export function problemKind(problem) {
   if (!problem) return '';

@@ -57,7 +57,7 @@ function arrivedAfterClosing() {
   const j = app.journey;
   if (!j || !j.ballotItemId) return false;
   const { state, problem } = statusOf(j.ballotItemId);
-  return state === 'failed' && ['session-closed', 'session-not-open'].includes(net.problemKind(problem));
+  return state === 'failed' && ['session-ended', 'session-not-started'].includes(net.problemKind(problem));
 }
 
 function context() {
@@ -205,7 +205,7 @@ function checkInView() {
   }
   const m = net.problemMessage(result);
   let title = m.title;
-  if (net.problemKind(result.problem) === 'session-not-open') title = t('checkin.notOpen');
+  if (['session-ended', 'session-not-started'].includes(net.problemKind(result.problem))) title = t('checkin.notOpen');
   return message('checkin-error', title, notice('error', 'alert', null, problemBlock(m)),
     h('div', { class: 'wg-button-row' }, retry, h('a', { href: '/c', class: 'wg-button wg-button--secondary', text: t('checkin.typeCode') })));
 }
