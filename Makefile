@@ -1,5 +1,6 @@
 # Welvaartgesprek — two commands on a fresh machine:
-#   make run    virtualenv, install, migrate, demo data, serve on http://localhost:8000
+#   make run    virtualenv, install, migrate, demo data (with simulated ballots and pledges),
+#               serve on http://127.0.0.1:8000 (PORT=…)
 #   make test   everything the tests need (PostgreSQL, Chromium, Spectral), then all tests
 
 PYTHON ?= python3
@@ -29,7 +30,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	$(BIN)/welvaartgesprek migrate
-	$(BIN)/welvaartgesprek demo
+	$(BIN)/welvaartgesprek demo --simulate 60 --host $(HOST) --port $(PORT)
 	$(BIN)/welvaartgesprek serve --host $(HOST) --port $(PORT)
 
 $(SPECTRAL_DIR)/node_modules/.bin/spectral: $(SPECTRAL_DIR)/package.json

@@ -30,7 +30,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     _migrate(settings)
     settings.signing_key()  # create the development key once, before workers race for it
-    print(f"Serving on http://{args.host}:{args.port}  (API: {API_BASE_PATH}/docs)", flush=True)
+    base = settings.public_base_url_for(host=args.host, port=args.port)
+    print(f"Serving on {base}  (API: {base}{API_BASE_PATH}/docs)", flush=True)
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -56,9 +57,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_db_engine(settings.database_url)
     with open_session(engine) as session:
         load_demo(session)
-        added = simulate_ballots(session, count=args.simulate) if args.simulate else 0
+        added = (
+            simulate_ballots(session, count=args.simulate, secret=settings.signing_key())
+            if args.simulate
+            else 0
+        )
     engine.dispose()
-    base = settings.public_base_url
+    base = settings.public_base_url_for(host=args.host, port=args.port)
     url = f"{base}/c/{DEMO_JOIN_CODE}"
     lines = [
         "",
@@ -177,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also add N clearly marked simulated ballots, to show results",
     )
     demo.add_argument("--force", action="store_true", help="load even in production")
+    demo.add_argument("--host", default="127.0.0.1", help="where `serve` will listen (for links)")
+    demo.add_argument(
+        "--port", type=int, default=8000, help="where `serve` will listen (for links)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     user = commands.add_parser("create-user", help=cmd_create_user.__doc__)

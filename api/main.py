@@ -99,7 +99,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         if api.openapi_schema is None:
             api.openapi_schema = adr_openapi(
                 api,
-                servers=[{"url": f"{settings.public_base_url}{API_BASE_PATH}"}],
+                servers=[{"url": f"{settings.public_base_url or ''}{API_BASE_PATH}"}],
                 contact={
                     "name": "Welvaartgesprek",
                     "url": "https://welvaartgesprek.nl",

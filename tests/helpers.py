@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# The default theme taxonomy that every fresh database has (DESIGN.md), in its order.
+# The default theme taxonomy that every fresh database has (docs/design.md, "Domain"), in its order.
 DEFAULT_THEME_KEYS = [
     "welzijn",
     "materiele-welvaart",

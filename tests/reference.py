@@ -1,4 +1,4 @@
-"""An obviously correct, slow implementation of DESIGN.md "Aggregation", to test against."""
+"""An obviously correct, slow implementation of docs/design.md "Aggregation", to test against."""
 
 import math
 from dataclasses import dataclass

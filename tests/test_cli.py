@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import SQLModel
@@ -26,6 +28,7 @@ from api.sessions.models import SessionCreate
 from api.sessions.qr import qr_terminal
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
+from tests.helpers import free_port
 
 COMMAND = Path(sys.executable).parent / "welvaartgesprek"
 PUBLIC_URL = "https://praat.welvaartstad.example"
@@ -49,13 +52,7 @@ class Cli:
 
     def run(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
         environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
-        environment.update(
-            DATABASE_URL=self.database_url,
-            DATA_DIR=str(self.directory / "data"),
-            PUBLIC_URL=PUBLIC_URL,
-            PYTHONIOENCODING="utf-8",
-            **env,
-        )
+        environment.update(self.environment(**env))
         return subprocess.run(
             [str(COMMAND), *args],
             input=stdin,
@@ -66,6 +63,16 @@ class Cli:
             env=environment,
             timeout=120,
         )
+
+    def environment(self, **env: str) -> dict[str, str]:
+        """The settings of the command; an empty value leaves a setting unset."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "DATA_DIR": str(self.directory / "data"),
+            "PUBLIC_URL": PUBLIC_URL,
+            "PYTHONIOENCODING": "utf-8",
+            **env,
+        }
 
     def engine(self) -> Engine:
         return create_db_engine(self.database_url)
@@ -145,6 +152,42 @@ def test_demo_loads_welvaartstad_with_staff_venues_dialogue_and_an_open_session(
     assert tuple(session) == ("open", "poster")
     for account in DEMO_ACCOUNTS:
         assert verify_password(account.password, hashes[account.email])[0], account.email
+
+
+def test_the_demo_session_is_one_evening_in_welvaartstad(demo):
+    from zoneinfo import ZoneInfo
+
+    engine = demo.cli.engine()
+    with open_session(engine, write=False) as session:
+        row = sessions.find_by_join_code(
+            session, join_code="WVSTAD", now=utcnow(), rotate_seconds=30
+        )
+        starts_at, ends_at = (t.astimezone(ZoneInfo("Europe/Amsterdam")) for t in (row.starts_at, row.ends_at))  # fmt: skip
+    engine.dispose()
+    assert (starts_at.date(), f"{starts_at:%H:%M}", f"{ends_at:%H:%M}") == (ends_at.date(), "19:00", "21:30")  # fmt: skip
+    assert ends_at > utcnow(), "planned tonight, or tomorrow once tonight's evening is over"
+
+
+def test_demo_simulate_adds_pledges_whose_totals_are_released_and_a_few_contact_offers(demo):
+    from api.dialogues.models import Dialogue
+    from api.results import reading
+    from api.results.models import GroupBy
+    from api.results.service import refresh_dialogue
+
+    engine = demo.cli.engine()
+    with open_session(engine) as session:
+        dialogue = session.exec(select(Dialogue)).scalars().one()
+        refresh_dialogue(session, dialogue_id=dialogue.id)
+        session.commit()
+        summary = reading.pledges_summary(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+        offers = session.execute(text("SELECT contact FROM contact_offers")).scalars().all()
+    engine.dispose()
+    (whole,) = summary.groups
+    assert not whole.suppressed and whole.pledgers >= summary.min_group_size
+    assert whole.totals.pledges == whole.pledgers + len(offers)
+    assert 2 <= len(offers) <= 5 and all(o.endswith("@example.org") for o in offers)
+    assert demo.counts[2]["pledges"] == demo.counts[3]["pledges"] == whole.pledgers
+    assert demo.counts[1]["pledges"] == 0, "plain `demo` simulates nothing"
 
 
 def test_demo_a_second_time_changes_nothing(demo):
@@ -288,13 +331,16 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
         ),
         actor=SYSTEM,
     )  # fmt: skip
-    start = utcnow() - timedelta(days=100)
+    soon = utcnow() + timedelta(hours=1)
     row = sessions.create_session(
         session,
         dialogue=dialogue,
-        body=SessionCreate(venueId=venue_id, startsAt=start, endsAt=start + timedelta(hours=2)),
+        body=SessionCreate(venueId=venue_id, startsAt=soon, endsAt=soon + timedelta(hours=2)),
         actor=SYSTEM,
     )
+    start = utcnow() - timedelta(days=100)  # held long ago (the API plans only ahead)
+    row.starts_at, row.ends_at = start, start + timedelta(hours=2)
+    session.add(row)
     participant = f"participant-{dialogue.id}"
     session.execute(
         text("INSERT INTO participants (id, session_id, origin, created_at) VALUES (:p, :s, 'qr', :t)"),
@@ -392,3 +438,57 @@ def test_production_accepts_a_strong_key_but_will_not_load_the_demo_without_forc
     result = cli.run("demo", ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
     refused(result, 2, says="--force")
     assert not (cli.directory / "cli.db").exists()
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+
+def _wait_until_serving(server: subprocess.Popen, base: str) -> None:
+    """Poll until the server answers (or fail when it exits or takes over a minute)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()[0]
+        try:
+            if httpx.get(f"{base}/api/v1/themes", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)  # not listening yet: poll again
+    pytest.fail("the server did not start within a minute")
+
+
+def test_without_public_url_demo_and_served_links_follow_the_port_served(cli: Cli):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    printed = ok(cli.run("demo", "--port", str(port), PUBLIC_URL=""))
+    assert f"{base}/c/WVSTAD" in printed and ":8000" not in printed
+    assert qr_terminal(f"{base}/c/WVSTAD") in printed
+    environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
+    environment.update(cli.environment(PUBLIC_URL=""))
+    server = subprocess.Popen(
+        [str(COMMAND), "serve", "--port", str(port)],
+        cwd=cli.directory,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_serving(server, base)
+        facilitator = next(a for a in DEMO_ACCOUNTS if a.role.value == "facilitator")
+        token = httpx.post(
+            f"{base}/api/v1/auth/token",
+            data={"username": facilitator.email, "password": facilitator.password},
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        dialogue = httpx.get(f"{base}/api/v1/dialogues", headers=headers).json()[0]
+        listed = httpx.get(f"{base}/api/v1/dialogues/{dialogue['id']}/sessions", headers=headers)
+        demo_session = next(s for s in listed.json() if s["joinCode"] == "WVSTAD")
+        poster = httpx.get(f"{base}/api/v1/sessions/{demo_session['id']}/poster", headers=headers)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"Serving on {base}" in output
+    assert demo_session["checkInUrl"] == f"{base}/c/WVSTAD"
+    assert poster.status_code == 200
+    assert f"{base}/c/WVSTAD" in poster.text and f"{base}/c</strong>" in poster.text
+    assert ":8000" not in poster.text

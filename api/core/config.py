@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str = ""
     secret_key: SecretStr | None = None
-    public_url: AnyHttpUrl = AnyHttpUrl("http://localhost:8000")
+    # Unset: links follow the address each request came in on (the host and port served).
+    public_url: AnyHttpUrl | None = None
 
     staff_token_minutes: int = Field(default=8 * 60, ge=5, le=7 * 24 * 60)
     participant_token_grace_hours: int = Field(default=4, ge=1, le=48)
@@ -97,14 +98,28 @@ class Settings(BaseSettings):
         return timedelta(hours=self.idempotency_key_hours)
 
     @property
-    def public_base_url(self) -> str:
-        return str(self.public_url).rstrip("/")
+    def public_base_url(self) -> str | None:
+        """The configured address residents open, without a trailing slash (None if unset)."""
+        return str(self.public_url).rstrip("/") if self.public_url is not None else None
+
+    def public_base_url_for(self, *, host: str, port: int) -> str:
+        """The configured address, or else the one a server on `host`:`port` is reached at."""
+        return self.public_base_url or served_base_url(host=host, port=port)
 
     def signing_key(self) -> str:
         """The JWT signing key: configured, or (development only) generated once and kept."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         return _stored_development_secret(self.data_dir)
+
+
+def served_base_url(*, host: str, port: int) -> str:
+    """The address of a server bound to `host`:`port`; this machine for a wildcard address."""
+    if host in {"", "0.0.0.0", "::"}:
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _refuse_weak_secret(secret: SecretStr | None) -> None:

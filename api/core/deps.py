@@ -20,10 +20,24 @@ def get_rate_limiter(request: Request) -> RateLimiter:
     return request.app.state.rate_limiter
 
 
+def get_public_url(request: Request) -> str:
+    """The address residents open: `PUBLIC_URL`, or else the one this request came in on."""
+    configured = request.app.state.settings.public_base_url
+    return configured or f"{request.url.scheme}://{request.url.netloc}"
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+PublicUrlDep = Annotated[str, Depends(get_public_url)]
 
-__all__ = ["CbsCodePath", "RateLimiterDep", "ResourceId", "SessionDep", "SettingsDep"]
+__all__ = [
+    "CbsCodePath",
+    "PublicUrlDep",
+    "RateLimiterDep",
+    "ResourceId",
+    "SessionDep",
+    "SettingsDep",
+]
 
 ResourceId = Annotated[
     int, Path(alias="id", ge=1, le=MAX_ID, description="The id of the resource.")

@@ -57,6 +57,9 @@ KINDS: dict[str, tuple[str, str]] = {
         "Filtered results come after the end",
         "Gefilterde uitkomsten pas na afloop",
     ),
+    "code-incomplete": ("Code incomplete", "Code onvolledig"),
+    "session-in-the-past": ("Session in the past", "Sessie in het verleden"),
+    "session-end-passed": ("Session has ended", "Sessie is voorbij"),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
 }

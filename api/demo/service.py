@@ -2,7 +2,9 @@
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -14,6 +16,8 @@ from api.demo.context import load_demo_context
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
+from api.pledges import service as pledges
+from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions import service as sessions
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
 from api.sessions.models import Session as DialogueSession
@@ -26,6 +30,8 @@ DEMO_MUNICIPALITY = "GM9999"
 DEMO_JOIN_CODE = "WVSTAD"
 DEMO_DIALOGUE = "Brede welvaart Welvaartstad 2027"
 SIMULATION_TITLE = "Simulatie (demo) – geen echte stemmen"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEMO_EVENING = (time(19, 0), time(21, 30))
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,39 @@ _PRIORITIES = [
     ("Zonnepanelen en isolatie voor elk huis", "Lagere energierekening en minder CO₂, ook voor huurders.", "later"),
     ("Tevreden en gelukkig wonen in Welvaartstad", "Je thuis voelen en mee kunnen doen in je buurt.", "welzijn"),
 ]  # fmt: skip
+
+
+# Simulated pledges: enough pledgers (at least minGroupSize) that the pledge totals are
+# readable, and a few contact offers (fictional example.org addresses) for the follow-up.
+_PLEDGES = [
+    (PledgeKind.TIME, "2", "Ik wil een middag per maand helpen bij het buurtcafé.", 4),
+    (PledgeKind.SKILL, None, "Ik kan mensen helpen met hun telefoon en de computer.", 7),
+    (PledgeKind.TIME, "4", "Bomen water geven in de zomer, in mijn eigen straat.", 0),
+    (PledgeKind.SPACE, None, "Onze kantine is op dinsdagavond vrij voor de buurt.", 3),
+    (PledgeKind.NETWORK, None, "Ik ken de ondernemers aan de Marktstraat en breng ze samen.", 4),
+    (PledgeKind.TIME, "3", "", 1),
+    (PledgeKind.MATERIALS, None, "Gereedschap lenen voor een klusdag.", 0),
+    (PledgeKind.SKILL, "2", "Taalmaatje zijn voor iemand die Nederlands leert.", 7),
+    (PledgeKind.TIME, "1.5", "", 5),
+    (PledgeKind.OTHER, None, "Meedenken over een jongerenplek.", 3),
+    (PledgeKind.TIME, "2", "Koffie schenken bij de koffieochtend.", 4),
+    (PledgeKind.SKILL, None, "Ik ben elektricien en geef graag advies over zonnepanelen.", 8),
+]  # fmt: skip
+_CONTACT_OFFERS = [
+    (PledgeKind.TIME, "3", "Ik wil meehelpen een buurtmaaltijd te organiseren.", 4, "anna.demo@example.org"),
+    (PledgeKind.SKILL, None, "Ik geef bijles wiskunde aan scholieren.", 7, "youssef.demo@example.org"),
+    (PledgeKind.SPACE, None, "Mijn tuin is beschikbaar voor een buurtfeest.", 0, "demo.tuin@example.org"),
+]  # fmt: skip
+
+
+def demo_evening(now: datetime) -> tuple[datetime, datetime]:
+    """The demo session's evening (19:00–21:30 in Welvaartstad): tonight, or tomorrow once
+    tonight's is over."""
+    today = now.astimezone(AMSTERDAM).date()
+    start, end = (datetime.combine(today, t, tzinfo=AMSTERDAM) for t in DEMO_EVENING)
+    if end <= now:
+        start, end = start + timedelta(days=1), end + timedelta(days=1)
+    return start, end
 
 
 def _grid_polygon(column: int, row: int) -> dict[str, object]:
@@ -169,15 +208,15 @@ def load_demo(session: Session) -> DialogueSession:
         select(DialogueSession).where(DialogueSession.join_code == DEMO_JOIN_CODE)
     ).first()
     if demo_session is None:
-        now = utcnow().replace(minute=0, second=0, microsecond=0)
+        starts_at, ends_at = demo_evening(utcnow())
         demo_session = sessions.create_session(
             session,
             dialogue=dialogue,
             body=SessionCreate(
                 venueId=known_venues["Bibliotheek Welvaartstad"].id,
                 title="Inloopavond in de bibliotheek",
-                startsAt=now - timedelta(hours=1),
-                endsAt=now + timedelta(days=30),
+                startsAt=starts_at,
+                endsAt=ends_at,
                 checkInMode=CheckInMode.POSTER,
             ),
             actor=SYSTEM,
@@ -194,8 +233,9 @@ def load_demo(session: Session) -> DialogueSession:
     return demo_session
 
 
-def simulate_ballots(session: Session, *, count: int, seed: int = 2027) -> int:
-    """Top the clearly marked simulation session up to `count` simulated ballots."""
+def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2027) -> int:
+    """Top the clearly marked simulation session up to `count` simulated ballots; the first
+    simulated residents also pledge (some leave a fictional contact address)."""
     load_demo(session)
     dialogue = session.exec(select(Dialogue).where(Dialogue.title == DEMO_DIALOGUE)).one()
     simulation = session.exec(
@@ -212,16 +252,20 @@ def simulate_ballots(session: Session, *, count: int, seed: int = 2027) -> int:
                 Venue.municipality_id == municipality.id, Venue.kind == VenueKind.COMMUNITY_CENTRE
             )
         ).one()
-        now = utcnow().replace(microsecond=0)
+        soon = utcnow().replace(microsecond=0) + timedelta(hours=1)
         simulation = sessions.create_session(
             session,
             dialogue=dialogue,
             body=SessionCreate(
-                venueId=venue.id, title=SIMULATION_TITLE, startsAt=now - timedelta(days=2),
-                endsAt=now - timedelta(days=2) + timedelta(hours=3),
+                venueId=venue.id, title=SIMULATION_TITLE, startsAt=soon,
+                endsAt=soon + timedelta(hours=3),
             ),
             actor=SYSTEM,
         )  # fmt: skip
+        # Simulated as held on an evening two days ago (the API plans sessions only ahead).
+        evening, _ = demo_evening(utcnow() - timedelta(days=2))
+        simulation.starts_at, simulation.ends_at = evening, evening + timedelta(hours=3)
+        session.add(simulation)
     existing = ballots.count_ballots(session, session_id=simulation.id)
     missing = max(0, count - existing)
     if not missing:
@@ -235,7 +279,8 @@ def simulate_ballots(session: Session, *, count: int, seed: int = 2027) -> int:
     buurten = [code for code, _ in _BUURTEN]
     rng = random.Random(seed + existing)
     appeal = {pid: rng.random() ** 2 for pid in priority_ids}  # some priorities are more popular
-    for _ in range(missing):
+    pledging = _PLEDGES + _CONTACT_OFFERS if existing == 0 else []
+    for number in range(missing):
         participant_id = sessions.create_simulated_participant(session, session_id=target.id)
         order = sorted(priority_ids, key=lambda pid: -appeal[pid] * rng.random())
         ballots.store_ballot(
@@ -248,6 +293,22 @@ def simulate_ballots(session: Session, *, count: int, seed: int = 2027) -> int:
                 ageBand=rng.choice([*AgeBand, None]),
             ),
         )
+        if number < len(pledging):
+            kind, hours, text, priority, *contact = pledging[number]
+            pledges.store_pledge(
+                session,
+                participant_id=participant_id,
+                target=target,
+                pledge=PledgeCreate(
+                    kind=kind,
+                    hoursPerMonth=Decimal(hours) if hours else None,
+                    text=text,
+                    priorityId=priority_ids[priority],
+                    contact=contact[0] if contact else None,
+                    contactConsent=bool(contact),
+                ),
+                secret=secret,
+            )
     simulation.status = SessionStatus.CLOSED
     simulation.closed_at = utcnow()
     session.add(simulation)

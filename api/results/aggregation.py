@@ -1,4 +1,4 @@
-"""Additive integer tallies of ranked ballots, and the figures of DESIGN.md "Aggregation"."""
+"""Additive integer tallies of ranked ballots, and the figures of docs/design.md "Aggregation"."""
 
 # A dialogue has m priorities, named by index 0 … m-1. A ballot ranks k of them, best first.
 # A tally keeps only integer sums over ballots, half points and half ranks doubled away, so

@@ -207,6 +207,11 @@ class SessionPublic(ApiOutput):
     facilitator_ids: list[int]
     opened_at: datetime | None
     closed_at: datetime | None
+    checked_in_without_ballot: int | None = PydanticField(
+        description="While the session is open: residents checked in who have sent no ballot "
+        "yet (their answers are refused once it closes); null otherwise. It counts people, not "
+        "what anyone chose: the room's live check-ins minus ballots received."
+    )
 
 
 class ResidentSession(ApiOutput):

@@ -14,14 +14,21 @@ _MONTHS_NL = [
 ]  # fmt: skip
 
 
+def _day_nl(moment: datetime) -> str:
+    return f"{_DAYS_NL[moment.weekday()]} {moment.day} {_MONTHS_NL[moment.month - 1]} {moment.year}"
+
+
 def _when_nl(starts_at: datetime, ends_at: datetime) -> str:
     start, end = starts_at.astimezone(AMSTERDAM), ends_at.astimezone(AMSTERDAM)
-    day = f"{_DAYS_NL[start.weekday()]} {start.day} {_MONTHS_NL[start.month - 1]} {start.year}"
-    return f"{day}, {start:%H.%M}–{end:%H.%M} uur"
+    if start.date() != end.date():
+        return f"van {_day_nl(start)} {start:%H.%M} uur tot {_day_nl(end)} {end:%H.%M} uur"
+    return f"{_day_nl(start)}, {start:%H.%M}–{end:%H.%M} uur"
 
 
 def _when_en(starts_at: datetime, ends_at: datetime) -> str:
     start, end = starts_at.astimezone(AMSTERDAM), ends_at.astimezone(AMSTERDAM)
+    if start.date() != end.date():
+        return f"from {start:%A %-d %B %Y %H:%M} to {end:%A %-d %B %Y %H:%M}"
     return f"{start:%A %-d %B %Y}, {start:%H:%M}–{end:%H:%M}"
 
 

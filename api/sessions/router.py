@@ -6,8 +6,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.core.db import open_session, utcnow
-from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.problems import Forbidden, NotFound
+from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
+from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.sessions import limits, networks, service
@@ -39,12 +39,12 @@ _IMAGE_RESPONSES = {
 
 @router.get("/dialogues/{id}/sessions", response_model=list[SessionPublic])
 def list_sessions(
-    dialogue_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    dialogue_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
 ) -> list[SessionPublic]:
     """The sessions of a dialogue."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     return [
-        service.to_public(session, row, public_url=settings.public_base_url)
+        service.to_public(session, row, public_url=public_url)
         for row in service.list_sessions(session, dialogue=dialogue)
     ]
 
@@ -58,21 +58,21 @@ def create_session(
     actor: FacilitatorActor,
     session: SessionDep,
     reader: ReadSessionDep,
-    settings: SettingsDep,
+    public_url: PublicUrlDep,
 ) -> SessionPublic:
     """Plan a session of the dialogue at a venue; it starts as `planned`."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     row = service.create_session(session, dialogue=dialogue, body=body, actor=actor)
-    return service.to_public(reader, row, public_url=settings.public_base_url)
+    return service.to_public(reader, row, public_url=public_url)
 
 
 @router.get("/sessions/{id}", response_model=SessionPublic)
 def read_session(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
 ) -> SessionPublic:
     """One session."""
     row = service.get_session(session, session_id=session_id, actor=actor)
-    return service.to_public(session, row, public_url=settings.public_base_url)
+    return service.to_public(session, row, public_url=public_url)
 
 
 @router.patch("/sessions/{id}", response_model=SessionPublic)
@@ -82,12 +82,12 @@ def update_session(
     actor: FacilitatorActor,
     session: SessionDep,
     reader: ReadSessionDep,
-    settings: SettingsDep,
+    public_url: PublicUrlDep,
 ) -> SessionPublic:
     """Open or close a session (`status`: planned → open → closed), or change its details."""
     row = service.get_session(session, session_id=session_id, actor=actor)
     row = service.update_session(session, row=row, changes=body, actor=actor)
-    return service.to_public(reader, row, public_url=settings.public_base_url)
+    return service.to_public(reader, row, public_url=public_url)
 
 
 @router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
@@ -96,6 +96,7 @@ def read_session_qr(
     actor: FacilitatorActor,
     session: SessionDep,
     settings: SettingsDep,
+    public_url: PublicUrlDep,
     image_format: Annotated[QrFormat, Query(alias="format")] = QrFormat.SVG,
 ) -> Response:
     """The QR code of the check-in address; for a rotating session, of the current code."""
@@ -103,7 +104,7 @@ def read_session_qr(
     code = row.join_code
     if row.check_in_mode is CheckInMode.ROTATING:
         code, _ = service.rotating_code(row, now=utcnow(), seconds=settings.rotating_code_seconds)
-    url = service.check_in_url(settings.public_base_url, code)
+    url = service.check_in_url(public_url, code)
     media_type = "image/svg+xml" if image_format is QrFormat.SVG else "image/png"
     cache = "no-store" if row.check_in_mode is CheckInMode.ROTATING else "private, max-age=3600"
     return Response(
@@ -119,12 +120,16 @@ def read_session_qr(
     responses={409: {"description": "The session uses the printed poster code, not rotation."}},
 )
 def read_rotating_code(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    session_id: ResourceId,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    public_url: PublicUrlDep,
 ) -> RotatingCode:
     """The code the projector shows now; it changes every 30 seconds."""
     row = service.get_session(session, session_id=session_id, actor=actor)
     return service.rotating_code_view(
-        row, public_url=settings.public_base_url, seconds=settings.rotating_code_seconds
+        row, public_url=public_url, seconds=settings.rotating_code_seconds
     )
 
 
@@ -134,7 +139,7 @@ def read_rotating_code(
     responses={200: {"content": {"text/html": {}}, "description": "A printable A4 page."}},
 )
 def read_session_poster(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
 ) -> HTMLResponse:
     """A printable A4 poster: QR code, join code, venue, time and a short text in NL and EN."""
     row = service.get_session(session, session_id=session_id, actor=actor)
@@ -152,8 +157,8 @@ def read_session_poster(
             starts_at=row.starts_at,
             ends_at=row.ends_at,
             join_code=row.join_code,
-            check_in_url=service.check_in_url(settings.public_base_url, row.join_code),
-            join_page_url=f"{settings.public_base_url}/c",
+            check_in_url=service.check_in_url(public_url, row.join_code),
+            join_page_url=f"{public_url}/c",
             brand_colour=municipality.brand_colour,
         )
     )
@@ -164,6 +169,7 @@ def read_session_poster(
     response_model=CheckInPublic,
     status_code=status.HTTP_201_CREATED,
     responses={
+        400: {"description": "A rotating code was typed without its last characters."},
         403: {"description": "The rotating code has expired."},
         404: {"description": "No session has this code."},
         409: {"description": "The session is not open."},
@@ -202,7 +208,7 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
         except NotFound:
             limits.count_unknown_code(limiter, settings, client)
             raise
-        except Forbidden:
+        except (Forbidden, InvalidInput):  # an expired or incomplete rotating code
             limiter.count(settings.check_in_failures_limit, *failures)
             raise
         limits.limit_check_in(

@@ -42,6 +42,7 @@ from api.sessions.models import (
     SessionUpdate,
     VenueSummary,
 )
+from api.sessions.poster import AMSTERDAM
 from api.staff import service as staff
 from api.venues import service as venues
 
@@ -155,6 +156,25 @@ def _set_facilitators(session: DbSession, *, session_id: int, facilitator_ids: l
     )
 
 
+def _amsterdam_time(moment: datetime) -> str:
+    return f"{moment.astimezone(AMSTERDAM):%Y-%m-%d %H:%M}"
+
+
+def _refuse_an_end_in_the_past(ends_at: datetime, *, now: datetime) -> None:
+    if ends_at <= now:
+        when = _amsterdam_time(ends_at)
+        raise InvalidInput(
+            f"This session would end in the past ({when}, Amsterdam time): "
+            "plan it for a time still to come.",
+            nl=f"Deze sessie zou in het verleden eindigen ({when}, Nederlandse tijd): "
+            "plan haar op een moment dat nog moet komen.",
+            kind="session-in-the-past",
+            invalid_params=[
+                ("endsAt", "in the past", "in het verleden"),
+            ],
+        )
+
+
 def create_session(
     session: DbSession,
     *,
@@ -163,7 +183,8 @@ def create_session(
     actor: Actor,
     join_code: str | None = None,
 ) -> Session:
-    """Plan a session of a dialogue at one of the municipality's venues."""
+    """Plan a session of a dialogue at one of the municipality's venues, ending in the future."""
+    _refuse_an_end_in_the_past(body.ends_at, now=utcnow())
     venue = venues.get_venue(session, venue_id=body.venue_id)
     if venue.municipality_id != dialogue.municipality_id:
         raise InvalidInput(
@@ -231,6 +252,10 @@ def update_session(
     facilitator_ids = fields.pop("facilitator_ids", None)
     if new_status is not None:
         session.refresh(row, with_for_update=True)
+    rescheduled = any(
+        fields.get(name) is not None and fields[name] != getattr(row, name)
+        for name in ("starts_at", "ends_at")
+    )
     for name, value in fields.items():
         if value is not None:
             setattr(row, name, value)
@@ -240,6 +265,9 @@ def update_session(
             nl="endsAt moet na startsAt liggen.",
             invalid_params=[("endsAt", "not after startsAt", "niet na startsAt")],
         )
+    now = utcnow()
+    if rescheduled and row.status is SessionStatus.PLANNED:
+        _refuse_an_end_in_the_past(row.ends_at, now=now)
     if new_status is not None and new_status != row.status:
         if new_status not in _ALLOWED_TRANSITIONS[row.status]:
             raise Conflict(
@@ -247,6 +275,15 @@ def update_session(
                 "sessions go planned → open → closed.",
                 nl=f"Een sessie met status {row.status.value} kan niet {new_status.value} "
                 "worden; een sessie gaat van planned naar open naar closed.",
+            )
+        if new_status is SessionStatus.OPEN and row.ends_at <= now:
+            when = _amsterdam_time(row.ends_at)
+            raise Conflict(
+                f"This session ended at {when} (Amsterdam time), so it can no longer be "
+                "opened. Give it a new end time first if it is still to be held.",
+                nl=f"Deze sessie is afgelopen om {when} (Nederlandse tijd) en kan niet meer "
+                "open. Geef haar eerst een nieuwe eindtijd als ze nog gehouden wordt.",
+                kind="session-end-passed",
             )
         row.status = new_status
         if new_status is SessionStatus.OPEN:
@@ -312,7 +349,22 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
         facilitator_ids=facilitator_ids_of(session, session_id=row.id),
         opened_at=row.opened_at,
         closed_at=row.closed_at,
+        checked_in_without_ballot=(
+            count_without_ballot(session, session_id=row.id)
+            if row.status is SessionStatus.OPEN
+            else None
+        ),
     )
+
+
+def count_without_ballot(session: DbSession, *, session_id: int) -> int:
+    """How many participants of the session have sent no ballot (yet)."""
+    has_ballot = exists().where(Ballot.participant_id == Participant.id)
+    return session.exec(
+        select(func.count())
+        .select_from(Participant)
+        .where(Participant.session_id == session_id, ~has_ballot)
+    ).one()
 
 
 def resident_view(
@@ -372,12 +424,32 @@ def find_by_join_code(
         )
     suffix = code[JOIN_CODE_LENGTH:]
     if row.check_in_mode is CheckInMode.ROTATING:
+        if len(suffix) != ROTATING_PART_LENGTH:
+            length = JOIN_CODE_LENGTH + ROTATING_PART_LENGTH
+            raise InvalidInput(
+                f"The code on the screen has {length} characters: type all {length} "
+                "(or scan the QR code on the screen).",
+                nl=f"De code op het scherm heeft {length} tekens: typ ze alle {length} "
+                "(of scan de QR-code op het scherm).",
+                kind="code-incomplete",
+                invalid_params=[
+                    (
+                        "joinCode",
+                        f"{length} characters are needed",
+                        f"er zijn {length} tekens nodig",
+                    )
+                ],
+            )
         window = _window(now, rotate_seconds)
         accepted = {_rotating_part(row.rotation_secret, w) for w in (window, window - 1)}
         if suffix not in accepted:
             raise Forbidden(
-                "This code has expired. Scan the QR code on the screen in the room again.",
-                nl="Deze code is verlopen. Scan de QR-code op het scherm in de zaal opnieuw.",
+                "This code has expired: the code on the screen changes every "
+                f"{rotate_seconds} seconds. Type the code the screen shows now, or scan its "
+                "QR code again.",
+                nl="Deze code is verlopen: de code op het scherm verandert elke "
+                f"{rotate_seconds} seconden. Typ de code die nu op het scherm staat, of scan "
+                "de QR-code opnieuw.",
                 kind="code-expired",
             )
     elif suffix:

@@ -141,7 +141,7 @@ def add_pledges(db: Session, *, session_id: int, count: int) -> None:
 def build_world(db: Session, engine: Any, base_url: str) -> StaffWorld:
     """Demo data, simulated ballots, pledges, a map credit line, tallies and staff accounts."""
     live = load_demo(db)
-    simulate_ballots(db, count=SIMULATED_BALLOTS)
+    simulate_ballots(db, count=SIMULATED_BALLOTS, secret="staff-fixtures")
     simulation = db.exec(
         select(DialogueSession).where(DialogueSession.title == SIMULATION_TITLE)
     ).one()

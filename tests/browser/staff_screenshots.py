@@ -75,13 +75,15 @@ def older_dialogue(db, *, ballots_count: int = 80) -> None:
             venueId=venue.id,
             title="Inloopavond 2025",
             startsAt=now - timedelta(hours=3),
-            endsAt=now - timedelta(hours=1),
+            endsAt=now + timedelta(hours=1),
         ),
         actor=SYSTEM,
     )
     sessions.update_session(
         db, row=row, changes=SessionUpdate(status=SessionStatus.OPEN), actor=SYSTEM
     )
+    row.ends_at = now - timedelta(hours=1)  # it ran over time: the evening has passed
+    db.add(row)
     target = sessions.open_session_for_writes(db, session_id=row.id)
     ids = [p.id for p in dialogues.priorities_of(db, dialogue_id=old.id)]
     rng = random.Random(2025)

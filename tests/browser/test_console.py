@@ -222,6 +222,7 @@ def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, w
     wait_until(shown_is_current, message="the projector to show the current rotating code")
     shown = page.inner_text("#wg-join-code").replace("\n", "").replace(" ", "")
     assert shown != row.join_code
+    assert page.inner_text("#wg-and-type") == f"and type all {len(shown)} characters of this code:"
 
     # The closed simulation session shows its room results from the live stream.
     page.goto(world.url(f"/console/?session={world.simulation_session_id}&view=projector"))

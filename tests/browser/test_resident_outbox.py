@@ -120,19 +120,12 @@ def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Sess
     )
     db.commit()
 
+    # Refused as too late: a plain message in the resident's language, not the pledge step.
     page.click("#wg-next")
-    screen(page, "pledge")
-    page.wait_for_selector("#wg-status >> text=1 antwoord is niet aangenomen")
-    page.click("#wg-pledge-skip")
-    screen(page, "thanks")
-    failed = page.locator(".wg-sent--failed")
-    failed.wait_for()
-    message = failed.inner_text()
-    assert "Niet aangenomen" in message
-    assert "Dit gesprek is gesloten." in message
-    # the server's own words, in the app's language and marked with it
-    assert "geen antwoorden meer sturen" in message
-    assert failed.locator("[lang='nl']", has_text="geen antwoorden meer sturen").count() == 1
+    screen(page, "closed")
+    assert page.inner_text("#wg-h1-closed") == "Dit gesprek was al gesloten"
+    assert "tellen ze niet mee" in page.inner_text("main")
+    assert page.locator("#wg-h1-pledge").count() == 0
 
     # Going offline and online again, and a reload, are all moments the outbox retries:
     # a refused answer is not among what it sends.
@@ -140,7 +133,7 @@ def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Sess
     context.set_offline(False)
     page.reload()
     wait_ready(page)
-    screen(page, "thanks")
+    screen(page, "closed")
     outbox_settled(page)
     assert attempts == ["PUT"]
     assert _sent_states(page) == ["failed"]

@@ -147,11 +147,24 @@ def test_a_rotating_session_refuses_the_bare_poster_code_and_made_up_suffixes(
     row = _rotating(db, amsterdam)
     before = row_counts(db)
     bare = _check_in_at(client, monkeypatch, NOON, amsterdam.join_code)
-    assert_problem(bare, 403)
+    assert_problem(bare, 400)
     current = _code_at(row, NOON)
     wrong = current[:6] + ("2222" if current[6:] != "2222" else "3333")
     assert_problem(_check_in_at(client, monkeypatch, NOON, wrong), 403)
     assert row_counts(db) == before
+
+
+@pytest.mark.parametrize("typed", [6, 8])
+def test_a_rotating_code_typed_without_its_last_characters_says_to_type_all_ten(
+    client: TestClient, db: Session, amsterdam: Place, monkeypatch, typed: int
+):
+    row = _rotating(db, amsterdam)
+    current = _code_at(row, NOON)
+    response = _check_in_at(client, monkeypatch, NOON, current[:typed])
+    problem = assert_problem(response, 400, mentions="has 10 characters")
+    assert "expired" not in response.text
+    assert [p["name"] for p in problem["invalidParams"]] == ["joinCode"]
+    assert _check_in_at(client, monkeypatch, NOON, current).status_code == 201
 
 
 def test_a_poster_session_refuses_codes_with_a_rotating_suffix(

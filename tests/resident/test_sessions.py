@@ -72,6 +72,64 @@ def test_a_session_must_end_after_it_starts_and_carry_a_time_zone(
     assert client.get(f"/sessions/{created['id']}", headers=tilburg_facilitator).json() == created
 
 
+def test_a_session_cannot_be_planned_or_rescheduled_to_end_in_the_past(
+    client: TestClient, tilburg: Place, tilburg_facilitator
+):
+    yesterday = sessions.utcnow() - timedelta(days=1)
+    past = {"startsAt": yesterday.isoformat(), "endsAt": (yesterday + timedelta(hours=2)).isoformat()}  # fmt: skip
+    url = f"/dialogues/{tilburg.dialogue_id}/sessions"
+    refused = client.post(url, json={"venueId": tilburg.venue_id, **past}, headers=tilburg_facilitator)  # fmt: skip
+    problem = assert_problem(refused, 400, mentions="in the past")
+    assert [p["name"] for p in problem["invalidParams"]] == ["endsAt"]
+    listed = client.get(url, headers=tilburg_facilitator).json()
+    assert [s["id"] for s in listed] == [tilburg.session_id]
+    created = plan(client, tilburg, tilburg_facilitator)
+    moved = client.patch(f"/sessions/{created['id']}", json=past, headers=tilburg_facilitator)
+    assert_problem(moved, 400, mentions="in the past")
+    assert client.get(f"/sessions/{created['id']}", headers=tilburg_facilitator).json() == created
+
+
+def test_a_session_whose_end_has_passed_cannot_be_opened_until_rescheduled(
+    client: TestClient, db: Session, tilburg: Place, tilburg_facilitator
+):
+    from api.sessions.models import Session as SessionRow
+
+    created = plan(client, tilburg, tilburg_facilitator)
+    row = db.get(SessionRow, created["id"])
+    row.starts_at = sessions.utcnow() - timedelta(hours=3)  # planned, then the evening passed
+    row.ends_at = sessions.utcnow() - timedelta(hours=1)
+    db.add(row)
+    db.commit()
+    opened = client.patch(
+        f"/sessions/{created['id']}", json={"status": "open"}, headers=tilburg_facilitator
+    )
+    assert_problem(opened, 409, mentions="can no longer be opened")
+    assert client.get(f"/sessions/{created['id']}", headers=tilburg_facilitator).json()["status"] == "planned"  # fmt: skip
+    later = sessions.utcnow() + timedelta(hours=2)
+    reopened = client.patch(
+        f"/sessions/{created['id']}",
+        json={"status": "open", "endsAt": later.isoformat()},
+        headers=tilburg_facilitator,
+    )
+    assert reopened.status_code == 200, reopened.text
+    assert reopened.json()["status"] == "open"
+
+
+def test_a_multi_day_sessions_poster_shows_both_days(
+    client: TestClient, tilburg: Place, tilburg_facilitator
+):
+    created = plan(
+        client,
+        tilburg,
+        tilburg_facilitator,
+        startsAt="2027-03-01T10:00:00+01:00",
+        endsAt="2027-03-03T17:00:00+01:00",
+    )
+    page = client.get(f"/sessions/{created['id']}/poster", headers=tilburg_facilitator).text
+    assert "van maandag 1 maart 2027 10.00 uur tot woensdag 3 maart 2027 17.00 uur" in page
+    assert "from Monday 1 March 2027 10:00 to Wednesday 3 March 2027 17:00" in page
+
+
 def test_a_session_is_held_at_a_venue_of_its_own_municipality(
     client: TestClient, tilburg: Place, den_bosch: Place, admin
 ):
@@ -139,6 +197,26 @@ def test_status_only_moves_forward_from_planned_to_open_to_closed(
     assert_problem(move(session_id, "cancelled"), 400, mentions="status")
     final = client.get(f"/sessions/{session_id}", headers=tilburg_facilitator).json()
     assert final["status"] == "closed"
+
+
+def test_an_open_session_says_how_many_checked_in_residents_have_sent_no_ballot_yet(
+    client: TestClient, tilburg: Place, tilburg_facilitator, tilburg_analyst
+):
+    from tests.resident.conftest import check_in
+
+    url = f"/sessions/{tilburg.session_id}"
+    assert client.get(url, headers=tilburg_facilitator).json()["checkedInWithoutBallot"] == 0
+    voter, _waiting, _also_waiting = (check_in(client, tilburg.join_code) for _ in range(3))
+    sent = client.put(
+        f"{url}/ballot", json={"ranking": tilburg.priority_ids[:3]}, headers=voter.headers
+    )
+    assert sent.status_code == 200, sent.text
+    assert client.get(url, headers=tilburg_facilitator).json()["checkedInWithoutBallot"] == 2
+    assert_problem(client.get(url, headers=tilburg_analyst), 403)
+    closed = client.patch(url, json={"status": "closed"}, headers=tilburg_facilitator).json()
+    assert closed["checkedInWithoutBallot"] is None
+    planned = plan(client, tilburg, tilburg_facilitator)
+    assert planned["checkedInWithoutBallot"] is None
 
 
 def test_status_changes_are_logged_in_the_audit_trail(
@@ -288,6 +366,22 @@ def test_the_poster_shows_qr_code_join_code_venue_time_and_dutch_and_english_tex
     assert "Scan de QR-code" in page  # Dutch
     assert "Scan the QR code" in page  # English
     assert "@page" in page and "A4" in page
+
+
+def test_without_public_url_links_follow_the_address_residents_reached_the_server_on(
+    settings, clean_engine, tilburg: Place, tilburg_facilitator
+):
+    from api.main import create_app
+
+    unset = settings.model_copy(update={"public_url": None})
+    base = "http://192.168.1.20:8111"
+    with TestClient(create_app(unset, engine=clean_engine), base_url=f"{base}/api/v1") as lan:
+        listed = lan.get(f"/dialogues/{tilburg.dialogue_id}/sessions", headers=tilburg_facilitator)
+        qr = lan.get(f"/sessions/{tilburg.session_id}/qr", headers=tilburg_facilitator)
+        poster = lan.get(f"/sessions/{tilburg.session_id}/poster", headers=tilburg_facilitator)
+    assert [s["checkInUrl"] for s in listed.json()] == [f"{base}/c/{tilburg.join_code}"]
+    assert decode_svg(qr.text) == [f"{base}/c/{tilburg.join_code}"]
+    assert f"Ga naar <strong>{base}/c</strong>" in poster.text
 
 
 def test_the_poster_escapes_what_staff_typed(

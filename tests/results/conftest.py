@@ -123,7 +123,7 @@ class World:
     def expected_groups(
         self, group_by: str, *, venue_kind: str | None = None, age_band: str | None = None
     ) -> dict[str, list[TruthBallot]]:
-        """Each group key of DESIGN.md, the empty ones too, with exactly the released ballots
+        """Each group key of docs/design.md, the empty ones too, with exactly the released ballots
         that belong to it."""
         groups: dict[str, list[TruthBallot]] = {
             key: [] for key in self.breakdown_keys(group_by, venue_kind=venue_kind)

@@ -1,4 +1,4 @@
-"""Aggregation engine against a plain-Python reference of DESIGN.md "Aggregation"."""
+"""Aggregation engine against a plain-Python reference of docs/design.md "Aggregation"."""
 
 import math
 

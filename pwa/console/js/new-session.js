@@ -4,6 +4,7 @@ import { t } from '../../js/i18n.js';
 import { staffApi } from '../../js/staff/auth.js';
 import { backToDialogue, heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { amsterdamMoment, amsterdamToday } from '../../js/staff/format.js';
 
 function field({ id, label, hint, input }) {
   const hintId = hint ? `${id}-hint` : null;
@@ -16,16 +17,6 @@ function field({ id, label, hint, input }) {
     h('span', { class: 'wg-error-message', id: `${id}-error`, hidden: true }),
     input,
   );
-}
-
-function pad(n) {
-  return String(n).padStart(2, '0');
-}
-
-/** Today (local) as yyyy-mm-dd. */
-function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 function setError(form, name, message) {
@@ -69,9 +60,10 @@ export async function renderNewSession({ app, main, dialogue, isCurrent }) {
     [...venues.data].sort((a, b) => a.name.localeCompare(b.name)).map((v) => h('option', { value: String(v.id), text: `${v.name} (${t(`venueKind.${v.kind}`)})` })),
   );
   const title = h('input', { class: 'wg-input', id: 'wg-title', name: 'title', type: 'text', maxlength: '160', autocomplete: 'off' });
-  const date = h('input', { class: 'wg-input wg-input--date', id: 'wg-date', name: 'date', type: 'date', required: true, value: today() });
-  const start = h('input', { class: 'wg-input wg-input--short', id: 'wg-start', name: 'startTime', type: 'time', required: true, value: '19:00' });
-  const end = h('input', { class: 'wg-input wg-input--short', id: 'wg-end', name: 'endTime', type: 'time', required: true, value: '21:00' });
+  const date = h('input', { class: 'wg-input wg-input--date', id: 'wg-date', name: 'date', type: 'date', required: true, 'aria-describedby': 'wg-time-zone', value: amsterdamToday() });
+  const start = h('input', { class: 'wg-input wg-input--short', id: 'wg-start', name: 'startTime', type: 'time', required: true, 'aria-describedby': 'wg-time-zone', value: '19:00' });
+  const end = h('input', { class: 'wg-input wg-input--short', id: 'wg-end', name: 'endTime', type: 'time', required: true, 'aria-describedby': 'wg-time-zone', value: '21:00' });
+  const zoneHint = h('p', { class: 'wg-hint', id: 'wg-time-zone', text: t('new.timeZone') });
   const modeName = uid('mode');
   const mode = (value, checked) => {
     const id = `wg-mode-${value}`;
@@ -97,6 +89,7 @@ export async function renderNewSession({ app, main, dialogue, isCurrent }) {
       field({ id: 'wg-start', label: t('new.start'), input: start }),
       field({ id: 'wg-end', label: t('new.end'), input: end }),
     ),
+    zoneHint,
     h(
       'fieldset',
       { class: 'wg-fieldset', id: modeName },
@@ -115,9 +108,11 @@ export async function renderNewSession({ app, main, dialogue, isCurrent }) {
     if (!date.value) errors.push(['date', t('new.error.date')]);
     if (!start.value) errors.push(['startTime', t('new.error.time')]);
     if (!end.value) errors.push(['endTime', t('new.error.time')]);
-    const startsAt = new Date(`${date.value}T${start.value}`);
-    const endsAt = new Date(`${date.value}T${end.value}`);
-    if (date.value && start.value && end.value && !(endsAt > startsAt)) errors.push(['endTime', t('new.error.endAfterStart')]);
+    const complete = date.value && start.value && end.value;
+    const startsAt = complete && amsterdamMoment(date.value, start.value);
+    const endsAt = complete && amsterdamMoment(date.value, end.value);
+    if (complete && !(endsAt > startsAt)) errors.push(['endTime', t('new.error.endAfterStart')]);
+    else if (complete && endsAt <= Date.now()) errors.push(['date', t('new.error.past')]);
     if (errors.length) {
       for (const [name, message] of errors) setError(form, name, message);
       replace(messages, notice('error', t('new.error.summary'), { role: 'alert' }));

@@ -44,6 +44,7 @@ export async function renderProjector({ app, main, session, dialogue }) {
 
   const qr = h('img', { class: 'wg-projector__qr', id: 'wg-qr', alt: t('projector.qrAlt', { title }), width: '480', height: '480' });
   const code = h('p', { class: 'wg-projector__code', id: 'wg-join-code' });
+  const andType = h('span', { id: 'wg-and-type', text: t('projector.andType') });
   const countdown = h('p', { class: 'wg-projector__countdown', id: 'wg-countdown' });
   const checkIns = h('strong', { id: 'wg-count-checkins', text: '0' });
   const ballots = h('strong', { id: 'wg-count-ballots', text: '0' });
@@ -66,7 +67,7 @@ export async function renderProjector({ app, main, session, dialogue }) {
         'div',
         { class: 'wg-projector__how' },
         h('p', { class: 'wg-projector__step', text: t('projector.scan') }),
-        h('p', { class: 'wg-projector__step' }, t('projector.orGoTo'), ' ', h('strong', { class: 'wg-projector__url', text: joinPage(session.checkInUrl) }), ' ', t('projector.andType')),
+        h('p', { class: 'wg-projector__step' }, t('projector.orGoTo'), ' ', h('strong', { class: 'wg-projector__url', text: joinPage(session.checkInUrl) }), ' ', andType),
         code,
         countdown,
       ),
@@ -92,6 +93,7 @@ export async function renderProjector({ app, main, session, dialogue }) {
     code.replaceChildren(...[...joinCode].map((c) => h('span', { text: c })));
     code.classList.toggle('wg-projector__code--long', joinCode.length > 6);
     code.setAttribute('aria-label', t('projector.codeLabel', { code: [...joinCode].join(' ') }));
+    andType.textContent = joinCode.length > 6 ? t('projector.andTypeAll', { count: joinCode.length }) : t('projector.andType');
   }
 
   async function loadQr() {

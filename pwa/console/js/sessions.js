@@ -80,7 +80,14 @@ function sessionCard(app, session) {
   }
   if (session.status === 'open') {
     const closeButton = h('button', { type: 'button', class: 'wg-button', dataset: { action: 'close' }, ...describedTitle }, t('sessions.close'));
-    closeButton.addEventListener('click', () => {
+    closeButton.addEventListener('click', async () => {
+      closeButton.disabled = true;
+      replace(messages, h('p', { class: 'wg-loading', role: 'status', text: t('sessions.closeChecking') }));
+      // Fresh from the server: how many checked in and have not sent their answers yet.
+      const fresh = await staffApi(`/sessions/${session.id}`);
+      closeButton.disabled = false;
+      const waiting = fresh.ok ? fresh.data.checkedInWithoutBallot || 0 : 0;
+      const question = waiting > 0 ? t('sessions.closeWaiting', { count: waiting }) : t('sessions.closeQuestion');
       const confirm = h('button', { type: 'button', class: 'wg-button', dataset: { action: 'confirm-close' }, onclick: () => changeStatus(app, session, 'closed', messages) }, t('sessions.closeConfirm'));
       const cancel = h(
         'button',
@@ -96,7 +103,7 @@ function sessionCard(app, session) {
         t('sessions.closeCancel'),
       );
       closeButton.hidden = true;
-      replace(messages, h('div', { class: 'wg-alert wg-alert--warning', role: 'group', 'aria-label': t('sessions.closeQuestion') }, icon('alert'), h('div', { class: 'wg-alert__body' }, h('p', { text: t('sessions.closeQuestion') }), h('div', { class: 'wg-actions' }, confirm, cancel))));
+      replace(messages, h('div', { class: 'wg-alert wg-alert--warning', role: 'group', 'aria-label': question, dataset: { waiting } }, icon('alert'), h('div', { class: 'wg-alert__body' }, h('p', { text: question }), h('div', { class: 'wg-actions' }, confirm, cancel))));
       focusElement(confirm);
     });
     actions.append(closeButton, link('ballots', t('sessions.ballots'), 'plus'));

@@ -52,6 +52,14 @@ function statusOf(id) {
   return item ? { state: item.state, problem: item.problem } : { state: 'unknown' };
 }
 
+/** Whether the resident's answers were refused because the session closed before they came. */
+function arrivedAfterClosing() {
+  const j = app.journey;
+  if (!j || !j.ballotItemId) return false;
+  const { state, problem } = statusOf(j.ballotItemId);
+  return state === 'failed' && ['session-ended', 'session-not-started'].includes(net.kindOf(problem));
+}
+
 function context() {
   const j = app.journey;
   return {
@@ -172,7 +180,7 @@ function renderStatus() {
   const parts = [
     (!navigator.onLine || app.unreachable) && notice('warning', 'alert', null, t('net.offline')),
     waiting > 0 && notice('info', 'phone', null, t(app.tablet ? 'outbox.waiting.tablet' : 'outbox.waiting.phone', { count: waiting })),
-    failed > 0 && !onThanks && notice('error', 'alert', null, t('outbox.failedNotice', { count: failed })),
+    failed > 0 && !onThanks && !arrivedAfterClosing() && notice('error', 'alert', null, t('outbox.failedNotice', { count: failed })),
   ].filter(Boolean);
   const message = parts.map((p) => p.textContent).join('|');
   if (el.status.dataset.message !== message) {
@@ -227,6 +235,9 @@ function render({ focus = 'heading' } = {}) {
   else if (!j) section = checkInView();
   else if (!J.tokenValid(j) && j.step !== 'thanks') {
     section = message('ended', t('checkin.endedTitle'), h('p', { text: t('checkin.ended') }), h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
+  } else if (['pledge', 'thanks'].includes(j.step) && arrivedAfterClosing()) {
+    section = message('closed', t('closed.title'), h('p', { text: t('closed.text') }),
+      app.tablet && h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
   } else if (!SCREENS[j.step] && J.stepsOf(j).includes(j.step)) {
     section = message('loading', t('checkin.loadingTitle'), h('p', { text: t('checkin.loading') }));
     later.then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
@@ -317,8 +328,11 @@ async function checkIn(early) {
       loadExtras();
       return;
     }
-    if (result.status === 404) {
-      app.joinState = { code: app.code, error: t('join.notFound', { code: app.code }) };
+    const kind = net.kindOf(result.problem);
+    if (result.status === 404 || kind === 'code-incomplete' || kind === 'code-expired') {
+      // Back to typing the code, with what was typed and what to do in the resident's words.
+      const error = result.status === 404 ? t('join.notFound', { code: app.code }) : t(kind === 'code-expired' ? 'join.expired' : 'join.incomplete');
+      app.joinState = { code: app.code, error };
       app.code = null;
       break;
     }
@@ -354,9 +368,11 @@ async function loadExtras() {
 /* ---------- Sending ---------- */
 
 async function refreshItems() {
+  const wasClosed = arrivedAfterClosing();
   app.items = app.journey ? await net.outboxItems(app.journey.journeyId).catch(() => app.items) : [];
   renderStatus();
-  if (app.view && app.view.refresh) app.view.refresh(context(), app.section);
+  if (arrivedAfterClosing() !== wasClosed && ['pledge', 'thanks'].includes(app.journey.step)) render();
+  else if (app.view && app.view.refresh) app.view.refresh(context(), app.section);
 }
 
 async function send(kind, method, path, body) {
@@ -382,6 +398,9 @@ const submitBallot = () => once(async () => {
   const last = j.ballotItemId && statusOf(j.ballotItemId);
   if (json !== j.ballotSentBody || !last || last.state === 'failed') {
     update({ ballotItemId: await send('ballot', 'PUT', `/sessions/${j.checkIn.session.id}/ballot`, body), ballotSentBody: json });
+    // Online, the answer is usually there within a moment: wait that long (no more), so that
+    // a session closed meanwhile is said at once instead of after showing the pledge step.
+    await Promise.race([net.flush({ force: true }), new Promise((resolve) => setTimeout(resolve, 2500))]);
   }
   await refreshItems();
   go(J.nextStep(j, 'rank'));

@@ -24,10 +24,45 @@ export function hours(value) {
   return formatNumber(value, { maximumFractionDigits: 1 });
 }
 
+// Sessions happen in the municipality's time zone, whatever the browser is set to.
+const ZONE = 'Europe/Amsterdam';
+
 function formatted(moment, options) {
   if (Number.isNaN(moment.getTime())) return '';
   const locale = language() === 'en' ? 'en-GB' : 'nl-NL';
-  return new Intl.DateTimeFormat(locale, { timeZone: 'Europe/Amsterdam', ...options }).format(moment);
+  return new Intl.DateTimeFormat(locale, { timeZone: ZONE, ...options }).format(moment);
+}
+
+const WALL_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+
+/** The Amsterdam wall clock at a moment, as {year, month, day, hour, minute, second} numbers. */
+function wallClock(ms) {
+  const parts = {};
+  for (const { type, value } of WALL_CLOCK.formatToParts(new Date(ms))) parts[type] = Number(value);
+  return parts;
+}
+
+/** How far Amsterdam's clock is ahead of UTC at a moment, in milliseconds. */
+function zoneOffset(ms) {
+  const c = wallClock(ms);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(ms / 1000) * 1000;
+}
+
+/** A date ("2026-12-06") and clock time ("19:00") in Amsterdam as a moment (a Date). */
+export function amsterdamMoment(isoDate, clock) {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  const [hour, minute] = clock.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const guess = wall - zoneOffset(wall);
+  return new Date(wall - zoneOffset(guess)); // the offset at the moment itself (summer time)
+}
+
+/** Today's date in Amsterdam as yyyy-mm-dd. */
+export function amsterdamToday() {
+  const c = wallClock(Date.now());
+  return [c.year, c.month, c.day].map((n, i) => String(n).padStart(i ? 2 : 4, '0')).join('-');
 }
 
 const DAY = { day: 'numeric', month: 'long', year: 'numeric' };

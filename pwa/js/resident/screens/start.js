@@ -50,9 +50,8 @@ export function join(ctx) {
 }
 
 function when(session) {
-  const start = new Date(session.startsAt);
-  const end = new Date(session.endsAt);
-  if (start.toDateString() === end.toDateString()) return `${formatDateTime(session.startsAt)} – ${formatTime(session.endsAt)}`;
+  const day = (iso) => formatDateTime(iso, { hour: undefined, minute: undefined }); // in Amsterdam
+  if (day(session.startsAt) === day(session.endsAt)) return `${formatDateTime(session.startsAt)} – ${formatTime(session.endsAt)}`;
   return t('welcome.period', { from: formatDateTime(session.startsAt, { weekday: undefined }), to: formatDateTime(session.endsAt, { weekday: undefined }) });
 }
 
