@@ -37,6 +37,11 @@ def qr_svg_element(url: str) -> str:
     return svg[svg.index("<svg") :]
 
 
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The QR code's modules, quiet zone included, row by row (True: dark)."""
+    return _code(url).get_matrix()
+
+
 def qr_terminal(url: str) -> str:
     """The QR code drawn with block characters, for a terminal."""
     buffer = io.StringIO()
