@@ -419,12 +419,16 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
         return table
 
-    def line(label: str, fill: float) -> Table:
-        table = Table([[para(label), ""]], colWidths=[width - fill, fill], rowHeights=[9 * mm])
+    def line(label: str | None, fill: float) -> Table:
+        """A line to write on, after its label (a whole empty line without one)."""
+        if label is None:
+            table = Table([[""]], colWidths=[width], rowHeights=[9 * mm])
+        else:
+            table = Table([[para(label), ""]], colWidths=[width - fill, fill], rowHeights=[9 * mm])
         table.setStyle(
             TableStyle(
                 [
-                    ("LINEBELOW", (1, 0), (1, 0), 1, colors.black),
+                    ("LINEBELOW", (-1, 0), (-1, 0), 1, colors.black),
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ]
             )
@@ -473,8 +477,8 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
             ticks([t(f"pledge.{kind.value}") for kind in PledgeKind]),
             line(f"{t('hours')} ({t('hoursUnit')})", 30 * mm),
             para(t("pledgeText")),
-            line("", width),
-            line("", width),
+            line(None, width),
+            line(None, width),
             Spacer(1, 3 * mm),
             Table(
                 [[_Box(6 * mm, 1.5), para(t("consent"), strong)]],
