@@ -26,7 +26,9 @@ def copies(page: str) -> dict[str, str]:
     """Each language's copy of the ballot, by language."""
     found = re.findall(r'<section class="copy" id="copy-(\w+)" lang="\1" dir="(\w+)"', page)
     parts = re.split(r'<section class="copy" ', page)[1:]
-    return {lang: f"{direction}|{part}" for (lang, direction), part in zip(found, parts, strict=True)}
+    return {
+        lang: f"{direction}|{part}" for (lang, direction), part in zip(found, parts, strict=True)
+    }
 
 
 def test_the_paper_ballot_holds_the_question_every_priority_buurten_ages_a_pledge_box_and_the_qr(
