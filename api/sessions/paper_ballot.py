@@ -266,14 +266,14 @@ def _copy_html(ballot: PaperBallot, language: PaperLanguage) -> str:
     section_id = f"copy-{language.value}"
     dutch_note = f'<p class="note">{t("dialogueTexts")}</p>' if t("dialogueTexts") else ""
     description = (
-        f'<p class="question" lang="nl">{escape(ballot.dialogue_description)}</p>'
+        f'<p class="question" lang="nl" dir="auto">{escape(ballot.dialogue_description)}</p>'
         if ballot.dialogue_description
         else ""
     )
     box_for = t("boxFor")
     priorities = "".join(
         f'<li><span class="number" role="img" aria-label="{box_for} {escape(title)}"></span>'
-        f'<span lang="nl">{escape(title)}</span></li>'
+        f'<span lang="nl" dir="auto">{escape(title)}</span></li>'
         for title in ballot.priorities
     )
     if ballot.buurten and len(ballot.buurten) <= MAX_LISTED_BUURTEN:
@@ -296,7 +296,7 @@ def _copy_html(ballot: PaperBallot, language: PaperLanguage) -> str:
     return f"""<section class="copy" id="{section_id}" {lang_attrs}
   aria-labelledby="{section_id}-title">
 <header>
-  <p class="municipality" lang="nl">{escape(ballot.municipality_name)} · \
+  <p class="municipality" lang="nl" dir="auto">{escape(ballot.municipality_name)} · \
 {escape(ballot.venue_name)}</p>
   <h1 id="{section_id}-title"><span>{t("kind")}:</span>
     <bdi lang="nl">{escape(ballot.dialogue_title)}</bdi></h1>

@@ -38,7 +38,7 @@ def test_the_paper_ballot_holds_the_question_every_priority_buurten_ages_a_pledg
     assert "@page { size: A4 portrait" in page
     assert "Brede welvaart Tilburg 2027" in page
     for number in range(1, 6):
-        assert f'<span lang="nl">Prioriteit {number}</span>' in page
+        assert f'<span lang="nl" dir="auto">Prioriteit {number}</span>' in page
     assert page.count('class="number"') == 5
     assert "Zet een 1 in het vakje" in page
     assert "Buurt 1" in page and "Buurt 2" in page
