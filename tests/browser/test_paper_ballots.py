@@ -58,8 +58,11 @@ def type_in(page, ids: list[int]) -> dict:
     with page.expect_response(lambda r: r.url.endswith("/assisted-ballots")) as sent:
         page.click("#wg-save-ballot")
     assert sent.value.status == 201, sent.value.text()
+    stored = sent.value.json()
+    # The form is emptied, then the list reloaded: only then is the page ready for the next one.
+    page.wait_for_selector(f"#wg-entered-list tr[data-ballot='{stored['id']}']")
     page.wait_for_selector("#wg-ballot-messages .wg-alert--success")
-    return sent.value.json()
+    return stored
 
 
 @pytest.mark.timeout(300)
