@@ -2,10 +2,10 @@
 """Paper at the evening, in a real browser: a facilitator prints the paper ballot (every
 priority and the QR), types in three paper ballots (one with a pledge), voids one; the list,
 the session's count and, once enough ballots are in for a release, the results agree with the
-reference tally without the voided one. axe on the new pages; screenshots for the docs."""
+reference tally without the voided one. axe on the new pages (their screenshots for the docs
+come from tests/browser/staff_screenshots.py)."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,8 +27,6 @@ from tests.browser.staff_fixtures import (
 )
 from tests.reference import reference_summary
 from tests.resident.qr_decode import decode_svg
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def open_session_at_the_library(db, world) -> tuple[int, str]:
@@ -93,9 +91,6 @@ def test_print_type_in_three_void_one_and_the_results_leave_it_out(
     assert paper.get_attribute("#copy-ar", "dir") == "rtl"
     assert paper.eval_on_selector("#copy-nl h1", "e => parseFloat(getComputedStyle(e).fontSize)") >= 24  # fmt: skip
     found["paper ballot"] = axe_violations(paper, axe)
-    paper.set_viewport_size({"width": 900, "height": 1250})
-    paper.eval_on_selector(".wg-poster-tools", "e => { e.hidden = true; }")  # as when printed
-    paper.locator("#copy-nl").screenshot(path=str(SCREENSHOTS / "paper-ballot.png"))
     paper.close()
 
     # Type in three paper ballots, the second with the pledge box (contact with consent).
@@ -135,7 +130,6 @@ def test_print_type_in_three_void_one_and_the_results_leave_it_out(
     assert page.locator("#wg-entered-list tr[data-voided='false']").count() == 2
     assert page.inner_text("#wg-entered").startswith("2 ingevoerde stembiljetten tellen mee")
     found["paper ballots list"] = axe_violations(page, axe)
-    page.locator("#wg-entered-list").screenshot(path=str(SCREENSHOTS / "console-paper-ballots.png"))
 
     # Undo and void again: reversible.
     with page.expect_response(lambda r: r.url.endswith("/restore")) as restored:
