@@ -78,8 +78,9 @@ def unmark(session: Session, *, marks: Sequence[tuple[int, int]]) -> None:
 
 
 def current_versions(session: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
-    """The counted version of each of these ballots (absent: deleted, or set aside)."""
-    return versions_in(session, _BALLOTS, ballot_ids, counted=_BALLOTS.c.set_aside_id.is_(None))
+    """The counted version of each of these ballots (absent: deleted, set aside or voided)."""
+    counted = and_(_BALLOTS.c.set_aside_id.is_(None), _BALLOTS.c.voided_at.is_(None))
+    return versions_in(session, _BALLOTS, ballot_ids, counted=counted)
 
 
 def versions_in(

@@ -22,6 +22,7 @@ from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.problems import InvalidValue
 from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
 from api.dialogues.models import MAX_PRIORITIES
+from api.pledges.models import PledgeCreate, PledgePublic
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases
 
@@ -76,6 +77,13 @@ class Ballot(SQLModel, table=True):
     set_aside_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("set_asides.id"), index=True),
+    )
+    # A paper ballot voided by the facilitator who typed it in (mistyped): kept, but out of
+    # every count until restored, like a set-aside ballot.
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    voided_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("staff_users.id", ondelete="SET NULL")),
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -153,7 +161,14 @@ class BallotPut(ApiInput):
 
 
 class AssistedBallotCreate(BallotPut):
-    """A paper ballot typed in by a facilitator at the venue."""
+    """A paper ballot typed in by a facilitator at the venue, with the pledge if it has one."""
+
+    pledge: PledgeCreate | None = PydanticField(
+        default=None,
+        description="The pledge box of the paper ballot, as a resident's pledge: with "
+        "`contact` (and `contactConsent: true`) it is kept as a contact offer, apart from "
+        "the ballot.",
+    )
 
 
 class BallotPublic(ApiOutput):
@@ -166,3 +181,22 @@ class BallotPublic(ApiOutput):
     assisted: bool
     revision: int
     updated_at: datetime
+
+
+class AssistedBallotPublic(BallotPublic):
+    """A paper ballot as stored; `id` is what voiding it takes."""
+
+    id: int
+    pledge: PledgePublic | None = None
+
+
+class AssistedBallotEntry(ApiOutput):
+    """A paper ballot in the list of those you typed in this session."""
+
+    id: int
+    entered_at: datetime
+    ranking: list[int]
+    neighbourhood_code: str | None
+    age_band: AgeBand | None
+    voided: bool
+    voided_at: datetime | None

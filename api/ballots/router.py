@@ -1,22 +1,37 @@
 """The resident's ballot, and paper ballots typed in by a facilitator."""
 
-from fastapi import APIRouter, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from api.ballots import service
-from api.ballots.models import AssistedBallotCreate, BallotPublic, BallotPut
+from api.ballots.models import (
+    MAX_ID,
+    AssistedBallotCreate,
+    AssistedBallotEntry,
+    AssistedBallotPublic,
+    BallotPublic,
+    BallotPut,
+)
+from api.core.access import Actor
 from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.problems import NotFound
+from api.core.problems import Conflict, NotFound
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.limits import require_own_session
+from api.sessions.models import Session, SessionStatus
 from api.sessions.resident_writes import run_resident_write
 from api.staff.dependencies import FacilitatorActor
 
 router = APIRouter(tags=["Resident participation"])
 assisted_router = APIRouter(tags=["Sessions"])
+
+BallotId = Annotated[
+    int, Path(alias="ballotId", ge=1, le=MAX_ID, description="The id of the paper ballot.")
+]
 
 _WRITE_RESPONSES: dict[int | str, dict[str, str]] = {
     409: {"description": "The session is not open, or the same Idempotency-Key is in use."},
@@ -66,7 +81,7 @@ def read_ballot(
 
 @assisted_router.post(
     "/sessions/{id}/assisted-ballots",
-    response_model=BallotPublic,
+    response_model=AssistedBallotPublic,
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE_RESPONSES,
 )
@@ -78,7 +93,8 @@ def create_assisted_ballot(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Type in a paper ballot from someone without a phone; it counts like any other."""
+    """Type in a paper ballot from someone without a phone, with its pledge if it has one;
+    it counts like any other."""
     sessions.get_session(session, session_id=session_id, actor=actor)
     return stored_response(
         idempotency.run_once(
@@ -95,7 +111,81 @@ def create_assisted_ballot(
             status=status.HTTP_201_CREATED,
             prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
             write=lambda target: service.store_assisted_ballot(
-                session, target=target, ballot=body, staff_id=actor.user_id
+                session,
+                target=target,
+                ballot=body,
+                staff_id=actor.user_id,
+                secret=settings.signing_key(),
             ),
         )
+    )
+
+
+def _while_open(row: Session) -> None:
+    if row.status is not SessionStatus.OPEN:
+        raise Conflict(
+            "The paper ballots you typed in can only be seen and voided while the session is open.",
+            nl="De papieren stembiljetten die u hebt ingevoerd, ziet en schrapt u alleen zolang "
+            "de sessie open is.",
+            kind="session-not-open",
+        )
+
+
+@assisted_router.get(
+    "/sessions/{id}/assisted-ballots",
+    response_model=list[AssistedBallotEntry],
+    responses={409: {"description": "The session is not open."}},
+)
+def list_assisted_ballots(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep
+) -> list[AssistedBallotEntry]:
+    """The paper ballots you typed in in this session (only yours, only while it is open)."""
+    _while_open(sessions.get_session(session, session_id=session_id, actor=actor))
+    assert actor.user_id is not None
+    return service.assisted_ballots_of(session, session_id=session_id, staff_id=actor.user_id)
+
+
+def _set_voided(
+    session: SessionDep, *, session_id: int, ballot_id: int, actor: Actor, voided: bool
+) -> AssistedBallotEntry:
+    _while_open(sessions.get_session(session, session_id=session_id, actor=actor))
+    assert actor.user_id is not None
+    target = sessions.open_session_for_writes(session, session_id=session_id)
+    entry = service.set_voided(
+        session, target=target, ballot_id=ballot_id, staff_id=actor.user_id, voided=voided
+    )
+    session.commit()
+    return entry
+
+
+@assisted_router.delete(
+    "/sessions/{id}/assisted-ballots/{ballotId}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        404: {"description": "No paper ballot of yours in this session has this id."},
+        409: {"description": "The session is not open."},
+    },
+)
+def void_assisted_ballot(
+    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, session: SessionDep
+) -> Response:
+    """Void a paper ballot you mistyped: kept, but out of the results (audited; reversible)."""
+    _set_voided(session, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@assisted_router.post(
+    "/sessions/{id}/assisted-ballots/{ballotId}/restore",
+    response_model=AssistedBallotEntry,
+    responses={
+        404: {"description": "No paper ballot of yours in this session has this id."},
+        409: {"description": "The session is not open."},
+    },
+)
+def restore_assisted_ballot(
+    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, session: SessionDep
+) -> AssistedBallotEntry:
+    """Undo voiding a paper ballot: it counts again (audited)."""
+    return _set_voided(
+        session, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=False
     )

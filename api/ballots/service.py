@@ -10,12 +10,23 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.ballots import counting
-from api.ballots.models import AgeBand, Ballot, BallotItem, BallotPublic, BallotPut
+from api.ballots.models import (
+    AgeBand,
+    AssistedBallotCreate,
+    AssistedBallotEntry,
+    AssistedBallotPublic,
+    Ballot,
+    BallotItem,
+    BallotPublic,
+    BallotPut,
+)
 from api.core.db import utcnow
 from api.core.problems import InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
+from api.pledges import service as pledges
 from api.sessions import service as sessions
+from api.sessions.models import Participant, ParticipantOrigin
 from api.sessions.service import OpenSession
 
 _BALLOTS = Ballot.__table__  # type: ignore[attr-defined]
@@ -139,23 +150,119 @@ def store_ballot(
 
 
 def store_assisted_ballot(
-    session: Session, *, target: OpenSession, ballot: BallotPut, staff_id: int
-) -> BallotPublic:
-    """Store a paper ballot typed in by a facilitator, logged with who entered it."""
+    session: Session,
+    *,
+    target: OpenSession,
+    ballot: AssistedBallotCreate,
+    staff_id: int,
+    secret: str,
+) -> AssistedBallotPublic:
+    """Store a paper ballot typed in by a facilitator, logged with who entered it, and its
+    pledge as the pledges service stores a resident's (with contact details: a contact offer
+    that nothing links to the ballot). The audit event does not mention the pledge."""
     participant_id = sessions.create_assisted_participant(
         session, session_id=target.id, staff_id=staff_id
     )
     session.flush()
     stored = store_ballot(session, participant_id=participant_id, target=target, ballot=ballot)
+    ballot_id = session.execute(
+        select(Ballot.id).where(Ballot.participant_id == participant_id)
+    ).scalar_one()
+    pledge = None
+    if ballot.pledge is not None:
+        pledge = pledges.store_pledge(
+            session,
+            participant_id=participant_id,
+            target=target,
+            pledge=ballot.pledge,
+            secret=secret,
+        )
     record_event(
         session,
         actor_id=staff_id,
         action="ballot.assisted",
         object_type="session",
         object_id=str(target.id),
-        detail={"participant": participant_id},
+        detail={"participant": participant_id, "ballot": ballot_id},
     )
-    return stored.model_copy(update={"assisted": True})
+    return AssistedBallotPublic(
+        **stored.model_dump(exclude={"assisted"}), assisted=True, id=ballot_id, pledge=pledge
+    )
+
+
+def _entered_by(staff_id: int, session_id: int) -> Select[Any]:
+    """The ballots of paper ballot participants this staff member typed in this session."""
+    return (
+        select(Ballot)
+        .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
+        .where(
+            Ballot.session_id == session_id,
+            Participant.origin == ParticipantOrigin.ASSISTED,
+            Participant.entered_by_id == staff_id,
+        )
+    )
+
+
+def assisted_ballots_of(
+    session: Session, *, session_id: int, staff_id: int
+) -> list[AssistedBallotEntry]:
+    """The paper ballots this staff member typed in this session, oldest first."""
+    rows = session.exec(_entered_by(staff_id, session_id).order_by(Ballot.id)).all()  # type: ignore[arg-type]
+    codes = {
+        row.neighbourhood_id: municipalities.neighbourhood_code_of(
+            session, neighbourhood_id=row.neighbourhood_id
+        )
+        for row in rows
+        if row.neighbourhood_id
+    }
+    return [_entry(row, codes.get(row.neighbourhood_id)) for row in rows]
+
+
+def _entry(row: Ballot, code: str | None) -> AssistedBallotEntry:
+    assert row.id is not None
+    return AssistedBallotEntry(
+        id=row.id,
+        entered_at=row.created_at,
+        ranking=[int(priority) for priority in row.ranking.split(",")],
+        neighbourhood_code=code,
+        age_band=AgeBand(row.age_band) if row.age_band else None,
+        voided=row.voided_at is not None,
+        voided_at=row.voided_at,
+    )
+
+
+def set_voided(
+    session: Session, *, target: OpenSession, ballot_id: int, staff_id: int, voided: bool
+) -> AssistedBallotEntry:
+    """Void a paper ballot this staff member typed in (or restore it), audited; it leaves (or
+    rejoins) the results at the next release the rule allows. Not committed."""
+    row = session.exec(
+        _entered_by(staff_id, target.id).where(Ballot.id == ballot_id).with_for_update()  # type: ignore[arg-type]
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"There is no paper ballot {ballot_id} that you typed in in session {target.id}.",
+            nl=f"Er is geen papieren stembiljet {ballot_id} dat u in sessie {target.id} "
+            "hebt ingevoerd.",
+        )
+    if (row.voided_at is not None) != voided:
+        row.voided_at = utcnow() if voided else None
+        row.voided_by_id = staff_id if voided else None
+        session.add(row)
+        session.flush()
+        counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
+        record_event(
+            session,
+            actor_id=staff_id,
+            action="ballot.voided" if voided else "ballot.restored",
+            object_type="session",
+            object_id=str(target.id),
+            detail={"ballot": ballot_id},
+        )
+    code = None
+    if row.neighbourhood_id:
+        code = municipalities.neighbourhood_code_of(session, neighbourhood_id=row.neighbourhood_id)
+    return _entry(row, code)
 
 
 def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
@@ -186,10 +293,14 @@ def count_ballots(
     session_id: int | None = None,
     include_set_aside: bool = False,
 ) -> int:
-    """How many ballots a dialogue or a session has in its results (or at all)."""
+    """How many ballots a dialogue or a session has in its results (or at all: with those set
+    aside or voided)."""
     query = select(func.count()).select_from(Ballot)
     if not include_set_aside:
-        query = query.where(Ballot.set_aside_id.is_(None))  # type: ignore[union-attr]
+        query = query.where(
+            Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
+            Ballot.voided_at.is_(None),  # type: ignore[union-attr]
+        )
     if dialogue_id is not None:
         query = query.where(Ballot.dialogue_id == dialogue_id)
     if session_id is not None:

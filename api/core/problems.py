@@ -60,6 +60,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "code-incomplete": ("Code incomplete", "Code onvolledig"),
     "session-in-the-past": ("Session in the past", "Sessie in het verleden"),
     "session-end-passed": ("Session has ended", "Sessie is voorbij"),
+    "session-not-open": ("Session not open", "Sessie niet open"),
+    "paper-ballot-arabic-pdf": ("Arabic is in the HTML only", "Arabisch alleen in html"),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
 }

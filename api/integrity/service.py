@@ -133,7 +133,11 @@ def signals(
             select(Participant.network, func.count())
             .select_from(Ballot)
             .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
-            .where(Ballot.session_id == row.id, Ballot.set_aside_id.is_(None))  # type: ignore[union-attr]
+            .where(
+                Ballot.session_id == row.id,
+                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
+                Ballot.voided_at.is_(None),  # type: ignore[union-attr]
+            )
             .group_by(Participant.network)
         ).all()
     )
@@ -141,7 +145,11 @@ def signals(
     networks = {network: n for network, n in counted.items() if network is not None}
     largest_network, largest = max(networks.items(), key=lambda item: item[1], default=(None, 0))
     share = _share(largest, total, min_group_size) if total else None
-    set_aside = ballots.count_ballots(db, session_id=row.id, include_set_aside=True) - total
+    set_aside = db.exec(
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.session_id == row.id, Ballot.set_aside_id.is_not(None))  # type: ignore[union-attr]
+    ).one()
     verified = sessions.presence_verified_by_session(db, session_ids=[row.id])[row.id]
     refused_total = sum(n for m, n in refused.items() if m >= start)
     flags = []

@@ -347,7 +347,7 @@ def publish_every_pending(session: Session, *, dialogue_id: int) -> int:
             "INSERT INTO released_ballots (ballot_id, dialogue_id, session_id, neighbourhood_id, "
             "age_band, ranked_count, ranking) SELECT b.id, b.dialogue_id, b.session_id, "
             "b.neighbourhood_id, b.age_band, b.ranked_count, b.ranking FROM ballots b "
-            f"WHERE b.id IN ({pending}) AND b.set_aside_id IS NULL"
+            f"WHERE b.id IN ({pending}) AND b.set_aside_id IS NULL AND b.voided_at IS NULL"
         ),
         params,
     )

@@ -2,6 +2,7 @@
 
 import io
 from enum import StrEnum
+from functools import lru_cache
 
 import qrcode
 from qrcode.image.pure import PyPNGImage
@@ -31,10 +32,18 @@ def qr_image(url: str, *, image_format: QrFormat) -> bytes:
     return buffer.getvalue()
 
 
+# Choosing the best mask takes a fifth of a second; a printed page shows the same code often.
+@lru_cache(maxsize=64)
 def qr_svg_element(url: str) -> str:
-    """The QR code as an inline `<svg>` element (for the poster page)."""
+    """The QR code as an inline `<svg>` element (for the poster and paper ballot pages)."""
     svg = qr_image(url, image_format=QrFormat.SVG).decode()
     return svg[svg.index("<svg") :]
+
+
+@lru_cache(maxsize=64)
+def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
+    """The QR code's modules, quiet zone included, row by row (True: dark)."""
+    return tuple(tuple(row) for row in _code(url).get_matrix())
 
 
 def qr_terminal(url: str) -> str:

@@ -1,15 +1,20 @@
 """Sessions (staff), their QR code and poster, and residents checking in."""
 
+from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlmodel import Session as DbSession
 
+from api.core.access import Actor, Role
+from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
+from api.municipalities.models import NeighbourhoodKind
 from api.sessions import limits, networks, service
 from api.sessions.dependencies import ReadSessionDep
 from api.sessions.models import (
@@ -21,12 +26,22 @@ from api.sessions.models import (
     SessionPublic,
     SessionUpdate,
 )
+from api.sessions.models import Session as SessionRow
+from api.sessions.paper_ballot import (
+    PDF_LANGUAGES,
+    PaperBallot,
+    PaperLanguage,
+    paper_ballot_html,
+    paper_ballot_pdf,
+)
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
-from api.staff.dependencies import FacilitatorActor
+from api.staff.dependencies import FacilitatorActor, require_role
 from api.venues import service as venues
 
 router = APIRouter(tags=["Sessions"])
+# The paper ballot is printed by a session's facilitators, or by its coordinator beforehand.
+PaperBallotActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR, Role.COORDINATOR))]
 check_ins_router = APIRouter(tags=["Resident participation"])
 
 _IMAGE_RESPONSES = {
@@ -161,6 +176,119 @@ def read_session_poster(
             join_page_url=f"{public_url}/c",
             brand_colour=municipality.brand_colour,
         )
+    )
+
+
+class PaperFormat(StrEnum):
+    """The forms a paper ballot can be had in."""
+
+    HTML = "html"
+    PDF = "pdf"
+
+
+def _wants_pdf(accept: str) -> bool:
+    """Whether the Accept header prefers a PDF to HTML (HTML when it says nothing)."""
+    weights = {}
+    for part in accept.split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            weights[media.lower()] = float(quality)
+        except ValueError:
+            continue
+    pdf = weights.get("application/pdf", 0.0)
+    html = max(weights.get("text/html", 0.0), weights.get("text/*", 0.0), weights.get("*/*", 0.0))
+    return pdf > 0 and pdf > html
+
+
+@router.get(
+    "/sessions/{id}/paper-ballot",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/pdf": {}},
+            "description": "A printable A4 paper ballot, one copy per language.",
+        },
+        400: {"description": "Arabic was asked for in a PDF (it is in the HTML only)."},
+    },
+)
+def read_paper_ballot(
+    session_id: ResourceId,
+    actor: PaperBallotActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    public_url: PublicUrlDep,
+    request: Request,
+    paper_format: Annotated[
+        PaperFormat | None,
+        Query(alias="format", description="`pdf` or `html`; without it, the Accept header."),
+    ] = None,
+    languages: Annotated[
+        list[PaperLanguage] | None,
+        Query(
+            alias="lang",
+            description="The copies to print, e.g. `lang=nl&lang=ar` (default: nl, en and ar; "
+            "nl and en in a PDF).",
+        ),
+    ] = None,
+) -> Response:
+    """The printable paper ballot: the question, the priorities to number, buurt, age band, a
+    pledge box, the session's QR code and a privacy line; as HTML or PDF."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    pdf = (
+        paper_format is PaperFormat.PDF
+        if paper_format
+        else _wants_pdf(request.headers.get("accept", ""))
+    )
+    chosen = list(dict.fromkeys(languages or (PDF_LANGUAGES if pdf else list(PaperLanguage))))
+    if pdf and PaperLanguage.AR in chosen:
+        raise InvalidInput(
+            "The PDF can't show Arabic script properly; print the Arabic copy from the HTML "
+            "paper ballot (format=html).",
+            nl="De pdf kan Arabisch schrift niet goed weergeven; druk de Arabische versie af "
+            "vanuit de html-versie (format=html).",
+            kind="paper-ballot-arabic-pdf",
+            invalid_params=[("lang", "Arabic is in the HTML only", "Arabisch alleen in html")],
+        )
+    ballot = _paper_ballot(session, row=row, actor=actor, settings=settings, public_url=public_url)
+    if pdf:
+        return Response(
+            paper_ballot_pdf(ballot, languages=chosen),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="stembiljet-sessie-{row.id}.pdf"',
+                "Vary": "Accept",
+            },
+        )
+    return HTMLResponse(paper_ballot_html(ballot, languages=chosen), headers={"Vary": "Accept"})
+
+
+def _paper_ballot(
+    session: DbSession, *, row: SessionRow, actor: Actor, settings: Settings, public_url: str
+) -> PaperBallot:
+    """What the session's paper ballot shows."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=actor)
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    buurten = sorted(
+        n.name
+        for n in municipalities.list_neighbourhoods(session, municipality=municipality)
+        if n.kind is NeighbourhoodKind.BUURT
+    )
+    rotating = row.check_in_mode is CheckInMode.ROTATING
+    return PaperBallot(
+        municipality_name=municipality.name,
+        dialogue_title=dialogue.title,
+        dialogue_description=dialogue.description,
+        venue_name=venues.get_venue(session, venue_id=row.venue_id).name,
+        priorities=[p.title for p in dialogues.priorities_of(session, dialogue_id=row.dialogue_id)],
+        buurten=buurten,
+        check_in_url=None if rotating else service.check_in_url(public_url, row.join_code),
+        join_page_url=f"{public_url}/c",
+        join_code=None if rotating else row.join_code,
+        min_group_size=municipality.min_group_size,
+        contact_retention_days=settings.contact_retention_days,
     )
 
 

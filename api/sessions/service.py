@@ -655,6 +655,7 @@ def presence_verified_by_session(
             .where(
                 Ballot.session_id.in_(ids),  # type: ignore[attr-defined]
                 Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
+                Ballot.voided_at.is_(None),  # type: ignore[union-attr]
                 Participant.presence_verified.is_(False),  # type: ignore[attr-defined]
             )
             .distinct()

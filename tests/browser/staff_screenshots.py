@@ -234,6 +234,18 @@ def console(browser, world: StaffWorld, rotating_id: int) -> None:
     poster.set_viewport_size({"width": 900, "height": 1250})
     shoot(poster, "console/07-poster.png")
     poster.close()
+    with context.expect_page() as tab:
+        page.click(
+            f"#wg-sessions li[data-session='{world.live_session_id}'] [data-action='paper-ballot']"
+        )
+    paper = tab.value
+    paper.wait_for_url("blob:**")
+    paper.wait_for_selector(".wg-poster-tools button")
+    paper.set_viewport_size({"width": 900, "height": 1250})
+    paper.eval_on_selector(".wg-poster-tools", "e => { e.hidden = true; }")  # as printed
+    shoot(paper.locator("#copy-nl"), "console/14-paper-ballot-print.png")
+    shoot(paper.locator("#copy-ar"), "console/15-paper-ballot-print-arabic.png")
+    paper.close()
 
     big = browser.new_context(
         locale="nl-NL", viewport={"width": 1920, "height": 1080}, device_scale_factor=1
@@ -266,6 +278,16 @@ def console(browser, world: StaffWorld, rotating_id: int) -> None:
     page.wait_for_selector("#wg-ballot-messages .wg-alert--success")
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "console/12-paper-ballot-saved.png")
+    for index in (1, 2):
+        page.locator("#wg-rest li button").nth(index).click()
+    page.select_option("#wg-pledge-kind", "time")
+    page.fill("#wg-pledge-hours", "2")
+    page.fill("#wg-pledge-text", "Voorlezen aan kinderen in de bibliotheek")
+    page.click("#wg-save-ballot")
+    page.wait_for_selector("#wg-entered-list tbody tr:nth-child(2)")
+    page.locator("#wg-entered-list tbody tr").first.locator("[data-action='void']").click()
+    page.wait_for_selector("#wg-entered-list tr[data-voided='true']")
+    shoot(page.locator("#wg-entered-list"), "console/16-paper-ballots-typed-in.png")
 
     phone = browser.new_context(
         locale="nl-NL", viewport={"width": 390, "height": 844}, device_scale_factor=1

@@ -1,6 +1,6 @@
 /**
- * The printable poster: the API returns a complete A4 HTML page, fetched here with the
- * bearer token and opened in a new tab through a Blob URL.
+ * The printable poster and paper ballot: the API returns a complete A4 HTML page, fetched here
+ * with the bearer token and opened in a new tab through a Blob URL.
  *
  * A Blob document inherits this page's Content-Security-Policy (style-src 'self'), which
  * blocks the poster's own <style> element. The console therefore re-applies that style text
@@ -12,7 +12,7 @@ import { t } from '../../js/i18n.js';
 import { staffFetch } from '../../js/staff/auth.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 
-function dress(win, css) {
+function dress(win, css, printLabel) {
   const doc = win.document;
   try {
     const sheet = new win.CSSStyleSheet();
@@ -25,18 +25,28 @@ function dress(win, css) {
   tools.className = 'wg-poster-tools';
   const print = doc.createElement('button');
   print.type = 'button';
-  print.textContent = t('poster.print');
+  print.textContent = printLabel;
   print.addEventListener('click', () => win.print());
   tools.append(print);
   doc.body.append(tools);
 }
 
 /** Fetch the poster and open it; messages go to `area`. */
-export async function openPoster(session, area, button) {
+export function openPoster(session, area, button) {
+  return openPrintable(`/sessions/${session.id}/poster`, 'poster', area, button);
+}
+
+/** Fetch the session's paper ballot (a copy per language) and open it; messages go to `area`. */
+export function openPaperBallot(session, area, button) {
+  return openPrintable(`/sessions/${session.id}/paper-ballot`, 'paper', area, button);
+}
+
+/** Fetch a printable page and open it in a new tab; `texts` is the prefix of its messages. */
+async function openPrintable(path, texts, area, button) {
   // Open the tab right away (inside the click), so no pop-up blocker stops it.
   const win = window.open('', '_blank');
-  replace(area, notice('info', t('poster.busy'), { role: 'status' }));
-  const result = await staffFetch(`/sessions/${session.id}/poster`, { accept: 'text/html' });
+  replace(area, notice('info', t(`${texts}.busy`), { role: 'status' }));
+  const result = await staffFetch(path, { accept: 'text/html' });
   if (!result.ok) {
     if (win) win.close();
     if (result.status !== 401) replace(area, problemAlert(result));
@@ -51,8 +61,8 @@ export async function openPoster(session, area, button) {
     link.href = url;
     link.target = '_blank';
     link.rel = 'noopener';
-    link.textContent = t('poster.link');
-    replace(area, notice('warning', t('poster.blocked')), link);
+    link.textContent = t(`${texts}.link`);
+    replace(area, notice('warning', t(`${texts}.blocked`)), link);
     focusElement(link);
     return;
   }
@@ -67,12 +77,12 @@ export async function openPoster(session, area, button) {
     }
     if (ready) {
       clearInterval(wait);
-      dress(win, css);
+      dress(win, css, t(`${texts}.print`));
       setTimeout(() => URL.revokeObjectURL(url), 60000);
     } else if (Date.now() - started > 15000 || win.closed) {
       clearInterval(wait);
     }
   }, 50);
-  replace(area, notice('success', t('poster.opened'), { role: 'status' }));
+  replace(area, notice('success', t(`${texts}.opened`), { role: 'status' }));
   if (button) focusElement(button);
 }

@@ -9,7 +9,7 @@ import { staffApi } from '../../js/staff/auth.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import * as fmt from '../../js/staff/format.js';
-import { openPoster } from './poster.js';
+import { openPoster, openPaperBallot } from './poster.js';
 
 function when(session) {
   if (fmt.date(session.startsAt) !== fmt.date(session.endsAt)) {
@@ -114,6 +114,11 @@ function sessionCard(app, session) {
     const poster = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'poster' }, ...describedTitle }, icon('book'), h('span', { text: t('sessions.poster') }), h('span', { class: 'wg-visually-hidden', text: t('sessions.newTab') }));
     poster.addEventListener('click', () => openPoster(session, messages, poster));
     actions.append(poster);
+  }
+  if (session.status !== 'closed') {
+    const paper = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'paper-ballot' }, ...describedTitle }, icon('book'), h('span', { text: t('sessions.paperBallot') }), h('span', { class: 'wg-visually-hidden', text: t('sessions.newTab') }));
+    paper.addEventListener('click', () => openPaperBallot(session, messages, paper));
+    actions.append(paper);
   }
 
   const facts = [
