@@ -33,8 +33,10 @@ MANAGERS_ONLY = {
 """Expected statuses of a route for admins and the municipality's coordinators (2 = any 2xx)."""
 
 
-@pytest.fixture
-def actors(client: TestClient, db: Session, tilburg: Place, den_bosch: Place) -> dict[str, Any]:
+@pytest.fixture(name="actors")
+def actors_fixture(
+    client: TestClient, db: Session, tilburg: Place, den_bosch: Place
+) -> dict[str, Any]:
     """Headers of each kind of caller; the coordinator, facilitator and analyst work in
     Tilburg, the other coordinator in Den Bosch, the participant checked in at Tilburg."""
     check_in = client.post("/check-ins", json={"joinCode": tilburg.join_code})
