@@ -131,8 +131,16 @@ def _check_facilitators(
         if user is None or not in_scope or user.role is Role.ANALYST or not user.is_active:
             raise InvalidInput(
                 f"Staff member {user_id} cannot facilitate here: they must be an active "
-                "facilitator (or admin) of this municipality.",
-                invalid_params=[("facilitatorIds", f"{user_id} is not a facilitator here")],
+                "facilitator, coordinator or admin of this municipality.",
+                nl=f"Medewerker {user_id} kan hier niet begeleiden: alleen een actieve "
+                "facilitator, coördinator of beheerder van deze gemeente.",
+                invalid_params=[
+                    (
+                        "facilitatorIds",
+                        f"{user_id} is not a facilitator here",
+                        f"{user_id} is hier geen facilitator",
+                    )
+                ],
             )
 
 
