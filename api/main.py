@@ -23,6 +23,7 @@ from api.core.problems import install_problem_handlers
 from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
 from api.integrity.router import router as integrity_router
+from api.municipalities.models import MAX_LOGO_BYTES
 from api.municipalities.router import router as municipalities_router
 from api.ops.metrics import Metrics, MetricsMiddleware
 from api.ops.router import router as ops_router
@@ -36,6 +37,7 @@ from api.sessions.router import router as sessions_router
 from api.staff.router import auth_router, users_router
 from api.themes.router import router as themes_router
 from api.venues.router import router as venues_router
+from api.venues.router import venues_router as venue_objects_router
 
 DESCRIPTION = """
 Welvaartgesprek lets Dutch municipalities hold *brede welvaart* (broad wellbeing) dialogues
@@ -83,6 +85,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         users_router,
         municipalities_router,
         venues_router,
+        venue_objects_router,
         dialogues_router,
         sessions_router,
         integrity_router,
@@ -204,6 +207,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             "/neighbourhoods/import": settings.max_import_bytes,
             "/population/import": settings.max_import_bytes,
             "/wellbeing/import": settings.max_import_bytes,
+            "/logo": MAX_LOGO_BYTES,
         },
     )
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)

@@ -280,6 +280,22 @@ def test_create_user_creates_a_facilitator_of_a_municipality(cli: Cli):
     assert staff_rows(cli)["fac@tilburg.example"][0] == "facilitator"
 
 
+def test_create_user_creates_a_coordinator_of_a_municipality(cli: Cli):
+    upgrade_to_head(cli.database_url)
+    engine = cli.engine()
+    with open_session(engine) as session:
+        municipalities.create_municipality(
+            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+        )
+    engine.dispose()
+    result = cli.run(
+        "create-user", "--email", "coord@tilburg.example", "--role", "coordinator",
+        "--municipality", "GM0855", "--password-stdin", stdin="een lang geheim wachtwoord\n",
+    )  # fmt: skip
+    assert "Created coordinator coord@tilburg.example" in ok(result)
+    assert staff_rows(cli)["coord@tilburg.example"][0] == "coordinator"
+
+
 def test_create_user_refuses_to_run_without_password_stdin(cli: Cli):
     result = cli.run("create-user", "--email", "a@b.example", "--role", "admin",
                      stdin="een lang geheim wachtwoord\n")  # fmt: skip
@@ -400,6 +416,35 @@ def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retent
     assert kept == {contacts["just at the limit"], contacts["still running"]}
     assert (offers, pledge_count) == (3, 3), "the pledges and offers stay, the contacts go"
     assert "Deleted 1 contact details" in ok(cli.run("purge", CONTACT_RETENTION_DAYS="29"))
+    engine.dispose()
+
+
+def test_purge_keeps_contact_details_for_the_municipalitys_own_period(cli: Cli):
+    upgrade_to_head(cli.database_url)
+    engine = cli.engine()
+    today = date.today()
+    with open_session(engine) as session:
+        municipality = municipalities.create_municipality(
+            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+        )
+        municipalities.update_municipality(
+            session, municipality=municipality, changes={"contact_retention_days": 10}
+        )
+        venue = venues.create_venue(
+            session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
+        )  # fmt: skip
+        kept = _dialogue_with_contact(
+            session, title="kort", ends_on=today - timedelta(days=10), venue_id=venue.id
+        )
+        _dialogue_with_contact(
+            session, title="ouder", ends_on=today - timedelta(days=11), venue_id=venue.id
+        )
+    assert "Deleted 1 contact details" in ok(cli.run("purge", CONTACT_RETENTION_DAYS="90"))
+    with engine.connect() as connection:
+        left = connection.execute(
+            text("SELECT contact FROM contact_offers WHERE contact IS NOT NULL")
+        ).scalars()
+        assert set(left) == {kept}
     engine.dispose()
 
 

@@ -62,6 +62,24 @@ KINDS: dict[str, tuple[str, str]] = {
     "session-end-passed": ("Session has ended", "Sessie is voorbij"),
     "session-not-open": ("Session not open", "Sessie niet open"),
     "paper-ballot-arabic-pdf": ("Arabic is in the HTML only", "Arabisch alleen in html"),
+    "role-required": ("Role required", "Rol vereist"),
+    "admin-only": ("Admins only", "Alleen beheerders"),
+    "account-outside-scope": ("Account outside your municipalities", "Account buiten uw gemeenten"),
+    "municipality-outside-scope": ("Municipality outside your scope", "Gemeente buiten uw bereik"),
+    "account-inactive": ("Account deactivated", "Account gedeactiveerd"),
+    "email-taken": ("E-mail address in use", "E-mailadres al in gebruik"),
+    "invitation-invalid": ("Invitation not valid", "Uitnodiging niet geldig"),
+    "logo-type": ("Logo type not accepted", "Logotype niet geaccepteerd"),
+    "logo-content": ("Logo content does not match", "Inhoud logo klopt niet"),
+    "no-logo": ("No logo", "Geen logo"),
+    "neighbourhood-file": ("Neighbourhood file not imported", "Buurtenbestand niet geïmporteerd"),
+    "neighbourhood-wijk-missing": ("Wijk missing", "Wijk ontbreekt"),
+    "neighbourhood-elsewhere": (
+        "Neighbourhood of another municipality",
+        "Buurt van een andere gemeente",
+    ),
+    "venue-in-use": ("Venue in use", "Locatie in gebruik"),
+    "venue-name-taken": ("Venue name in use", "Naam locatie al in gebruik"),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
 }
@@ -181,6 +199,11 @@ class Conflict(Problem):
 
 class PayloadTooLarge(Problem):
     status = 413
+
+
+class UnsupportedMediaType(Problem):
+    status = 415
+    title = "Unsupported media type"
 
 
 class UnprocessableContent(Problem):

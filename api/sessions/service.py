@@ -135,9 +135,9 @@ def _check_facilitators(
         if user is None or not in_scope or user.role is Role.ANALYST or not user.is_active:
             raise InvalidInput(
                 f"Staff member {user_id} cannot facilitate here: they must be an active "
-                "facilitator (or admin) of this municipality.",
-                nl=f"Medewerker {user_id} kan hier geen begeleider zijn: dat moet een actieve "
-                "begeleider (of beheerder) van deze gemeente zijn.",
+                "facilitator, coordinator or admin of this municipality.",
+                nl=f"Medewerker {user_id} kan hier niet begeleiden: alleen een actieve "
+                "begeleider, coördinator of beheerder van deze gemeente.",
                 invalid_params=[
                     (
                         "facilitatorIds",
@@ -391,7 +391,9 @@ def resident_view(
         ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         show_results=row.show_results,
-        contact_retention_days=contact_retention_days,
+        contact_retention_days=municipalities.retention_days_of(
+            municipality, default_days=contact_retention_days
+        ),
     )
 
 
