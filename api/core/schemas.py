@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from api.core.languages import TRANSLATED_LANGUAGES
+
 # Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 UNSTORABLE_TEXT = "remove the control or invalid characters (such as NUL) from this text"
@@ -100,6 +102,21 @@ class ApiOutput(BaseModel):
         serialize_by_alias=True,
         from_attributes=True,
     )
+
+
+def check_translation_languages(translations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translations are keyed by language: `en` or `ar` (the Dutch is in the plain fields)."""
+    for language in translations or {}:
+        if language == "nl":
+            raise ValueError(
+                "the Dutch text goes in the plain fields (title, description, name), not in "
+                "translations"
+            )
+        if language not in TRANSLATED_LANGUAGES:
+            raise ValueError(
+                f"no translations into '{language}': give 'en' (English) or 'ar' (Arabic)"
+            )
+    return translations
 
 
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"

@@ -13,6 +13,7 @@ compute (HMAC with its secret key), so the database alone cannot say whose count
 """
 
 import re
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -52,6 +53,19 @@ class PledgeKind(StrEnum):
     MATERIALS = "materials"
     NETWORK = "network"
     OTHER = "other"
+
+
+class FollowUpStatus(StrEnum):
+    """Where a coordinator is in following a pledge up."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    TAKEN_UP = "takenUp"
+
+
+def new_follow_up_id() -> str:
+    """A random id for following a pledge up: it says nothing about when the pledge came in."""
+    return str(uuid.uuid4())
 
 
 class Pledge(SQLModel, table=True):
@@ -100,6 +114,16 @@ class Pledge(SQLModel, table=True):
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
     text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Staff follow pledges up under this id, never the counting `id` (the order of arrival).
+    follow_up_id: str = Field(
+        default_factory=new_follow_up_id,
+        sa_column=Column(String(36), nullable=False, unique=True, default=new_follow_up_id),
+    )
+    follow_up_status: FollowUpStatus = Field(
+        default=FollowUpStatus.NEW,
+        sa_type=enum_type(FollowUpStatus, "follow_up_status"),
+        sa_column_kwargs={"server_default": FollowUpStatus.NEW.value},
+    )
 
 
 class ContactOffer(SQLModel, table=True):
@@ -140,6 +164,11 @@ class ContactOffer(SQLModel, table=True):
     text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
     contact: str | None = Field(default=None, max_length=200)
     consented_on: date
+    follow_up_status: FollowUpStatus = Field(
+        default=FollowUpStatus.NEW,
+        sa_type=enum_type(FollowUpStatus, "follow_up_status"),
+        sa_column_kwargs={"server_default": FollowUpStatus.NEW.value},
+    )
 
 
 class ContactOfferCount(SQLModel, table=True):

@@ -17,8 +17,9 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
+from api.core.languages import Language
 from api.core.schemas import ApiInput, ApiOutput, Id, Moment
-from api.dialogues.models import PriorityPublic
+from api.dialogues.models import ResidentPriority
 from api.venues.models import VenueKind
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to type by hand
@@ -176,6 +177,14 @@ class VenueSummary(ApiOutput):
     address: str | None
 
 
+class ResidentVenue(VenueSummary):
+    """The venue of a session, its name in the resident's language where it has one."""
+
+    language: Language = PydanticField(
+        description="The language of `name`: the one asked for, or `nl` where it has none."
+    )
+
+
 class SessionPublic(ApiOutput):
     """A session as staff see it."""
 
@@ -208,11 +217,15 @@ class ResidentSession(ApiOutput):
     dialogue_id: int
     dialogue_title: str
     dialogue_description: str
+    dialogue_language: Language = PydanticField(
+        description="The language of `dialogueTitle` and `dialogueDescription`: the one asked "
+        "for (Accept-Language), or `nl` where the dialogue has no translation into it."
+    )
     municipality: str
     municipality_name: str
     brand_colour: str
     min_group_size: int
-    venue: VenueSummary
+    venue: ResidentVenue
     title: str | None
     starts_at: datetime
     ends_at: datetime
@@ -229,13 +242,18 @@ class CheckInCreate(ApiInput):
     join_code: str = PydanticField(min_length=4, max_length=16, examples=["WVSTAD"])
 
 
-class CheckInPublic(ApiOutput):
+class ResidentView(ApiOutput):
+    """The session and its priorities as a resident reads them, in their language."""
+
+    session: ResidentSession
+    priorities: list[ResidentPriority]
+
+
+class CheckInPublic(ResidentView):
     """A check-in: the participant's token and everything the resident app needs."""
 
     participant_token: str
     expires_at: datetime
-    session: ResidentSession
-    priorities: list[PriorityPublic]
 
 
 class RotatingCode(ApiOutput):

@@ -2,13 +2,21 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
+from api.core.languages import Language
+from api.core.schemas import (
+    NEIGHBOURHOOD_CODE_PATTERN,
+    ApiInput,
+    ApiOutput,
+    check_translation_languages,
+)
 
 
 class VenueKind(StrEnum):
@@ -33,6 +41,7 @@ class Venue(SQLModel, table=True):
         )
     )
     name: str = Field(max_length=120)
+    translations: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     kind: VenueKind = Field(sa_type=enum_type(VenueKind, "venue_kind"))
     neighbourhood_id: int | None = Field(
         default=None,
@@ -42,13 +51,27 @@ class Venue(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class VenueText(ApiInput):
+    """A venue's name in one other language."""
+
+    name: str = PydanticField(min_length=1, max_length=120, examples=["Central Library"])
+
+
 class VenueCreate(ApiInput):
     """A new venue."""
 
     name: str = PydanticField(min_length=1, max_length=120, examples=["Bibliotheek Centrum"])
+    translations: dict[str, VenueText] | None = PydanticField(
+        default=None,
+        description="The name in other languages (`en`, `ar`), where residents would not "
+        "recognise the Dutch name; the Dutch is in `name`.",
+        examples=[{"en": {"name": "Central Library"}}],
+    )
     kind: VenueKind
     neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
     address: str | None = PydanticField(default=None, max_length=200)
+
+    _languages = field_validator("translations")(check_translation_languages)
 
 
 class VenuePublic(ApiOutput):
@@ -57,6 +80,9 @@ class VenuePublic(ApiOutput):
     id: int
     municipality: str
     name: str
+    translations: dict[Language, VenueText] = PydanticField(
+        description="The name in other languages (`en`, `ar`)."
+    )
     kind: VenueKind
     neighbourhood_code: str | None
     address: str | None

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from api.core.problems import Conflict, NotFound
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.venues.models import Venue, VenueCreate, VenuePublic
+from api.venues.models import Venue, VenueCreate, VenuePublic, VenueText
 
 
 def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:
@@ -37,6 +37,9 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
     row = Venue(
         municipality_id=municipality.id,
         name=venue.name,
+        translations={lang: text.model_dump() for lang, text in sorted(venue.translations.items())}
+        if venue.translations
+        else None,
         kind=venue.kind,
         neighbourhood_id=neighbourhood_id,
         address=venue.address,
@@ -80,6 +83,10 @@ def to_public(session: Session, venue: Venue) -> VenuePublic:
         id=venue.id,  # type: ignore[arg-type]
         municipality=municipality.cbs_code,
         name=venue.name,
+        translations={
+            language: VenueText.model_validate(text)
+            for language, text in (venue.translations or {}).items()
+        },
         kind=venue.kind,
         neighbourhood_code=code,
         address=venue.address,
