@@ -23,6 +23,7 @@ from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
 from api.integrity.router import router as integrity_router
 from api.municipalities.router import router as municipalities_router
+from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
@@ -53,6 +54,7 @@ OPENAPI_TAGS = [
     {"name": "Sessions", "description": "A dialogue held at a venue: join code, QR, poster."},
     {"name": "Resident participation", "description": "Check-in, ballot and pledges."},
     {"name": "Results", "description": "Aggregates per group; small groups suppressed."},
+    {"name": "Pledge follow-up", "description": "Coordinators reach residents who pledged."},
 ]
 
 
@@ -81,6 +83,7 @@ def _api_app(settings: Settings) -> FastAPI:
         ballots_router,
         assisted_ballots_router,
         pledges_router,
+        follow_up_router,
         results_router,
     ):
         api.include_router(router)

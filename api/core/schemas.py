@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from api.core.languages import TRANSLATED_LANGUAGES
+from api.core.translations import TRANSLATED_LANGUAGES
 
 # Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")

@@ -9,7 +9,6 @@ from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, Uniqu
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
-from api.core.languages import Language
 from api.core.schemas import (
     MUNICIPALITY_CODE_PATTERN,
     ApiInput,
@@ -18,6 +17,7 @@ from api.core.schemas import (
     Id,
     check_translation_languages,
 )
+from api.core.translations import Language
 from api.themes.models import THEME_KEY_PATTERN
 
 MIN_PRIORITIES = 2

@@ -7,8 +7,8 @@ from sqlmodel import Session, select
 
 from api.core.access import Actor
 from api.core.db import utcnow
-from api.core.languages import Language, in_language
 from api.core.problems import Conflict, InvalidInput, NotFound
+from api.core.translations import Language, in_language
 from api.dialogues.models import (
     Dialogue,
     DialogueCreate,

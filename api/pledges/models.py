@@ -42,6 +42,7 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_PLEDGES_PER_PARTICIPANT = 5
 MAX_PLEDGE_TEXT = 500
 MAX_HOURS_PER_MONTH = 40
+FOLLOW_UP_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class PledgeKind(StrEnum):
@@ -248,3 +249,22 @@ class ContactOfferPublic(ApiOutput):
     text: str
     contact: str | None
     consented_on: date
+
+
+class PledgeFollowUp(ApiOutput):
+    """A released pledge as a coordinator follows it up; `contact` only where its maker
+    consented to be contacted (null once purged after the retention period)."""
+
+    id: str = PydanticField(description="A random id: it says nothing about arrival order.")
+    kind: PledgeKind
+    priority_id: int | None
+    hours_per_month: float | None
+    text: str
+    status: FollowUpStatus
+    contact: str | None
+
+
+class PledgeFollowUpUpdate(ApiInput):
+    """Where the follow-up of a pledge stands now."""
+
+    status: FollowUpStatus

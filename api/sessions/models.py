@@ -17,8 +17,8 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.languages import Language
 from api.core.schemas import ApiInput, ApiOutput, Id, Moment
+from api.core.translations import Language
 from api.dialogues.models import ResidentPriority
 from api.venues.models import VenueKind
 

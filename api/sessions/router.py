@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.core.db import open_session, utcnow
 from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.languages import AcceptLanguageHeader, negotiate_language
 from api.core.problems import Forbidden, NotFound
+from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.sessions import limits, networks, service

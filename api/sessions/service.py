@@ -19,9 +19,9 @@ from api.audit.service import record_event
 from api.ballots.models import Ballot
 from api.core.access import Actor, Role
 from api.core.db import utcnow
-from api.core.languages import DEFAULT_LANGUAGE, Language, in_language
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
+from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities

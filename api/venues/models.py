@@ -10,13 +10,13 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.languages import Language
 from api.core.schemas import (
     NEIGHBOURHOOD_CODE_PATTERN,
     ApiInput,
     ApiOutput,
     check_translation_languages,
 )
+from api.core.translations import Language
 
 
 class VenueKind(StrEnum):

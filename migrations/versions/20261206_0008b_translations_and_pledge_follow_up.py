@@ -4,7 +4,8 @@ Dialogues, priorities and venues get `translations` (JSON, null: none): their te
 languages than Dutch. Pledges and contact offers get a `follow_up_status` (new, contacted,
 takenUp); pledges also a random `follow_up_id`, under which staff follow them up instead of
 the counting id (which tells the order of arrival). Existing pledges get their random ids in
-a random order.
+a random order. Staff accounts may have the role `coordinator` (the CHECK constraint on
+`staff_users.role` admits it; wt-roles may do the same: doing it twice is harmless).
 
 Revision ID: 0008b
 Revises: 0007
@@ -24,6 +25,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _STATUSES = ("new", "contacted", "takenUp")
+_ROLES = ("admin", "facilitator", "analyst")
+
+
+def _roles(*roles: str) -> None:
+    with op.batch_alter_table("staff_users", schema=None, recreate=_recreate()) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_staff_users_role"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_staff_users_role"),
+            "role IN (" + ", ".join(f"'{role}'" for role in roles) + ")",
+        )
 
 
 def _status_column() -> sa.Column:
@@ -41,6 +52,7 @@ def _recreate() -> str:
 
 
 def upgrade() -> None:
+    _roles(*_ROLES, "coordinator")
     for table in ("dialogues", "priorities", "venues"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("translations", sa.JSON(), nullable=True))
@@ -87,3 +99,6 @@ def downgrade() -> None:
     for table in ("venues", "priorities", "dialogues"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("translations")
+    op.execute("UPDATE staff_users SET is_active = false WHERE role = 'coordinator'")
+    op.execute("UPDATE staff_users SET role = 'facilitator' WHERE role = 'coordinator'")
+    _roles(*_ROLES)

@@ -1,4 +1,5 @@
-"""The languages of resident-facing texts, and choosing one by `Accept-Language`."""
+"""The languages of resident-facing texts, choosing one by `Accept-Language`, and taking
+a text in it where it is translated."""
 
 from enum import StrEnum
 from typing import Annotated, Any
@@ -22,27 +23,25 @@ TRANSLATED_LANGUAGES = (Language.EN, Language.AR)
 def negotiate_language(accept_language: str | None) -> Language:
     """The language the client prefers most among ours (RFC 9110 §12.5.4), Dutch by default.
 
-    `en-GB` counts as `en`; `*` as any (Dutch); `q=0` means "not this one"; among equal
-    weights the one named first wins. A header that cannot be read is taken as absent.
+    `en-GB` counts as `en`; `*` as any (Dutch first); `q=0` refuses a language; among equal
+    weights the one named first wins; a range with an unreadable weight is ignored.
     """
-    best: tuple[float, int, Language] | None = None
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        primary = tag.strip().split("-")[0].lower()
-        if not 0 < weight <= 1:
+    ranges: list[tuple[float, str]] = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.partition(";")
+        name, _, value = params.strip().partition("=")
+        try:
+            weight = float(value) if name.strip().lower() == "q" else 1.0
+        except ValueError:
             continue
-        language = DEFAULT_LANGUAGE if primary == "*" else _LANGUAGES.get(primary)
-        if language is not None and (best is None or (weight, -position) > best[:2]):
-            best = (weight, -position, language)
-    return best[2] if best else DEFAULT_LANGUAGE
+        if tag.strip() and 0 <= weight <= 1:
+            ranges.append((weight, tag.strip().lower().split("-")[0]))
+    refused = {tag for weight, tag in ranges if weight == 0}
+    for _, tag in sorted((r for r in ranges if r[0] > 0), key=lambda r: -r[0]):
+        for candidate in [DEFAULT_LANGUAGE, *Language] if tag == "*" else [tag]:
+            if candidate in _LANGUAGES and candidate not in refused:
+                return _LANGUAGES[candidate]
+    return DEFAULT_LANGUAGE
 
 
 def in_language(
