@@ -25,7 +25,7 @@ const boot = {
   checkIn: code && !journey
     ? fetch('/api/v1/check-ins', {
       method: 'POST', credentials: 'omit', cache: 'no-store', body: JSON.stringify({ joinCode: code }),
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json', 'Accept-Language': lang },
     })
     : null,
 };
