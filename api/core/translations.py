@@ -1,10 +1,12 @@
 """The languages of resident-facing texts, choosing one by `Accept-Language`, and taking
 a text in it where it is translated."""
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Header
+from pydantic import BaseModel
 
 
 class Language(StrEnum):
@@ -52,6 +54,13 @@ def in_language(
     if language is DEFAULT_LANGUAGE or not translated:
         return texts, DEFAULT_LANGUAGE
     return {name: translated.get(name, "") for name in texts}, language
+
+
+def stored_translations(translations: Mapping[str, BaseModel] | None) -> dict[str, Any] | None:
+    """Translations as the JSON column keeps them (None: none at all)."""
+    if not translations:
+        return None
+    return {language: text.model_dump() for language, text in sorted(translations.items())}
 
 
 _LANGUAGES = {language.value: language for language in Language}

@@ -1,14 +1,12 @@
 """Dialogues and their priorities."""
 
-from typing import Any
-
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.access import Actor
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
-from api.core.translations import Language, in_language
+from api.core.translations import Language, in_language, stored_translations
 from api.dialogues.models import (
     Dialogue,
     DialogueCreate,
@@ -214,13 +212,6 @@ def _replace_priorities(
         row.theme_id = known[change.theme_key].id  # type: ignore[assignment]
         session.add(row)
     session.flush()
-
-
-def stored_translations(translations: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Translations as the JSON column keeps them (None: none at all)."""
-    if not translations:
-        return None
-    return {language: text.model_dump() for language, text in sorted(translations.items())}
 
 
 def _priority_rows(session: Session, *, dialogue_id: int) -> list[tuple[Priority, str]]:

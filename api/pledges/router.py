@@ -1,4 +1,4 @@
-"""A resident's pledges: what they will contribute themselves."""
+"""A resident's pledges (what they will contribute themselves), and their follow-up by staff."""
 
 from enum import StrEnum
 from typing import Annotated

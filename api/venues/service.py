@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.problems import Conflict, NotFound
+from api.core.translations import stored_translations
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
 from api.venues.models import Venue, VenueCreate, VenuePublic, VenueText
@@ -37,9 +38,7 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
     row = Venue(
         municipality_id=municipality.id,
         name=venue.name,
-        translations={lang: text.model_dump() for lang, text in sorted(venue.translations.items())}
-        if venue.translations
-        else None,
+        translations=stored_translations(venue.translations),
         kind=venue.kind,
         neighbourhood_id=neighbourhood_id,
         address=venue.address,

@@ -73,7 +73,12 @@ def _kind(error: BaseException | None) -> str:
 
 def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
     path = operation.path
-    ids = {"/dialogues/": place.dialogue_id, "/sessions/": place.session_id, "/users/": user_id}
+    ids = {
+        "/dialogues/": place.dialogue_id,
+        "/sessions/": place.session_id,
+        "/users/": user_id,
+        "/pledges/": "0b1c3d6e-2f4a-4b8c-9d0e-1f2a3b4c5d6e",  # a follow-up id no pledge has
+    }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:
         pinned["cbsCode"] = place.code
