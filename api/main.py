@@ -28,6 +28,7 @@ from api.municipalities.router import router as municipalities_router
 from api.ops.metrics import Metrics, MetricsMiddleware
 from api.ops.router import router as ops_router
 from api.ops.service import migration_heads
+from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
@@ -63,6 +64,7 @@ OPENAPI_TAGS = [
         "name": "Brede welvaart in context",
         "description": "The municipality's CBS photo and who took part.",
     },
+    {"name": "Pledge follow-up", "description": "Coordinators reach residents who pledged."},
 ]
 
 
@@ -93,6 +95,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         ballots_router,
         assisted_ballots_router,
         pledges_router,
+        follow_up_router,
         results_router,
         context_router,
     ):

@@ -365,9 +365,15 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
     session.execute(
         text(
             "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, text,"
-            " created_at) VALUES (:p, :s, :d, 1, 'time', '', :t)"
+            " created_at, follow_up_id) VALUES (:p, :s, :d, 1, 'time', '', :t, :f)"
         ),
-        {"p": participant, "s": row.id, "d": dialogue.id, "t": utcnow().replace(tzinfo=None)},
+        {
+            "p": participant,
+            "s": row.id,
+            "d": dialogue.id,
+            "t": utcnow().replace(tzinfo=None),
+            "f": str(uuid.uuid4()),
+        },  # fmt: skip
     )
     contact = f"{title}@mail.example"
     session.execute(

@@ -18,7 +18,7 @@ from api.core.deps import CbsCodePath, ResourceId, SessionDep
 from api.core.problems import InvalidInput
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
-from api.staff.dependencies import AdminActor, AnalystActor
+from api.staff.dependencies import AnalystActor, ManagerActor
 
 router = APIRouter(tags=["Brede welvaart in context"])
 
@@ -94,11 +94,9 @@ async def _form_files(request: Request, names: tuple[str, ...]) -> dict[str, byt
     openapi_extra=_WELLBEING_BODY,
 )
 async def import_wellbeing(
-    cbs_code: CbsCodePath, request: Request, actor: AdminActor
+    cbs_code: CbsCodePath, request: Request, actor: ManagerActor
 ) -> WellbeingImportReport:
     """Import the CBS regional wellbeing indicators; replaces an earlier import."""
-    # Coordinators: once their role is in, admit it here (and below) with the coordinator
-    # dependency; get_municipality(actor=…) already keeps everyone to their own municipality.
     files = await _form_files(request, ("indicators", "areas"))
     engine = request.app.state.engine
 
@@ -147,7 +145,7 @@ def read_dialogue_wellbeing(
 async def import_population(
     cbs_code: CbsCodePath,
     request: Request,
-    actor: AdminActor,
+    actor: ManagerActor,
     year: Annotated[int, Query(ge=1990, le=2100, description="The year of the KWB figures.")],
 ) -> PopulationImportReport:
     """Import residents per buurt and age band (KWB); replaces that year's earlier import.

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic.alias_generators import to_camel
 
 from api.core.problems import InvalidValue
+from api.core.translations import TRANSLATED_LANGUAGES
 
 # Control characters (NUL above all, which PostgreSQL cannot store) and lone surrogates.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -110,6 +111,24 @@ class ApiOutput(BaseModel):
         serialize_by_alias=True,
         from_attributes=True,
     )
+
+
+def check_translation_languages(translations: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Translations are keyed by language: `en` or `ar` (the Dutch is in the plain fields)."""
+    for language in translations or {}:
+        if language == "nl":
+            raise InvalidValue(
+                "the Dutch text goes in the plain fields (title, description, name), not in "
+                "translations",
+                nl="de Nederlandse tekst hoort in de gewone velden (title, description, name), "
+                "niet in translations",
+            )
+        if language not in TRANSLATED_LANGUAGES:
+            raise InvalidValue(
+                f"no translations into '{language}': give 'en' (English) or 'ar' (Arabic)",
+                nl=f"geen vertalingen in '{language}': geef 'en' (Engels) of 'ar' (Arabisch)",
+            )
+    return translations
 
 
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"

@@ -1,15 +1,24 @@
 """Dialogues (one round of a municipality's brede welvaart dialogue) and their priorities."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import Field as PydanticField
 from pydantic import ValidationInfo, field_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
 from api.core.problems import InvalidValue
-from api.core.schemas import MUNICIPALITY_CODE_PATTERN, ApiInput, ApiOutput, Day, Id
+from api.core.schemas import (
+    MUNICIPALITY_CODE_PATTERN,
+    ApiInput,
+    ApiOutput,
+    Day,
+    Id,
+    check_translation_languages,
+)
+from api.core.translations import Language
 from api.themes.models import THEME_KEY_PATTERN
 
 MIN_PRIORITIES = 2
@@ -36,6 +45,7 @@ class Dialogue(SQLModel, table=True):
     )
     title: str = Field(max_length=160)
     description: str = Field(default="", max_length=2000)
+    translations: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     starts_on: date
     ends_on: date
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -60,9 +70,38 @@ class Priority(SQLModel, table=True):
     position: int
     title: str = Field(max_length=120)
     description: str = Field(default="", max_length=500)
+    translations: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     theme_id: int = Field(
         sa_column=Column(Integer, ForeignKey("themes.id", ondelete="RESTRICT"), nullable=False)
     )
+
+
+class PriorityText(ApiInput):
+    """A priority's title and explanation in one other language."""
+
+    title: str = PydanticField(min_length=1, max_length=120, examples=["More green and shade"])
+    description: str = PydanticField(default="", max_length=500)
+
+
+class DialogueText(ApiInput):
+    """A dialogue's title and question in one other language."""
+
+    title: str = PydanticField(min_length=1, max_length=160)
+    description: str = PydanticField(default="", max_length=2000)
+
+
+PRIORITY_TRANSLATIONS = PydanticField(
+    default=None,
+    description="The title and explanation in other languages (`en`, `ar`); the Dutch is in "
+    "`title` and `description`. A translation replaces both together. Left out in an update: "
+    "kept as they are; `{}` removes them.",
+    examples=[{"en": {"title": "More green and shade", "description": ""}}],
+)
+DIALOGUE_TRANSLATIONS = PydanticField(
+    default=None,
+    description="The title and question in other languages (`en`, `ar`); the Dutch is in "
+    "`title` and `description`. Left out in an update: kept as they are; `{}` removes them.",
+)
 
 
 class PriorityCreate(ApiInput):
@@ -73,6 +112,9 @@ class PriorityCreate(ApiInput):
     )
     description: str = PydanticField(default="", max_length=500)
     theme_key: str = PydanticField(pattern=THEME_KEY_PATTERN, examples=["milieu"])
+    translations: dict[str, PriorityText] | None = PRIORITY_TRANSLATIONS
+
+    _languages = field_validator("translations")(check_translation_languages)
 
 
 class PriorityUpdate(PriorityCreate):
@@ -89,6 +131,23 @@ class PriorityPublic(ApiOutput):
     description: str
     theme_key: str
     position: int
+    translations: dict[Language, PriorityText] = PydanticField(
+        description="The title and explanation in other languages (`en`, `ar`)."
+    )
+
+
+class ResidentPriority(ApiOutput):
+    """A priority as a resident reads it: in their language, or in Dutch where it has none."""
+
+    id: int
+    title: str
+    description: str
+    theme_key: str
+    position: int
+    language: Language = PydanticField(
+        description="The language of `title` and `description`: the one asked for "
+        "(Accept-Language), or `nl` where the priority has no translation into it."
+    )
 
 
 def _check_unique_titles(priorities: list[PriorityCreate] | None) -> None:
@@ -117,6 +176,7 @@ class DialogueCreate(ApiInput):
     municipality: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
     title: str = PydanticField(min_length=1, max_length=160)
     description: str = PydanticField(default="", max_length=2000)
+    translations: dict[str, DialogueText] | None = DIALOGUE_TRANSLATIONS
     starts_on: Day
     ends_on: Day
     priorities: list[PriorityCreate] = PydanticField(
@@ -124,6 +184,7 @@ class DialogueCreate(ApiInput):
     )
 
     _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _languages = field_validator("translations")(check_translation_languages)
 
     @field_validator("priorities")
     @classmethod
@@ -137,6 +198,7 @@ class DialogueUpdate(ApiInput):
 
     title: str | None = PydanticField(default=None, min_length=1, max_length=160)
     description: str | None = PydanticField(default=None, max_length=2000)
+    translations: dict[str, DialogueText] | None = DIALOGUE_TRANSLATIONS
     starts_on: Day | None = None
     ends_on: Day | None = None
     priorities: list[PriorityUpdate] | None = PydanticField(
@@ -144,8 +206,9 @@ class DialogueUpdate(ApiInput):
     )
 
     _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _languages = field_validator("translations")(check_translation_languages)
 
-    @field_validator("title", "description", "starts_on", "ends_on", "priorities")
+    @field_validator("title", "description", "translations", "starts_on", "ends_on", "priorities")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Leaving a field out keeps it; null is not a way to empty a required field.
@@ -170,6 +233,9 @@ class DialoguePublic(ApiOutput):
     municipality: str
     title: str
     description: str
+    translations: dict[Language, DialogueText] = PydanticField(
+        description="The title and question in other languages (`en`, `ar`)."
+    )
     starts_on: date
     ends_on: date
     priorities: list[PriorityPublic]

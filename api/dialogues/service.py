@@ -6,13 +6,17 @@ from sqlmodel import Session, select
 from api.core.access import Actor
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
+from api.core.translations import Language, in_language, stored_translations
 from api.dialogues.models import (
     Dialogue,
     DialogueCreate,
     DialoguePublic,
+    DialogueText,
     DialogueUpdate,
     Priority,
     PriorityPublic,
+    PriorityText,
+    ResidentPriority,
 )
 from api.municipalities import service as municipalities
 from api.themes import service as themes
@@ -66,6 +70,7 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
         municipality_id=municipality.id,
         title=dialogue.title,
         description=dialogue.description,
+        translations=stored_translations(dialogue.translations),
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
     )
@@ -84,6 +89,7 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
             position=position,
             title=priority.title,
             description=priority.description,
+            translations=stored_translations(priority.translations),
             theme_id=known[priority.theme_key].id,  # type: ignore[arg-type]
         )
         for position, priority in enumerate(dialogue.priorities, 1)
@@ -113,7 +119,7 @@ def update_dialogue(
     has_ballots: bool,
 ) -> Dialogue:
     """Change a dialogue; with ballots in, priorities may be reworded but not added or removed."""
-    fields = changes.model_dump(exclude_unset=True, exclude={"priorities"})
+    fields = changes.model_dump(exclude_unset=True, exclude={"priorities", "translations"})
     starts_on = fields.get("starts_on") or dialogue.starts_on
     ends_on = fields.get("ends_on") or dialogue.ends_on
     if ends_on < starts_on:
@@ -131,6 +137,8 @@ def update_dialogue(
     for name, value in fields.items():
         if value is not None:
             setattr(dialogue, name, value)
+    if "translations" in changes.model_fields_set:
+        dialogue.translations = stored_translations(changes.translations)
     if changes.priorities is not None:
         _replace_priorities(session, dialogue=dialogue, changes=changes, has_ballots=has_ballots)
     dialogue.updated_at = utcnow()
@@ -232,19 +240,26 @@ def _replace_priorities(
         row.position = position
         row.title = change.title
         row.description = change.description
+        if "translations" in change.model_fields_set or change.id is None:
+            row.translations = stored_translations(change.translations)
         row.theme_id = known[change.theme_key].id  # type: ignore[assignment]
         session.add(row)
     session.flush()
 
 
-def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPublic]:
-    """A dialogue's priorities as residents and staff see them."""
-    rows = session.exec(
-        select(Priority, Theme.key)
-        .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]
-        .where(Priority.dialogue_id == dialogue_id)
-        .order_by(Priority.position)
+def _priority_rows(session: Session, *, dialogue_id: int) -> list[tuple[Priority, str]]:
+    return list(
+        session.exec(
+            select(Priority, Theme.key)
+            .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]
+            .where(Priority.dialogue_id == dialogue_id)
+            .order_by(Priority.position)
+        )
     )
+
+
+def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPublic]:
+    """A dialogue's priorities as staff see them, with their translations."""
     return [
         PriorityPublic(
             id=p.id,  # type: ignore[arg-type]
@@ -252,9 +267,34 @@ def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPub
             description=p.description,
             theme_key=key,
             position=p.position,
+            translations={
+                language: PriorityText.model_validate(text)
+                for language, text in (p.translations or {}).items()
+            },
         )
-        for p, key in rows
+        for p, key in _priority_rows(session, dialogue_id=dialogue_id)
     ]
+
+
+def resident_priorities(
+    session: Session, *, dialogue_id: int, language: Language
+) -> list[ResidentPriority]:
+    """A dialogue's priorities in `language`, each in Dutch where it has no translation."""
+    priorities = []
+    for p, key in _priority_rows(session, dialogue_id=dialogue_id):
+        texts, found = in_language(
+            {"title": p.title, "description": p.description}, p.translations, language
+        )
+        priorities.append(
+            ResidentPriority(
+                id=p.id,  # type: ignore[arg-type]
+                theme_key=key,
+                position=p.position,
+                language=found,
+                **texts,
+            )
+        )
+    return priorities
 
 
 def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
@@ -267,6 +307,10 @@ def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
         municipality=municipality.cbs_code,
         title=dialogue.title,
         description=dialogue.description,
+        translations={
+            language: DialogueText.model_validate(text)
+            for language, text in (dialogue.translations or {}).items()
+        },
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
         priorities=priorities_public(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ compute (HMAC with its secret key), so the database alone cannot say whose count
 """
 
 import re
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -42,6 +43,7 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_PLEDGES_PER_PARTICIPANT = 5
 MAX_PLEDGE_TEXT = 500
 MAX_HOURS_PER_MONTH = 40
+FOLLOW_UP_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class PledgeKind(StrEnum):
@@ -53,6 +55,19 @@ class PledgeKind(StrEnum):
     MATERIALS = "materials"
     NETWORK = "network"
     OTHER = "other"
+
+
+class FollowUpStatus(StrEnum):
+    """Where a coordinator is in following a pledge up."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    TAKEN_UP = "takenUp"
+
+
+def new_follow_up_id() -> str:
+    """A random id for following a pledge up: it says nothing about when the pledge came in."""
+    return str(uuid.uuid4())
 
 
 class Pledge(SQLModel, table=True):
@@ -101,6 +116,16 @@ class Pledge(SQLModel, table=True):
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
     text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Staff follow pledges up under this id, never the counting `id` (the order of arrival).
+    follow_up_id: str = Field(
+        default_factory=new_follow_up_id,
+        sa_column=Column(String(36), nullable=False, unique=True, default=new_follow_up_id),
+    )
+    follow_up_status: FollowUpStatus = Field(
+        default=FollowUpStatus.NEW,
+        sa_type=enum_type(FollowUpStatus, "follow_up_status"),
+        sa_column_kwargs={"server_default": FollowUpStatus.NEW.value},
+    )
 
 
 class ContactOffer(SQLModel, table=True):
@@ -141,6 +166,11 @@ class ContactOffer(SQLModel, table=True):
     text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
     contact: str | None = Field(default=None, max_length=200)
     consented_on: date
+    follow_up_status: FollowUpStatus = Field(
+        default=FollowUpStatus.NEW,
+        sa_type=enum_type(FollowUpStatus, "follow_up_status"),
+        sa_column_kwargs={"server_default": FollowUpStatus.NEW.value},
+    )
 
 
 class ContactOfferCount(SQLModel, table=True):
@@ -225,3 +255,22 @@ class ContactOfferPublic(ApiOutput):
     text: str
     contact: str | None
     consented_on: date
+
+
+class PledgeFollowUp(ApiOutput):
+    """A released pledge as a coordinator follows it up; `contact` only where its maker
+    consented to be contacted (null once purged after the retention period)."""
+
+    id: str = PydanticField(description="A random id: it says nothing about arrival order.")
+    kind: PledgeKind
+    priority_id: int | None
+    hours_per_month: float | None
+    text: str
+    status: FollowUpStatus
+    contact: str | None
+
+
+class PledgeFollowUpUpdate(ApiInput):
+    """Where the follow-up of a pledge stands now."""
+
+    status: FollowUpStatus

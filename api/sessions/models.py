@@ -19,7 +19,8 @@ from sqlmodel import Field, SQLModel
 from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput, Id, Moment
-from api.dialogues.models import PriorityPublic
+from api.core.translations import Language
+from api.dialogues.models import ResidentPriority
 from api.venues.models import VenueKind
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to type by hand
@@ -184,6 +185,14 @@ class VenueSummary(ApiOutput):
     address: str | None
 
 
+class ResidentVenue(VenueSummary):
+    """The venue of a session, its name in the resident's language where it has one."""
+
+    language: Language = PydanticField(
+        description="The language of `name`: the one asked for, or `nl` where it has none."
+    )
+
+
 class SessionPublic(ApiOutput):
     """A session as staff see it."""
 
@@ -221,11 +230,15 @@ class ResidentSession(ApiOutput):
     dialogue_id: int
     dialogue_title: str
     dialogue_description: str
+    dialogue_language: Language = PydanticField(
+        description="The language of `dialogueTitle` and `dialogueDescription`: the one asked "
+        "for (Accept-Language), or `nl` where the dialogue has no translation into it."
+    )
     municipality: str
     municipality_name: str
     brand_colour: str
     min_group_size: int
-    venue: VenueSummary
+    venue: ResidentVenue
     title: str | None
     starts_at: datetime
     ends_at: datetime
@@ -242,13 +255,18 @@ class CheckInCreate(ApiInput):
     join_code: str = PydanticField(min_length=4, max_length=16, examples=["WVSTAD"])
 
 
-class CheckInPublic(ApiOutput):
+class ResidentView(ApiOutput):
+    """The session and its priorities as a resident reads them, in their language."""
+
+    session: ResidentSession
+    priorities: list[ResidentPriority]
+
+
+class CheckInPublic(ResidentView):
     """A check-in: the participant's token and everything the resident app needs."""
 
     participant_token: str
     expires_at: datetime
-    session: ResidentSession
-    priorities: list[PriorityPublic]
 
 
 class RotatingCode(ApiOutput):

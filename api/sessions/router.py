@@ -12,15 +12,17 @@ from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import Forbidden, InvalidInput, NotFound
+from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.municipalities.models import NeighbourhoodKind
 from api.sessions import limits, networks, service
-from api.sessions.dependencies import ReadSessionDep
+from api.sessions.dependencies import CurrentParticipant, ReadSessionDep
 from api.sessions.models import (
     CheckInCreate,
     CheckInMode,
     CheckInPublic,
+    ResidentView,
     RotatingCode,
     SessionCreate,
     SessionPublic,
@@ -43,6 +45,14 @@ router = APIRouter(tags=["Sessions"])
 # The paper ballot is printed by a session's facilitators, or by its coordinator beforehand.
 PaperBallotActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR, Role.COORDINATOR))]
 check_ins_router = APIRouter(tags=["Resident participation"])
+
+_LANGUAGE_HEADERS = {
+    "Content-Language": {
+        "description": "The language asked for (nl, en or ar); items without a translation "
+        "into it are in Dutch and say so in their `language`.",
+        "schema": {"type": "string", "enum": ["nl", "en", "ar"]},
+    },
+}
 
 _IMAGE_RESPONSES = {
     200: {
@@ -288,7 +298,9 @@ def _paper_ballot(
         join_page_url=f"{public_url}/c",
         join_code=None if rotating else row.join_code,
         min_group_size=municipality.min_group_size,
-        contact_retention_days=settings.contact_retention_days,
+        contact_retention_days=municipalities.retention_days_of(
+            municipality, default_days=settings.contact_retention_days
+        ),
     )
 
 
@@ -298,14 +310,19 @@ def _paper_ballot(
     status_code=status.HTTP_201_CREATED,
     responses={
         400: {"description": "A rotating code was typed without its last characters."},
+        201: {"description": "Checked in.", "headers": _LANGUAGE_HEADERS},
         403: {"description": "The rotating code has expired."},
         404: {"description": "No session has this code."},
         409: {"description": "The session is not open."},
         429: {"description": "Too many check-ins at once; retry after Retry-After seconds."},
     },
 )
-def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
-    """Check in anonymously with the code from the QR, poster or screen; no account needed."""
+def check_in(
+    body: CheckInCreate, request: Request, accept_language: AcceptLanguageHeader = None
+) -> JSONResponse:
+    """Check in anonymously with the code from the QR, poster or screen; no account needed.
+
+    The texts come in the resident's language (`Accept-Language`) where translated."""
     # A whole room checks in within a minute: as the resident writes, this takes settings,
     # limiter and sessions straight from the app (no plain-function dependencies, each a trip
     # to the thread pool), closes its sessions before returning and sends its JSON directly.
@@ -314,6 +331,7 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
     host = request.client.host if request.client else ""
     client = networks.client_key(host)
     code = service.normalise_join_code(body.join_code)
+    language = negotiate_language(accept_language)
     limits.refuse_guessing(limiter, settings, client)
     # Wrong rotating codes count per session *and* client: someone at home trying an old
     # photo of the screen is stopped without locking the whole room out with them.
@@ -350,7 +368,40 @@ def check_in(body: CheckInCreate, request: Request) -> JSONResponse:
             token_grace_hours=settings.participant_token_grace_hours,
             contact_retention_days=settings.contact_retention_days,
             network=networks.network_hash(host, session_id=row.id, key=settings.signing_key()),  # type: ignore[arg-type]
+            language=language,
         )
     return JSONResponse(
-        checked_in.model_dump(mode="json", by_alias=True), status_code=status.HTTP_201_CREATED
+        checked_in.model_dump(mode="json", by_alias=True),
+        status_code=status.HTTP_201_CREATED,
+        headers={"Content-Language": language.value, "Vary": "Accept-Language"},
+    )
+
+
+@check_ins_router.get(
+    "/sessions/{id}/resident-view",
+    response_model=ResidentView,
+    responses={
+        200: {"description": "The texts, in the language asked for.", "headers": _LANGUAGE_HEADERS},
+        403: {"description": "The participant token is for another session."},
+    },
+)
+def read_resident_view(
+    session_id: ResourceId,
+    participant: CurrentParticipant,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+    accept_language: AcceptLanguageHeader = None,
+) -> ResidentView:
+    """The session and its priorities as at check-in, in another language (`Accept-Language`)."""
+    limits.require_own_session(participant, session_id)
+    language = negotiate_language(accept_language)
+    row = service.get_session(session, session_id=session_id, actor=None)
+    response.headers["Content-Language"] = language.value
+    response.headers["Vary"] = "Accept-Language"
+    return service.resident_texts(
+        session,
+        row=row,
+        contact_retention_days=settings.contact_retention_days,
+        language=language,
     )

@@ -21,6 +21,7 @@ from api.core.access import Actor, Role
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
+from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
@@ -33,6 +34,8 @@ from api.sessions.models import (
     Participant,
     ParticipantOrigin,
     ResidentSession,
+    ResidentVenue,
+    ResidentView,
     RotatingCode,
     Session,
     SessionCreate,
@@ -368,24 +371,42 @@ def count_without_ballot(session: DbSession, *, session_id: int) -> int:
 
 
 def resident_view(
-    session: DbSession, row: Session, *, contact_retention_days: int
+    session: DbSession,
+    row: Session,
+    *,
+    contact_retention_days: int,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> ResidentSession:
-    """What a resident sees of a session."""
+    """What a resident sees of a session, in `language` where translated (else Dutch)."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
     municipality = municipalities.get_municipality_by_id(
         session, municipality_id=dialogue.municipality_id
     )
+    texts, dialogue_language = in_language(
+        {"title": dialogue.title, "description": dialogue.description},
+        dialogue.translations,
+        language,
+    )
+    venue = venues.get_venue(session, venue_id=row.venue_id)
+    venue_texts, venue_language = in_language({"name": venue.name}, venue.translations, language)
     return ResidentSession(
         id=row.id,
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
-        dialogue_title=dialogue.title,
-        dialogue_description=dialogue.description,
+        dialogue_title=texts["title"],
+        dialogue_description=texts["description"],
+        dialogue_language=dialogue_language,
         municipality=municipality.cbs_code,
         municipality_name=municipality.name,
         brand_colour=municipality.brand_colour,
         min_group_size=municipality.min_group_size,
-        venue=_venue_summary(session, row.venue_id),
+        venue=ResidentVenue(
+            id=venue.id,  # type: ignore[arg-type]
+            name=venue_texts["name"],
+            kind=venue.kind,
+            address=venue.address,
+            language=venue_language,
+        ),
         title=row.title,
         starts_at=row.starts_at.astimezone(UTC),
         ends_at=row.ends_at.astimezone(UTC),
@@ -471,6 +492,7 @@ def check_in(
     contact_retention_days: int,
     reader: DbSession | None = None,
     network: str | None = None,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> CheckInPublic:
     """Check an anonymous participant in and give them a token for this session only.
 
@@ -479,8 +501,9 @@ def check_in(
     after that commit.
     """
     reader = reader or session
-    view = resident_view(reader, row, contact_retention_days=contact_retention_days)
-    priorities = dialogues.priorities_public(reader, dialogue_id=row.dialogue_id)
+    view = resident_texts(
+        reader, row=row, contact_retention_days=contact_retention_days, language=language
+    )
     if reader is not session:
         reader.close()
     participant_id = str(uuid.uuid4())
@@ -505,8 +528,22 @@ def check_in(
     return CheckInPublic(
         participant_token=token,
         expires_at=expires_at.replace(microsecond=0),
-        session=view,
-        priorities=priorities,
+        session=view.session,
+        priorities=view.priorities,
+    )
+
+
+def resident_texts(
+    session: DbSession, *, row: Session, contact_retention_days: int, language: Language
+) -> ResidentView:
+    """The session and its priorities as a resident reads them, in `language` where translated."""
+    return ResidentView(
+        session=resident_view(
+            session, row, contact_retention_days=contact_retention_days, language=language
+        ),
+        priorities=dialogues.resident_priorities(
+            session, dialogue_id=row.dialogue_id, language=language
+        ),
     )
 
 

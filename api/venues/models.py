@@ -2,9 +2,11 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from pydantic import field_validator
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
@@ -13,7 +15,9 @@ from api.core.schemas import (
     NEIGHBOURHOOD_CODE_PATTERN,
     ApiInput,
     ApiOutput,
+    check_translation_languages,
 )
+from api.core.translations import Language
 
 
 class VenueKind(StrEnum):
@@ -38,6 +42,7 @@ class Venue(SQLModel, table=True):
         )
     )
     name: str = Field(max_length=120)
+    translations: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     kind: VenueKind = Field(sa_type=enum_type(VenueKind, "venue_kind"))
     neighbourhood_id: int | None = Field(
         default=None,
@@ -48,10 +53,22 @@ class Venue(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class VenueText(ApiInput):
+    """A venue's name in one other language."""
+
+    name: str = PydanticField(min_length=1, max_length=120, examples=["Central Library"])
+
+
 class VenueCreate(ApiInput):
     """A new venue."""
 
     name: str = PydanticField(min_length=1, max_length=120, examples=["Bibliotheek Centrum"])
+    translations: dict[str, VenueText] | None = PydanticField(
+        default=None,
+        description="The name in other languages (`en`, `ar`), where residents would not "
+        "recognise the Dutch name; the Dutch is in `name`.",
+        examples=[{"en": {"name": "Central Library"}}],
+    )
     kind: VenueKind
     neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
     address: str | None = PydanticField(default=None, max_length=200)
@@ -60,6 +77,8 @@ class VenueCreate(ApiInput):
         max_length=500,
         examples=["Ingang zonder drempel, invalidentoilet, ringleiding in de zaal"],
     )
+
+    _languages = field_validator("translations")(check_translation_languages)
 
 
 class VenueCreateIn(VenueCreate):
@@ -76,6 +95,9 @@ class VenueUpdate(ApiInput):
     neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
     address: str | None = PydanticField(default=None, max_length=200)
     accessibility_notes: str | None = PydanticField(default=None, max_length=500)
+    translations: dict[str, VenueText] | None = None
+
+    _languages = field_validator("translations")(check_translation_languages)
 
 
 class VenuePublic(ApiOutput):
@@ -84,6 +106,9 @@ class VenuePublic(ApiOutput):
     id: int
     municipality: str
     name: str
+    translations: dict[Language, VenueText] = PydanticField(
+        description="The name in other languages (`en`, `ar`)."
+    )
     kind: VenueKind
     neighbourhood_code: str | None
     address: str | None

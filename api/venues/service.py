@@ -5,9 +5,10 @@ from sqlmodel import Session, select
 
 from api.core.access import Actor
 from api.core.problems import Conflict, NotFound
+from api.core.translations import stored_translations
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.venues.models import Venue, VenueCreate, VenuePublic, VenueUpdate
+from api.venues.models import Venue, VenueCreate, VenuePublic, VenueText, VenueUpdate
 
 
 def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:
@@ -38,6 +39,7 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
     row = Venue(
         municipality_id=municipality.id,
         name=venue.name,
+        translations=stored_translations(venue.translations),
         kind=venue.kind,
         neighbourhood_id=neighbourhood_id,
         address=venue.address,
@@ -105,6 +107,12 @@ def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Ven
     for name in ("address", "accessibility_notes"):
         if name in fields:
             setattr(venue, name, fields[name] or None)
+    if "translations" in fields:
+        venue.translations = (
+            {lang: text.model_dump() for lang, text in sorted(changes.translations.items())}
+            if changes.translations
+            else None
+        )
     session.add(venue)
     try:
         session.commit()
@@ -154,6 +162,10 @@ def to_public(session: Session, venue: Venue) -> VenuePublic:
         id=venue.id,  # type: ignore[arg-type]
         municipality=municipality.cbs_code,
         name=venue.name,
+        translations={
+            language: VenueText.model_validate(text)
+            for language, text in (venue.translations or {}).items()
+        },
         kind=venue.kind,
         neighbourhood_code=code,
         address=venue.address,

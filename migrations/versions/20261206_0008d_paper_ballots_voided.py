@@ -1,7 +1,7 @@
 """Paper ballots typed in by a facilitator can be voided (and restored): who and when.
 
 Revision ID: 0008d
-Revises: 0008a
+Revises: 0008b
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from api.core.db import UTCDateTime
 
 revision: str = "0008d"
-down_revision: str | None = "0008a"
+down_revision: str | None = "0008b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

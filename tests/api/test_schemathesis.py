@@ -78,6 +78,7 @@ def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
         "/sessions/": place.session_id,
         "/users/": user_id,
         "/venues/": place.venue_id,
+        "/pledges/": "0b1c3d6e-2f4a-4b8c-9d0e-1f2a3b4c5d6e",  # a follow-up id no pledge has
     }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:

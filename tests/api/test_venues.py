@@ -14,6 +14,7 @@ def test_a_facilitator_adds_a_venue_in_a_neighbourhood(
         "kind": "youth_centre",
         "neighbourhoodCode": tilburg.buurten[1],
         "address": "Poortstraat 1, Tilburg",
+        "translations": {"en": {"name": "Youth centre De Poort"}},
     }
     response = client.post("/municipalities/GM0855/venues", json=body, headers=tilburg_facilitator)
     assert response.status_code == 201, response.text

@@ -5,6 +5,7 @@ database (SQL Core, no services, no API), to prove the database itself keeps the
 when a bug or a hand-made query gets past the application.
 """
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -175,7 +176,7 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
                 )
             for name, sequence, words, hours, contact in pledges:
                 pledge_id = connection.execute(
-                    text(PLEDGE_SQL + " RETURNING id"),
+                    text(OLD_PLEDGE_SQL + " RETURNING id"),
                     pledge_values(
                         place, name, text=words, hours_per_month=hours, sequence=sequence,
                         priority_id=place.priority_ids[1],
@@ -197,6 +198,8 @@ def test_upgrading_to_0006d_moves_contact_details_into_offers_no_pledge_points_t
             kept = connection.execute(
                 text("SELECT participant_id, sequence, text FROM pledges ORDER BY text")
             ).all()
+            follow_up_ids = connection.execute(text("SELECT follow_up_id FROM pledges")).scalars()
+            assert sorted(len(key) for key in follow_up_ids) == [36, 36], "random ids (0008b)"
         [offer] = offers
         assert {k: offer[k] for k in ("dialogue_id", "kind", "priority_id", "text", "contact")} == {
             "dialogue_id": place.dialogue_id,
@@ -247,7 +250,7 @@ def test_no_column_links_contact_details_to_a_participant_or_ballot(engine: Engi
     columns = {c["name"] for c in inspector.get_columns("contact_offers")}
     assert columns == {
         "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
-        "consented_on",
+        "consented_on", "follow_up_status",
     }  # fmt: skip
     assert not {c for c in columns if c.startswith(("participant", "ballot", "pledge", "session"))}
     assert not any("created" in c or c.endswith("_at") for c in columns), "only a day, no moment"
@@ -354,14 +357,21 @@ def pledge_values(place: Place, participant_id: str, **changes: Any) -> dict[str
         "hours_per_month": None,
         "text": "",
         "created_at": utcnow().replace(tzinfo=None),
+        "follow_up_id": str(uuid.uuid4()),
         **changes,
     }
 
 
-PLEDGE_SQL = (
+OLD_PLEDGE_SQL = (  # before 0008b: no follow-up id yet
     "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, priority_id,"
     " hours_per_month, text, created_at) VALUES (:participant_id, :session_id, :dialogue_id,"
     " :sequence, :kind, :priority_id, :hours_per_month, :text, :created_at)"
+)
+PLEDGE_SQL = (
+    "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, priority_id,"
+    " hours_per_month, text, created_at, follow_up_id) VALUES (:participant_id, :session_id,"
+    " :dialogue_id, :sequence, :kind, :priority_id, :hours_per_month, :text, :created_at,"
+    " :follow_up_id)"
 )
 MUNICIPALITY_SQL = (
     "INSERT INTO municipalities (cbs_code, name, min_group_size, brand_colour, created_at)"

@@ -92,7 +92,7 @@ def test_a_paper_pledge_with_contact_and_consent_is_a_contact_offer_linked_to_no
     assert offer["contact"] == "06 12345678" and offer["text"] == "Fietsen repareren"
     assert set(offer) == {
         "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
-        "consented_on",
+        "consented_on", "follow_up_status",
     }  # fmt: skip
     events = db.exec(select(AuditEvent).where(AuditEvent.action == "ballot.assisted")).all()
     db.commit()

@@ -114,8 +114,9 @@ def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_
     (offer,) = stored_offers(db)
     assert set(offer) == {
         "id", "dialogue_id", "kind", "priority_id", "hours_per_month", "text", "contact",
-        "consented_on",
+        "consented_on", "follow_up_status",
     }  # fmt: skip
+    assert offer["follow_up_status"] == "new"
     assert offer["dialogue_id"] == tilburg.dialogue_id
     assert (offer["kind"], offer["priority_id"]) == ("time", tilburg.priority_ids[1])
     assert float(offer["hours_per_month"]) == 4.5

@@ -24,7 +24,7 @@ const later = Promise.all([import('./screens/rank.js'), import('./screens/finish
 const resetFinish = () => finish && finish.resetFinish();
 const STATEMENTS = ['privacy', 'accessibility'];
 const el = {};
-const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [], unreachable: false, probeTimer: 0 };
+const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [], unreachable: false, probeTimer: 0, bootLang: null };
 
 /* ---------- Saving and context ---------- */
 
@@ -299,6 +299,28 @@ async function chooseLanguage(code, { advance = false, focus = 'heading' } = {})
   renderChrome();
   if (advance && app.journey) go(J.nextStep(app.journey, 'language'));
   else render({ focus });
+  rereadTexts();
+}
+
+/**
+ * The dialogue's texts in the app's language (Dutch where a text has no translation, each
+ * saying which), read again when the language changed since they were read; the journey
+ * keeps them for offline use. Offline they stay as they are (marked) until the next try.
+ */
+async function rereadTexts() {
+  const j = app.journey;
+  const lang = i18n.language();
+  if (!j || j.textLang === lang || !J.tokenValid(j)) return;
+  const result = await net.api(`/sessions/${j.checkIn.session.id}/resident-view`, {
+    token: j.checkIn.participantToken, headers: { 'Accept-Language': lang },
+  });
+  if (!result.ok || app.journey !== j || i18n.language() !== lang) return;
+  Object.assign(j.checkIn, { session: result.data.session, priorities: result.data.priorities });
+  j.textLang = lang;
+  save();
+  const focused = document.activeElement && el.content.contains(document.activeElement) && document.activeElement.id;
+  render({ focus: 'none' });
+  if (focused && document.getElementById(focused)) focusElement(document.getElementById(focused));
 }
 
 /* ---------- Checking in ---------- */
@@ -315,9 +337,11 @@ async function checkIn(early) {
   if (!early) render({ focus: 'none' });
   for (let attempt = 1; ; attempt += 1) {
     const first = attempt === 1 && early ? await early.then(net.readResponse).catch(() => null) : null;
-    const result = first || (await net.api('/check-ins', { method: 'POST', body: { joinCode: app.code } }));
+    const textLang = first ? app.bootLang : i18n.language();
+    const result = first || (await net.api('/check-ins', { method: 'POST', body: { joinCode: app.code }, headers: { 'Accept-Language': textLang } }));
     if (result.ok) {
       app.journey = J.newJourney(app.code, result.data);
+      app.journey.textLang = textLang;
       if (app.tablet) app.journey.lang = i18n.language();
       save();
       applyBrand(result.data.session.brandColour);
@@ -326,6 +350,7 @@ async function checkIn(early) {
       render({ focus: 'none' });
       markReady();
       loadExtras();
+      rereadTexts();
       return;
     }
     const kind = net.kindOf(result.problem);
@@ -441,6 +466,7 @@ export async function start(boot) {
     focusElement(el.content.querySelector('h1'));
   });
   app.bundles = ['resident'];
+  app.bootLang = boot.lang;
   app.code = J.codeFromPath();
   const param = new URLSearchParams(location.search).get('tablet');
   if (app.code && param) {
@@ -482,7 +508,7 @@ export async function start(boot) {
     app.unreachable = !reachable;
     renderStatus();
   });
-  addEventListener('online', () => { renderStatus(); net.checkConnection(); });
+  addEventListener('online', () => { renderStatus(); net.checkConnection(); rereadTexts(); });
   addEventListener('offline', renderStatus);
   let timer = 0;
   net.onOutboxChange(() => { clearTimeout(timer); timer = setTimeout(refreshItems, 50); });
@@ -496,6 +522,7 @@ export async function start(boot) {
       if (!currentStatement()) history.replaceState(null, '', `#${app.journey.step}`);
       await refreshItems();
       loadExtras();
+      rereadTexts();
     }
     render({ focus: 'none' });
     markReady();

@@ -1,7 +1,7 @@
 /** Building blocks of the resident screens: panel, buttons, choices, fields and notices. */
 import { h, uid, append } from '../dom.js';
 import { icon } from '../icons.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
 
 /** A screen: progress line (optional), the h1 (focused after navigating), intro, body. */
 export function panel({ name, title, progress, intro, body }) {
@@ -86,3 +86,13 @@ export const problemBlock = (m) => [
   m.serverDetail && h('p', { class: 'wg-muted' }, `${t('problem.serverSays')} `, h('span', { lang: m.serverLanguage, text: m.serverDetail })),
 
 ];
+
+/** lang/dir of a text from the API: the language it is in (older journeys: Dutch). */
+export const textLang = (item) => ({ lang: (item && item.language) || 'nl', dir: 'auto' });
+
+/** A small visible note after a text that is not in the app's language ("in Dutch"), or null. */
+export function languageNote(item) {
+  const lang = (item && item.language) || 'nl';
+  // In the app's language, whatever the language of the text around it.
+  return lang === language() ? null : h('span', { class: 'wg-lang-note', lang: language(), text: t(`content.in.${lang}`) });
+}

@@ -7,7 +7,7 @@ import { icon } from '../../icons.js';
 import { t, formatPercent } from '../../i18n.js';
 import { problemMessage } from '../../api.js';
 import { MAX_PLEDGES, MAX_TEXT, PLEDGE_KINDS, pledgeBody } from '../journey.js';
-import { panel, actions, backButton, nextButton, button, radios, choice, field, notice, problemBlock } from '../ui.js';
+import { panel, actions, backButton, nextButton, button, radios, choice, field, notice, problemBlock, textLang, languageNote } from '../ui.js';
 
 const IDS = { kind: 'wg-pledge-kind', hours: 'wg-pledge-hours', text: 'wg-pledge-text', contact: 'wg-pledge-contact' };
 const COUNTDOWN = 60;
@@ -107,7 +107,7 @@ export function pledge(ctx) {
       id: 'wg-pledge-priority', label: t('pledge.priority'), hint: t('pledge.priorityHint'),
       control: h('select', { class: 'wg-select', onchange: (e) => save({ priorityId: e.target.value }) },
         h('option', { value: '', text: t('pledge.priorityNone') }),
-        [...ranked, ...others].map((p) => h('option', { value: String(p.id), lang: 'nl', dir: 'auto', text: p.title, selected: String(draft.priorityId) === String(p.id) }))),
+        [...ranked, ...others].map((p) => h('option', { value: String(p.id), ...textLang(p), text: p.title, selected: String(draft.priorityId) === String(p.id) }))),
     }),
     field({
       id: IDS.text, label: t('pledge.text'), hint: t('pledge.textHint'), error: errors.text,
@@ -169,7 +169,7 @@ function resultsView(ctx, slot) {
   if (!session.showResults) return h('p', { text: t('thanks.resultsOff') });
   if (!results || results.state === 'loading') return h('p', { class: 'wg-muted', text: t('thanks.resultsLoading') });
   if (results.state !== 'shown') return [h('p', { text: t('thanks.resultsWait', { min: session.minGroupSize }) }), again];
-  const titles = new Map(ctx.journey.checkIn.priorities.map((p) => [p.id, p.title]));
+  const titles = new Map(ctx.journey.checkIn.priorities.map((p) => [p.id, p]));
   const rows = results.group.priorities.filter((p) => titles.has(p.id))
     .sort((a, b) => (a.schulzeRank ?? 99) - (b.schulzeRank ?? 99) || b.score - a.score);
   return [
@@ -179,7 +179,7 @@ function resultsView(ctx, slot) {
       const fill = h('span', { class: 'wg-results__fill' });
       fill.style.inlineSize = `${Math.round(Math.max(0, Math.min(1, row.topThreeShare)) * 100)}%`;
       return h('li', null,
-        h('span', { class: 'wg-results__title', lang: 'nl', dir: 'auto', text: titles.get(row.id) }),
+        h('span', { class: 'wg-results__title', ...textLang(titles.get(row.id)), text: titles.get(row.id).title }),
         h('span', { class: 'wg-results__bar', 'aria-hidden': 'true' }, fill),
         h('span', { class: 'wg-results__share', text: t('thanks.topThree', { share: formatPercent(row.topThreeShare) }) }));
     })),
@@ -248,7 +248,7 @@ export function thanks(ctx) {
       h('div', { role: 'status', id: 'wg-sent-status' }, sentList(ctx)),
       ctx.tablet && tabletBlock(ctx),
       h('h2', { text: t('thanks.yourList') }),
-      h('ol', { lang: 'nl', dir: 'auto' }, journey.ranking.map((id) => journey.checkIn.priorities.find((p) => p.id === id)).filter(Boolean).map((p) => h('li', { text: p.title }))),
+      h('ol', null, journey.ranking.map((id) => journey.checkIn.priorities.find((p) => p.id === id)).filter(Boolean).map((p) => h('li', null, h('span', { ...textLang(p), text: p.title }), languageNote(p) && ' ', languageNote(p)))),
       h('div', { class: 'wg-button-row' },
         button(t('thanks.change'), () => ctx.go('rank'), { variant: 'secondary', id: 'wg-change' }),
         button(t('thanks.morePledge'), () => ctx.go('pledge'), { variant: 'secondary', id: 'wg-more-pledge' })),

@@ -7,7 +7,7 @@ import { api } from '../../api.js';
 import { icon } from '../../icons.js';
 import { t, text, LANGUAGES, language, formatDateTime, formatTime } from '../../i18n.js';
 import { normaliseCode, AGE_BANDS } from '../journey.js';
-import { panel, actions, backButton, nextButton, button, notice, choice, radios } from '../ui.js';
+import { panel, actions, backButton, nextButton, button, notice, choice, radios, textLang, languageNote } from '../ui.js';
 
 /** For who cannot scan the QR code: type it, go to /c/<code>; or continue an earlier session. */
 export function join(ctx) {
@@ -44,7 +44,7 @@ export function join(ctx) {
         h('h2', { text: t('join.continueTitle') }),
         h('ul', { class: 'wg-plain-list', role: 'list' }, earlier.map(({ joinCode, journey }) => h('li', null,
           h('a', { class: 'wg-button wg-button--secondary wg-button--block', href: `/c/${joinCode}` },
-            h('span', { lang: 'nl', dir: 'auto', text: journey.checkIn.session.dialogueTitle }), ` (${joinCode})`)))),
+            h('span', { ...textLang({ language: journey.checkIn.session.dialogueLanguage }), text: journey.checkIn.session.dialogueTitle }), ` (${joinCode})`)))),
       ],
     ],
   });
@@ -68,10 +68,11 @@ export function welcome(ctx) {
     body: [
       session.status !== 'open' && notice('warning', 'alert', t('welcome.notOpen')),
       h('dl', { class: 'wg-facts' },
-        fact('pin', t('welcome.where'), h('span', { lang: 'nl', dir: 'auto', text: venue.name }), venue.address && h('span', { class: 'wg-facts__sub', lang: 'nl', dir: 'auto', text: venue.address })),
+        fact('pin', t('welcome.where'), h('span', { ...textLang(venue), text: venue.name }), languageNote(venue), venue.address && h('span', { class: 'wg-facts__sub', lang: 'nl', dir: 'auto', text: venue.address })),
         fact('clock', t('welcome.when'), when(session))),
-      h('div', { class: 'wg-card wg-about', lang: 'nl', dir: 'auto' },
+      h('div', { class: 'wg-card wg-about', ...textLang({ language: session.dialogueLanguage }) },
         h('h2', { text: session.dialogueTitle }),
+        languageNote({ language: session.dialogueLanguage }),
         session.title && h('p', { class: 'wg-muted', text: session.title }),
         session.dialogueDescription && h('p', { text: session.dialogueDescription })),
       h('h2', { text: t('welcome.howTitle') }),
