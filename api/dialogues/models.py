@@ -87,6 +87,9 @@ class PriorityPublic(ApiOutput):
     title: str
     description: str
     theme_key: str
+    sdgs: list[int] = PydanticField(
+        description="The UN Sustainable Development Goals (1–17) of the priority's theme."
+    )
     position: int
 
 

@@ -207,7 +207,7 @@ def _replace_priorities(
 def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPublic]:
     """A dialogue's priorities as residents and staff see them."""
     rows = session.exec(
-        select(Priority, Theme.key)
+        select(Priority, Theme.key, Theme.sdgs)
         .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]
         .where(Priority.dialogue_id == dialogue_id)
         .order_by(Priority.position)
@@ -218,9 +218,10 @@ def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPub
             title=p.title,
             description=p.description,
             theme_key=key,
+            sdgs=sorted(sdgs or []),
             position=p.position,
         )
-        for p, key in rows
+        for p, key, sdgs in rows
     ]
 
 

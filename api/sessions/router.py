@@ -16,6 +16,8 @@ from api.sessions.models import (
     CheckInCreate,
     CheckInMode,
     CheckInPublic,
+    ProjectorLink,
+    ProjectorView,
     RotatingCode,
     SessionCreate,
     SessionPublic,
@@ -23,7 +25,7 @@ from api.sessions.models import (
 )
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
-from api.staff.dependencies import FacilitatorActor
+from api.staff.dependencies import FacilitatorActor, ScreenActor
 from api.venues import service as venues
 
 router = APIRouter(tags=["Sessions"])
@@ -90,10 +92,32 @@ def update_session(
     return service.to_public(reader, row, public_url=settings.public_base_url)
 
 
+@router.post(
+    "/sessions/{id}/projector-links",
+    response_model=ProjectorLink,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_projector_link(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> ProjectorLink:
+    """A token for the session's projector window, which then holds no staff sign-in."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.projector_link(session, row=row, actor=actor, signing_key=settings.signing_key())
+
+
+@router.get("/sessions/{id}/projector", response_model=ProjectorView)
+def read_projector_view(
+    session_id: ResourceId, actor: ScreenActor, session: SessionDep, settings: SettingsDep
+) -> ProjectorView:
+    """What the projector shows of the session; staff or the session's projector token."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.projector_view(session, row, public_url=settings.public_base_url)
+
+
 @router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
 def read_session_qr(
     session_id: ResourceId,
-    actor: FacilitatorActor,
+    actor: ScreenActor,
     session: SessionDep,
     settings: SettingsDep,
     image_format: Annotated[QrFormat, Query(alias="format")] = QrFormat.SVG,
@@ -119,7 +143,7 @@ def read_session_qr(
     responses={409: {"description": "The session uses the printed poster code, not rotation."}},
 )
 def read_rotating_code(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    session_id: ResourceId, actor: ScreenActor, session: SessionDep, settings: SettingsDep
 ) -> RotatingCode:
     """The code the projector shows now; it changes every 30 seconds."""
     row = service.get_session(session, session_id=session_id, actor=actor)
