@@ -56,6 +56,15 @@ function draggable(item, handle, onDrop) {
   });
 }
 
+/** The priority's SDG numbers; the text alternative names each goal in full. */
+function sdgBadges(sdgs) {
+  if (!sdgs || !sdgs.length) return null;
+  const names = sdgs.map((n) => t('sdg.label', { number: String(n), name: t(`sdg.${n}`) }));
+  return h('span', { class: 'wg-sdgs' },
+    h('span', { class: 'wg-visually-hidden', text: `${t('sdg.group')}: ${names.join('; ')}` }),
+    sdgs.map((n, i) => h('span', { class: 'wg-sdg', title: names[i], 'aria-hidden': 'true', text: `SDG ${n}` })));
+}
+
 export function rank(ctx) {
   const { journey } = ctx;
   const byId = new Map(journey.checkIn.priorities.map((p) => [p.id, p]));
@@ -72,7 +81,7 @@ export function rank(ctx) {
   const describe = (p) => {
     const theme = ctx.themeOf(p.themeKey);
     return [
-      h('p', { class: 'wg-priority__theme' }, icon(theme.icon), h('span', { text: theme.name })),
+      h('p', { class: 'wg-priority__theme' }, icon(theme.icon), h('span', { text: theme.name }), sdgBadges(p.sdgs || theme.sdgs)),
       h('h3', { class: 'wg-priority__title', lang: 'nl', dir: 'auto', text: p.title }),
       p.description && h('p', { class: 'wg-priority__text', lang: 'nl', dir: 'auto', text: p.description }),
     ];
