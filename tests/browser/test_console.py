@@ -260,6 +260,11 @@ def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, w
     console.goto(world.url(f"/console/?session={world.simulation_session_id}&view=projector"))
     page = open_projector(console, world.simulation_session_id)
     page.wait_for_selector("#wg-room-results .wg-bars")
+    bar = "#wg-room-results .wg-bars__bar"
+    assert page.eval_on_selector(bar, "b => getComputedStyle(b).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
     legend = page.inner_text("#wg-order-legend")
     assert "head-to-head" in legend and "average place" in legend
     room = world.api(world.facilitator, f"/sessions/{world.simulation_session_id}/results").json()
