@@ -13,6 +13,7 @@ import { API_BASE, api } from '../../js/api.js';
 import { applyBrand } from '../../js/brand.js';
 import { t, setLanguage, formatNumber, language, LANGUAGES } from '../../js/i18n.js';
 import { followEvents } from '../../js/staff/sse.js';
+import { sdgBadges } from '../../js/sdg.js';
 import { barChart, rankedPriorities, rankedTable } from '../../js/staff/results-view.js';
 
 const BUNDLE = '../console/i18n/projector';
@@ -60,18 +61,6 @@ const typeable = (url) => String(url || '').replace(/^https?:\/\//, '');
 
 function stopped(key) {
   replace(main, h('div', { class: 'wg-alert wg-alert--error', role: 'alert' }, h('p', { text: t(key) })));
-}
-
-/** SDG numbers of a priority, each with its full name as the text alternative. */
-export function sdgBadges(sdgs) {
-  if (!sdgs || !sdgs.length) return null;
-  const names = sdgs.map((n) => t('sdg.label', { number: String(n), name: t(`sdg.${n}`) }));
-  return h(
-    'span',
-    { class: 'wg-sdgs' },
-    h('span', { class: 'wg-visually-hidden', text: `${t('sdg.group')}: ${names.join('; ')}` }),
-    sdgs.map((n, i) => h('span', { class: 'wg-sdg', dataset: { sdg: n }, title: names[i], 'aria-hidden': 'true', text: `SDG ${n}` })),
-  );
 }
 
 function render({ link, view, lang }) {
@@ -226,7 +215,7 @@ function render({ link, view, lang }) {
       return;
     }
     const sdgs = new Map((document_.priorities || []).map((p) => [p.id, p.sdgs || []]));
-    const ranked = rankedPriorities(document_, group).map((p) => ({ ...p, sdgs: sdgs.get(p.id) }));
+    const ranked = rankedPriorities(document_, group);
     const chart = barChart(ranked, { caption: t('projector.chartCaption'), limit: 5 });
     for (const row of chart.querySelectorAll('.wg-bars__row')) {
       const badges = sdgBadges(sdgs.get(Number(row.dataset.priority)));

@@ -6,6 +6,7 @@
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { applyBrand } from '../brand.js';
+import { sdgBadges } from '../sdg.js';
 import { t, setLanguage, detectLanguage, language, languageInfo, formatNumber, LANGUAGES } from '../i18n.js';
 
 const BUNDLE = 'public';
@@ -17,17 +18,6 @@ const dialogueId = () => (location.pathname.match(/^\/d\/(\d+)\/?$/) || [])[1];
 function day(iso) {
   const [y, m, d] = String(iso).split('-').map(Number);
   return new Intl.DateTimeFormat(languageInfo().locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
-}
-
-function sdgBadges(sdgs) {
-  if (!sdgs || !sdgs.length) return null;
-  const names = sdgs.map((n) => t('sdg.label', { number: String(n), name: t(`sdg.${n}`) }));
-  return h(
-    'span',
-    { class: 'wg-sdgs' },
-    h('span', { class: 'wg-visually-hidden', text: `${t('sdg.group')}: ${names.join('; ')}` }),
-    sdgs.map((n, i) => h('span', { class: 'wg-sdg', title: names[i], 'aria-hidden': 'true', text: `SDG ${n}` })),
-  );
 }
 
 function languageLinks() {

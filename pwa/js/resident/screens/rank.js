@@ -5,6 +5,7 @@
  */
 import { h, replace, announce, focusElement } from '../../dom.js';
 import { icon } from '../../icons.js';
+import { sdgBadges } from '../../sdg.js';
 import { t } from '../../i18n.js';
 import { SUGGESTED_TOP } from '../journey.js';
 import { panel, actions, backButton, nextButton, notice } from '../ui.js';
@@ -54,15 +55,6 @@ function draggable(item, handle, onDrop) {
     handle.focus();
     for (const [type, fn] of listeners) handle.addEventListener(type, fn);
   });
-}
-
-/** The priority's SDG numbers; the text alternative names each goal in full. */
-function sdgBadges(sdgs) {
-  if (!sdgs || !sdgs.length) return null;
-  const names = sdgs.map((n) => t('sdg.label', { number: String(n), name: t(`sdg.${n}`) }));
-  return h('span', { class: 'wg-sdgs' },
-    h('span', { class: 'wg-visually-hidden', text: `${t('sdg.group')}: ${names.join('; ')}` }),
-    sdgs.map((n, i) => h('span', { class: 'wg-sdg', title: names[i], 'aria-hidden': 'true', text: `SDG ${n}` })));
 }
 
 export function rank(ctx) {
