@@ -151,6 +151,13 @@ def _mount_pwa(app: FastAPI, pwa_dir: Path) -> None:
 
     for path in ("/c", "/c/{join_code}"):
         app.add_api_route(path, resident_app, methods=["GET", "HEAD"], include_in_schema=False)
+
+    def dialogue_page() -> FileResponse:
+        return FileResponse(pwa_dir / "d" / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.add_api_route(
+        "/d/{dialogue_id}", dialogue_page, methods=["GET", "HEAD"], include_in_schema=False
+    )
     app.mount(
         "/", _RevalidatedStaticFiles(directory=pwa_dir, html=True, check_dir=False), name="pwa"
     )

@@ -12,7 +12,7 @@
 /* global WG */
 importScripts('/js/sendcore.js');
 
-const VERSION = 'wg-resident-2026-11-27.4';
+const VERSION = 'wg-resident-2026-12-06.1';
 const SHELL = [
   '/index.html',
   '/manifest.webmanifest',
@@ -28,6 +28,7 @@ const SHELL = [
   '/js/resident/app.js',
   '/js/icons.js',
   '/js/brand.js',
+  '/js/sdg.js',
   '/js/resident/ui.js',
   '/js/resident/screens/start.js',
   '/js/resident/screens/rank.js',

@@ -44,6 +44,7 @@ class TokenType(StrEnum):
 
     STAFF = "staff"
     PARTICIPANT = "participant"
+    PROJECTOR = "projector"
 
 
 class InvalidTokenError(Exception):

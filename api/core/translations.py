@@ -49,7 +49,6 @@ def stored_translations(translations: Mapping[str, BaseModel] | None) -> dict[st
     return {language: text.model_dump() for language, text in sorted(translations.items())}
 
 
-
 AcceptLanguageHeader = Annotated[
     str | None,
     Header(

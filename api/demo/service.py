@@ -194,7 +194,7 @@ def load_demo(session: Session) -> DialogueSession:
                 municipality=DEMO_MUNICIPALITY,
                 title=DEMO_DIALOGUE,
                 description="Wat maakt het leven in Welvaartstad goed, en wat kan beter? "
-                "Kies wat voor u het belangrijkst is, en zeg wat u zelf wilt doen.",
+                "Kies wat voor jou het belangrijkst is, en zeg wat je zelf wilt doen.",
                 startsOn=today - timedelta(days=7),
                 endsOn=today + timedelta(days=90),
                 priorities=[

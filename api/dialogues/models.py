@@ -130,6 +130,9 @@ class PriorityPublic(ApiOutput):
     title: str
     description: str
     theme_key: str
+    sdgs: list[int] = PydanticField(
+        description="The UN Sustainable Development Goals (1–17) of the priority's theme."
+    )
     position: int
     translations: dict[Language, PriorityText] = PydanticField(
         description="The title and explanation in other languages (`en`, `ar`)."
@@ -143,6 +146,9 @@ class ResidentPriority(ApiOutput):
     title: str
     description: str
     theme_key: str
+    sdgs: list[int] = PydanticField(
+        description="The UN Sustainable Development Goals (1–17) of the priority's theme."
+    )
     position: int
     language: Language = PydanticField(
         description="The language of `title` and `description`: the one asked for "

@@ -247,10 +247,12 @@ def _replace_priorities(
     session.flush()
 
 
-def _priority_rows(session: Session, *, dialogue_id: int) -> list[tuple[Priority, str]]:
+def _priority_rows(
+    session: Session, *, dialogue_id: int
+) -> list[tuple[Priority, str, list[int] | None]]:
     return list(
         session.exec(
-            select(Priority, Theme.key)
+            select(Priority, Theme.key, Theme.sdgs)
             .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]
             .where(Priority.dialogue_id == dialogue_id)
             .order_by(Priority.position)
@@ -266,13 +268,14 @@ def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPub
             title=p.title,
             description=p.description,
             theme_key=key,
+            sdgs=sorted(sdgs or []),
             position=p.position,
             translations={
                 language: PriorityText.model_validate(text)
                 for language, text in (p.translations or {}).items()
             },
         )
-        for p, key in _priority_rows(session, dialogue_id=dialogue_id)
+        for p, key, sdgs in _priority_rows(session, dialogue_id=dialogue_id)
     ]
 
 
@@ -281,7 +284,7 @@ def resident_priorities(
 ) -> list[ResidentPriority]:
     """A dialogue's priorities in `language`, each in Dutch where it has no translation."""
     priorities = []
-    for p, key in _priority_rows(session, dialogue_id=dialogue_id):
+    for p, key, sdgs in _priority_rows(session, dialogue_id=dialogue_id):
         texts, found = in_language(
             {"title": p.title, "description": p.description}, p.translations, language
         )
@@ -289,6 +292,7 @@ def resident_priorities(
             ResidentPriority(
                 id=p.id,  # type: ignore[arg-type]
                 theme_key=key,
+                sdgs=sorted(sdgs or []),
                 position=p.position,
                 language=found,
                 **texts,

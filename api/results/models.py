@@ -173,6 +173,9 @@ class PriorityLabel(ApiOutput):
     id: int
     title: str
     theme_key: str
+    sdgs: list[int] = PydanticField(
+        description="The UN Sustainable Development Goals (1–17) of the priority's theme."
+    )
 
 
 class Results(ApiOutput):
@@ -245,3 +248,37 @@ class PledgeSummary(ApiOutput):
     group_by: GroupBy
     min_group_size: int
     groups: list[PledgeGroup]
+
+
+class PublicRanking(ApiOutput):
+    """One priority's place in the dialogue's released overall ranking."""
+
+    id: int
+    schulze_rank: int = PydanticField(description="1 = preferred head-to-head over the others.")
+    score: float = PydanticField(description="Mean Borda points / (m − 1), 0…1.")
+    mean_rank: float = PydanticField(description="The average place residents gave it.")
+
+
+class DialoguePage(ApiOutput):
+    """A dialogue as anyone may read it: what was asked, when, and its released ranking."""
+
+    id: int
+    title: str
+    question: str
+    starts_on: date
+    ends_on: date
+    municipality: str
+    municipality_name: str
+    brand_colour: str
+    min_group_size: int
+    final: bool = PydanticField(description="Whether the dialogue ended and its results are final.")
+    ballots: int | None = PydanticField(
+        description="Ballots in the released results; empty while fewer than minGroupSize."
+    )
+    version: int = PydanticField(description="The release: it changes whenever figures do.")
+    refreshed_at: datetime | None
+    priorities: list[PriorityLabel] = PydanticField(description="In the dialogue's own order.")
+    ranking: list[PublicRanking] | None = PydanticField(
+        description="The released overall ranking, head-to-head (Schulze) winner first; empty "
+        "until the release holds minGroupSize ballots."
+    )

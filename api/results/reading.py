@@ -28,12 +28,14 @@ from api.results.layout import dialogue_layout, min_group_size_of
 from api.results.models import (
     ALL,
     NOT_GIVEN,
+    DialoguePage,
     GroupBy,
     GroupResult,
     GroupTally,
     PledgeSummary,
     PriorityLabel,
     PriorityResult,
+    PublicRanking,
     Results,
     ResultState,
     SuppressedReason,
@@ -364,7 +366,7 @@ def _hidden_if_flags_stale(
 
 def _priority_labels(session: Session, *, dialogue_id: int) -> list[PriorityLabel]:
     return [
-        PriorityLabel(id=p.id, title=p.title, theme_key=p.theme_key)
+        PriorityLabel(id=p.id, title=p.title, theme_key=p.theme_key, sdgs=p.sdgs)
         for p in dialogues.priorities_public(session, dialogue_id=dialogue_id)
     ]
 
@@ -463,6 +465,44 @@ def session_results(session: Session, *, row: Any) -> Results:
         refreshed_at=state.refreshed_at if state else row.created_at,
         priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
         groups=[group.model_copy(update={"key": str(row.id)})],
+    )
+
+
+def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
+    """The public page of a dialogue: its question and period, and the overall ranking of the
+    released results only (the whole dialogue's group, no breakdown)."""
+    municipality = session.get(Municipality, dialogue.municipality_id)
+    assert municipality is not None
+    results = dialogue_results(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+    total = results.groups[0] if results.groups else None
+    shown = total is not None and not total.suppressed and total.priorities is not None
+    state = session.get(ResultState, dialogue.id)
+    return DialoguePage(
+        id=dialogue.id,  # type: ignore[arg-type]
+        title=dialogue.title,
+        question=dialogue.description,
+        starts_on=dialogue.starts_on,
+        ends_on=dialogue.ends_on,
+        municipality=municipality.cbs_code,
+        municipality_name=municipality.name,
+        brand_colour=municipality.brand_colour,
+        min_group_size=results.min_group_size,
+        final=state is not None and state.final_at is not None,
+        ballots=total.ballots if shown else None,  # type: ignore[union-attr]
+        version=results.version,
+        refreshed_at=results.refreshed_at if state else None,
+        priorities=results.priorities,
+        ranking=sorted(
+            (
+                PublicRanking(
+                    id=p.id, schulze_rank=p.schulze_rank, score=p.score, mean_rank=p.mean_rank
+                )
+                for p in total.priorities  # type: ignore[union-attr]
+            ),
+            key=lambda p: (p.schulze_rank, -p.score),
+        )
+        if shown
+        else None,
     )
 
 

@@ -14,9 +14,9 @@ from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.results import live, reading
 from api.results.export import CSV_DESCRIPTION, results_csv
-from api.results.models import GroupBy, PledgeSummary, Results, Trend
+from api.results.models import DialoguePage, GroupBy, PledgeSummary, Results, Trend
 from api.sessions import service as sessions
-from api.staff.dependencies import AnalystActor, FacilitatorActor
+from api.staff.dependencies import AnalystActor, ScreenActor
 from api.venues.models import VenueKind
 
 router = APIRouter(tags=["Results"])
@@ -101,6 +101,13 @@ def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep)
     return reading.trends(session, municipality=municipality)
 
 
+@router.get("/dialogues/{id}/public", response_model=DialoguePage)
+def read_dialogue_page(dialogue_id: ResourceId, session: SessionDep) -> DialoguePage:
+    """A dialogue as anyone may read it: its question, period and released overall ranking."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
+    return reading.dialogue_page(session, dialogue=dialogue)
+
+
 @router.get("/sessions/{id}/results", response_model=Results)
 def read_session_results(session_id: ResourceId, session: SessionDep) -> Results:
     """The session's results as shown in the room: only once enough took part, in batches."""
@@ -120,7 +127,7 @@ def read_session_results(session_id: ResourceId, session: SessionDep) -> Results
 )
 async def follow_session(
     session_id: ResourceId,
-    actor: FacilitatorActor,
+    actor: ScreenActor,
     session: SessionDep,
     settings: SettingsDep,
     request: Request,

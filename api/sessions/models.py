@@ -1,6 +1,6 @@
 """Sessions (a dialogue held at a venue at a time) and the participants checked in to them."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import Field as PydanticField
@@ -234,6 +234,9 @@ class ResidentSession(ApiOutput):
         description="The language of `dialogueTitle` and `dialogueDescription`: the one asked "
         "for (Accept-Language), or `nl` where the dialogue has no translation into it."
     )
+    dialogue_ends_on: date = PydanticField(
+        description="The dialogue's last day: the final results come after it."
+    )
     municipality: str
     municipality_name: str
     brand_colour: str
@@ -247,6 +250,37 @@ class ResidentSession(ApiOutput):
     contact_retention_days: int = PydanticField(
         description="Days after the dialogue ends that contact details given with a pledge are kept."
     )
+
+
+class ProjectorLink(ApiOutput):
+    """A token for one session's projector window: it reads that screen and nothing else."""
+
+    token: str = PydanticField(
+        description="Send as `Authorization: Bearer` to this session's projector, rotating-code, "
+        "qr and live endpoints. It ends when it expires or the facilitator's sign-in is revoked."
+    )
+    expires_at: datetime
+
+
+class ProjectorView(ApiOutput):
+    """What the projector shows of a session: no staff member, no one's details."""
+
+    id: int
+    dialogue_id: int
+    dialogue_title: str
+    municipality_name: str
+    brand_colour: str
+    min_group_size: int
+    venue_name: str
+    title: str | None
+    status: SessionStatus
+    check_in_mode: CheckInMode
+    join_code: str | None = PydanticField(
+        description="The poster's code; empty for a rotating session (read its rotating code)."
+    )
+    check_in_url: str | None = PydanticField(description="Empty for a rotating session.")
+    join_page_url: str = PydanticField(description="Where people type the code by hand.")
+    show_results: bool
 
 
 class CheckInCreate(ApiInput):

@@ -79,8 +79,8 @@ def poster_html(
     <p class="municipality">{escape(municipality_name)}</p>
     <h1>{escape(dialogue_title)}</h1>
   </header>
-  <p class="lead">Wat vindt u belangrijk in uw buurt? Scan de QR-code met uw telefoon.
-    Het duurt 3 minuten en u blijft anoniem.</p>
+  <p class="lead">Wat vind jij belangrijk in je buurt? Scan de QR-code met je telefoon.
+    Het duurt 3 minuten en je blijft anoniem.</p>
   <p class="lead" lang="en">What matters most to you in your neighbourhood? Scan the QR code
     with your phone. It takes 3 minutes and you stay anonymous.</p>
   <div class="qr" role="img" aria-label="QR-code naar {escape(check_in_url)}">

@@ -3,11 +3,11 @@
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlmodel import Session as DbSession
 
-from api.core.access import Actor, Role
+from api.core.access import Actor
 from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
@@ -22,6 +22,8 @@ from api.sessions.models import (
     CheckInCreate,
     CheckInMode,
     CheckInPublic,
+    ProjectorLink,
+    ProjectorView,
     ResidentView,
     RotatingCode,
     SessionCreate,
@@ -38,12 +40,10 @@ from api.sessions.paper_ballot import (
 )
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
-from api.staff.dependencies import FacilitatorActor, require_role
+from api.staff.dependencies import FacilitatorActor, ScreenActor
 from api.venues import service as venues
 
 router = APIRouter(tags=["Sessions"])
-# The paper ballot is printed by a session's facilitators, or by its coordinator beforehand.
-PaperBallotActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR, Role.COORDINATOR))]
 check_ins_router = APIRouter(tags=["Resident participation"])
 
 _LANGUAGE_HEADERS = {
@@ -115,10 +115,32 @@ def update_session(
     return service.to_public(reader, row, public_url=public_url)
 
 
+@router.post(
+    "/sessions/{id}/projector-links",
+    response_model=ProjectorLink,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_projector_link(
+    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+) -> ProjectorLink:
+    """A token for the session's projector window, which then holds no staff sign-in."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.projector_link(session, row=row, actor=actor, signing_key=settings.signing_key())
+
+
+@router.get("/sessions/{id}/projector", response_model=ProjectorView)
+def read_projector_view(
+    session_id: ResourceId, actor: ScreenActor, session: SessionDep, public_url: PublicUrlDep
+) -> ProjectorView:
+    """What the projector shows of the session; staff or the session's projector token."""
+    row = service.get_session(session, session_id=session_id, actor=actor)
+    return service.projector_view(session, row, public_url=public_url)
+
+
 @router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
 def read_session_qr(
     session_id: ResourceId,
-    actor: FacilitatorActor,
+    actor: ScreenActor,
     session: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,
@@ -146,7 +168,7 @@ def read_session_qr(
 )
 def read_rotating_code(
     session_id: ResourceId,
-    actor: FacilitatorActor,
+    actor: ScreenActor,
     session: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,
@@ -224,7 +246,7 @@ def _wants_pdf(accept: str) -> bool:
 )
 def read_paper_ballot(
     session_id: ResourceId,
-    actor: PaperBallotActor,
+    actor: FacilitatorActor,
     session: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,

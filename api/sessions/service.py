@@ -33,6 +33,8 @@ from api.sessions.models import (
     CheckInPublic,
     Participant,
     ParticipantOrigin,
+    ProjectorLink,
+    ProjectorView,
     ResidentSession,
     ResidentVenue,
     ResidentView,
@@ -370,6 +372,57 @@ def count_without_ballot(session: DbSession, *, session_id: int) -> int:
     ).one()
 
 
+PROJECTOR_LINK_HOURS_AFTER_END = 6
+
+
+def projector_link(
+    session: DbSession, *, row: Session, actor: Actor, signing_key: str
+) -> ProjectorLink:
+    """A token for this session's projector window, valid until some hours after its end.
+
+    It carries the facilitator's token version, so signing them out everywhere (or closing
+    their account) also ends the projector's link; it opens nothing but this one screen.
+    """
+    user = staff.find_user(session, user_id=actor.user_id) if actor.user_id else None
+    expires_at = max(row.ends_at.astimezone(UTC), utcnow()) + timedelta(
+        hours=PROJECTOR_LINK_HOURS_AFTER_END
+    )
+    token = create_token(
+        subject=str(row.id),
+        token_type=TokenType.PROJECTOR,
+        expires_at=expires_at,
+        signing_key=signing_key,
+        claims={"uid": actor.user_id, "ver": user.token_version if user else -1},
+    )
+    return ProjectorLink(token=token, expires_at=expires_at)
+
+
+def projector_view(session: DbSession, row: Session, *, public_url: str) -> ProjectorView:
+    """What the projector window shows of a session."""
+    dialogue = session.get(Dialogue, row.dialogue_id)
+    assert dialogue is not None and row.id is not None
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    poster = row.check_in_mode is not CheckInMode.ROTATING
+    return ProjectorView(
+        id=row.id,
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_title=dialogue.title,
+        municipality_name=municipality.name,
+        brand_colour=municipality.brand_colour,
+        min_group_size=municipality.min_group_size,
+        venue_name=venues.get_venue(session, venue_id=row.venue_id).name,
+        title=row.title,
+        status=row.status,
+        check_in_mode=row.check_in_mode,
+        join_code=row.join_code if poster else None,
+        check_in_url=check_in_url(public_url, row.join_code) if poster else None,
+        join_page_url=f"{public_url}/c",
+        show_results=row.show_results,
+    )
+
+
 def resident_view(
     session: DbSession,
     row: Session,
@@ -396,6 +449,7 @@ def resident_view(
         dialogue_title=texts["title"],
         dialogue_description=texts["description"],
         dialogue_language=dialogue_language,
+        dialogue_ends_on=dialogue.ends_on,
         municipality=municipality.cbs_code,
         municipality_name=municipality.name,
         brand_colour=municipality.brand_colour,

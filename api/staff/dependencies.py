@@ -7,7 +7,7 @@ from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
 from api.core.access import Actor, Role
 from api.core.db import open_session
-from api.core.deps import SettingsDep
+from api.core.deps import ResourceId, SettingsDep
 from api.core.problems import Forbidden, Unauthorized
 from api.core.schemas import StorableText
 from api.core.security import InvalidTokenError, TokenType, decode_token
@@ -102,3 +102,44 @@ ManagerActor = Annotated[Actor, Depends(require_role(Role.COORDINATOR))]
 municipalities (`Actor.can_access`, a 404 for any other municipality's objects)."""
 FacilitatorActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR))]
 AnalystActor = Annotated[Actor, Depends(require_role(Role.ANALYST))]
+
+
+def get_screen_actor(
+    request: Request,
+    settings: SettingsDep,
+    session_id: ResourceId,
+    token: Annotated[str | None, Depends(bearer_token)],
+) -> Actor:
+    """The facilitator behind a staff token, or behind this session's projector token.
+
+    A projector token opens only the screen of its own session (the session's projector
+    view, rotating code, QR code and live feed), acting for the facilitator who opened it
+    while their sign-in stays valid.
+    """
+    try:
+        claims = decode_token(
+            token or "", token_type=TokenType.PROJECTOR, signing_key=settings.signing_key()
+        )
+    except InvalidTokenError:
+        return require_role(Role.FACILITATOR)(get_actor(request, settings, token))
+    if claims["sub"] != str(session_id):
+        raise Forbidden(
+            "This projector link is for another session.",
+            nl="Deze projectorlink hoort bij een andere sessie.",
+            kind="projector-other-session",
+        )
+    with open_session(request.app.state.engine, write=False) as session:
+        actor = service.load_actor(
+            session, user_id=int(claims.get("uid") or 0), token_version=claims.get("ver", -1)
+        )
+    if actor is None or not actor.has_role(Role.FACILITATOR):
+        raise Unauthorized(
+            "This projector link is no longer valid. Open the projector again from the console.",
+            nl="Deze projectorlink geldt niet meer. Open de projector opnieuw vanuit de console.",
+            kind="projector-link-ended",
+        )
+    return actor
+
+
+ScreenActor = Annotated[Actor, Depends(get_screen_actor)]
+"""Staff (facilitators) or the projector window of the session in the path."""

@@ -3,9 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from sqlmodel import Session as DbSession
 
 from api.core.db import open_session
-from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
+from api.core.deps import PublicUrlDep, RateLimiterDep, ResourceId, SessionDep, SettingsDep
 from api.core.problems import InvalidInput, Unauthorized
 from api.core.security import TokenType, create_token, expiry_after, hash_password
 from api.staff import service, sign_in_limits
@@ -13,6 +14,7 @@ from api.staff.dependencies import CurrentActor, ManagerActor, SignInForm
 from api.staff.models import (
     Invitation,
     InvitationAccept,
+    StaffUser,
     StaffUserCreate,
     StaffUserInvited,
     StaffUserPublic,
@@ -139,23 +141,21 @@ def list_users(actor: ManagerActor, session: SessionDep) -> list[StaffUserPublic
 
 
 def _with_invitation(
-    session: SessionDep,
-    settings: SettingsDep,
-    user,
-    invitation,  # noqa: ANN001
+    session: DbSession,
+    public_url: str,
+    user: StaffUser,
+    invitation: service.InvitationLink | None,
 ) -> StaffUserInvited:
     public = service.to_public(session, user)
     link = None
     if invitation is not None:
-        link = Invitation(
-            url=settings.public_base_url + invitation.path, expires_at=invitation.expires_at
-        )
+        link = Invitation(url=public_url + invitation.path, expires_at=invitation.expires_at)
     return StaffUserInvited(**public.model_dump(), invitation=link)
 
 
 @users_router.post("", response_model=StaffUserInvited, status_code=status.HTTP_201_CREATED)
 def create_user(
-    body: StaffUserCreate, actor: ManagerActor, session: SessionDep, settings: SettingsDep
+    body: StaffUserCreate, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
 ) -> StaffUserInvited:
     """Create a staff account: with a password, or without one to get a one-time invitation
     link (valid 7 days, shown only in this answer). A coordinator creates coordinators,
@@ -169,7 +169,7 @@ def create_user(
             municipality_codes=body.municipalities,
             actor=actor,
         )
-        return _with_invitation(session, settings, user, invitation)
+        return _with_invitation(session, public_url, user, invitation)
     user = service.create_user(
         session,
         email=body.email,
@@ -180,7 +180,7 @@ def create_user(
         actor_id=actor.user_id,
         actor=actor,
     )
-    return _with_invitation(session, settings, user, None)
+    return _with_invitation(session, public_url, user, None)
 
 
 @users_router.patch("/{id}", response_model=StaffUserPublic)
@@ -205,9 +205,9 @@ def update_user(
 
 @users_router.post("/{id}/invitation", response_model=StaffUserInvited)
 def reinvite_user(
-    user_id: ResourceId, actor: ManagerActor, session: SessionDep, settings: SettingsDep
+    user_id: ResourceId, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
 ) -> StaffUserInvited:
     """A new one-time invitation link for the account (valid 7 days); the earlier link stops
     working. The account keeps its password until the link is used."""
     user, invitation = service.reinvite(session, user_id=user_id, actor=actor)
-    return _with_invitation(session, settings, user, invitation)
+    return _with_invitation(session, public_url, user, invitation)

@@ -2,7 +2,7 @@
 year, and residents per area and KWB age band per year.
 
 Revision ID: 0008f
-Revises: 0008d
+Revises: 0008e
 Create Date: 2026-12-06 03:30:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import api.core.db
 
 revision: str = "0008f"
-down_revision: str | None = "0008d"
+down_revision: str | None = "0008e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

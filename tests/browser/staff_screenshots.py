@@ -247,24 +247,51 @@ def console(browser, world: StaffWorld, rotating_id: int) -> None:
     shoot(paper.locator("#copy-ar"), "console/15-paper-ballot-print-arabic.png")
     paper.close()
 
-    big = browser.new_context(
+    big_context = browser.new_context(
         locale="nl-NL", viewport={"width": 1920, "height": 1080}, device_scale_factor=1
-    ).new_page()
-    sign_in(
-        big, world, f"/console/?session={world.live_session_id}&view=projector", world.facilitator
     )
+    launcher = big_context.new_page()
+    sign_in(
+        launcher,
+        world,
+        f"/console/?session={world.live_session_id}&view=projector",
+        world.facilitator,
+    )
+
+    def projector_window(session_id: int):
+        launcher.goto(world.url(f"/console/?session={session_id}&view=projector"))
+        launcher.wait_for_selector("[data-action='projector']")
+        with big_context.expect_page() as window:
+            launcher.click("[data-action='projector']")
+        big = window.value
+        big.wait_for_selector("#wg-projector")
+        return big
+
+    big = projector_window(world.live_session_id)
     big.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
     big.wait_for_selector("#wg-connection:has-text('Live')")
     shoot(big, "console/08-projector.png")
-    big.goto(world.url(f"/console/?session={world.simulation_session_id}&view=projector"))
+    big.close()
+    big = projector_window(world.simulation_session_id)
     big.wait_for_selector("#wg-room-results .wg-bars")
     big.locator("#wg-room-results").scroll_into_view_if_needed()
     shoot(big, "console/09-projector-room-results.png")
-    big.goto(world.url(f"/console/?session={rotating_id}&view=projector"))
+    big.close()
+    big = projector_window(rotating_id)
     big.wait_for_selector("#wg-countdown:has-text('Nieuwe code')")
     big.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
     shoot(big, "console/10-projector-rotating-code.png")
-    big.context.close()
+    big_context.close()
+
+    public = browser.new_context(locale="nl-NL", viewport=DESKTOP, device_scale_factor=1)
+    page_ = public.new_page()
+    page_.goto(world.url(f"/d/{world.dialogue_id}"))
+    page_.wait_for_selector("#wg-ranking")
+    shoot(page_, "public/01-dialogue-page.png", full_page=True)
+    page_.goto(world.url(f"/d/{world.dialogue_id}?lang=ar"))
+    page_.wait_for_selector("#wg-ranking")
+    shoot(page_, "public/02-dialogue-page-arabic.png", full_page=True)
+    public.close()
 
     page.goto(world.url(f"/console/?session={world.live_session_id}&view=ballots"))
     page.wait_for_selector("#wg-ballot-form")

@@ -103,23 +103,32 @@ def test_plan_open_poster_projector_paper_ballot_close(staff_page, staff_world, 
     assert poster.eval_on_selector(".code", "e => parseFloat(getComputedStyle(e).fontSize)") > 40
     poster.close()
 
-    # Projector: join code in big letters, the QR image, live counts.
-    page.click(f"{card(page, made['id'])} [data-action='projector']")
-    page.wait_for_selector("#wg-projector")
-    page.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
-    assert page.inner_text("#wg-join-code").replace("\n", "").replace(" ", "") == made["joinCode"]
-    assert made["joinCode"] in page.get_attribute("#wg-join-code", "aria-label").replace(" ", "")
+    # Projector: its own window, holding no staff sign-in; join code in big letters, the QR
+    # image, live counts.
+    with page.context.expect_page() as new_window:
+        page.click(f"{card(page, made['id'])} [data-action='projector']")
+    projector = new_window.value
+    projector.wait_for_selector("#wg-projector")
+    projector.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
+    assert (
+        projector.inner_text("#wg-join-code").replace("\n", "").replace(" ", "") == made["joinCode"]
+    )
+    assert made["joinCode"] in projector.get_attribute("#wg-join-code", "aria-label").replace(
+        " ", ""
+    )
     assert (
         float(
-            page.eval_on_selector("#wg-join-code", "e => parseFloat(getComputedStyle(e).fontSize)")
+            projector.eval_on_selector(
+                "#wg-join-code", "e => parseFloat(getComputedStyle(e).fontSize)"
+            )
         )
         >= 48
     )
-    page.wait_for_selector("#wg-connection:has-text('Live verbonden')")
-    found["projector"] = axe_violations(page, axe)
+    projector.wait_for_selector("#wg-connection:has-text('Live verbonden')")
+    assert_no_staff_identity(projector, world.facilitator)
+    found["projector"] = axe_violations(projector, axe)
 
     # Type in a paper ballot.
-    page.click("text=Terug naar de sessies")
     page.click(f"{card(page, made['id'])} [data-action='ballots']")
     page.wait_for_selector("#wg-ballot-form")
     titles = world.priorities
@@ -169,12 +178,11 @@ def test_plan_open_poster_projector_paper_ballot_close(staff_page, staff_world, 
     assert stored.ranking == order  # the participant is the assisted one (origin above)
     assert stored.neighbourhood_code == "BU99990202" and stored.age_band.value == "65+"
 
-    # The projector counts it.
-    page.click("text=Terug naar de sessies")
-    page.click(f"{card(page, made['id'])} [data-action='projector']")
-    page.wait_for_function(
+    # The projector window, still open, counts it.
+    projector.wait_for_function(
         "() => (document.getElementById('wg-count-ballots') || {}).textContent === '1'"
     )
+    projector.close()
 
     # Close it, after a confirmation.
     page.click("text=Terug naar de sessies")
@@ -185,6 +193,27 @@ def test_plan_open_poster_projector_paper_ballot_close(staff_page, staff_world, 
     page.wait_for_selector(f"{card(page, made['id'])}[data-status='closed']")
     assert session_row(db, made["id"]).status is SessionStatus.CLOSED
     assert {view: v for view, v in found.items() if v} == {}
+
+
+def assert_no_staff_identity(projector, email: str) -> None:
+    """Nothing of the staff member on the projector: no e-mail, no chrome, no sign-in."""
+    assert projector.url.split("#")[0] == projector.url  # the link left the address bar
+    assert email not in projector.content()
+    assert projector.locator("#wg-header, #wg-footer, .wg-staff").count() == 0
+    assert projector.evaluate("() => sessionStorage.getItem('wg.staff.session')") is None
+    token = projector.evaluate("() => JSON.parse(sessionStorage.getItem('wg.projector')).token")
+    assert token and "sign in" not in projector.inner_text("body").lower()
+
+
+def open_projector(page, session_id: int):
+    """The projector window, opened from the console's projector page for the session."""
+    page.wait_for_selector("[data-action='projector']")
+    with page.context.expect_page() as new_window:
+        page.click("[data-action='projector']")
+    projector = new_window.value
+    projector.wait_for_selector("#wg-projector")
+    assert f"session={session_id}" in projector.url
+    return projector
 
 
 def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, wait_until):
@@ -210,7 +239,9 @@ def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, w
     db.commit()
     page = staff_page(locale="en-GB")
     sign_in(page, world, f"/console/?session={row.id}&view=projector", world.facilitator)
-    page.wait_for_selector("#wg-projector")
+    console = page
+    page = open_projector(console, row.id)
+    assert_no_staff_identity(page, world.facilitator)
     page.wait_for_function("() => (document.querySelector('#wg-qr') || {}).naturalWidth > 0")
     page.wait_for_selector("#wg-countdown:has-text('New code in')")
 
@@ -224,16 +255,37 @@ def test_rotating_projector_and_room_results(staff_page, staff_world, db, axe, w
     assert shown != row.join_code
     assert page.inner_text("#wg-and-type") == f"and type all {len(shown)} characters of this code:"
 
-    # The closed simulation session shows its room results from the live stream.
-    page.goto(world.url(f"/console/?session={world.simulation_session_id}&view=projector"))
+    # The closed simulation session shows its room results from the live stream, with the
+    # legend that explains their order and each priority's SDGs.
+    page.close()
+    console.goto(world.url(f"/console/?session={world.simulation_session_id}&view=projector"))
+    page = open_projector(console, world.simulation_session_id)
     page.wait_for_selector("#wg-room-results .wg-bars")
+    bar = "#wg-room-results .wg-bars__bar"
+    assert page.eval_on_selector(bar, "b => getComputedStyle(b).backgroundColor") not in (
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
+    legend = page.inner_text("#wg-order-legend")
+    assert "head-to-head" in legend and "average place" in legend
     room = world.api(world.facilitator, f"/sessions/{world.simulation_session_id}/results").json()
     group = room["groups"][0]
     titles = {p["id"]: p["title"] for p in room["priorities"]}
     top = [titles[p["id"]] for p in sorted(group["priorities"], key=lambda p: p["schulzeRank"])][:5]
     labels = page.eval_on_selector_all(
-        "#wg-room-results .wg-bars__label", "ls => ls.map(l => l.textContent)"
+        "#wg-room-results .wg-bars__label", "ls => ls.map(l => l.childNodes[2].textContent)"
     )
-    assert [label.split(". ", 1)[1] for label in labels] == top
+    assert labels == top
     assert page.inner_text("#wg-count-ballots") == str(group["ballots"])
+    first = min(group["priorities"], key=lambda p: p["schulzeRank"])
+    sdgs = next(p["sdgs"] for p in room["priorities"] if p["id"] == first["id"])
+    badges = page.eval_on_selector_all(
+        f"#wg-room-results .wg-bars__row[data-priority='{first['id']}'] .wg-sdg",
+        "bs => bs.map(b => b.textContent)",
+    )
+    assert sdgs and badges == [f"SDG {n}" for n in sdgs]
+    alternative = page.text_content(
+        f"#wg-room-results tr[data-priority='{first['id']}'] .wg-visually-hidden"
+    )
+    assert f"SDG {sdgs[0]}: " in alternative
     assert axe_violations(page, axe) == []

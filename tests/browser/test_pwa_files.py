@@ -12,7 +12,7 @@ import pytest
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 LANGUAGES = ("nl", "en", "ar")
 BUNDLES = ("resident", "statements")
-SHARED_JS = ("dom", "i18n", "api", "sendcore", "brand", "icons")
+SHARED_JS = ("dom", "i18n", "api", "sendcore", "brand", "icons", "sdg")
 IMPORT = re.compile(
     r"""(?:^|\n)\s*import\s+(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)"""
 )

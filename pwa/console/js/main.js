@@ -1,6 +1,6 @@
 /**
  * The facilitator console: sign in, choose a dialogue, see and plan its sessions, open and
- * close them, print the poster, show the projector view, and type in paper ballots.
+ * close them, print the poster, open the projector window, and type in paper ballots.
  * State lives in the address: ?dialogue=1, &view=new, ?session=5&view=projector|ballots|integrity.
  */
 import { h, replace, focusElement } from '../../js/dom.js';
@@ -15,7 +15,7 @@ import { loadThemes } from '../../js/staff/themes.js';
 import { problemAlert } from '../../js/staff/problems.js';
 import { renderSessions } from './sessions.js';
 import { renderNewSession } from './new-session.js';
-import { renderProjector } from './projector.js';
+import { renderProjectorLauncher } from './projector-launch.js';
 import { renderBallots } from './ballots.js';
 import { renderIntegrity } from './integrity.js';
 
@@ -26,7 +26,6 @@ let state = readState(DEFAULTS);
 let signedOutReason = null;
 let dialogues = null;
 let municipalities = new Map();
-let cleanup = null; // stops the projector's stream and timers when the view changes
 let flash = null; // a message for the next view: {kind, text}
 let renderCount = 0;
 
@@ -51,9 +50,6 @@ const app = {
   get dialogues() {
     return dialogues || [];
   },
-  onCleanup(fn) {
-    cleanup = fn;
-  },
 };
 
 function chrome(context) {
@@ -72,12 +68,7 @@ function chrome(context) {
 
 async function render({ focus = true } = {}) {
   const ticket = ++renderCount;
-  if (cleanup) {
-    cleanup();
-    cleanup = null;
-  }
   state = readState(DEFAULTS);
-  document.body.classList.remove('wg-console--projector');
   if (!currentUser()) {
     chrome();
     renderSignIn(main(), {
@@ -129,7 +120,7 @@ async function render({ focus = true } = {}) {
     const place = app.municipality(session.data.municipality);
     if (place.brandColour) applyBrand(place.brandColour);
     chrome(place.name);
-    if (state.view === 'projector') await renderProjector({ ...view, session: session.data, dialogue });
+    if (state.view === 'projector') renderProjectorLauncher({ ...view, session: session.data });
     else if (state.view === 'integrity') await renderIntegrity({ ...view, session: session.data });
     else await renderBallots({ ...view, session: session.data, dialogue });
   } else {

@@ -1,6 +1,6 @@
 /**
  * The list of a dialogue's sessions, each with what a facilitator does with it: open, close
- * (after a confirmation), print the poster, show the projector view, type in paper ballots.
+ * (after a confirmation), print the poster, open the projector window, type in paper ballots.
  */
 import { h, replace, focusElement } from '../../js/dom.js';
 import { icon } from '../../js/icons.js';
@@ -10,6 +10,7 @@ import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import * as fmt from '../../js/staff/format.js';
 import { openPoster, openPaperBallot } from './poster.js';
+import { projectorButton } from './projector-launch.js';
 
 function when(session) {
   if (fmt.date(session.startsAt) !== fmt.date(session.endsAt)) {
@@ -108,7 +109,7 @@ function sessionCard(app, session) {
     });
     actions.append(closeButton, link('ballots', t('sessions.ballots'), 'plus'));
   }
-  actions.append(link('projector', t('sessions.projector'), 'tablet'));
+  actions.append(projectorButton(session, messages));
   if (session.status !== 'planned') actions.append(link('integrity', t('sessions.integrity'), 'info'));
   if (session.checkInMode === 'poster') {
     const poster = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'poster' }, ...describedTitle }, icon('book'), h('span', { text: t('sessions.poster') }), h('span', { class: 'wg-visually-hidden', text: t('sessions.newTab') }));

@@ -44,7 +44,7 @@ function themeOf(key) {
   let name = key;
   if (i18n.has(`theme.${key}`)) name = t(`theme.${key}`);
   else if (theme) name = i18n.language() === 'nl' ? theme.nameNl : theme.nameEn;
-  return { name, icon: (theme && theme.icon) || J.THEME_ICONS[key] || 'circle' };
+  return { name, icon: (theme && theme.icon) || J.THEME_ICONS[key] || 'circle', sdgs: (theme && theme.sdgs) || [] };
 }
 
 function statusOf(id) {

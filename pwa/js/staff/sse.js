@@ -49,9 +49,10 @@ export function eventStreamParser() {
 /**
  * Follow an event stream: onEvent({event, data}) for each event, onState(state, result) with
  * 'connecting' | 'open' | 'waiting' (reconnecting soon) | 'stopped' (refused: result says why).
+ * `fetcher(path, {accept, signal})` reads with another credential than the staff sign-in.
  * Returns {stop()}.
  */
-export function followEvents(path, { onEvent, onState = () => {} }) {
+export function followEvents(path, { onEvent, onState = () => {}, fetcher = staffFetch }) {
   let stopped = false;
   let controller = null;
   let timer = 0;
@@ -61,7 +62,7 @@ export function followEvents(path, { onEvent, onState = () => {} }) {
     if (stopped) return;
     controller = new AbortController();
     onState('connecting');
-    const result = await staffFetch(path, { accept: 'text/event-stream', signal: controller.signal });
+    const result = await fetcher(path, { accept: 'text/event-stream', signal: controller.signal });
     if (stopped) return;
     if (!result.ok) {
       if (result.status === 0 || result.status >= 500 || result.status === 429) return later();

@@ -4,7 +4,7 @@
  */
 import { h, replace, announce, focusElement, uid } from '../../dom.js';
 import { icon } from '../../icons.js';
-import { t, formatPercent } from '../../i18n.js';
+import { t, formatPercent, language, languageInfo } from '../../i18n.js';
 import { problemMessage } from '../../api.js';
 import { MAX_PLEDGES, MAX_TEXT, PLEDGE_KINDS, pledgeBody } from '../journey.js';
 import { panel, actions, backButton, nextButton, button, radios, choice, field, notice, problemBlock, textLang, languageNote } from '../ui.js';
@@ -236,6 +236,23 @@ function tabletBlock(ctx) {
   return box;
 }
 
+/** The dialogue's last day (2026-12-31) in the resident's language. */
+function lastDay(iso) {
+  const [y, m, d] = String(iso).split('-').map(Number);
+  if (!y || !m || !d) return '';
+  return new Intl.DateTimeFormat(languageInfo().locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+}
+
+/** What happens next: when the results come, where to read them and the municipality's answer. */
+function nextSteps(session) {
+  const end = lastDay(session.dialogueEndsOn);
+  return h('section', { class: 'wg-next-steps', id: 'wg-next-steps', 'aria-labelledby': 'wg-next-steps-title' },
+    h('h2', { id: 'wg-next-steps-title', text: t('thanks.next') }),
+    end && h('p', { text: t('thanks.nextText', { end, municipality: session.municipalityName }) }),
+    h('p', { text: t('thanks.batches') }),
+    h('p', null, h('a', { href: `/d/${session.dialogueId}?lang=${language()}`, id: 'wg-public-page', text: t('thanks.publicPage') })));
+}
+
 export function thanks(ctx) {
   const { journey, session } = ctx;
   const resultsSlot = h('div', { id: 'wg-results-area' });
@@ -254,6 +271,7 @@ export function thanks(ctx) {
         button(t('thanks.morePledge'), () => ctx.go('pledge'), { variant: 'secondary', id: 'wg-more-pledge' })),
       h('h2', { text: t('thanks.results') }),
       resultsSlot,
+      nextSteps(session),
     ],
   });
   if (results && results.sessionId === session.id && results.state !== 'loading') replace(resultsSlot, resultsView(ctx, resultsSlot));

@@ -5,6 +5,7 @@
  */
 import { h, replace, announce, focusElement } from '../../dom.js';
 import { icon } from '../../icons.js';
+import { sdgBadges } from '../../sdg.js';
 import { t } from '../../i18n.js';
 import { SUGGESTED_TOP } from '../journey.js';
 import { panel, actions, backButton, nextButton, notice, textLang, languageNote } from '../ui.js';
@@ -72,9 +73,9 @@ export function rank(ctx) {
   const describe = (p) => {
     const theme = ctx.themeOf(p.themeKey);
     return [
-      h('p', { class: 'wg-priority__theme' }, icon(theme.icon), h('span', { text: theme.name }), languageNote(p)),
-      h('h3', { class: 'wg-priority__title', ...textLang(p), text: p.title }),
-      p.description && h('p', { class: 'wg-priority__text', ...textLang(p), text: p.description }),
+      h('p', { class: 'wg-priority__theme' }, icon(theme.icon), h('span', { text: theme.name }), sdgBadges(p.sdgs || theme.sdgs), languageNote(p)),
+      h('h3', { class: 'wg-priority__title', ...textLang(p), dir: 'auto', text: p.title }),
+      p.description && h('p', { class: 'wg-priority__text', ...textLang(p), dir: 'auto', text: p.description }),
     ];
   };
   const say = (key, id, list) => announce(t(key, { title: title(id), position: list.indexOf(id) + 1, total: list.length }));
