@@ -46,7 +46,10 @@ from api.staff import service as staff
 from api.venues import service as venues
 
 _ALLOWED_TRANSITIONS = {
-    SessionStatus.PLANNED: {SessionStatus.OPEN},
+    SessionStatus.PLANNED: {
+        SessionStatus.OPEN,
+        SessionStatus.CLOSED,
+    },  # closing unopened: cancelling
     SessionStatus.OPEN: {SessionStatus.CLOSED},
     SessionStatus.CLOSED: set(),
 }

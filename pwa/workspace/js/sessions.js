@@ -166,7 +166,7 @@ function sessionCard({ dialogue, venues, session, redraw }) {
   return h(
     'li',
     { class: `wg-session wg-session--${session.status}`, dataset: { session: session.id, status: session.status } },
-    h('article', { 'aria-labelledby': titleId }, h('div', { class: 'wg-session__head' }, h('h3', { id: titleId, class: 'wg-session__title', text: title }), h('span', { class: `wg-status wg-status--${session.status}`, text: t(`status.${session.status}`) })), body, messages),
+    h('article', { 'aria-labelledby': titleId }, h('div', { class: 'wg-session__head' }, h('h3', { id: titleId, class: 'wg-session__title', text: title }), h('span', { class: `wg-status wg-status--${session.status}`, text: session.status === 'closed' && !session.openedAt ? t('ws.sessions.cancelledStatus') : t(`status.${session.status}`) })), body, messages),
   );
 }
 
