@@ -114,14 +114,15 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
-    """Delete contact details past their retention period and expired idempotency keys."""
+    """Delete contact details past their retention period (each municipality's own, else
+    CONTACT_RETENTION_DAYS) and expired idempotency keys."""
     from api.idempotency.service import purge_expired
     from api.pledges.service import purge_contacts
 
     engine = create_db_engine(settings.database_url)
     with open_session(engine) as session:
         contacts = purge_contacts(
-            session, retention_days=settings.contact_retention_days, today=date.today()
+            session, default_retention_days=settings.contact_retention_days, today=date.today()
         )
         keys = purge_expired(session)
     engine.dispose()
@@ -178,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     user = commands.add_parser("create-user", help=cmd_create_user.__doc__)
     user.add_argument("--email", required=True)
-    user.add_argument("--role", required=True, choices=["admin", "facilitator", "analyst"])
+    user.add_argument(
+        "--role", required=True, choices=["admin", "coordinator", "facilitator", "analyst"]
+    )
     user.add_argument("--municipality", action="append", metavar="GM0000")
     user.add_argument("--full-name")
     user.add_argument("--password-stdin", action="store_true")

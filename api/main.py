@@ -22,6 +22,7 @@ from api.core.problems import install_problem_handlers
 from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
 from api.integrity.router import router as integrity_router
+from api.municipalities.models import MAX_LOGO_BYTES
 from api.municipalities.router import router as municipalities_router
 from api.pledges.router import router as pledges_router
 from api.results.refresher import ResultsRefresher
@@ -32,6 +33,7 @@ from api.sessions.router import router as sessions_router
 from api.staff.router import auth_router, users_router
 from api.themes.router import router as themes_router
 from api.venues.router import router as venues_router
+from api.venues.router import venues_router as venue_objects_router
 
 DESCRIPTION = """
 Welvaartgesprek lets Dutch municipalities hold *brede welvaart* (broad wellbeing) dialogues
@@ -74,6 +76,7 @@ def _api_app(settings: Settings) -> FastAPI:
         users_router,
         municipalities_router,
         venues_router,
+        venue_objects_router,
         dialogues_router,
         sessions_router,
         integrity_router,
@@ -182,7 +185,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_body_bytes,
-        larger_limits={"/neighbourhoods/import": settings.max_import_bytes},
+        larger_limits={
+            "/neighbourhoods/import": settings.max_import_bytes,
+            "/logo": MAX_LOGO_BYTES,
+        },
     )
     app.add_middleware(GZipMiddleware, minimum_size=512, compresslevel=6)
     app.add_middleware(ResponseHeadersMiddleware, api_version=API_VERSION, api_prefix=API_BASE_PATH)

@@ -27,12 +27,21 @@ class Actor:
         return self.role is Role.ADMIN
 
     def has_role(self, *roles: Role) -> bool:
-        """Admins have every role; others only their own."""
-        return self.is_admin or self.role in roles
+        """Admins have every role; coordinators every role but admin (inside their own
+        municipalities: `can_access`); others only their own."""
+        if self.is_admin or self.role in roles:
+            return True
+        return self.role is Role.COORDINATOR and Role.ADMIN not in roles
 
     def can_access(self, municipality_id: int) -> bool:
         """Admins work everywhere; everyone else only in their own municipalities."""
         return self.is_admin or municipality_id in self.municipality_ids
+
+    def can_manage(self, municipality_id: int) -> bool:
+        """Whether the actor runs this municipality: an admin, or one of its coordinators."""
+        if self.role is Role.COORDINATOR:
+            return municipality_id in self.municipality_ids
+        return self.is_admin
 
 
 SYSTEM = Actor(user_id=None, role=Role.ADMIN)

@@ -98,6 +98,11 @@ class PayloadTooLarge(Problem):
     title = "Request too large"
 
 
+class UnsupportedMediaType(Problem):
+    status = 415
+    title = "Unsupported media type"
+
+
 class UnprocessableContent(Problem):
     status = 422
     title = "Unprocessable content"

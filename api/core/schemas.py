@@ -103,7 +103,12 @@ class ApiOutput(BaseModel):
 
 
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"
-NEIGHBOURHOOD_CODE_PATTERN = r"^(WK\d{6}|BU\d{8})$"
+WIJK_CODE_PATTERN = r"^WK\d{4}[0-9A-Z]{2}$"
+BUURT_CODE_PATTERN = r"^BU\d{4}[0-9A-Z]{4}$"
+NEIGHBOURHOOD_CODE_PATTERN = r"^(WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$"
+"""Wijk and buurt codes: the municipality's 4 digits, then CBS's own characters, which are
+opaque (Amsterdam's are letters and digits: `WK0363AD`, `BU0363AD07`)."""
+_CODE_CHARACTERS = ", ".join(f"'{c}'" for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def cbs_code_check(column: str, prefix: str, digits: int) -> str:
@@ -115,4 +120,17 @@ def cbs_code_check(column: str, prefix: str, digits: int) -> str:
     parts += [
         f"substr({column}, {len(prefix) + i}, 1) BETWEEN '0' AND '9'" for i in range(1, digits + 1)
     ]
+    return " AND ".join(parts)
+
+
+def neighbourhood_code_check(column: str, prefix: str, characters: int) -> str:
+    """A CHECK expression, valid on SQLite and PostgreSQL, for a wijk or buurt code: the
+    prefix, the municipality's 4 digits, then `characters` digits or capital letters (listed,
+    since BETWEEN 'A' AND 'Z' lets lower case through under PostgreSQL's collations)."""
+    parts = [
+        f"length({column}) = {6 + characters}",
+        f"substr({column}, 1, 2) = '{prefix}'",
+    ]
+    parts += [f"substr({column}, {i}, 1) BETWEEN '0' AND '9'" for i in range(3, 7)]
+    parts += [f"substr({column}, {i}, 1) IN ({_CODE_CHARACTERS})" for i in range(7, 7 + characters)]
     return " AND ".join(parts)

@@ -34,10 +34,11 @@ _SPAN_MINUTES = 24 * 60
 
 
 def session_for(db: DbSession, *, session_id: int, actor: Actor, write: bool = False) -> Session:
-    """The session, if the actor may see its signals: its facilitators, admins, and (to read)
-    analysts of its municipality. Anyone else gets a 404, as if it did not exist."""
+    """The session, if the actor may see its signals: its facilitators, admins and the
+    municipality's coordinators, and (to read) its analysts. Anyone else gets a 404, as if it
+    did not exist."""
     row = sessions.get_session(db, session_id=session_id, actor=actor)
-    if actor.is_admin:
+    if actor.has_role(Role.COORDINATOR):  # scoped to the municipality by get_session
         return row
     if actor.role is Role.FACILITATOR:
         if actor.user_id in sessions.facilitator_ids_of(db, session_id=session_id):

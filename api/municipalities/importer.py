@@ -9,7 +9,13 @@ matched case-insensitively, in GeoJSON feature properties or a CSV header:
 - ``cbs-wijkenbuurtenkaart``: CBS Wijk- en buurtkaart, ``BU_CODE``/``BU_NAAM``/``WK_CODE``/
   ``WK_NAAM``/``GM_CODE``.
 
-Every problem found is reported at once in one :class:`NeighbourhoodFileError`.
+Codes are opaque past the municipality's digits: Amsterdam's are letters and digits
+(``WK0363AD``, ``BU0363AD07``). Padding spaces (CBS pads codes and names) are stripped,
+numbers at or below -99990 (CBS's codes for suppressed or unknown figures) count as absent,
+and the water parts PDOK and CBS give a buurt (``water``: ``JA``) never replace its land.
+
+Every problem found is reported at once in one :class:`NeighbourhoodFileError`, in English
+and in Dutch.
 """
 
 import codecs
@@ -38,8 +44,13 @@ MAX_PROBLEMS = 50
 NAME_MAX_LENGTH = 120
 COORDINATE_DECIMALS = 6
 
-_WIJK_CODE = re.compile(r"WK[0-9]{6}")
-_BUURT_CODE = re.compile(r"BU[0-9]{8}")
+_WIJK_CODE = re.compile(r"WK[0-9]{4}[0-9A-Z]{2}")
+_BUURT_CODE = re.compile(r"BU[0-9]{4}[0-9A-Z]{4}")
+_WIJK_CODE_SHAPE = ("WK + 4 digits + 2 letters or digits", "WK + 4 cijfers + 2 letters of cijfers")
+_BUURT_CODE_SHAPE = ("BU + 4 digits + 4 letters or digits", "BU + 4 cijfers + 4 letters of cijfers")
+SUPPRESSED_AT_OR_BELOW = -99990
+"""CBS writes -99995, -99997 and the like for figures it keeps secret or does not know."""
+_WATER_YES = {"ja", "j", "yes", "true", "1"}
 _MUNICIPALITY_CODE = re.compile(r"GM[0-9]{4}")
 _YEAR = re.compile(r"(19|20)[0-9]{2}")
 _YEAR_IN_FILENAME = re.compile(
@@ -60,6 +71,11 @@ _EXPECTED_COLUMNS = (
     "'statcode' with 'statnaam' (CBS area division), "
     "'buurtcode'/'wijkcode' with 'buurtnaam'/'wijknaam' (PDOK wijken en buurten) or "
     "'BU_CODE'/'WK_CODE' with 'BU_NAAM'/'WK_NAAM' (CBS wijk- en buurtkaart)"
+)
+_EXPECTED_COLUMNS_NL = (
+    "'statcode' met 'statnaam' (CBS gebiedsindeling), "
+    "'buurtcode'/'wijkcode' met 'buurtnaam'/'wijknaam' (PDOK wijken en buurten) of "
+    "'BU_CODE'/'WK_CODE' met 'BU_NAAM'/'WK_NAAM' (CBS wijk- en buurtkaart)"
 )
 
 # RD New (EPSG:28992) to WGS84: F.H. Schreutelkamp and G.L. Strang van Hees, "Benaderingsformules
@@ -138,10 +154,12 @@ class ImportedFile:
 
 
 class FileProblem(NamedTuple):
-    """One problem in a file: where it is ("row 7", "feature 3", "header", "file") and what."""
+    """One problem in a file: where it is ("row 7", "feature 3", "header", "file") and what,
+    in English and in Dutch."""
 
     location: str
     message: str
+    message_nl: str
 
 
 class NeighbourhoodFileError(ValueError):
@@ -151,6 +169,7 @@ class NeighbourhoodFileError(ValueError):
         self.problems: list[FileProblem] = list(problems[:MAX_PROBLEMS])
         self.total: int = max(total or 0, len(problems))
         self.summary: str = _summary(self.total, len(self.problems))
+        self.summary_nl: str = _summary_nl(self.total, len(self.problems))
         super().__init__(self.summary)
 
 
@@ -166,15 +185,27 @@ def _summary(total: int, listed: int) -> str:
     return f"The neighbourhood file could not be imported because of {total} problems."
 
 
+def _summary_nl(total: int, listed: int) -> str:
+    """The same sentence in Dutch."""
+    if total == 1:
+        return "Het buurtenbestand is niet ingelezen vanwege 1 probleem."
+    if listed < total:
+        return (
+            f"Het buurtenbestand is niet ingelezen vanwege {total} problemen "
+            f"(de eerste {listed} staan hieronder)."
+        )
+    return f"Het buurtenbestand is niet ingelezen vanwege {total} problemen."
+
+
 class _Problems:
     """Collects problems; raising lists them in file order, file-wide ones first."""
 
     def __init__(self) -> None:
         self.items: list[FileProblem] = []
 
-    def add(self, location: str, message: str) -> None:
-        """Record one problem."""
-        self.items.append(FileProblem(location, message))
+    def add(self, location: str, message: str, nl: str) -> None:
+        """Record one problem, in English and in Dutch."""
+        self.items.append(FileProblem(location, message, nl))
 
     def error(self) -> NeighbourhoodFileError:
         """The error listing the first MAX_PROBLEMS problems in file order."""
@@ -193,9 +224,9 @@ def _location_rank(location: str) -> int:
     return int(number) if number.isdigit() else 0
 
 
-def _fail(location: str, message: str) -> NeighbourhoodFileError:
+def _fail(location: str, message: str, nl: str) -> NeighbourhoodFileError:
     """An error with a single problem."""
-    return NeighbourhoodFileError([FileProblem(location, message)])
+    return NeighbourhoodFileError([FileProblem(location, message, nl)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +280,7 @@ def parse_neighbourhood_file(
     """Read the wijken and buurten of one municipality from GeoJSON or CSV bytes."""
     municipality = _normalise_municipality_code(municipality_code)
     if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
-        raise _fail("file", "the file is empty")
+        raise _fail("file", "the file is empty", "het bestand is leeg")
     _refuse_binary(data)
     if _is_json(data, content_type, filename):
         container = CONTAINER_GEOJSON
@@ -280,13 +311,23 @@ def _refuse_binary(data: bytes) -> None:
             "file",
             "the file is a ZIP archive (for example an Excel workbook or a zipped shapefile), "
             "not CSV or GeoJSON; save it as CSV or GeoJSON and upload that",
+            "het bestand is een ZIP-archief (bijvoorbeeld een Excel-werkmap of een gezipte "
+            "shapefile), geen CSV of GeoJSON; sla het op als CSV of GeoJSON en upload dat",
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fail("file", "the file is an old Excel workbook, not CSV or GeoJSON; save it as CSV")
+        raise _fail(
+            "file",
+            "the file is an old Excel workbook, not CSV or GeoJSON; save it as CSV",
+            "het bestand is een oude Excel-werkmap, geen CSV of GeoJSON; sla het op als CSV",
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return
     if b"\x00" in data[:8192]:
-        raise _fail("file", "the file is not a text file, so it is neither CSV nor GeoJSON")
+        raise _fail(
+            "file",
+            "the file is not a text file, so it is neither CSV nor GeoJSON",
+            "het bestand is geen tekstbestand, dus geen CSV of GeoJSON",
+        )
 
 
 def _is_json(data: bytes, content_type: str | None, filename: str | None) -> bool:
@@ -309,7 +350,11 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _fail("file", "the file starts like UTF-16 text but is not") from exc
+            raise _fail(
+                "file",
+                "the file starts like UTF-16 text but is not",
+                "het bestand begint als UTF-16-tekst maar is het niet",
+            ) from exc
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
@@ -381,20 +426,30 @@ def _read_csv(data: bytes) -> _Table:
             }
             rows.append(_RawRow(f"row {row_number}", fields))
     except csv.Error as exc:
-        raise _fail(f"row {row_number + 1}", f"the file is not valid CSV here ({exc})") from exc
+        raise _fail(
+            f"row {row_number + 1}",
+            f"the file is not valid CSV here ({exc})",
+            f"het bestand is hier geen geldige CSV ({exc})",
+        ) from exc
 
     if header is None:
-        raise _fail("file", "the file is empty")
+        raise _fail("file", "the file is empty", "het bestand is leeg")
     columns: dict[str, str] = {}
     for name in header:
         if not name:
             continue
         if name.lower() in columns:
-            problems.add("header", f"column '{name}' appears more than once")
+            problems.add(
+                "header",
+                f"column '{name}' appears more than once",
+                f"kolom '{name}' staat er meer dan eens in",
+            )
         columns.setdefault(name.lower(), name)
     problems.raise_if_any()
     if not rows:
-        raise _fail("file", "the file has a header but no rows")
+        raise _fail(
+            "file", "the file has a header but no rows", "het bestand heeft kopjes maar geen rijen"
+        )
     return _Table(rows, columns, "header", problems)
 
 
@@ -406,34 +461,55 @@ def _read_geojson(data: bytes) -> _Table:
         raise _fail(
             "file",
             f"the file is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+            f"het bestand is geen geldige JSON ({exc.msg} op regel {exc.lineno}, kolom "
+            f"{exc.colno})",
         ) from exc
     except RecursionError as exc:
         raise _fail(
             "file",
             "the file nests lists or objects far more deeply than GeoJSON ever does "
             "(hundreds of levels); export the file again from the source",
+            "het bestand nest lijsten of objecten veel dieper dan GeoJSON ooit doet "
+            "(honderden niveaus); exporteer het bestand opnieuw bij de bron",
         ) from exc
     except ValueError as exc:  # Python refuses to read integers of more than 4,300 digits
         raise _fail(
             "file",
             "the file has a number with thousands of digits, which no coordinate or code "
             "has; export the file again from the source",
+            "het bestand heeft een getal van duizenden cijfers, wat geen coördinaat of code "
+            "heeft; exporteer het bestand opnieuw bij de bron",
         ) from exc
     if not isinstance(document, dict):
         raise _fail(
             "file",
             "the file is JSON but not a GeoJSON FeatureCollection "
             f"(it is a {_json_kind(document)})",
+            f"het bestand is JSON maar geen GeoJSON FeatureCollection (het is een "
+            f"{_json_kind_nl(document)})",
         )
     kind = document.get("type")
     if kind != "FeatureCollection":
         found = f"its type is '{kind}'" if isinstance(kind, str) else "it has no 'type'"
-        raise _fail("file", f"the GeoJSON is not a FeatureCollection ({found})")
+        found_nl = f"het type is '{kind}'" if isinstance(kind, str) else "het heeft geen 'type'"
+        raise _fail(
+            "file",
+            f"the GeoJSON is not a FeatureCollection ({found})",
+            f"de GeoJSON is geen FeatureCollection ({found_nl})",
+        )
     features = document.get("features")
     if not isinstance(features, list):
-        raise _fail("file", "the FeatureCollection has no 'features' list")
+        raise _fail(
+            "file",
+            "the FeatureCollection has no 'features' list",
+            "de FeatureCollection heeft geen lijst 'features'",
+        )
     if not features:
-        raise _fail("file", "the FeatureCollection has no features")
+        raise _fail(
+            "file",
+            "the FeatureCollection has no features",
+            "de FeatureCollection heeft geen features",
+        )
 
     problems = _Problems()
     mode = _declared_crs(document.get("crs"))
@@ -444,18 +520,39 @@ def _read_geojson(data: bytes) -> _Table:
     for number, feature in enumerate(features, start=1):
         location = f"feature {number}"
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.add(location, "this is not a GeoJSON Feature")
+            problems.add(location, "this is not a GeoJSON Feature", "dit is geen GeoJSON Feature")
             continue
         properties = feature.get("properties")
         if not isinstance(properties, dict):
-            problems.add(location, "the feature has no properties")
+            problems.add(
+                location, "the feature has no properties", "de feature heeft geen properties"
+            )
             continue
         fields: dict[str, tuple[str, Any]] = {}
         for name, value in properties.items():
-            fields.setdefault(name.lower(), (name, value))
+            name = name.strip()
+            fields.setdefault(name.lower(), (name, _unsuppressed(value)))
             columns.setdefault(name.lower(), name)
         rows.append(_RawRow(location, fields, feature.get("geometry")))
     return _Table(rows, columns, "file", problems, crs=mode)
+
+
+def _unsuppressed(value: Any) -> Any:
+    """A property's value, or None for CBS's codes of a suppressed or unknown figure."""
+    if _is_number(value) and value <= SUPPRESSED_AT_OR_BELOW:
+        return None
+    return value
+
+
+def _json_kind_nl(value: Any) -> str:
+    """A plain Dutch word for a JSON value's type."""
+    return {
+        "list": "lijst",
+        "string": "tekst",
+        "true/false value": "waar/onwaar-waarde",
+        "number": "getal",
+        "null": "null",
+    }[_json_kind(value)]
 
 
 def _json_kind(value: Any) -> str:
@@ -489,6 +586,8 @@ def _declared_crs(crs: Any) -> str | None:
             "file",
             f"the file's coordinate system '{name}' is not supported; "
             "use WGS84 (EPSG:4326) or RD New (EPSG:28992)",
+            f"het coördinatenstelsel '{name}' van het bestand wordt niet ondersteund; "
+            "gebruik WGS84 (EPSG:4326) of RD New (EPSG:28992)",
         )
     epsg = match.group(1)
     if epsg in ("4326", "4258"):
@@ -499,6 +598,8 @@ def _declared_crs(crs: Any) -> str | None:
         "file",
         f"the file uses coordinate system EPSG:{epsg}; "
         "only WGS84 (EPSG:4326) and RD New (EPSG:28992) are supported",
+        f"het bestand gebruikt coördinatenstelsel EPSG:{epsg}; alleen WGS84 (EPSG:4326) en "
+        "RD New (EPSG:28992) worden ondersteund",
     )
 
 
@@ -528,7 +629,11 @@ def _is_number(value: Any) -> bool:
 
 
 class _BadGeometry(Exception):
-    """A geometry whose coordinates cannot be used; the message says why."""
+    """A geometry whose coordinates cannot be used; the messages say why."""
+
+    def __init__(self, message: str, nl: str) -> None:
+        super().__init__(message)
+        self.nl = nl
 
 
 def _convert_geometry(
@@ -538,12 +643,21 @@ def _convert_geometry(
     if geometry is None:
         return None
     if not isinstance(geometry, dict):
-        problems.add(location, "geometry is not a GeoJSON geometry object")
+        problems.add(
+            location,
+            "geometry is not a GeoJSON geometry object",
+            "geometry is geen GeoJSON-geometrie",
+        )
         return None
     kind = geometry.get("type")
     if kind not in ("Polygon", "MultiPolygon"):
         shown = f"a {kind}" if isinstance(kind, str) else "without a type"
-        problems.add(location, f"geometry is {shown}, not a Polygon or MultiPolygon")
+        shown_nl = f"een {kind}" if isinstance(kind, str) else "zonder type"
+        problems.add(
+            location,
+            f"geometry is {shown}, not a Polygon or MultiPolygon",
+            f"geometry is {shown_nl}, geen Polygon of MultiPolygon",
+        )
         return None
     transform = _rd_to_lon_lat if mode == "rd" else _identity
     ranges = _RD_RANGE if mode == "rd" else _WGS84_RANGE
@@ -553,13 +667,20 @@ def _convert_geometry(
             polygon = _convert_polygon(coordinates, transform, ranges, mode)
             return {"type": "Polygon", "coordinates": polygon} if polygon else None
         if not isinstance(coordinates, list):
-            raise _BadGeometry("geometry coordinates are not a list of polygons")
+            raise _BadGeometry(
+                "geometry coordinates are not a list of polygons",
+                "de coördinaten van geometry zijn geen lijst van polygonen",
+            )
         polygons = [_convert_polygon(p, transform, ranges, mode) for p in coordinates]
         polygons = [p for p in polygons if p]
         return {"type": "MultiPolygon", "coordinates": polygons} if polygons else None
     except _BadGeometry as exc:
-        problems.add(location, str(exc))
+        problems.add(location, str(exc), exc.nl)
         return None
+
+
+_NOT_RINGS = "geometry coordinates are not a list of rings"
+_NOT_RINGS_NL = "de coördinaten van geometry zijn geen lijst van ringen"
 
 
 def _convert_polygon(
@@ -567,7 +688,7 @@ def _convert_polygon(
 ) -> list[list[list[float]]]:
     """A polygon's rings converted; empty when its outer ring is too small to keep."""
     if not isinstance(rings, list):
-        raise _BadGeometry("geometry coordinates are not a list of rings")
+        raise _BadGeometry(_NOT_RINGS, _NOT_RINGS_NL)
     converted: list[list[list[float]]] = []
     for index, ring in enumerate(rings):
         points = _convert_ring(ring, transform, ranges, mode)
@@ -587,7 +708,7 @@ def _convert_ring(
 ) -> list[list[float]] | None:
     """A closed ring of rounded points without consecutive duplicates; None if degenerate."""
     if not isinstance(ring, list):
-        raise _BadGeometry("geometry coordinates are not a list of rings")
+        raise _BadGeometry(_NOT_RINGS, _NOT_RINGS_NL)
     points: list[list[float]] = []
     for position in ring:
         if (
@@ -596,14 +717,19 @@ def _convert_ring(
             or not _is_number(position[0])
             or not _is_number(position[1])
         ):
-            raise _BadGeometry("geometry has a point that is not a pair of numbers")
+            raise _BadGeometry(
+                "geometry has a point that is not a pair of numbers",
+                "geometry heeft een punt dat geen paar getallen is",
+            )
         x, y = float(position[0]), float(position[1])
         if not _in_range(x, y, ranges):
-            raise _BadGeometry(_out_of_range_message(x, y, mode))
+            raise _BadGeometry(*_out_of_range_message(x, y, mode))
         if mode == "wgs84" and _in_range(x, y, _SWAPPED_NL_RANGE):
             raise _BadGeometry(
                 f"geometry has a point ({x:g}, {y:g}) that looks like latitude, longitude; "
-                "GeoJSON needs longitude first"
+                "GeoJSON needs longitude first",
+                f"geometry heeft een punt ({x:g}, {y:g}) dat op breedtegraad, lengtegraad "
+                "lijkt; GeoJSON wil de lengtegraad eerst",
             )
         lon, lat = transform(x, y)
         point = [round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)]
@@ -614,16 +740,20 @@ def _convert_ring(
     return points if len(points) >= 4 else None
 
 
-def _out_of_range_message(x: float, y: float, mode: str) -> str:
-    """Plain words for a coordinate that fits neither supported coordinate system."""
+def _out_of_range_message(x: float, y: float, mode: str) -> tuple[str, str]:
+    """Plain words (English, Dutch) for a coordinate that fits neither coordinate system."""
     if mode == "rd":
         return (
             f"geometry has a point ({x:g}, {y:g}) outside the RD New range "
-            "(x 0–300000, y 300000–625000)"
+            "(x 0–300000, y 300000–625000)",
+            f"geometry heeft een punt ({x:g}, {y:g}) buiten het bereik van RD New "
+            "(x 0–300000, y 300000–625000)",
         )
     return (
         f"geometry has a point ({x:g}, {y:g}) outside the WGS84 longitude/latitude range; "
-        "use WGS84 or RD New (EPSG:28992) coordinates"
+        "use WGS84 or RD New (EPSG:28992) coordinates",
+        f"geometry heeft een punt ({x:g}, {y:g}) buiten het bereik van WGS84-lengte- en "
+        "breedtegraden; gebruik WGS84- of RD New-coördinaten (EPSG:28992)",
     )
 
 
@@ -673,6 +803,8 @@ def _detect_style(table: _Table) -> str:
                 table.columns_location,
                 f"there is a '{code}' column but no '{written}' column with the names "
                 f"(found: {_listing(columns)})",
+                f"er is een kolom '{code}' maar geen kolom '{written}' met de namen "
+                f"(gevonden: {_listing(columns, nl=True)})",
             )
             table.problems.raise_if_any()
         return style.name
@@ -680,6 +812,8 @@ def _detect_style(table: _Table) -> str:
         table.columns_location,
         f"no recognisable code column: expected {_EXPECTED_COLUMNS}; "
         f"found: {_listing(columns) or 'no columns'}",
+        f"geen herkenbare kolom met codes: verwacht {_EXPECTED_COLUMNS_NL}; "
+        f"gevonden: {_listing(columns, nl=True) or 'geen kolommen'}",
     )
     raise table.problems.error()
 
@@ -689,20 +823,27 @@ def _cased_like(name: str, example: str) -> str:
     return name.upper() if example.isupper() else name
 
 
-def _listing(columns: dict[str, str]) -> str:
+def _listing(columns: dict[str, str], *, nl: bool = False) -> str:
     """Column names as written, quoted, at most 20."""
     names = [f"'{name}'" for name in columns.values()]
     if len(names) > 20:
-        names = names[:20] + [f"and {len(names) - 20} more"]
+        more = len(names) - 20
+        names = names[:20] + [f"en nog {more}" if nl else f"and {more} more"]
     return ", ".join(names)
 
 
 @dataclass(slots=True)
 class _Entry:
-    """A row being built, with where it was first seen."""
+    """A row being built, with where it was first seen and whether its shape is water."""
 
     row: ImportedNeighbourhood
     location: str
+    water: bool = False
+
+
+def _location_nl(location: str) -> str:
+    """A location in Dutch words ("row 7" is "rij 7")."""
+    return location.replace("row ", "rij ").replace("header", "kopregel").replace("file", "bestand")
 
 
 class _Builder:
@@ -739,21 +880,23 @@ class _Builder:
         """A validated name (whitespace collapsed), or None after recording the problem."""
         label = self.label(row, column)
         if column not in row.fields:
-            self.problems.add(row.location, f"{label} is missing")
+            self.problems.add(row.location, f"{label} is missing", f"{label} ontbreekt")
             return None
         value = row.fields[column][1]
         if isinstance(value, dict | list):
-            self.problems.add(row.location, f"{label} is not text")
+            self.problems.add(row.location, f"{label} is not text", f"{label} is geen tekst")
             return None
         cleaned = " ".join(str(value).split()) if value is not None else ""
         if not cleaned:
-            self.problems.add(row.location, f"{label} is empty")
+            self.problems.add(row.location, f"{label} is empty", f"{label} is leeg")
             return None
         if "\n" in str(value).strip() or "\r" in str(value).strip():
             self.problems.add(
                 row.location,
                 f"{label} contains a line break (in a CSV file this often means a quote "
                 "that is not closed)",
+                f"{label} bevat een regeleinde (in een CSV-bestand betekent dat vaak een "
+                "aanhalingsteken dat niet gesloten is)",
             )
             return None
         if not is_storable(cleaned):
@@ -761,12 +904,15 @@ class _Builder:
                 row.location,
                 f"{label} contains a control character (such as NUL) or an invalid character; "
                 "remove it from the file",
+                f"{label} bevat een stuurteken (zoals NUL) of een ongeldig teken; haal het uit "
+                "het bestand",
             )
             return None
         if len(cleaned) > NAME_MAX_LENGTH:
             self.problems.add(
                 row.location,
                 f"{label} is longer than {NAME_MAX_LENGTH} characters ({len(cleaned)})",
+                f"{label} is langer dan {NAME_MAX_LENGTH} tekens ({len(cleaned)})",
             )
             return None
         return cleaned
@@ -776,19 +922,27 @@ class _Builder:
         label = self.label(row, column)
         raw = self.text(row, column)
         if raw is None:
-            missing = column not in row.fields
-            self.problems.add(row.location, f"{label} is {'missing' if missing else 'empty'}")
+            self.absent(row, column, label)
             return None
         code = raw.upper()
-        pattern, digits, prefix = (
-            (_BUURT_CODE, 8, "BU") if kind == "buurt" else (_WIJK_CODE, 6, "WK")
+        pattern, (shape, shape_nl) = (
+            (_BUURT_CODE, _BUURT_CODE_SHAPE) if kind == "buurt" else (_WIJK_CODE, _WIJK_CODE_SHAPE)
         )
         if not pattern.fullmatch(code):
             self.problems.add(
-                row.location, f"{label} '{raw}' is not a {kind} code ({prefix} + {digits} digits)"
+                row.location,
+                f"{label} '{raw}' is not a {kind} code ({shape})",
+                f"{label} '{raw}' is geen {kind}code ({shape_nl})",
             )
             return None
         return code if self.own(row, label, code) else None
+
+    def absent(self, row: _RawRow, column: str, label: str) -> None:
+        """Record a code that is missing or empty."""
+        if column not in row.fields:
+            self.problems.add(row.location, f"{label} is missing", f"{label} ontbreekt")
+        else:
+            self.problems.add(row.location, f"{label} is empty", f"{label} is leeg")
 
     def own(self, row: _RawRow, label: str, code: str) -> bool:
         """Whether a well-formed code belongs to this municipality; records it if not."""
@@ -798,6 +952,8 @@ class _Builder:
             row.location,
             f"{label} '{code}' belongs to another municipality (GM{code[2:6]}), "
             f"not {self.municipality}",
+            f"{label} '{code}' hoort bij een andere gemeente (GM{code[2:6]}), "
+            f"niet bij {self.municipality}",
         )
         return False
 
@@ -805,7 +961,7 @@ class _Builder:
         """Keep a row, merging an identical duplicate and reporting a conflicting one."""
         existing = self.entries.get(item.code)
         if existing is None:
-            self.entries[item.code] = _Entry(item, row.location)
+            self.entries[item.code] = _Entry(item, row.location, water=self.water(row))
             return
         if existing.row.name != item.name:
             self.problems.add(
@@ -813,10 +969,22 @@ class _Builder:
                 f"{name_label} '{item.name}' for {item.code} differs from the name "
                 f"'{existing.row.name}' it has in {existing.location}; "
                 "a code can have only one name",
+                f"{name_label} '{item.name}' voor {item.code} verschilt van de naam "
+                f"'{existing.row.name}' in {_location_nl(existing.location)}; een code kan "
+                "maar één naam hebben",
             )
             return
-        if existing.row.geometry is None and item.geometry is not None:
-            existing.row.geometry = item.geometry
+        if item.geometry is None:
+            return
+        # A buurt's land keeps its place on the map; its water part fills in only a buurt
+        # that is all water (such as a lake).
+        if existing.row.geometry is None or (existing.water and not self.water(row)):
+            existing.row.geometry, existing.water = item.geometry, self.water(row)
+
+    def water(self, row: _RawRow) -> bool:
+        """Whether the row is the water part of its wijk or buurt (`water`: `JA`)."""
+        value = self.text(row, "water")
+        return value is not None and value.lower() in _WATER_YES
 
     def year(self, row: _RawRow) -> None:
         """Count the year a row gives in `jrstatcode`, `jaarcode` or `jaar`."""
@@ -841,12 +1009,20 @@ class _Builder:
         label = self.label(row, column)
         if not _MUNICIPALITY_CODE.fullmatch(code):
             self.problems.add(
-                row.location, f"{label} '{raw}' is not a municipality code (GM + 4 digits)"
+                row.location,
+                f"{label} '{raw}' is not a municipality code (GM + 4 digits)",
+                f"{label} '{raw}' is geen gemeentecode (GM + 4 cijfers)",
             )
         elif code != self.municipality:
-            self.problems.add(
-                row.location, f"{label} '{raw}' is another municipality, not {self.municipality}"
-            )
+            self.other_municipality(row, label, raw)
+
+    def other_municipality(self, row: _RawRow, label: str, raw: str) -> None:
+        """Record a row of another municipality."""
+        self.problems.add(
+            row.location,
+            f"{label} '{raw}' is another municipality, not {self.municipality}",
+            f"{label} '{raw}' is een andere gemeente, niet {self.municipality}",
+        )
 
     def statcode_row(self, row: _RawRow) -> None:
         """A CBS area-division row: the kind follows from the code; the own GM row is skipped."""
@@ -854,17 +1030,13 @@ class _Builder:
         label = self.label(row, column)
         raw = self.text(row, column)
         if raw is None:
-            missing = column not in row.fields
-            self.problems.add(row.location, f"{label} is {'missing' if missing else 'empty'}")
+            self.absent(row, column, label)
             self.name(row, self.style.buurt_name)
             return
         code = raw.upper()
         if code.startswith("GM") and _MUNICIPALITY_CODE.fullmatch(code):
             if code != self.municipality:
-                self.problems.add(
-                    row.location,
-                    f"{label} '{raw}' is another municipality, not {self.municipality}",
-                )
+                self.other_municipality(row, label, raw)
             return
         kind: Kind | None = None
         if code.startswith("WK"):
@@ -875,7 +1047,10 @@ class _Builder:
         if kind is None:
             self.problems.add(
                 row.location,
-                f"{label} '{raw}' is not a wijk or buurt code (WK + 6 digits or BU + 8 digits)",
+                f"{label} '{raw}' is not a wijk or buurt code "
+                f"({_WIJK_CODE_SHAPE[0]}, or {_BUURT_CODE_SHAPE[0]})",
+                f"{label} '{raw}' is geen wijk- of buurtcode "
+                f"({_WIJK_CODE_SHAPE[1]}, of {_BUURT_CODE_SHAPE[1]})",
             )
         name = self.name(row, self.style.buurt_name)
         if kind is None or code_ok is None or name is None:
@@ -898,7 +1073,11 @@ class _Builder:
                 self.add(row, self.label(row, style.wijk_name), item)
         elif style.buurt_code in self.table.columns:
             buurt, wijk = self.label(row, style.buurt_code), self.label(row, style.wijk_code)
-            self.problems.add(row.location, f"{buurt} and {wijk} are both empty")
+            self.problems.add(
+                row.location,
+                f"{buurt} and {wijk} are both empty",
+                f"{buurt} en {wijk} zijn beide leeg",
+            )
         else:
             self.code(row, style.wijk_code, "wijk")
 
@@ -914,15 +1093,19 @@ class _Builder:
             wijk = given_wijk.upper()
             if not _WIJK_CODE.fullmatch(wijk):
                 self.problems.add(
-                    row.location, f"{wijk_label} '{given_wijk}' is not a wijk code (WK + 6 digits)"
+                    row.location,
+                    f"{wijk_label} '{given_wijk}' is not a wijk code ({_WIJK_CODE_SHAPE[0]})",
+                    f"{wijk_label} '{given_wijk}' is geen wijkcode ({_WIJK_CODE_SHAPE[1]})",
                 )
                 wijk = None
             elif code is not None and wijk != wijk_code_of(code):
+                buurt_label = self.label(row, style.buurt_code)
                 self.problems.add(
                     row.location,
-                    f"{wijk_label} '{given_wijk}' does not match "
-                    f"{self.label(row, style.buurt_code)} '{code}': "
+                    f"{wijk_label} '{given_wijk}' does not match {buurt_label} '{code}': "
                     f"the wijk of this buurt is {wijk_code_of(code)}",
+                    f"{wijk_label} '{given_wijk}' past niet bij {buurt_label} '{code}': "
+                    f"de wijk van deze buurt is {wijk_code_of(code)}",
                 )
                 wijk = None
         if code is None:
@@ -950,7 +1133,11 @@ class _Builder:
         self.problems.raise_if_any()
         rows = [entry.row for entry in self.entries.values()]
         if not rows:
-            raise _fail("file", "the file contains no wijken or buurten")
+            raise _fail(
+                "file",
+                "the file contains no wijken or buurten",
+                "het bestand bevat geen wijken of buurten",
+            )
         ordered = [r for r in rows if r.kind == "wijk"] + [r for r in rows if r.kind == "buurt"]
         year = max(self.years, key=lambda y: (self.years[y], y)) if self.years else None
         return ordered, year

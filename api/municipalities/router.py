@@ -2,24 +2,26 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.core.db import open_session
-from api.core.deps import CbsCodePath, SessionDep
+from api.core.deps import CbsCodePath, SessionDep, SettingsDep
 from api.core.problems import InvalidInput
 from api.municipalities import service
 from api.municipalities.models import (
+    MAX_LOGO_BYTES,
     MunicipalityCreate,
     MunicipalityPublic,
     MunicipalityUpdate,
     NeighbourhoodCreate,
+    NeighbourhoodImportPreview,
     NeighbourhoodImportReport,
     NeighbourhoodPublic,
 )
-from api.staff.dependencies import AdminActor, CurrentActor
+from api.staff.dependencies import AdminActor, CurrentActor, ManagerActor
 
 router = APIRouter(prefix="/municipalities", tags=["Municipalities and neighbourhoods"])
 
@@ -44,33 +46,123 @@ _IMPORT_BODY = {
 }
 
 
+_LOGO_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": f"The logo: PNG, JPEG or WebP, at most {MAX_LOGO_BYTES // 1024} KB "
+        "(never SVG). Its bytes must be the format its Content-Type says.",
+        "content": {
+            media_type: {"schema": {"type": "string", "format": "binary"}}
+            for media_type in ("image/png", "image/jpeg", "image/webp")
+        },
+    }
+}
+
+
 @router.get("", response_model=list[MunicipalityPublic])
-def list_municipalities(actor: CurrentActor, session: SessionDep) -> list[Any]:
+def list_municipalities(
+    actor: CurrentActor, session: SessionDep, settings: SettingsDep
+) -> list[MunicipalityPublic]:
     """The municipalities you work for (all of them for an admin)."""
-    return service.list_municipalities(session, actor=actor)  # type: ignore[return-value]
+    return [
+        service.to_public(session, m, default_retention_days=settings.contact_retention_days)
+        for m in service.list_municipalities(session, actor=actor)
+    ]
 
 
 @router.post("", response_model=MunicipalityPublic, status_code=status.HTTP_201_CREATED)
-def create_municipality(body: MunicipalityCreate, actor: AdminActor, session: SessionDep) -> Any:
-    """Add a municipality."""
-    return service.create_municipality(session, **body.model_dump())
+def create_municipality(
+    body: MunicipalityCreate, actor: AdminActor, session: SessionDep, settings: SettingsDep
+) -> MunicipalityPublic:
+    """Add a municipality (admins only)."""
+    municipality = service.create_municipality(session, **body.model_dump())
+    return service.to_public(
+        session, municipality, default_retention_days=settings.contact_retention_days
+    )
 
 
 @router.get("/{cbsCode}", response_model=MunicipalityPublic)
-def read_municipality(cbs_code: CbsCodePath, actor: CurrentActor, session: SessionDep) -> Any:
-    """One municipality."""
-    return service.get_municipality(session, cbs_code=cbs_code, actor=actor)
+def read_municipality(
+    cbs_code: CbsCodePath, session: SessionDep, settings: SettingsDep
+) -> MunicipalityPublic:
+    """One municipality, with its contacts and retention period (public: the resident app's
+    privacy and accessibility statements show them)."""
+    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
+    return service.to_public(
+        session, municipality, default_retention_days=settings.contact_retention_days
+    )
 
 
 @router.patch("/{cbsCode}", response_model=MunicipalityPublic)
 def update_municipality(
-    cbs_code: CbsCodePath, body: MunicipalityUpdate, actor: AdminActor, session: SessionDep
-) -> Any:
-    """Change a municipality's name, minimum group size or colour."""
+    cbs_code: CbsCodePath,
+    body: MunicipalityUpdate,
+    actor: ManagerActor,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> MunicipalityPublic:
+    """Change a municipality's settings (admins and its coordinators)."""
     municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    return service.update_municipality(
+    municipality = service.update_municipality(
         session, municipality=municipality, changes=body.model_dump(exclude_unset=True)
     )
+    return service.to_public(
+        session, municipality, default_retention_days=settings.contact_retention_days
+    )
+
+
+@router.put("/{cbsCode}/logo", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=_LOGO_BODY)
+async def upload_logo(cbs_code: CbsCodePath, request: Request, actor: ManagerActor) -> Response:
+    """Replace the municipality's logo (admins and its coordinators).
+
+    The body is read whole before any database work, as with the neighbourhood import.
+    """
+    data = await request.body()
+    content_type = request.headers.get("content-type", "")
+    engine = request.app.state.engine
+
+    def store() -> None:
+        with open_session(engine, write=False) as reader:
+            municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
+        with open_session(engine) as session:
+            service.store_logo(
+                session, municipality=municipality, data=data, content_type=content_type
+            )
+
+    await run_in_threadpool(store)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{cbsCode}/logo",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The logo image.",
+            "content": {t: {} for t in ("image/png", "image/jpeg", "image/webp")},
+        }
+    },
+)
+def read_logo(cbs_code: CbsCodePath, session: SessionDep) -> Response:
+    """The municipality's logo (public)."""
+    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
+    logo = service.read_logo(session, municipality=municipality)
+    return Response(
+        content=logo.content,
+        media_type=logo.media_type.value,
+        headers={
+            "Cache-Control": "public, max-age=300",
+            "Content-Security-Policy": "default-src 'none'",
+        },
+    )
+
+
+@router.delete("/{cbsCode}/logo", status_code=status.HTTP_204_NO_CONTENT)
+def delete_logo(cbs_code: CbsCodePath, actor: ManagerActor, session: SessionDep) -> Response:
+    """Remove the municipality's logo (admins and its coordinators)."""
+    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
+    service.delete_logo(session, municipality=municipality)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
@@ -103,7 +195,7 @@ def list_neighbourhoods(
     status_code=status.HTTP_201_CREATED,
 )
 def create_neighbourhood(
-    cbs_code: CbsCodePath, body: NeighbourhoodCreate, actor: AdminActor, session: SessionDep
+    cbs_code: CbsCodePath, body: NeighbourhoodCreate, actor: ManagerActor, session: SessionDep
 ) -> NeighbourhoodPublic:
     """Add one wijk or buurt."""
     municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
@@ -114,18 +206,26 @@ def create_neighbourhood(
 
 @router.post(
     "/{cbsCode}/neighbourhoods/import",
-    response_model=NeighbourhoodImportReport,
+    response_model=NeighbourhoodImportPreview | NeighbourhoodImportReport,
     openapi_extra=_IMPORT_BODY,
 )
 async def import_neighbourhoods(
     cbs_code: CbsCodePath,
     request: Request,
-    actor: AdminActor,
+    actor: ManagerActor,
     year: Annotated[
         int | None,
         Query(ge=1990, le=2100, description="Year of the CBS/PDOK data, for the credit line."),
     ] = None,
-) -> NeighbourhoodImportReport:
+    dry_run: Annotated[
+        bool,
+        Query(
+            alias="dryRun",
+            description="`true`: write nothing, answer what the import would do (a preview "
+            "with the rows that would change and a map of the file's buurten).",
+        ),
+    ] = False,
+) -> NeighbourhoodImportPreview | NeighbourhoodImportReport:
     """Import a CBS/PDOK GeoJSON or CSV file; re-importing updates, it never duplicates.
 
     The whole file is read before any database work: a file trickling in over a slow line
@@ -141,7 +241,8 @@ async def import_neighbourhoods(
         if not isinstance(upload, UploadFile):
             raise InvalidInput(
                 "Send the file in a form field called 'file'.",
-                invalid_params=[("file", "missing")],
+                nl="Stuur het bestand in een formulierveld met de naam 'file'.",
+                invalid_params=[("file", "missing", "ontbreekt")],
             )
         data, content_type, filename = (
             await upload.read(),
@@ -152,9 +253,18 @@ async def import_neighbourhoods(
         data = await request.body()
     engine = request.app.state.engine
 
-    def run_import() -> NeighbourhoodImportReport:
+    def run_import() -> NeighbourhoodImportPreview | NeighbourhoodImportReport:
         with open_session(engine, write=False) as reader:
             municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
+            if dry_run:
+                return service.preview_neighbourhood_import(
+                    reader,
+                    municipality=municipality,
+                    data=data,
+                    content_type=content_type,
+                    filename=filename,
+                    year=year,
+                )
         with open_session(engine) as session:
             return service.import_neighbourhoods(
                 session,

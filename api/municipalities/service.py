@@ -9,16 +9,23 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from api.core.access import Actor
+from api.core.config import API_BASE_PATH
 from api.core.db import utcnow
-from api.core.problems import Conflict, InvalidInput, NotFound
+from api.core.problems import Conflict, InvalidInput, NotFound, UnsupportedMediaType
 from api.municipalities.importer import (
+    ImportedFile,
     ImportedNeighbourhood,
     NeighbourhoodFileError,
     parse_neighbourhood_file,
 )
 from api.municipalities.models import (
+    LogoType,
     Municipality,
+    MunicipalityLogo,
+    MunicipalityPublic,
     Neighbourhood,
+    NeighbourhoodChange,
+    NeighbourhoodImportPreview,
     NeighbourhoodImportReport,
     NeighbourhoodKind,
     NeighbourhoodPublic,
@@ -48,8 +55,49 @@ def get_municipality(session: Session, *, cbs_code: str, actor: Actor | None) ->
     """The municipality, if it exists and the actor may see it (else 404, never 403)."""
     municipality = find_municipality(session, cbs_code=cbs_code)
     if municipality is None or (actor is not None and not actor.can_access(municipality.id)):
-        raise NotFound(f"There is no municipality {cbs_code} that you have access to.")
+        raise NotFound(
+            f"There is no municipality {cbs_code} that you have access to.",
+            nl=f"Er is geen gemeente {cbs_code} waar u toegang toe hebt.",
+        )
     return municipality
+
+
+def retention_days_of(municipality: Municipality, *, default_days: int) -> int:
+    """How long the municipality keeps contact details after a dialogue ends."""
+    if municipality.contact_retention_days is None:
+        return default_days
+    return municipality.contact_retention_days
+
+
+def logo_url(session: Session, *, municipality: Municipality) -> str | None:
+    """Where the logo is served (its version in the query, so a new one is fetched anew)."""
+    updated_at = session.exec(
+        select(MunicipalityLogo.updated_at).where(
+            MunicipalityLogo.municipality_id == municipality.id
+        )
+    ).first()
+    if updated_at is None:
+        return None
+    version = int(updated_at.timestamp())
+    return f"{API_BASE_PATH}/municipalities/{municipality.cbs_code}/logo?v={version}"
+
+
+def to_public(
+    session: Session, municipality: Municipality, *, default_retention_days: int
+) -> MunicipalityPublic:
+    """The API view of a municipality, its retention period filled in."""
+    return MunicipalityPublic(
+        cbs_code=municipality.cbs_code,
+        name=municipality.name,
+        min_group_size=municipality.min_group_size,
+        brand_colour=municipality.brand_colour,
+        contact_email=municipality.contact_email,
+        privacy_contact_name=municipality.privacy_contact_name,
+        privacy_contact_email=municipality.privacy_contact_email,
+        contact_retention_days=retention_days_of(municipality, default_days=default_retention_days),
+        logo_url=logo_url(session, municipality=municipality),
+        created_at=municipality.created_at,
+    )
 
 
 def get_municipality_by_id(session: Session, *, municipality_id: int) -> Municipality:
@@ -102,16 +150,104 @@ def create_municipality(
     return municipality
 
 
+_CLEARABLE = {
+    "contact_email",
+    "privacy_contact_name",
+    "privacy_contact_email",
+    "contact_retention_days",
+}
+
+
 def update_municipality(
     session: Session, *, municipality: Municipality, changes: dict[str, Any]
 ) -> Municipality:
-    """Change a municipality's name, minimum group size or colour."""
+    """Change a municipality's settings; null empties a contact field or restores the
+    default retention period, and leaves the others as they are."""
     for name, value in changes.items():
-        if value is not None:
+        if name in _CLEARABLE:
+            setattr(municipality, name, value if value != "" else None)
+        elif value is not None:
             setattr(municipality, name, value)
     session.add(municipality)
     session.commit()
     return municipality
+
+
+# The first bytes of each accepted image format (WebP: "RIFF", 4 bytes of size, "WEBP").
+_MAGIC = {
+    LogoType.PNG: lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
+    LogoType.JPEG: lambda data: data.startswith(b"\xff\xd8\xff"),
+    LogoType.WEBP: lambda data: data[:4] == b"RIFF" and data[8:12] == b"WEBP",
+}
+
+
+def sniff_logo_type(data: bytes) -> LogoType | None:
+    """The image format the bytes are, by their magic bytes; None for anything else."""
+    return next((kind for kind, matches in _MAGIC.items() if matches(data)), None)
+
+
+def store_logo(
+    session: Session, *, municipality: Municipality, data: bytes, content_type: str
+) -> None:
+    """Keep a PNG, JPEG or WebP logo whose bytes are what its type says (never SVG)."""
+    declared = content_type.split(";")[0].strip().lower()
+    if declared not in {kind.value for kind in LogoType}:
+        raise UnsupportedMediaType(
+            f"A logo is a PNG, JPEG or WebP image (Content-Type image/png, image/jpeg or "
+            f"image/webp), not {declared or 'untyped data'}. SVG is not accepted: it can "
+            "carry scripts.",
+            nl=f"Een logo is een PNG-, JPEG- of WebP-afbeelding (Content-Type image/png, "
+            f"image/jpeg of image/webp), geen {declared or 'data zonder type'}. SVG kan niet: "
+            "daarin kunnen scripts zitten.",
+            kind="logo-type",
+        )
+    sniffed = sniff_logo_type(data)
+    if sniffed is None or sniffed.value != declared:
+        found = sniffed.value if sniffed else "no PNG, JPEG or WebP image"
+        raise InvalidInput(
+            f"The file is sent as {declared} but its content is {found}. Save the logo as "
+            "PNG, JPEG or WebP and send it with that type.",
+            nl=f"Het bestand is verstuurd als {declared}, maar de inhoud is "
+            f"{sniffed.value if sniffed else 'geen PNG-, JPEG- of WebP-afbeelding'}. Sla het "
+            "logo op als PNG, JPEG of WebP en verstuur het met dat type.",
+            kind="logo-content",
+            invalid_params=[
+                ("body", f"not a {declared} image", f"geen afbeelding van het type {declared}")
+            ],
+        )
+    logo = session.get(MunicipalityLogo, municipality.id) or MunicipalityLogo(
+        municipality_id=municipality.id,  # type: ignore[arg-type]
+        media_type=sniffed,
+        content=data,
+    )
+    logo.media_type, logo.content, logo.updated_at = sniffed, data, utcnow()
+    session.add(logo)
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent upload stored one first
+        session.rollback()
+        raise Conflict(
+            "Another logo was uploaded at the same moment. Reload and try again.",
+            nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
+        ) from error
+
+
+def read_logo(session: Session, *, municipality: Municipality) -> MunicipalityLogo:
+    """The municipality's logo, or a 404."""
+    logo = session.get(MunicipalityLogo, municipality.id)
+    if logo is None:
+        raise NotFound(
+            f"Municipality {municipality.cbs_code} has no logo.",
+            nl=f"Gemeente {municipality.cbs_code} heeft geen logo.",
+            kind="no-logo",
+        )
+    return logo
+
+
+def delete_logo(session: Session, *, municipality: Municipality) -> None:
+    """Remove the municipality's logo (a 404 when it has none)."""
+    session.delete(read_logo(session, municipality=municipality))
+    session.commit()
 
 
 def _digits(cbs_code: str) -> str:
@@ -310,6 +446,51 @@ def create_neighbourhood(
     return neighbourhood
 
 
+def _parse_file(
+    *, municipality: Municipality, data: bytes, content_type: str | None, filename: str | None
+) -> ImportedFile:
+    """The file's wijken and buurten, or a 400 naming every bad row in English and Dutch."""
+    try:
+        return parse_neighbourhood_file(
+            data,
+            municipality_code=municipality.cbs_code,
+            content_type=content_type,
+            filename=filename,
+        )
+    except NeighbourhoodFileError as error:
+        raise InvalidInput(
+            f"The file was not imported: {error.summary}",
+            nl=f"Het bestand is niet ingelezen: {error.summary_nl}",
+            kind="neighbourhood-file",
+            invalid_params=[tuple(problem) for problem in error.problems],
+        ) from error
+
+
+def _source_of(parsed: ImportedFile, year: int | None) -> str:
+    source_year = year or parsed.year
+    return f"Kadaster / CBS, {source_year}" if source_year else "Kadaster / CBS"
+
+
+def _taken_elsewhere(code: str) -> Conflict:
+    return Conflict(
+        f"{code} already belongs to another municipality.",
+        nl=f"{code} hoort al bij een andere gemeente.",
+        kind="neighbourhood-elsewhere",
+    )
+
+
+def _missing_wijken(missing: list[str]) -> InvalidInput:
+    listed = ", ".join(missing[:10])
+    return InvalidInput(
+        "Some buurten belong to wijken that are neither in the file nor imported before: "
+        f"{listed}. Import the wijken file first, then the buurten.",
+        nl="Sommige buurten horen bij wijken die niet in het bestand staan en ook niet eerder "
+        f"zijn ingelezen: {listed}. Lees eerst het wijkenbestand in, dan de buurten.",
+        kind="neighbourhood-wijk-missing",
+        invalid_params=[(code, "wijk not found", "wijk niet gevonden") for code in missing[:50]],
+    )
+
+
 def import_neighbourhoods(
     session: Session,
     *,
@@ -320,19 +501,10 @@ def import_neighbourhoods(
     year: int | None,
 ) -> NeighbourhoodImportReport:
     """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
-    try:
-        parsed = parse_neighbourhood_file(
-            data,
-            municipality_code=municipality.cbs_code,
-            content_type=content_type,
-            filename=filename,
-        )
-    except NeighbourhoodFileError as error:
-        raise InvalidInput(
-            f"The file was not imported: {error.summary}", invalid_params=error.problems
-        ) from error
-    source_year = year or parsed.year
-    source = f"Kadaster / CBS, {source_year}" if source_year else "Kadaster / CBS"
+    parsed = _parse_file(
+        municipality=municipality, data=data, content_type=content_type, filename=filename
+    )
+    source = _source_of(parsed, year)
     # The stored geometries are read only to compare them with those in the file.
     with_geometry = any(row.geometry is not None for row in parsed.rows)
     existing = {
@@ -348,7 +520,7 @@ def import_neighbourhoods(
         if current is None:
             other = find_neighbourhood(session, code=row.code)
             if other is not None:
-                raise Conflict(f"{row.code} already belongs to another municipality.")
+                raise _taken_elsewhere(row.code)
             current = Neighbourhood(
                 municipality_id=municipality.id,  # type: ignore[arg-type]
                 code=row.code,
@@ -384,11 +556,7 @@ def import_neighbourhoods(
     )
     if missing:
         session.rollback()
-        raise InvalidInput(
-            "Some buurten belong to wijken that are neither in the file nor imported before: "
-            f"{', '.join(missing[:10])}. Import the wijken file first, then the buurten.",
-            invalid_params=[(code, "wijk not found") for code in missing[:50]],
-        )
+        raise _missing_wijken(missing)
     for row in buurten:
         upsert(row, existing[row.wijk_code].id)  # type: ignore[index]
     session.commit()
@@ -398,4 +566,90 @@ def import_neighbourhoods(
         buurten=len(buurten),
         source=source,
         format=f"{parsed.style} ({parsed.container})",
+    )
+
+
+def preview_neighbourhood_import(
+    session: Session,
+    *,
+    municipality: Municipality,
+    data: bytes,
+    content_type: str | None,
+    filename: str | None,
+    year: int | None,
+) -> NeighbourhoodImportPreview:
+    """What importing the file would do, row by row, and a map of its buurten; writes nothing.
+
+    The same rules as the import: the same counts, and the same refusals (a wijk missing, a
+    code of another municipality) before anything is applied.
+    """
+    parsed = _parse_file(
+        municipality=municipality, data=data, content_type=content_type, filename=filename
+    )
+    with_geometry = any(row.geometry is not None for row in parsed.rows)
+    stored = {
+        n.code: n
+        for n in list_neighbourhoods(
+            session, municipality=municipality, with_geometry=with_geometry
+        )
+    }
+    stored_codes = {n.id: n.code for n in stored.values()}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    changes: list[NeighbourhoodChange] = []
+    file_wijken = {r.code for r in parsed.rows if r.kind == "wijk"}
+    missing = sorted(
+        {
+            r.wijk_code
+            for r in parsed.rows
+            if r.kind == "buurt" and r.wijk_code not in file_wijken | set(stored)
+        }  # type: ignore[misc]
+    )
+    if missing:
+        raise _missing_wijken(missing)
+    for row in parsed.rows:
+        current = stored.get(row.code)
+        change: str | None = None
+        if current is None:
+            if find_neighbourhood(session, code=row.code) is not None:
+                raise _taken_elsewhere(row.code)
+            change = "created"
+        else:
+            current_wijk = stored_codes.get(current.wijk_id) if current.wijk_id else None
+            new_geometry = row.geometry is not None and row.geometry != current.geometry
+            if (current.name, current_wijk) != (row.name, row.wijk_code) or new_geometry:
+                change = "updated"
+        if change is None:
+            counts["unchanged"] += 1
+            continue
+        counts[change] += 1
+        changes.append(
+            NeighbourhoodChange(
+                code=row.code,
+                name=row.name,
+                kind=NeighbourhoodKind(row.kind),
+                wijk_code=row.wijk_code,
+                change=change,  # type: ignore[arg-type]
+                previous_name=current.name if current is not None else None,
+            )
+        )
+    return NeighbourhoodImportPreview(
+        **counts,
+        wijken=len(parsed.wijken),
+        buurten=len(parsed.buurten),
+        source=_source_of(parsed, year),
+        format=f"{parsed.style} ({parsed.container})",
+        changes=changes,
+        map={
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": row.code,
+                    "geometry": row.geometry,
+                    "properties": {"code": row.code, "name": row.name, "wijkCode": row.wijk_code},
+                }
+                for row in parsed.buurten
+                if row.geometry is not None
+            ],
+        },
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, text, update
+from sqlalchemy import Engine, and_, bindparam, delete, false, func, insert, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -17,6 +17,7 @@ from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
+from api.municipalities.models import Municipality
 from api.pledges.models import (
     MAX_PLEDGES_PER_PARTICIPANT,
     ContactOffer,
@@ -207,8 +208,9 @@ def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPu
     return sorted(offers, key=lambda o: (o.kind.value, o.priority_id or 0, o.text, o.id))
 
 
-def purge_contacts(session: Session, *, retention_days: int, today: date) -> int:
-    """Delete the contact details of dialogues that ended more than `retention_days` ago.
+def purge_contacts(session: Session, *, default_retention_days: int, today: date) -> int:
+    """Delete the contact details of dialogues that ended longer ago than their
+    municipality's retention period (`default_retention_days` where it set none).
 
     The offers stay (the pledge's text, kind, priority and hours), without a way to reach
     their makers. The deleted values do not live on in the database's files either: SQLite
@@ -216,8 +218,25 @@ def purge_contacts(session: Session, *, retention_days: int, today: date) -> int
     rewrites the table (`VACUUM FULL`), so no dead row version keeps them. Returns how many
     contact details were deleted.
     """
-    cutoff = today - timedelta(days=retention_days)
-    ended = sa_select(Dialogue.id).where(Dialogue.ends_on < cutoff)  # type: ignore[arg-type]
+    periods: dict[int, list[int]] = {}
+    for municipality_id, days in session.exec(
+        sa_select(Municipality.id, Municipality.contact_retention_days)
+    ):
+        periods.setdefault(default_retention_days if days is None else days, []).append(
+            municipality_id
+        )
+    ended = sa_select(Dialogue.id).where(
+        or_(
+            false(),
+            *(
+                and_(
+                    Dialogue.municipality_id.in_(ids),  # type: ignore[attr-defined]
+                    Dialogue.ends_on < today - timedelta(days=days),  # type: ignore[arg-type]
+                )
+                for days, ids in periods.items()
+            ),
+        )
+    )
     sqlite = session.get_bind().dialect.name == "sqlite"
     if sqlite:
         session.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees

@@ -318,7 +318,9 @@ def resident_view(
         ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         show_results=row.show_results,
-        contact_retention_days=contact_retention_days,
+        contact_retention_days=municipalities.retention_days_of(
+            municipality, default_days=contact_retention_days
+        ),
     )
 
 

@@ -75,13 +75,23 @@ def require_role(*roles: Role):  # noqa: ANN201 (a FastAPI dependency factory)
 
     def check(actor: CurrentActor) -> Actor:
         if not actor.has_role(*roles):
-            allowed = ", ".join(sorted({Role.ADMIN.value, *(r.value for r in roles)}))
-            raise Forbidden(f"Only staff with the role {allowed} may do this.")
+            allowed = sorted({Role.ADMIN.value, *(r.value for r in roles)})
+            if Role.ADMIN not in roles:
+                allowed = sorted({*allowed, Role.COORDINATOR.value})
+            listed = ", ".join(allowed)
+            raise Forbidden(
+                f"Only staff with the role {listed} may do this.",
+                nl=f"Alleen medewerkers met de rol {listed} mogen dit.",
+                kind="role-required",
+            )
         return actor
 
     return check
 
 
 AdminActor = Annotated[Actor, Depends(require_role(Role.ADMIN))]
+ManagerActor = Annotated[Actor, Depends(require_role(Role.COORDINATOR))]
+"""An admin, or a coordinator: services then keep a coordinator inside their own
+municipalities (`Actor.can_access`, a 404 for any other municipality's objects)."""
 FacilitatorActor = Annotated[Actor, Depends(require_role(Role.FACILITATOR))]
 AnalystActor = Annotated[Actor, Depends(require_role(Role.ANALYST))]

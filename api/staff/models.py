@@ -1,4 +1,4 @@
-"""Staff accounts: admins, facilitators and analysts, scoped to municipalities."""
+"""Staff accounts: admins, coordinators, facilitators and analysts, scoped to municipalities."""
 
 from datetime import datetime
 from typing import Annotated
@@ -39,11 +39,15 @@ class StaffUser(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
-    password_hash: str = Field(max_length=255)
+    # None until an invited person chooses a password with their one-time link.
+    password_hash: str | None = Field(default=None, max_length=255)
     role: Role = Field(sa_type=enum_type(Role, "role"))
     full_name: str | None = Field(default=None, max_length=120)
     is_active: bool = Field(default=True)
     token_version: int = Field(default=0)
+    # SHA-256 of the open invitation's token (the token itself is never stored).
+    invitation_hash: str | None = Field(default=None, max_length=64, unique=True)
+    invitation_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -51,7 +55,13 @@ class StaffUserCreate(ApiInput):
     """A new staff account."""
 
     email: EmailStr
-    password: str = PydanticField(min_length=12, max_length=256)
+    password: str | None = PydanticField(
+        default=None,
+        min_length=12,
+        max_length=256,
+        description="Leave out to invite: the answer then has a one-time link, valid 7 days, "
+        "where the person chooses their own password.",
+    )
     role: Role
     full_name: str | None = PydanticField(default=None, max_length=120)
     municipalities: list[CbsCode] = PydanticField(
@@ -80,7 +90,30 @@ class StaffUserPublic(ApiOutput):
     full_name: str | None
     is_active: bool
     municipalities: list[str]
+    invitation_expires_at: datetime | None = PydanticField(
+        description="Until when the open invitation link works; null when there is none."
+    )
     created_at: datetime
+
+
+class Invitation(ApiOutput):
+    """A one-time link where an invited staff member chooses their password."""
+
+    url: str
+    expires_at: datetime
+
+
+class StaffUserInvited(StaffUserPublic):
+    """A staff account with the invitation link just made (shown only this once)."""
+
+    invitation: Invitation | None = None
+
+
+class InvitationAccept(ApiInput):
+    """The token of an invitation link and the password its owner chooses."""
+
+    token: str = PydanticField(min_length=20, max_length=200)
+    password: str = PydanticField(min_length=12, max_length=256)
 
 
 class Token(ApiOutput):

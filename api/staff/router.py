@@ -6,11 +6,19 @@ from fastapi import APIRouter, Depends, Request, status
 
 from api.core.db import open_session
 from api.core.deps import RateLimiterDep, ResourceId, SessionDep, SettingsDep
-from api.core.problems import Unauthorized
-from api.core.security import TokenType, create_token, expiry_after
+from api.core.problems import InvalidInput, Unauthorized
+from api.core.security import TokenType, create_token, expiry_after, hash_password
 from api.staff import service, sign_in_limits
-from api.staff.dependencies import AdminActor, CurrentActor, SignInForm
-from api.staff.models import StaffUserCreate, StaffUserPublic, StaffUserUpdate, Token
+from api.staff.dependencies import CurrentActor, ManagerActor, SignInForm
+from api.staff.models import (
+    Invitation,
+    InvitationAccept,
+    StaffUserCreate,
+    StaffUserInvited,
+    StaffUserPublic,
+    StaffUserUpdate,
+    Token,
+)
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
 users_router = APIRouter(prefix="/users", tags=["Staff accounts"])
@@ -58,14 +66,60 @@ def sign_in(
                 old_hash=credentials.password_hash,
                 new_hash=new_hash,
             )
+    return _token_for(
+        settings,
+        user_id=credentials.user_id,
+        token_version=credentials.token_version,
+        role=credentials.role.value,
+    )
+
+
+def _token_for(settings: SettingsDep, *, user_id: int, token_version: int, role: str) -> Token:
     token = create_token(
-        subject=str(credentials.user_id),
+        subject=str(user_id),
         token_type=TokenType.STAFF,
         expires_at=expiry_after(minutes=settings.staff_token_minutes),
         signing_key=settings.signing_key(),
-        claims={"ver": credentials.token_version, "role": credentials.role.value},
+        claims={"ver": token_version, "role": role},
     )
     return Token(access_token=token, expires_in=settings.staff_token_minutes * 60)
+
+
+@auth_router.post("/invitation", response_model=Token)
+def accept_invitation(body: InvitationAccept, request: Request, settings: SettingsDep) -> Token:
+    """Choose your password with the token of your invitation link; you are then signed in.
+
+    The link works once and for 7 days. As with signing in, argon2 runs outside every
+    transaction: the token is looked up in a short reading one, the password hashed, and the
+    invitation used up in a short writing one that checks it is still the same.
+    """
+    engine = request.app.state.engine
+    with open_session(engine, write=False) as reader:
+        invitee = service.find_invitee(reader, token=body.token)
+    if invitee is None:
+        raise _invalid_invitation()
+    password_hash = hash_password(body.password)
+    with open_session(engine) as session:
+        user = service.accept_invitation(session, invitee=invitee, password_hash=password_hash)
+    if user is None:
+        raise _invalid_invitation()
+    assert user.id is not None
+    return _token_for(
+        settings, user_id=user.id, token_version=user.token_version, role=user.role.value
+    )
+
+
+def _invalid_invitation() -> InvalidInput:
+    return InvalidInput(
+        "This invitation link is not valid: it was used already, replaced by a newer one or "
+        "it expired (links work for 7 days). Ask your coordinator for a new link.",
+        nl="Deze uitnodigingslink is niet geldig: hij is al gebruikt, vervangen door een "
+        "nieuwere of verlopen (links werken 7 dagen). Vraag uw coördinator om een nieuwe link.",
+        kind="invitation-invalid",
+        invalid_params=[
+            ("token", "not a valid invitation", "geen geldige uitnodiging"),
+        ],
+    )
 
 
 @users_router.get("/me", response_model=StaffUserPublic)
@@ -75,14 +129,43 @@ def read_me(actor: CurrentActor, session: SessionDep) -> StaffUserPublic:
 
 
 @users_router.get("", response_model=list[StaffUserPublic])
-def list_users(actor: AdminActor, session: SessionDep) -> list[StaffUserPublic]:
-    """Every staff account."""
-    return [service.to_public(session, user) for user in service.list_users(session)]
+def list_users(actor: ManagerActor, session: SessionDep) -> list[StaffUserPublic]:
+    """Every staff account (for a coordinator: the staff of their municipalities)."""
+    return [service.to_public(session, user) for user in service.list_users(session, actor=actor)]
 
 
-@users_router.post("", response_model=StaffUserPublic, status_code=status.HTTP_201_CREATED)
-def create_user(body: StaffUserCreate, actor: AdminActor, session: SessionDep) -> StaffUserPublic:
-    """Create a staff account."""
+def _with_invitation(
+    session: SessionDep,
+    settings: SettingsDep,
+    user,
+    invitation,  # noqa: ANN001
+) -> StaffUserInvited:
+    public = service.to_public(session, user)
+    link = None
+    if invitation is not None:
+        link = Invitation(
+            url=settings.public_base_url + invitation.path, expires_at=invitation.expires_at
+        )
+    return StaffUserInvited(**public.model_dump(), invitation=link)
+
+
+@users_router.post("", response_model=StaffUserInvited, status_code=status.HTTP_201_CREATED)
+def create_user(
+    body: StaffUserCreate, actor: ManagerActor, session: SessionDep, settings: SettingsDep
+) -> StaffUserInvited:
+    """Create a staff account: with a password, or without one to get a one-time invitation
+    link (valid 7 days, shown only in this answer). A coordinator creates coordinators,
+    facilitators and analysts of their own municipalities only."""
+    if body.password is None:
+        user, invitation = service.invite_user(
+            session,
+            email=body.email,
+            role=body.role,
+            full_name=body.full_name,
+            municipality_codes=body.municipalities,
+            actor=actor,
+        )
+        return _with_invitation(session, settings, user, invitation)
     user = service.create_user(
         session,
         email=body.email,
@@ -91,22 +174,36 @@ def create_user(body: StaffUserCreate, actor: AdminActor, session: SessionDep) -
         full_name=body.full_name,
         municipality_codes=body.municipalities,
         actor_id=actor.user_id,
+        actor=actor,
     )
-    return service.to_public(session, user)
+    return _with_invitation(session, settings, user, None)
 
 
 @users_router.patch("/{id}", response_model=StaffUserPublic)
 def update_user(
     user_id: ResourceId,
     body: StaffUserUpdate,
-    actor: AdminActor,
+    actor: ManagerActor,
     session: SessionDep,
 ) -> StaffUserPublic:
-    """Change a staff account; changing role, password or access signs its sessions out."""
+    """Change a staff account (`isActive: false` deactivates it); changing role, password or
+    access signs its sessions out. Coordinators change only the staff of their own
+    municipalities, never an admin."""
     user = service.update_user(
         session,
         user_id=user_id,
         changes=body.model_dump(exclude_unset=True),
         actor_id=actor.user_id,
+        actor=actor,
     )
     return service.to_public(session, user)
+
+
+@users_router.post("/{id}/invitation", response_model=StaffUserInvited)
+def reinvite_user(
+    user_id: ResourceId, actor: ManagerActor, session: SessionDep, settings: SettingsDep
+) -> StaffUserInvited:
+    """A new one-time invitation link for the account (valid 7 days); the earlier link stops
+    working. The account keeps its password until the link is used."""
+    user, invitation = service.reinvite(session, user_id=user_id, actor=actor)
+    return _with_invitation(session, settings, user, invitation)

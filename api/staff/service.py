@@ -1,7 +1,10 @@
 """Staff accounts: creating them, signing in, and which municipalities they may see."""
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
@@ -9,10 +12,14 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.core.access import Actor, Role
-from api.core.problems import Conflict, InvalidInput, NotFound
+from api.core.db import utcnow
+from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.security import hash_password, verify_password
 from api.municipalities import service as municipalities
 from api.staff.models import StaffMunicipality, StaffUser, StaffUserPublic
+
+INVITATION_DAYS = 7
+INVITATION_PATH = "/workspace/#/welcome?token="
 
 
 def normalise_email(email: str) -> str:
@@ -27,7 +34,10 @@ def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
         if municipality is None:
             raise InvalidInput(
                 f"There is no municipality {code}; create it first.",
-                invalid_params=[("municipalities", f"{code} does not exist")],
+                nl=f"Er is geen gemeente {code}; maak die eerst aan.",
+                invalid_params=[
+                    ("municipalities", f"{code} does not exist", f"{code} bestaat niet")
+                ],
             )
         assert municipality.id is not None
         ids.append(municipality.id)
@@ -37,9 +47,105 @@ def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
 def _check_scope(role: Role, municipality_ids: list[int]) -> None:
     if role is not Role.ADMIN and not municipality_ids:
         raise InvalidInput(
-            "A facilitator or analyst works for at least one municipality: give its CBS code.",
-            invalid_params=[("municipalities", "at least one CBS code is needed for this role")],
+            "A coordinator, facilitator or analyst works for at least one municipality: give "
+            "its CBS code.",
+            nl="Een coördinator, facilitator of analist werkt voor minstens één gemeente: geef "
+            "de CBS-code ervan.",
+            invalid_params=[
+                (
+                    "municipalities",
+                    "at least one CBS code is needed for this role",
+                    "voor deze rol is minstens één CBS-code nodig",
+                )
+            ],
         )
+
+
+def check_may_grant(
+    session: Session, *, actor: Actor, role: Role | None, codes: Iterable[str] | None
+) -> None:
+    """A coordinator gives no one the admin role, nor a municipality they don't coordinate;
+    admins (and the command line) may give anything."""
+    if actor.is_admin:
+        return
+    if not actor.has_role(Role.COORDINATOR):
+        raise Forbidden(
+            "Only admins and coordinators manage staff accounts.",
+            nl="Alleen beheerders en coördinatoren beheren accounts van medewerkers.",
+            kind="role-required",
+        )
+    if role is Role.ADMIN:
+        raise Forbidden(
+            "A coordinator cannot make anyone an admin; ask an admin.",
+            nl="Een coördinator kan niemand beheerder maken; vraag het een beheerder.",
+            kind="admin-only",
+            invalid_params=[
+                ("role", "only admins give this role", "alleen beheerders geven deze rol")
+            ],
+        )
+    own = municipalities.codes_by_id(session, ids=actor.municipality_ids)
+    outside = sorted(set(codes or ()) - set(own.values()))
+    if outside:
+        mine = ", ".join(sorted(own.values()))
+        raise Forbidden(
+            f"You can only give access to the municipalities you coordinate ({mine}), not "
+            f"{', '.join(outside)}.",
+            nl=f"U kunt alleen toegang geven tot de gemeenten die u coördineert ({mine}), niet "
+            f"tot {', '.join(outside)}.",
+            kind="municipality-outside-scope",
+            invalid_params=[
+                ("municipalities", f"{code} is not yours", f"{code} is niet van u")
+                for code in outside
+            ],
+        )
+
+
+def check_may_manage(session: Session, *, actor: Actor, user: StaffUser) -> None:
+    """An admin manages every account; a coordinator only accounts that work in nothing but
+    the municipalities they coordinate, never an admin's. Accounts a coordinator does not
+    see at all are a 404, as if they did not exist."""
+    if actor.is_admin:
+        return
+    assert user.id is not None
+    theirs = municipality_ids_of(session, user_id=user.id)
+    if not theirs & actor.municipality_ids:
+        raise _no_account(user.id)
+    if user.role is Role.ADMIN or not theirs <= actor.municipality_ids:
+        raise Forbidden(
+            "This account also works outside the municipalities you coordinate (or is an "
+            "admin's); ask an admin to change it.",
+            nl="Dit account werkt ook buiten de gemeenten die u coördineert (of is van een "
+            "beheerder); vraag een beheerder om het te wijzigen.",
+            kind="account-outside-scope",
+        )
+
+
+def _no_account(user_id: int) -> NotFound:
+    return NotFound(
+        f"There is no staff account {user_id} that you have access to.",
+        nl=f"Er is geen account {user_id} van een medewerker waar u toegang toe hebt.",
+    )
+
+
+def _token_hash(token: str) -> str:
+    # The token carries 256 random bits: a plain SHA-256 cannot be reversed or guessed.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class InvitationLink:
+    """A fresh invitation: the path with its token (shown once) and when it expires."""
+
+    path: str
+    expires_at: datetime
+
+
+def _new_invitation(user: StaffUser) -> InvitationLink:
+    """Give the account a new invitation; an earlier one stops working."""
+    token = secrets.token_urlsafe(32)
+    user.invitation_hash = _token_hash(token)
+    user.invitation_expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+    return InvitationLink(INVITATION_PATH + token, user.invitation_expires_at)
 
 
 def create_user(
@@ -51,6 +157,7 @@ def create_user(
     full_name: str | None = None,
     municipality_codes: Iterable[str] = (),
     actor_id: int | None = None,
+    actor: Actor | None = None,
 ) -> StaffUser:
     """Create a staff account scoped to the given municipalities.
 
@@ -58,18 +165,70 @@ def create_user(
     the write lock) is held during argon2's half second.
     """
     password_hash = hash_password(password)
+    user, _ = _add_user(
+        session,
+        email=email,
+        password_hash=password_hash,
+        role=role,
+        full_name=full_name,
+        municipality_codes=list(municipality_codes),
+        actor_id=actor_id,
+        actor=actor,
+    )
+    return user
+
+
+def invite_user(
+    session: Session,
+    *,
+    email: str,
+    role: Role,
+    full_name: str | None = None,
+    municipality_codes: Iterable[str] = (),
+    actor: Actor,
+) -> tuple[StaffUser, InvitationLink]:
+    """Create a staff account without a password, with a one-time link (valid 7 days)
+    where its owner chooses one."""
+    user, invitation = _add_user(
+        session,
+        email=email,
+        password_hash=None,
+        role=role,
+        full_name=full_name,
+        municipality_codes=list(municipality_codes),
+        actor_id=actor.user_id,
+        actor=actor,
+    )
+    assert invitation is not None
+    return user, invitation
+
+
+def _add_user(
+    session: Session,
+    *,
+    email: str,
+    password_hash: str | None,
+    role: Role,
+    full_name: str | None,
+    municipality_codes: list[str],
+    actor_id: int | None,
+    actor: Actor | None,
+) -> tuple[StaffUser, InvitationLink | None]:
     email = normalise_email(email)
+    if actor is not None:
+        check_may_grant(session, actor=actor, role=role, codes=municipality_codes)
     if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict(f"There is already an account for {email}.")
+        raise _email_taken(email)
     municipality_ids = _municipality_ids(session, codes=municipality_codes)
     _check_scope(role, municipality_ids)
     user = StaffUser(email=email, password_hash=password_hash, role=role, full_name=full_name)
+    invitation = _new_invitation(user) if password_hash is None else None
     session.add(user)
     try:
         session.flush()
     except IntegrityError as error:  # a concurrent request created the same account first
         session.rollback()
-        raise Conflict(f"There is already an account for {email}.") from error
+        raise _email_taken(email) from error
     assert user.id is not None
     session.add_all(
         StaffMunicipality(staff_user_id=user.id, municipality_id=m) for m in municipality_ids
@@ -80,10 +239,100 @@ def create_user(
         action="staff_user.created",
         object_type="staff_user",
         object_id=str(user.id),
-        detail={"role": role.value, "municipalities": list(municipality_codes)},
+        detail={
+            "role": role.value,
+            "municipalities": municipality_codes,
+            "invited": invitation is not None,
+        },
     )
     session.commit()
-    return user
+    return user, invitation
+
+
+def _email_taken(email: str) -> Conflict:
+    return Conflict(
+        f"There is already an account for {email}.",
+        nl=f"Er is al een account voor {email}.",
+        kind="email-taken",
+    )
+
+
+def reinvite(session: Session, *, user_id: int, actor: Actor) -> tuple[StaffUser, InvitationLink]:
+    """A new invitation link for an account; the earlier link stops working."""
+    user = get_user(session, user_id=user_id)
+    check_may_manage(session, actor=actor, user=user)
+    if not user.is_active:
+        raise Conflict(
+            "This account is deactivated: activate it first, then send a new link.",
+            nl="Dit account is gedeactiveerd: activeer het eerst en stuur dan een nieuwe link.",
+            kind="account-inactive",
+        )
+    invitation = _new_invitation(user)
+    session.add(user)
+    record_event(
+        session,
+        actor_id=actor.user_id,
+        action="staff_user.invited",
+        object_type="staff_user",
+        object_id=str(user_id),
+        detail={},
+    )
+    session.commit()
+    return user, invitation
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Who an invitation token belongs to, read in a short transaction."""
+
+    user_id: int
+    invitation_hash: str
+
+
+def find_invitee(session: Session, *, token: str) -> Invitee | None:
+    """The active account whose open, unexpired invitation this token is."""
+    digest = _token_hash(token)
+    user = session.exec(select(StaffUser).where(StaffUser.invitation_hash == digest)).first()
+    if user is None or not user.is_active or user.invitation_expires_at is None:
+        return None
+    if user.invitation_expires_at <= utcnow():
+        return None
+    assert user.id is not None
+    return Invitee(user.id, digest)
+
+
+def accept_invitation(
+    session: Session, *, invitee: Invitee, password_hash: str
+) -> StaffUser | None:
+    """Set the password and use the invitation up, unless it was used or replaced meanwhile
+    (then None). Earlier sign-ins of the account end."""
+    done = session.exec(
+        update(StaffUser)
+        .where(
+            StaffUser.id == invitee.user_id,  # type: ignore[arg-type]
+            StaffUser.invitation_hash == invitee.invitation_hash,  # type: ignore[arg-type]
+            StaffUser.is_active.is_(True),  # type: ignore[attr-defined]
+        )
+        .values(
+            password_hash=password_hash,
+            invitation_hash=None,
+            invitation_expires_at=None,
+            token_version=StaffUser.token_version + 1,
+        )
+    ).rowcount
+    if not done:
+        session.rollback()
+        return None
+    record_event(
+        session,
+        actor_id=invitee.user_id,
+        action="staff_user.invitation_accepted",
+        object_type="staff_user",
+        object_id=str(invitee.user_id),
+        detail={},
+    )
+    session.commit()
+    return session.get(StaffUser, invitee.user_id)
 
 
 def update_user(
@@ -92,6 +341,7 @@ def update_user(
     user_id: int,
     changes: dict[str, object],
     actor_id: int | None,
+    actor: Actor | None = None,
 ) -> StaffUser:
     """Change role, name, password, municipalities or whether the account is active.
 
@@ -102,7 +352,16 @@ def update_user(
     )
     user = session.get(StaffUser, user_id)
     if user is None:
-        raise NotFound(f"There is no staff account {user_id}.")
+        raise _no_account(user_id)
+    if actor is not None:
+        check_may_manage(session, actor=actor, user=user)
+        role = changes.get("role")
+        check_may_grant(
+            session,
+            actor=actor,
+            role=Role(role) if role is not None else None,
+            codes=changes.get("municipalities"),  # type: ignore[arg-type]
+        )
     revoke_tokens = False
     if changes.get("role") is not None:
         user.role = Role(changes["role"])
@@ -223,13 +482,20 @@ def get_user(session: Session, *, user_id: int) -> StaffUser:
     """One staff account."""
     user = session.get(StaffUser, user_id)
     if user is None:
-        raise NotFound(f"There is no staff account {user_id}.")
+        raise _no_account(user_id)
     return user
 
 
-def list_users(session: Session) -> list[StaffUser]:
-    """Every staff account, by e-mail."""
-    return list(session.exec(select(StaffUser).order_by(StaffUser.email)))
+def list_users(session: Session, *, actor: Actor | None = None) -> list[StaffUser]:
+    """Every staff account (for a coordinator: those working in their municipalities), by
+    e-mail."""
+    query = select(StaffUser).order_by(StaffUser.email)
+    if actor is not None and not actor.is_admin:
+        linked = select(StaffMunicipality.staff_user_id).where(
+            StaffMunicipality.municipality_id.in_(actor.municipality_ids)  # type: ignore[attr-defined]
+        )
+        query = query.where(StaffUser.id.in_(linked))  # type: ignore[union-attr]
+    return list(session.exec(query))
 
 
 def count_users(session: Session) -> int:
@@ -248,5 +514,6 @@ def to_public(session: Session, user: StaffUser) -> StaffUserPublic:
         full_name=user.full_name,
         is_active=user.is_active,
         municipalities=sorted(codes.values()),
+        invitation_expires_at=user.invitation_expires_at,
         created_at=user.created_at,
     )

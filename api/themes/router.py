@@ -4,7 +4,7 @@ from fastapi import APIRouter, status
 
 from api.core.deps import CbsCodePath, SessionDep
 from api.municipalities import service as municipalities
-from api.staff.dependencies import AdminActor
+from api.staff.dependencies import ManagerActor
 from api.themes import service
 from api.themes.models import ThemeCreate, ThemePublic
 
@@ -33,7 +33,7 @@ def list_municipality_themes(cbs_code: CbsCodePath, session: SessionDep) -> list
     status_code=status.HTTP_201_CREATED,
 )
 def create_municipality_theme(
-    cbs_code: CbsCodePath, body: ThemeCreate, actor: AdminActor, session: SessionDep
+    cbs_code: CbsCodePath, body: ThemeCreate, actor: ManagerActor, session: SessionDep
 ) -> ThemePublic:
     """Add a theme of the municipality's own."""
     municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)

@@ -8,7 +8,12 @@ from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
+from api.core.schemas import (
+    MUNICIPALITY_CODE_PATTERN,
+    NEIGHBOURHOOD_CODE_PATTERN,
+    ApiInput,
+    ApiOutput,
+)
 
 
 class VenueKind(StrEnum):
@@ -39,6 +44,7 @@ class Venue(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="SET NULL")),
     )
     address: str | None = Field(default=None, max_length=200)
+    accessibility_notes: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -49,6 +55,27 @@ class VenueCreate(ApiInput):
     kind: VenueKind
     neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
     address: str | None = PydanticField(default=None, max_length=200)
+    accessibility_notes: str | None = PydanticField(
+        default=None,
+        max_length=500,
+        examples=["Ingang zonder drempel, invalidentoilet, ringleiding in de zaal"],
+    )
+
+
+class VenueCreateIn(VenueCreate):
+    """A new venue of the municipality named."""
+
+    municipality: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
+
+
+class VenueUpdate(ApiInput):
+    """Changes to a venue; fields left out stay as they are, null empties an optional one."""
+
+    name: str | None = PydanticField(default=None, min_length=1, max_length=120)
+    kind: VenueKind | None = None
+    neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
+    address: str | None = PydanticField(default=None, max_length=200)
+    accessibility_notes: str | None = PydanticField(default=None, max_length=500)
 
 
 class VenuePublic(ApiOutput):
@@ -60,3 +87,4 @@ class VenuePublic(ApiOutput):
     kind: VenueKind
     neighbourhood_code: str | None
     address: str | None
+    accessibility_notes: str | None

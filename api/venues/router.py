@@ -1,14 +1,18 @@
 """Venues of a municipality."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
 
-from api.core.deps import CbsCodePath, SessionDep
+from fastapi import APIRouter, Query, Response, status
+
+from api.core.deps import CbsCodePath, ResourceId, SessionDep
+from api.core.schemas import MUNICIPALITY_CODE_PATTERN
 from api.municipalities import service as municipalities
-from api.staff.dependencies import CurrentActor, FacilitatorActor
+from api.staff.dependencies import CurrentActor, FacilitatorActor, ManagerActor
 from api.venues import service
-from api.venues.models import VenueCreate, VenuePublic
+from api.venues.models import VenueCreate, VenueCreateIn, VenuePublic, VenueUpdate
 
 router = APIRouter(prefix="/municipalities/{cbsCode}/venues", tags=["Venues"])
+venues_router = APIRouter(prefix="/venues", tags=["Venues"])
 
 
 @router.get("", response_model=list[VenuePublic])
@@ -32,3 +36,50 @@ def create_venue(
     return service.to_public(
         session, service.create_venue(session, municipality=municipality, venue=body)
     )
+
+
+@venues_router.get("", response_model=list[VenuePublic])
+def list_venues_of(
+    actor: CurrentActor,
+    session: SessionDep,
+    municipality: Annotated[
+        str, Query(pattern=MUNICIPALITY_CODE_PATTERN, description="CBS code, e.g. GM0855.")
+    ],
+) -> list[VenuePublic]:
+    """The venues of a municipality you work for."""
+    return list_venues(municipality, actor, session)
+
+
+@venues_router.post("", response_model=VenuePublic, status_code=status.HTTP_201_CREATED)
+def create_venue_in(
+    body: VenueCreateIn, actor: FacilitatorActor, session: SessionDep
+) -> VenuePublic:
+    """Add a venue to the municipality named in the body."""
+    municipality = municipalities.get_municipality(session, cbs_code=body.municipality, actor=actor)
+    venue = VenueCreate.model_validate(body.model_dump(by_alias=True, exclude={"municipality"}))
+    return service.to_public(
+        session, service.create_venue(session, municipality=municipality, venue=venue)
+    )
+
+
+@venues_router.get("/{id}", response_model=VenuePublic)
+def read_venue(venue_id: ResourceId, actor: CurrentActor, session: SessionDep) -> VenuePublic:
+    """One venue."""
+    return service.to_public(session, service.get_venue(session, venue_id=venue_id, actor=actor))
+
+
+@venues_router.patch("/{id}", response_model=VenuePublic)
+def update_venue(
+    venue_id: ResourceId, body: VenueUpdate, actor: ManagerActor, session: SessionDep
+) -> VenuePublic:
+    """Change a venue (admins and the municipality's coordinators)."""
+    venue = service.get_venue(session, venue_id=venue_id, actor=actor)
+    return service.to_public(session, service.update_venue(session, venue=venue, changes=body))
+
+
+@venues_router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_venue(venue_id: ResourceId, actor: ManagerActor, session: SessionDep) -> Response:
+    """Remove a venue no session ever used (admins and the municipality's coordinators)."""
+    venue = service.get_venue(session, venue_id=venue_id, actor=actor)
+    service.delete_venue(session, venue=venue)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

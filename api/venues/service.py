@@ -3,10 +3,11 @@
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from api.core.access import Actor
 from api.core.problems import Conflict, NotFound
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.venues.models import Venue, VenueCreate, VenuePublic
+from api.venues.models import Venue, VenueCreate, VenuePublic, VenueUpdate
 
 
 def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:
@@ -25,7 +26,7 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         select(Venue).where(Venue.municipality_id == municipality.id, Venue.name == venue.name)
     ).first()
     if taken:
-        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.")
+        raise _name_taken(municipality, venue.name)
     neighbourhood_id = None
     if venue.neighbourhood_code:
         neighbourhood_id = municipalities.neighbourhood_in_municipality(
@@ -40,22 +41,95 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         kind=venue.kind,
         neighbourhood_id=neighbourhood_id,
         address=venue.address,
+        accessibility_notes=venue.accessibility_notes,
     )
     session.add(row)
     try:
         session.commit()
     except IntegrityError as error:  # a concurrent request added the same name first
         session.rollback()
-        raise Conflict(f"{municipality.name} already has a venue called '{venue.name}'.") from error
+        raise _name_taken(municipality, venue.name) from error
     return row
 
 
-def get_venue(session: Session, *, venue_id: int) -> Venue:
-    """One venue."""
+def _name_taken(municipality: Municipality, name: str) -> Conflict:
+    return Conflict(
+        f"{municipality.name} already has a venue called '{name}'.",
+        nl=f"{municipality.name} heeft al een locatie met de naam '{name}'.",
+        kind="venue-name-taken",
+    )
+
+
+def get_venue(session: Session, *, venue_id: int, actor: Actor | None = None) -> Venue:
+    """One venue, if the actor may see it (else 404)."""
     venue = session.get(Venue, venue_id)
-    if venue is None:
-        raise NotFound(f"There is no venue {venue_id}.")
+    if venue is None or (actor is not None and not actor.can_access(venue.municipality_id)):
+        raise NotFound(
+            f"There is no venue {venue_id} that you have access to.",
+            nl=f"Er is geen locatie {venue_id} waar u toegang toe hebt.",
+        )
     return venue
+
+
+def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Venue:
+    """Change a venue's name, kind, neighbourhood, address or accessibility notes."""
+    fields = changes.model_dump(exclude_unset=True)
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=venue.municipality_id
+    )
+    if fields.get("name") is not None and fields["name"] != venue.name:
+        taken = session.exec(
+            select(Venue.id).where(
+                Venue.municipality_id == venue.municipality_id,
+                Venue.name == fields["name"],
+                Venue.id != venue.id,
+            )
+        ).first()
+        if taken is not None:
+            raise _name_taken(municipality, fields["name"])
+        venue.name = fields["name"]
+    if fields.get("kind") is not None:
+        venue.kind = fields["kind"]
+    if "neighbourhood_code" in fields:
+        code = fields["neighbourhood_code"]
+        venue.neighbourhood_id = (
+            municipalities.neighbourhood_in_municipality(
+                session,
+                municipality_id=venue.municipality_id,
+                code=code,
+                field="neighbourhoodCode",
+            ).id
+            if code
+            else None
+        )
+    for name in ("address", "accessibility_notes"):
+        if name in fields:
+            setattr(venue, name, fields[name] or None)
+    session.add(venue)
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent change took the name first
+        session.rollback()
+        raise _name_taken(municipality, venue.name) from error
+    return venue
+
+
+def delete_venue(session: Session, *, venue: Venue) -> None:
+    """Remove a venue no session is planned at."""
+    session.delete(venue)
+    try:
+        session.commit()
+    except IntegrityError as error:  # sessions refer to it (the database keeps them)
+        session.rollback()
+        raise Conflict(
+            f"Sessions (planned, held or cancelled) took place at '{venue.name}', so it "
+            "cannot be removed: their history needs it. Move planned sessions elsewhere, or "
+            "keep the venue.",
+            nl=f"Er zijn sessies (gepland, gehouden of geannuleerd) in '{venue.name}', dus "
+            "de locatie kan niet weg: hun geschiedenis heeft haar nodig. Verplaats geplande "
+            "sessies, of houd de locatie.",
+            kind="venue-in-use",
+        ) from error
 
 
 def venues_by_id(session: Session, *, venue_ids: set[int]) -> dict[int, Venue]:
@@ -83,4 +157,5 @@ def to_public(session: Session, venue: Venue) -> VenuePublic:
         kind=venue.kind,
         neighbourhood_code=code,
         address=venue.address,
+        accessibility_notes=venue.accessibility_notes,
     )

@@ -18,7 +18,12 @@ def test_a_facilitator_adds_a_venue_in_a_neighbourhood(
     response = client.post("/municipalities/GM0855/venues", json=body, headers=tilburg_facilitator)
     assert response.status_code == 201, response.text
     venue = response.json()
-    assert venue == {**body, "id": venue["id"], "municipality": "GM0855"}
+    assert venue == {
+        **body,
+        "id": venue["id"],
+        "municipality": "GM0855",
+        "accessibilityNotes": None,
+    }
     listed = client.get("/municipalities/GM0855/venues", headers=tilburg_facilitator).json()
     assert venue in listed
 

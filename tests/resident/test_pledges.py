@@ -318,7 +318,7 @@ def test_purge_empties_the_contact_details_of_ended_dialogues_and_keeps_the_offe
 
     day_after = tilburg_ends + timedelta(days=31)
     files_before = _table_files(db)
-    assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 1
+    assert pledges_service.purge_contacts(db, default_retention_days=30, today=day_after) == 1
     [purged] = pledges_service.contact_offers(db, dialogue_id=tilburg.dialogue_id)
     assert (purged.text, purged.contact) == ("Ik geef les.", None)
     stored = db.execute(text("SELECT contact FROM contact_offers")).scalars().all()
@@ -331,7 +331,7 @@ def test_purge_empties_the_contact_details_of_ended_dialogues_and_keeps_the_offe
         assert b"jan@example.org" not in on_disk and b"piet@example.org" in on_disk
     else:
         assert _table_files(db) != files_before, "the table is rewritten without dead rows"
-    assert pledges_service.purge_contacts(db, retention_days=30, today=day_after) == 0
+    assert pledges_service.purge_contacts(db, default_retention_days=30, today=day_after) == 0
 
 
 def _table_files(db: Session) -> str | None:

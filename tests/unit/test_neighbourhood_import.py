@@ -30,10 +30,12 @@ def parse(data: bytes, municipality_code: str = "GM9999", **kwargs: Any) -> Impo
 
 
 def problems_of(data: bytes, municipality_code: str = "GM9999", **kwargs: Any) -> list[tuple]:
-    """The (location, message) pairs the parser reports for bytes it refuses."""
+    """The (location, message) pairs the parser reports for bytes it refuses (each also has
+    a Dutch message)."""
     with pytest.raises(NeighbourhoodFileError) as info:
         parse(data, municipality_code, **kwargs)
-    return [tuple(problem) for problem in info.value.problems]
+    assert all(problem.message_nl for problem in info.value.problems)
+    return [(problem.location, problem.message) for problem in info.value.problems]
 
 
 def collection(*features: dict[str, Any], **members: Any) -> bytes:
@@ -372,12 +374,12 @@ def test_excel_sep_line_sets_the_delimiter():
 
 def test_invalid_csv_sample_reports_every_problem_with_its_row_and_field():
     assert problems_of(read("gm9999_invalid.csv")) == [
-        ("row 2", "statcode 'BU9999011' is not a buurt code (BU + 8 digits)"),
+        ("row 2", "statcode 'BU9999011' is not a buurt code (BU + 4 digits + 4 letters or digits)"),
         ("row 3", "statcode 'BU03630101' belongs to another municipality (GM0363), not GM9999"),
         ("row 4", "statnaam is empty"),
         (
             "row 5",
-            "statcode 'XY123' is not a wijk or buurt code (WK + 6 digits or BU + 8 digits)",
+            "statcode 'XY123' is not a wijk or buurt code (WK + 4 digits + 2 letters or digits, or BU + 4 digits + 4 letters or digits)",
         ),
         (
             "row 6",
@@ -386,7 +388,7 @@ def test_invalid_csv_sample_reports_every_problem_with_its_row_and_field():
         ),
         ("row 7", "statnaam is longer than 120 characters (135)"),
         ("row 8", "statcode 'GM0363' is another municipality, not GM9999"),
-        ("row 9", "statcode 'WK99990' is not a wijk code (WK + 6 digits)"),
+        ("row 9", "statcode 'WK99990' is not a wijk code (WK + 4 digits + 2 letters or digits)"),
     ]
 
 
@@ -422,7 +424,9 @@ def test_wijk_code_of_another_municipality_is_reported_in_kaart_style():
 def test_badly_formed_wijk_code_of_a_buurt_is_reported():
     data = b"buurtcode;buurtnaam;wijkcode\nBU99990101;Oost;WK9999\n"
 
-    assert problems_of(data) == [("row 1", "wijkcode 'WK9999' is not a wijk code (WK + 6 digits)")]
+    assert problems_of(data) == [
+        ("row 1", "wijkcode 'WK9999' is not a wijk code (WK + 4 digits + 2 letters or digits)")
+    ]
 
 
 def test_wijk_named_differently_by_two_buurt_rows_is_reported():
