@@ -689,3 +689,36 @@ def test_unreadable_csv_is_reported_as_not_valid_csv():
 
     assert location == "row 1"
     assert message.startswith("the file is not valid CSV here (field larger than field limit")
+
+
+def test_amsterdams_alphanumeric_codes_are_read_as_opaque_strings_without_padding():
+    data = b"statcode;statnaam\nWK0363AD  ;Centrum-Oost  \nBU0363AD07;Nieuwmarkt\n"
+    parsed = parse(data, "GM0363")
+    assert [(r.code, r.name, r.kind, r.wijk_code) for r in parsed.rows] == [
+        ("WK0363AD", "Centrum-Oost", "wijk", None),
+        ("BU0363AD07", "Nieuwmarkt", "buurt", "WK0363AD"),
+    ]
+
+
+def test_a_buurt_that_is_all_water_keeps_its_water_shape():
+    water = {
+        "type": "Polygon",
+        "coordinates": [[[5.1, 52.1], [5.11, 52.1], [5.11, 52.11], [5.1, 52.11], [5.1, 52.1]]],
+    }
+    properties = {
+        "buurtcode": "BU99990909",
+        "buurtnaam": "Meer",
+        "wijkcode": "WK999909",
+        "wijknaam": "Water",
+        "water": "JA",
+        "aantal_inwoners": -99997,
+    }
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": properties, "geometry": water}],
+        }
+    ).encode()
+    [wijk, buurt] = parse(data).rows
+    assert (wijk.code, buurt.code) == ("WK999909", "BU99990909")
+    assert buurt.geometry is not None

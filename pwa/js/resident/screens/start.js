@@ -2,7 +2,8 @@
  * The first screens — type the code, welcome, language, home neighbourhood (searchable, by
  * wijk) and age band (both optional) — and the privacy and accessibility statements.
  */
-import { h, focusElement, announce } from '../../dom.js';
+import { h, replace, focusElement, announce } from '../../dom.js';
+import { api } from '../../api.js';
 import { icon } from '../../icons.js';
 import { t, text, LANGUAGES, language, formatDateTime, formatTime } from '../../i18n.js';
 import { normaliseCode, AGE_BANDS } from '../journey.js';
@@ -121,10 +122,44 @@ export function statement(ctx, which) {
         (s.paragraphs || []).map((p) => h('p', { text: p })),
         s.items && h('ul', null, s.items.map((item) => h('li', { text: item }))),
       ]),
+      contacts(session, which),
       h('p', { class: 'wg-muted', text: t(`${which}.updated`) }),
       h('div', { class: 'wg-button-row' }, button(t('action.close'), ctx.closeStatement, { variant: 'secondary', iconName: 'previous', id: 'wg-statement-close' })),
     ],
   });
+}
+
+const municipalities = new Map();
+
+/** Whom to contact, as the municipality set it (GET /municipalities/{code}, public); filled
+ * in when it arrives, left out when it can't be read (offline: the text above still holds). */
+function contacts(session, which) {
+  const box = h('div', { class: 'wg-statement-contacts' });
+  if (!session) return box;
+  const code = session.municipality;
+  const fill = (m) => replace(box, contactSection(m, which));
+  if (municipalities.has(code)) fill(municipalities.get(code));
+  else {
+    api(`/municipalities/${encodeURIComponent(code)}`, { timeoutMs: 10e3 }).then((r) => {
+      if (!r.ok) return;
+      municipalities.set(code, r.data);
+      fill(r.data);
+    }, () => {});
+  }
+  return box;
+}
+
+const mail = (address) => h('a', { href: `mailto:${address}`, dir: 'ltr', text: address });
+
+function contactSection(m, which) {
+  const items = [];
+  if (m.contactEmail) items.push(h('li', null, t('statement.contactEmail', { municipality: m.name }), ' ', mail(m.contactEmail)));
+  if (which === 'privacy' && (m.privacyContactName || m.privacyContactEmail)) {
+    items.push(h('li', null, t('statement.privacyContact'), ' ', m.privacyContactName || '', m.privacyContactName && m.privacyContactEmail ? ', ' : '', m.privacyContactEmail ? mail(m.privacyContactEmail) : ''));
+  }
+  if (which === 'privacy') items.push(h('li', { text: t('statement.retention', { municipality: m.name, days: m.contactRetentionDays }) }));
+  if (!items.length) return [];
+  return [h('h2', { text: t('statement.contactHeading') }), h('ul', { class: 'wg-statement-contact-list' }, items)];
 }
 
 let query = '';
