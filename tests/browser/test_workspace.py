@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -37,9 +37,11 @@ pytestmark = [
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "workspace"
-SIX_BUURTEN = DATA / "gm9998_pdok_six_buurten.geojson"
-TWO_BAD_ROWS = DATA / "gm9998_pdok_two_bad_rows.geojson"
+DATA = Path(__file__).resolve().parents[1] / "data"
+# PDOK's OGC API in RD New: two wijken (one with an alphanumeric code), six buurten (one in a
+# land and a water part), CBS's padding spaces.
+SIX_BUURTEN = DATA / "neighbourhoods" / "gm9998_pdok_ogcapi_rd.geojson"
+TWO_BAD_ROWS = DATA / "workspace" / "gm9998_pdok_two_bad_rows.geojson"
 LOGO = Path(__file__).resolve().parents[2] / "pwa" / "icons" / "icon-192.png"
 CODE, NAME = "GM9998", "Voorbeeldstad"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -208,7 +210,7 @@ def test_from_an_empty_database_to_a_pledge_followed_up(
     assert row_of(db, "SELECT count(*) AS n FROM neighbourhoods")["n"] == 0  # a preview only
     shots.check(page, "07-neighbourhoods-preview")
     page.click("#wg-nbh-apply")
-    page.wait_for_selector("#wg-nbh-current >> text=Wilgenhof")
+    page.wait_for_selector("#wg-nbh-current >> text=Haven-Oost")
     assert row_of(db, "SELECT count(*) AS n FROM neighbourhoods")["n"] == 8
 
     # A venue.
@@ -282,18 +284,20 @@ def test_from_an_empty_database_to_a_pledge_followed_up(
     page.click("#wg-s-new-save")
     page.wait_for_selector("#wg-sessions li[data-status='planned']")
     shots.check(page, "12-sessions")
-    session = row_of(db, "SELECT id, join_code, starts_at, ends_at FROM sessions")
-    stored = session["starts_at"]
-    stored = stored if stored.tzinfo else stored.replace(tzinfo=UTC)
-    assert stored == starts.astimezone(UTC)
+    [session] = api(
+        base, COORDINATOR, f"/dialogues/{dialogue_id}/sessions", password=NEW_PASSWORD
+    ).json()
+    assert datetime.fromisoformat(session["startsAt"]) == starts
+    assert datetime.fromisoformat(session["endsAt"]) == ends
     assert starts.strftime("%H:%M") in page.inner_text("#wg-sessions")
     with page.context.expect_page() as popup:
         page.click("#wg-sessions [data-action='poster']")
     poster = popup.value
     poster.wait_for_function(
-        "code => document.body && document.body.innerText.includes(code)", arg=session["join_code"]
+        "code => document.body && document.body.innerText.includes(code)", arg=session["joinCode"]
     )
-    assert "Inloopavond in de bieb" in poster.inner_text("body")
+    printed = poster.inner_text("body")
+    assert "Bibliotheek Voorbeeldstad" in printed and starts.strftime("%H:%M") in printed
     poster.close()
 
     # The coordinator opens the session in the console.
@@ -303,13 +307,13 @@ def test_from_an_empty_database_to_a_pledge_followed_up(
 
     # --- A resident with an English phone ---
     phone = new_context(locale="en-GB").new_page()
-    phone.goto(f"{base}/c/{session['join_code']}")
+    phone.goto(f"{base}/c/{session['joinCode']}")
     wait_ready(phone)
     phone.click("#wg-start")
     screen(phone, "language")
     phone.click("#wg-next")
     screen(phone, "neighbourhood")
-    phone.click("label.wg-choice:has-text('Wilgenhof')")
+    phone.click("label.wg-choice:has-text('Kadewijk')")
     phone.click("#wg-next")
     screen(phone, "age")
     phone.click("#wg-next")
@@ -361,8 +365,7 @@ def test_from_an_empty_database_to_a_pledge_followed_up(
 
     # English workspace pages too.
     page.click("#wg-language")
-    page.wait_for_selector("html[lang='en'] #wg-pledges")
-    assert "Follow-up" in page.inner_text("#wg-pledges thead")
+    page.wait_for_selector("html[lang='en'] #wg-pledges thead >> text=Follow-up")
     shots.check(page, "14-pledges-english")
     page.goto(f"{base}/workspace/#/dialogues/{dialogue_id}")
     page.wait_for_selector("#wg-dialogue-form")
