@@ -100,20 +100,27 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     return;
   }
   const linkArea = h('div', { class: 'wg-form-messages', id: 'wg-staff-messages' });
-  const people = result.data.filter((p) => p.municipalities.includes(place.cbsCode)).sort((a, b) => Number(b.isActive) - Number(a.isActive) || (a.fullName || a.email).localeCompare(b.fullName || b.email));
-  const table = people.length
-    ? h(
-        'div',
-        { class: 'wg-table-wrap' },
-        h(
-          'table',
-          { class: 'wg-table', id: 'wg-staff' },
-          h('caption', { text: t('ws.staff.caption', { name: place.name }) }),
-          h('thead', null, h('tr', null, ['name', 'email', 'role', 'status'].map((c) => h('th', { scope: 'col', text: t(`ws.staff.col.${c}`) })), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
-          h('tbody', null, people.map((person) => personRow({ person, me, linkArea, redraw }))),
-        ),
-      )
-    : h('p', { text: t('ws.staff.none') });
+  const tableHolder = h('div');
+  const drawTable = (list) => {
+    const people = list.filter((p) => p.municipalities.includes(place.cbsCode)).sort((a, b) => Number(b.isActive) - Number(a.isActive) || (a.fullName || a.email).localeCompare(b.fullName || b.email));
+    replace(
+      tableHolder,
+      people.length
+        ? h(
+            'div',
+            { class: 'wg-table-wrap' },
+            h(
+              'table',
+              { class: 'wg-table', id: 'wg-staff' },
+              h('caption', { text: t('ws.staff.caption', { name: place.name }) }),
+              h('thead', null, h('tr', null, ['name', 'email', 'role', 'status'].map((c) => h('th', { scope: 'col', text: t(`ws.staff.col.${c}`) })), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
+              h('tbody', null, people.map((person) => personRow({ person, me, linkArea, redraw }))),
+            ),
+          )
+        : h('p', { text: t('ws.staff.none') }),
+    );
+  };
+  drawTable(result.data);
 
   const messages = h('div', { class: 'wg-form-messages' });
   const role = h('select', { class: 'wg-select', id: 'wg-invite-role', name: 'role', required: true }, ROLES.map((r) => h('option', { value: r, selected: r === 'facilitator', text: t(`ws.role.${r}`) })));
@@ -157,6 +164,8 @@ export async function renderPeople({ app, main, me, isCurrent }) {
       replace(messages, notice('success', t('ws.staff.created', { who }), { role: 'status' }));
     }
     announce(t('ws.staff.invited', { who }));
+    const fresh = await wsApi('/users');
+    if (fresh.ok && isCurrent()) drawTable(fresh.data);
   });
   replace(
     main,
@@ -164,7 +173,7 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     flash,
     h('p', { class: 'wg-lead', text: t('ws.staff.intro') }),
     linkArea,
-    table,
+    tableHolder,
     h('section', { class: 'wg-panel', 'aria-labelledby': 'wg-invite-title' }, h('h2', { id: 'wg-invite-title', text: t('ws.staff.inviteTitle') }), form),
   );
 }
