@@ -25,7 +25,7 @@ function upload(place, file, dryRun) {
 function badFile(result) {
   const problem = result.problem || {};
   const params = Array.isArray(problem.invalidParams) ? problem.invalidParams : [];
-  const lang = result.language || null;
+  const lang = result.language || problem.contentLanguage || null;
   return h(
     'div',
     { class: 'wg-alert wg-alert--error wg-problem', role: 'alert', id: 'wg-import-problem' },

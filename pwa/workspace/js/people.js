@@ -45,7 +45,7 @@ function invitationBox(invitation, who) {
 
 function personRow({ person, me, linkArea, redraw }) {
   const name = person.fullName || person.email;
-  const actions = h('td', { class: 'wg-table__actions' });
+  const actions = h('div', { class: 'wg-table__actions' });
   const mayChange = person.role !== 'admin' && person.email !== me.email && person.isActive;
   if (mayChange) {
     const link = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'new-link' }, text: t('ws.staff.newLink'), 'aria-label': t('ws.staff.newLinkLabel', { name }) });
@@ -84,7 +84,7 @@ function personRow({ person, me, linkArea, redraw }) {
     h('td', { text: person.email }),
     h('td', { text: t(`ws.role.${person.role}`) }),
     h('td', { text: person.isActive ? t('ws.staff.active') : t('ws.staff.inactive') }),
-    actions,
+    h('td', null, actions),
   );
 }
 
@@ -156,7 +156,8 @@ export async function renderPeople({ app, main, me, isCurrent }) {
       return;
     }
     const who = created.data.fullName || created.data.email;
-    form.reset();
+    email.value = '';
+    fullName.value = '';
     if (created.data.invitation) {
       replace(messages, invitationBox(created.data.invitation, who));
       focusElement(messages.querySelector('#wg-invitation-link'));
