@@ -64,6 +64,7 @@ function fromApi(dialogue) {
   const translations = emptyTranslations();
   for (const lang of OTHER_LANGUAGES) Object.assign(translations[lang], (dialogue.translations || {})[lang] || {});
   return {
+    hadTranslations: Object.keys(dialogue.translations || {}).length > 0,
     title: dialogue.title,
     description: dialogue.description || '',
     startsOn: dialogue.startsOn,
@@ -74,7 +75,7 @@ function fromApi(dialogue) {
       .map((p) => {
         const tr = emptyTranslations();
         for (const lang of OTHER_LANGUAGES) Object.assign(tr[lang], (p.translations || {})[lang] || {});
-        return { id: p.id, title: p.title, description: p.description || '', themeKey: p.themeKey, translations: tr, key: `p${p.id}` };
+        return { id: p.id, title: p.title, description: p.description || '', themeKey: p.themeKey, translations: tr, hadTranslations: Object.keys(p.translations || {}).length > 0, key: `p${p.id}` };
       }),
   };
 }
@@ -93,6 +94,12 @@ function translationsBody(translations) {
     if (value.title.trim() || value.description.trim()) body[lang] = { title: value.title.trim(), description: value.description.trim() };
   }
   return body;
+}
+
+/** `item` with its translations, left out when there are none and there were none before. */
+function withTranslations(item, translations, hadSome) {
+  const body = translationsBody(translations);
+  return Object.keys(body).length || hadSome ? { ...item, translations: body } : item;
 }
 
 /** A text input bound to obj[key]; registered under `name` for the API's field errors. */
@@ -278,20 +285,19 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
       showErrors(errors);
       return;
     }
-    const body = {
-      title: model.title.trim(),
-      description: model.description.trim(),
-      startsOn: model.startsOn,
-      endsOn: model.endsOn,
-      translations: translationsBody(model.translations),
-      priorities: model.priorities.map((p) => ({
-        ...(p.id ? { id: p.id } : {}),
-        title: p.title.trim(),
-        description: p.description.trim(),
-        themeKey: p.themeKey,
-        translations: translationsBody(p.translations),
-      })),
-    };
+    const body = withTranslations(
+      {
+        title: model.title.trim(),
+        description: model.description.trim(),
+        startsOn: model.startsOn,
+        endsOn: model.endsOn,
+        priorities: model.priorities.map((p) =>
+          withTranslations({ ...(p.id ? { id: p.id } : {}), title: p.title.trim(), description: p.description.trim(), themeKey: p.themeKey }, p.translations, p.hadTranslations),
+        ),
+      },
+      model.translations,
+      model.hadTranslations,
+    );
     submit.disabled = true;
     const result = isNew
       ? await wsApi('/dialogues', { method: 'POST', body: { municipality: place.cbsCode, ...body } })

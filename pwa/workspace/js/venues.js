@@ -49,7 +49,9 @@ function venueForm({ app, place, venue, onDone }) {
     if (errors.length) return showErrors(errors);
     const translations = {};
     for (const lang of OTHER_LANGUAGES) if (names[lang].value.trim()) translations[lang] = { name: names[lang].value.trim() };
-    const body = { kind: kind.value, name: name.value.trim(), address: address.value.trim() || null, accessibilityNotes: notes.value.trim() || null, translations };
+    const body = { kind: kind.value, name: name.value.trim(), address: address.value.trim() || null, accessibilityNotes: notes.value.trim() || null };
+    const hadTranslations = Boolean(venue && venue.translations && Object.keys(venue.translations).length);
+    if (Object.keys(translations).length || hadTranslations) body.translations = Object.keys(translations).length ? translations : null;
     submit.disabled = true;
     const result = editing
       ? await wsApi(`/venues/${venue.id}`, { method: 'PATCH', body })
