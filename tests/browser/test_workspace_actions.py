@@ -184,9 +184,10 @@ def test_a_new_invitation_link_replaces_the_old_and_a_deactivated_account_cannot
     assert refused.status_code == 401
 
 
-def test_forms_name_what_is_wrong_at_the_field_and_move_focus_there(staff_page, place, axe):
+def test_pages_are_titled_and_forms_name_what_is_wrong_at_the_field(staff_page, place, axe):
     page = staff_page()
     open_workspace(page, place, "settings", "#wg-settings-form")
+    page.wait_for_function("() => document.title === 'Instellingen – Werkplek – Welvaartgesprek'")
     page.fill("#wg-min-group", "3")
     page.click("#wg-save-settings")
     page.wait_for_selector("#wg-min-group[aria-invalid='true']")

@@ -218,7 +218,10 @@ async function render({ focus = true } = {}) {
   }
   frame(section);
   await view({ app, main: main(), me, params, query, municipality: app.municipality, isCurrent: () => ticket === renderCount });
-  if (focus && ticket === renderCount) focusElement(main().querySelector('h1'));
+  if (ticket !== renderCount) return;
+  const title = main().querySelector('h1');
+  if (title) document.title = `${title.textContent} – ${t('workspace.pageTitle')} – ${t('staff.product')}`;
+  if (focus) focusElement(title);
 }
 
 function afterSignIn(me) {
