@@ -203,3 +203,28 @@ def test_pages_are_titled_and_forms_name_what_is_wrong_at_the_field(staff_page, 
     assert page.locator("#wg-priorities [aria-invalid='true']").count() == 4  # 2 × title, theme
     assert "Nog niet alles is goed ingevuld" in page.inner_text("#wg-dialogue-form")
     assert axe_violations(page, axe) == []
+
+
+def test_a_priority_moves_with_alt_and_the_arrow_keys_keeping_focus_in_its_field(staff_page, place):
+    page = staff_page()
+    open_workspace(page, place, "dialogues/new", "#wg-dialogue-form")
+    titles = page.locator("#wg-priorities input[name=priorityTitle]")
+    titles.nth(0).fill("Eerste")
+    titles.nth(1).fill("Tweede")
+    titles.nth(1).focus()
+    page.keyboard.press("Alt+ArrowUp")
+    page.wait_for_function(
+        "() => document.querySelector('#wg-priorities input[name=priorityTitle]').value"
+        " === 'Tweede'"
+    )
+    assert page.evaluate("() => document.activeElement.value") == "Tweede"
+    page.wait_for_function(  # screen readers hear where it went
+        "() => document.getElementById('wg-announcer').textContent"
+        " === 'Tweede is nu nummer 1 van 2.'"
+    )
+    page.keyboard.press("Alt+ArrowDown")
+    page.wait_for_function(
+        "() => document.querySelector('#wg-priorities input[name=priorityTitle]').value"
+        " === 'Eerste'"
+    )
+    assert page.evaluate("() => document.activeElement.value") == "Tweede"

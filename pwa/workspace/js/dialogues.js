@@ -156,7 +156,8 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
     ),
   );
 
-  function move(index, delta, button) {
+  /** Move a priority; focus returns to `focusId` (the field typed in) or to its button. */
+  function move(index, delta, button, focusId) {
     const target = index + delta;
     if (target < 0 || target >= model.priorities.length) return;
     const [item] = model.priorities.splice(index, 1);
@@ -164,7 +165,8 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
     drawPriorities();
     const card = priorityList.querySelector(`[data-key="${item.key}"]`);
     const again = card.querySelector(`[data-action="${button}"]`);
-    focusElement(again && !again.disabled ? again : card.querySelector('[data-action="up"], [data-action="down"]'));
+    const field = focusId && document.getElementById(focusId);
+    focusElement(field || (again && !again.disabled ? again : card.querySelector('[data-action="up"], [data-action="down"]')));
     announce(t('ws.editor.moved', { title: item.title || t('ws.editor.untitled'), place: target + 1, count: model.priorities.length }));
   }
 
@@ -201,7 +203,17 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
         const titleInput = bound(controls, name('title'), p, 'title', input, { id: `${base}-title`, name: 'priorityTitle', required: true, maxlength: '120' });
         return h(
           'li',
-          { class: 'wg-priority-card', dataset: { key: p.key } },
+          {
+            class: 'wg-priority-card',
+            dataset: { key: p.key },
+            // Alt+↑/↓ moves the priority from wherever in it the focus is, as on the paper-ballot page.
+            onkeydown: (event) => {
+              if (!event.altKey || !['ArrowUp', 'ArrowDown'].includes(event.key)) return;
+              event.preventDefault();
+              const up = event.key === 'ArrowUp';
+              move(index, up ? -1 : 1, up ? 'up' : 'down', event.target.id);
+            },
+          },
           h(
             'fieldset',
             { class: 'wg-fieldset' },
