@@ -73,7 +73,12 @@ def _kind(error: BaseException | None) -> str:
 
 def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
     path = operation.path
-    ids = {"/dialogues/": place.dialogue_id, "/sessions/": place.session_id, "/users/": user_id}
+    ids = {
+        "/dialogues/": place.dialogue_id,
+        "/sessions/": place.session_id,
+        "/users/": user_id,
+        "/venues/": place.venue_id,
+    }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:
         pinned["cbsCode"] = place.code

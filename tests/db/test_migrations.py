@@ -489,7 +489,8 @@ def test_the_database_refuses_a_neighbourhood_whose_kind_does_not_match_its_code
         ("WK085502", "buurt", wijk_id),  # a wijk code called a buurt
         ("WK085502", "wijk", wijk_id),  # a wijk inside a wijk
         ("WK08550", "wijk", None),  # too short
-        ("BU0855019X", "buurt", wijk_id),  # not digits
+        ("BU0855019x", "buurt", wijk_id),  # lower case (codes are digits and capitals)
+        ("BU08A50191", "buurt", wijk_id),  # letters in the municipality's digits
         ("WK085502", "district", None),  # no such kind
     ]
     before = count(clean_engine, "neighbourhoods")
