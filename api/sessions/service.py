@@ -52,7 +52,8 @@ from api.staff import service as staff
 from api.venues import service as venues
 
 _ALLOWED_TRANSITIONS = {
-    SessionStatus.PLANNED: {SessionStatus.OPEN},
+    # A planned session closed without ever being opened is a cancelled one.
+    SessionStatus.PLANNED: {SessionStatus.OPEN, SessionStatus.CLOSED},
     SessionStatus.OPEN: {SessionStatus.CLOSED},
     SessionStatus.CLOSED: set(),
 }

@@ -183,7 +183,6 @@ def test_status_only_moves_forward_from_planned_to_open_to_closed(
         )
 
     session_id = plan(client, tilburg, tilburg_facilitator)["id"]
-    assert_problem(move(session_id, "closed"), 409, mentions="planned → open → closed")
     opened = move(session_id, "open")
     assert opened.status_code == 200, opened.text
     assert opened.json()["status"] == "open" and opened.json()["openedAt"]
@@ -217,6 +216,22 @@ def test_an_open_session_says_how_many_checked_in_residents_have_sent_no_ballot_
     assert closed["checkedInWithoutBallot"] is None
     planned = plan(client, tilburg, tilburg_facilitator)
     assert planned["checkedInWithoutBallot"] is None
+
+
+def test_a_planned_session_is_cancelled_by_closing_it_without_opening(
+    client: TestClient, tilburg: Place, tilburg_facilitator
+):
+    session_id = plan(client, tilburg, tilburg_facilitator)["id"]
+    cancelled = client.patch(
+        f"/sessions/{session_id}", json={"status": "closed"}, headers=tilburg_facilitator
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "closed"
+    assert cancelled.json()["openedAt"] is None and cancelled.json()["closedAt"]
+    reopened = client.patch(
+        f"/sessions/{session_id}", json={"status": "open"}, headers=tilburg_facilitator
+    )
+    assert_problem(reopened, 409, mentions="closed")
 
 
 def test_status_changes_are_logged_in_the_audit_trail(

@@ -83,7 +83,7 @@ async function render({ focus = true } = {}) {
   }
   const me = currentUser();
   chrome();
-  if (!['facilitator', 'admin'].includes(me.role)) {
+  if (!['facilitator', 'coordinator', 'admin'].includes(me.role)) {
     replace(
       main(),
       h(

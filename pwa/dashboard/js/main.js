@@ -87,7 +87,7 @@ async function render({ focus = true } = {}) {
     return;
   }
   const me = currentUser();
-  if (!['analyst', 'admin'].includes(me.role)) {
+  if (!['analyst', 'coordinator', 'admin'].includes(me.role)) {
     chrome();
     show(
       h(

@@ -34,7 +34,7 @@ function polygons(geometry) {
 }
 
 /** A projection that fits all features in the view box. */
-function fit(features) {
+export function fit(features) {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features) {
     for (const polygon of polygons(f.geometry)) {
@@ -61,7 +61,7 @@ function fit(features) {
   return { project, width, height };
 }
 
-function pathData(geometry, project) {
+export function pathData(geometry, project) {
   const parts = [];
   for (const polygon of polygons(geometry)) {
     for (const ring of polygon) {
@@ -80,7 +80,7 @@ function pathData(geometry, project) {
 }
 
 /** Where to put an area's name: the centroid of its largest ring, in map units. */
-function labelPoint(geometry, project) {
+export function labelPoint(geometry, project) {
   let best = null;
   for (const polygon of polygons(geometry)) {
     const ring = (polygon[0] || []).map(project);

@@ -85,6 +85,11 @@ export async function signIn(username, password) {
   }
   const result = await send.readResponse(response);
   if (!result.ok) return result;
+  return startSession(result);
+}
+
+/** Keep a Token answer ({access_token, expires_in}) as this tab's sign-in; resolves like signIn. */
+export async function startSession(result) {
   const { access_token: accessToken, expires_in: expiresIn } = result.data;
   const me = await api('/users/me', { token: accessToken });
   if (!me.ok) return me;

@@ -1,0 +1,102 @@
+/**
+ * Pledge follow-up: what residents offered in a dialogue, with contact details only where
+ * they agreed to be contacted; mark each as contacted or taken up; download as CSV.
+ */
+import { h, replace, focusElement, announce } from '../../js/dom.js';
+import { t } from '../../js/i18n.js';
+import { icon } from '../../js/icons.js';
+import { heading } from '../../js/staff/chrome.js';
+import { problemAlert, notice } from '../../js/staff/problems.js';
+import { downloadFile } from '../../js/staff/download.js';
+import * as fmt from '../../js/staff/format.js';
+import { wsApi } from './common.js';
+
+const STATUSES = ['new', 'contacted', 'takenUp'];
+
+function statusControl({ pledge, label, onChange }) {
+  const id = `wg-pledge-${pledge.id}-status`;
+  const select = h(
+    'select',
+    { class: 'wg-select wg-pledge__status', id, name: 'status', 'aria-label': t('ws.pledges.statusOf', { what: label }) },
+    STATUSES.map((s) => h('option', { value: s, selected: pledge.status === s, text: t(`ws.pledges.status.${s}`) })),
+  );
+  const save = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'save-status' }, 'aria-label': t('ws.pledges.saveStatusOf', { what: label }), text: t('ws.pledges.saveStatus') });
+  save.addEventListener('click', () => onChange(select.value, save));
+  return h('div', { class: 'wg-pledge__status-row' }, select, save);
+}
+
+export async function renderPledges({ app, main, params, isCurrent }) {
+  const id = params[0];
+  replace(main, heading(t('ws.pledges.title')), h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
+  const [dialogue, pledges] = await Promise.all([wsApi(`/dialogues/${id}`), wsApi(`/dialogues/${id}/pledges`)]);
+  if (!isCurrent()) return;
+  const flash = app.flashRegion();
+  const failed = [dialogue, pledges].find((r) => !r.ok);
+  if (failed) {
+    replace(main, heading(t('ws.pledges.title')), flash, problemAlert(failed));
+    return;
+  }
+  const priorities = new Map(dialogue.data.priorities.map((p) => [p.id, p.title]));
+  const messages = h('div', { class: 'wg-form-messages', role: 'status' });
+  const download = h('button', { type: 'button', class: 'wg-button wg-button--secondary', id: 'wg-pledges-csv' }, icon('down'), h('span', { text: t('ws.pledges.csv') }));
+  download.addEventListener('click', async () => {
+    const result = await downloadFile(`/dialogues/${id}/pledges?format=csv`, { accept: 'text/csv', fallbackName: `toezeggingen-${id}.csv` });
+    if (!result.ok) {
+      if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
+      return;
+    }
+    replace(messages, notice('success', t('ws.pledges.downloaded', { name: result.filename })));
+  });
+  const rows = pledges.data.map((pledge, index) => {
+    const label = t('ws.pledges.number', { number: index + 1 });
+    const onChange = async (status, button) => {
+      const result = await wsApi(`/pledges/${encodeURIComponent(pledge.id)}`, { method: 'PATCH', body: { status } });
+      if (!result.ok) {
+        if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
+        focusElement(button);
+        return;
+      }
+      pledge.status = result.data.status || status;
+      row.dataset.status = pledge.status;
+      announce(t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) }));
+      replace(messages, notice('success', t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) })));
+    };
+    const row = h(
+      'tr',
+      { dataset: { pledge: pledge.id, status: pledge.status } },
+      h('th', { scope: 'row', text: label }),
+      h('td', { class: 'wg-pledge__text', text: pledge.text || '–' }),
+      h('td', { text: pledge.kind ? t(`ws.pledges.kind.${pledge.kind}`) : '–' }),
+      h('td', { text: pledge.priorityId ? priorities.get(pledge.priorityId) || '–' : '–' }),
+      h('td', { class: 'wg-num', text: pledge.hoursPerMonth == null ? '–' : fmt.hours(Number(pledge.hoursPerMonth)) }),
+      h('td', { class: 'wg-pledge__contact' }, pledge.contact ? h('span', { text: pledge.contact }) : h('span', { class: 'wg-muted', text: t('ws.pledges.noContact') })),
+      h('td', null, statusControl({ pledge, label, onChange })),
+    );
+    return row;
+  });
+  const withContact = pledges.data.filter((p) => p.contact).length;
+  replace(
+    main,
+    heading(t('ws.pledges.titleOf', { title: dialogue.data.title })),
+    flash,
+    h('p', { class: 'wg-lead', text: t('ws.pledges.intro') }),
+    h('p', null, h('a', { href: '#/dialogues', text: t('ws.back.dialogues') })),
+    h('p', { id: 'wg-pledges-summary', text: t('ws.pledges.summary', { count: pledges.data.length, contacts: withContact }) }),
+    h('div', { class: 'wg-actions' }, download),
+    messages,
+    rows.length
+      ? h(
+          'div',
+          { class: 'wg-table-wrap' },
+          h(
+            'table',
+            { class: 'wg-table', id: 'wg-pledges' },
+            h('caption', { text: t('ws.pledges.caption', { title: dialogue.data.title }) }),
+            h('thead', null, h('tr', null, ['number', 'text', 'kind', 'priority', 'hours', 'contact', 'status'].map((c) => h('th', { scope: 'col', class: c === 'hours' ? 'wg-num' : null, text: t(`ws.pledges.col.${c}`) })))),
+            h('tbody', null, rows),
+          ),
+        )
+      : h('p', { text: t('ws.pledges.none') }),
+    h('p', { class: 'wg-hint', text: t('ws.pledges.privacy') }),
+  );
+}
