@@ -71,6 +71,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         "",
         f"  Resident app (scan or open):  {url}",
         f"  Type the code by hand:        {base}/c   code {DEMO_JOIN_CODE}",
+        f"  Coordinator's workspace:      {base}/workspace/",
         f"  Facilitator console:          {base}/console/",
         f"  Municipal dashboard:          {base}/dashboard/",
         f"  API documentation:            {base}{API_BASE_PATH}/docs",

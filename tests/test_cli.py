@@ -136,7 +136,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRuns:
 
 def test_demo_loads_welvaartstad_with_staff_venues_dialogue_and_an_open_session(demo):
     counts = demo.counts[0]
-    assert counts["municipalities"] == 1 and counts["staff_users"] == 3
+    assert counts["municipalities"] == 1 and counts["staff_users"] == len(DEMO_ACCOUNTS) == 4
     assert counts["neighbourhoods"] == 8 and counts["venues"] == 3
     assert counts["dialogues"] == 1 and counts["priorities"] == 10 and counts["sessions"] == 1
     assert counts["ballots"] == 0
@@ -203,6 +203,7 @@ def test_demo_prints_the_accounts_the_check_in_address_and_its_qr_code(demo):
     url = f"{PUBLIC_URL}/c/WVSTAD"
     assert url in output
     assert f"{PUBLIC_URL}/api/v1/docs" in output
+    assert f"{PUBLIC_URL}/workspace/" in output
     qr = qr_terminal(url)
     assert qr.strip() and qr in output, "the printed QR code encodes the check-in address"
     assert qr_terminal(f"{PUBLIC_URL}/c/WVSTAE") not in output

@@ -46,6 +46,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@welvaartstad.example", "demo-admin-welvaartstad", Role.ADMIN),
     DemoAccount(
+        "coordinator@welvaartstad.example", "demo-coordinator-welvaartstad", Role.COORDINATOR
+    ),
+    DemoAccount(
         "facilitator@welvaartstad.example", "demo-facilitator-welvaartstad", Role.FACILITATOR
     ),
     DemoAccount("analist@welvaartstad.example", "demo-analist-welvaartstad", Role.ANALYST),
