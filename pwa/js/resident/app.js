@@ -205,9 +205,9 @@ function checkInView() {
   }
   const m = net.problemMessage(result);
   let title = m.title;
+  // An expired or incomplete code goes back to the code form instead (see checkIn).
   const kind = net.kindOf(result.problem);
   if (kind === 'session-ended' || kind === 'session-not-started') title = t('checkin.notOpen');
-  else if (kind === 'code-expired' || result.status === 403) title = t('checkin.expired');
 
   return message('checkin-error', title, notice('error', 'alert', null, problemBlock(m)),
     h('div', { class: 'wg-button-row' }, retry, h('a', { href: '/c', class: 'wg-button wg-button--secondary', text: t('checkin.typeCode') })));
