@@ -81,7 +81,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "venue-in-use": ("Venue in use", "Locatie in gebruik"),
     "venue-name-taken": ("Venue name in use", "Naam locatie al in gebruik"),
     "projector-link-ended": ("Projector link ended", "Beamerlink verlopen"),
-    "projector-other-session": ("Projector link of another session", "Beamerlink van een andere sessie"),
+    "projector-other-session": (
+        "Projector link of another session",
+        "Beamerlink van een andere sessie",
+    ),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
 }

@@ -6,10 +6,11 @@ priorities, buurten) are printed as they are, in Dutch.
 """
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -48,6 +49,17 @@ PDF_LANGUAGES = (PaperLanguage.NL, PaperLanguage.EN)
 
 
 @dataclass(frozen=True)
+class PaperTexts:
+    """The dialogue's own texts on one copy, and the language they are in."""
+
+    dialogue_title: str
+    dialogue_description: str
+    venue_name: str
+    priorities: list[str]
+    language: str = "nl"
+
+
+@dataclass(frozen=True)
 class PaperBallot:
     """What a session's paper ballot shows."""
 
@@ -62,6 +74,40 @@ class PaperBallot:
     join_code: str | None
     min_group_size: int
     contact_retention_days: int
+    translations: dict[str, PaperTexts] = field(default_factory=dict)
+    """The dialogue's texts in other languages, where the dialogue and every priority have one."""
+
+    def texts_in(self, language: "PaperLanguage") -> PaperTexts:
+        """The dialogue's texts for a copy in `language`: translated, or else the Dutch."""
+        return self.translations.get(language.value) or PaperTexts(
+            self.dialogue_title, self.dialogue_description, self.venue_name, self.priorities
+        )
+
+
+def translated_texts(
+    *,
+    dialogue: dict[str, Any] | None,
+    priorities: list[dict[str, Any] | None],
+    venue_name: str,
+    venue: dict[str, Any] | None,
+) -> dict[str, PaperTexts]:
+    """The copies' texts per language from the stored translations: only languages into which
+    the dialogue's title and every priority are translated (a copy never mixes languages)."""
+    texts = {}
+    for language in (PaperLanguage.EN, PaperLanguage.AR):
+        code = language.value
+        titles = [(p or {}).get(code, {}).get("title") for p in priorities]
+        own = (dialogue or {}).get(code) or {}
+        if not own.get("title") or not all(titles):
+            continue
+        texts[code] = PaperTexts(
+            dialogue_title=own["title"],
+            dialogue_description=own.get("description") or "",
+            venue_name=((venue or {}).get(code) or {}).get("name") or venue_name,
+            priorities=[str(title) for title in titles],
+            language=code,
+        )
+    return texts
 
 
 _TEXTS: dict[PaperLanguage, dict[str, str]] = {
@@ -264,17 +310,20 @@ def _copy_html(ballot: PaperBallot, language: PaperLanguage) -> str:
     rtl = language is PaperLanguage.AR
     lang_attrs = f'lang="{language.value}" dir="{"rtl" if rtl else "ltr"}"'
     section_id = f"copy-{language.value}"
-    dutch_note = f'<p class="note">{t("dialogueTexts")}</p>' if t("dialogueTexts") else ""
+    texts = ballot.texts_in(language)
+    in_dutch = texts.language == "nl" and language is not PaperLanguage.NL
+    dutch_note = f'<p class="note">{t("dialogueTexts")}</p>' if in_dutch else ""
+    text_lang = f'lang="{texts.language}" dir="auto"'
     description = (
-        f'<p class="question" lang="nl" dir="auto">{escape(ballot.dialogue_description)}</p>'
-        if ballot.dialogue_description
+        f'<p class="question" {text_lang}>{escape(texts.dialogue_description)}</p>'
+        if texts.dialogue_description
         else ""
     )
     box_for = t("boxFor")
     priorities = "".join(
         f'<li><span class="number" role="img" aria-label="{box_for} {escape(title)}"></span>'
-        f'<span lang="nl" dir="auto">{escape(title)}</span></li>'
-        for title in ballot.priorities
+        f"<span {text_lang}>{escape(title)}</span></li>"
+        for title in texts.priorities
     )
     if ballot.buurten and len(ballot.buurten) <= MAX_LISTED_BUURTEN:
         buurt = f'<p class="how">{t("buurtHow")}</p>{_ticks(language, ballot.buurten, dutch=True)}'
@@ -296,10 +345,10 @@ def _copy_html(ballot: PaperBallot, language: PaperLanguage) -> str:
     return f"""<section class="copy" id="{section_id}" {lang_attrs}
   aria-labelledby="{section_id}-title">
 <header>
-  <p class="municipality" lang="nl" dir="auto">{escape(ballot.municipality_name)} · \
-{escape(ballot.venue_name)}</p>
+  <p class="municipality" {text_lang}>{escape(ballot.municipality_name)} · \
+{escape(texts.venue_name)}</p>
   <h1 id="{section_id}-title"><span>{t("kind")}:</span>
-    <bdi lang="nl">{escape(ballot.dialogue_title)}</bdi></h1>
+    <bdi lang="{texts.language}">{escape(texts.dialogue_title)}</bdi></h1>
   {description}
 </header>
 <h2>{t("rankTitle")}</h2>
@@ -438,18 +487,19 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
     story: list[Flowable] = []
     for index, language in enumerate(languages):
         t = partial(_t, language)
+        texts = ballot.texts_in(language)
         if index:
             story.append(PageBreak())
         story += [
-            para(f"{ballot.municipality_name} · {ballot.venue_name}", small),
-            para(f"{t('kind')}: {ballot.dialogue_title}", title),
+            para(f"{ballot.municipality_name} · {texts.venue_name}", small),
+            para(f"{t('kind')}: {texts.dialogue_title}", title),
         ]
-        if ballot.dialogue_description:
-            story.append(para(ballot.dialogue_description))
+        if texts.dialogue_description:
+            story.append(para(texts.dialogue_description))
         story += [para(t("rankTitle"), heading), para(t("rankHow"), strong)]
-        if t("dialogueTexts"):
+        if texts.language == "nl" and language is not PaperLanguage.NL:
             story.append(para(t("dialogueTexts"), small))
-        rows = [[_Box(11 * mm, 2), para(priority)] for priority in ballot.priorities]
+        rows = [[_Box(11 * mm, 2), para(priority)] for priority in texts.priorities]
         table = Table(rows, colWidths=[16 * mm, width - 16 * mm])
         table.setStyle(
             TableStyle(

@@ -37,6 +37,7 @@ from api.sessions.paper_ballot import (
     PaperLanguage,
     paper_ballot_html,
     paper_ballot_pdf,
+    translated_texts,
 )
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
@@ -309,12 +310,20 @@ def _paper_ballot(
         if n.kind is NeighbourhoodKind.BUURT
     )
     rotating = row.check_in_mode is CheckInMode.ROTATING
+    venue = venues.get_venue(session, venue_id=row.venue_id)
+    priorities = dialogues.priorities_of(session, dialogue_id=row.dialogue_id)
     return PaperBallot(
         municipality_name=municipality.name,
         dialogue_title=dialogue.title,
         dialogue_description=dialogue.description,
-        venue_name=venues.get_venue(session, venue_id=row.venue_id).name,
-        priorities=[p.title for p in dialogues.priorities_of(session, dialogue_id=row.dialogue_id)],
+        venue_name=venue.name,
+        priorities=[p.title for p in priorities],
+        translations=translated_texts(
+            dialogue=dialogue.translations,
+            priorities=[p.translations for p in priorities],
+            venue_name=venue.name,
+            venue=venue.translations,
+        ),
         buurten=buurten,
         check_in_url=None if rotating else service.check_in_url(public_url, row.join_code),
         join_page_url=f"{public_url}/c",

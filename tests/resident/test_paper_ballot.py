@@ -67,6 +67,39 @@ def test_the_paper_ballot_has_a_dutch_english_and_right_to_left_arabic_copy(
     assert list(copies(paper(client, tilburg, tilburg_facilitator, lang=["ar", "nl"]))) == ["ar", "nl"]  # fmt: skip
 
 
+def test_a_translated_dialogue_is_printed_in_each_copys_language_and_a_partial_one_in_dutch(
+    client: TestClient, tilburg: Place, tilburg_facilitator
+):
+    url = f"/dialogues/{tilburg.dialogue_id}"
+    priorities = client.get(url, headers=tilburg_facilitator).json()["priorities"]
+    changes = [
+        {
+            **{k: p[k] for k in ("id", "title", "description", "themeKey")},
+            "translations": {
+                "en": {"title": f"Priority {n}", "description": ""},
+                # Arabic for all but the last: that copy stays Dutch, never half and half
+                **({"ar": {"title": f"الأولوية {n}"}} if n < len(priorities) else {}),
+            },
+        }
+        for n, p in enumerate(priorities, 1)
+    ]
+    translations = {"en": {"title": "Broad prosperity Tilburg"}, "ar": {"title": "الرفاه"}}
+    response = client.patch(
+        url,
+        json={"translations": translations, "priorities": changes},
+        headers=tilburg_facilitator,
+    )
+    assert response.status_code == 200, response.text
+
+    found = copies(paper(client, tilburg, tilburg_facilitator))
+    assert "Broad prosperity Tilburg" in found["en"]
+    assert '<span lang="en" dir="auto">Priority 5</span>' in found["en"]
+    assert "Prioriteit" not in found["en"] and "are in Dutch" not in found["en"]
+    assert '<span lang="nl" dir="auto">Prioriteit 5</span>' in found["ar"]
+    assert "الأولوية" not in found["ar"]
+    assert "Brede welvaart Tilburg 2027" in found["nl"] and "Priority" not in found["nl"]
+
+
 def test_the_paper_ballot_lists_many_buurten_as_a_line_to_write_on(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator, monkeypatch
 ):
