@@ -371,8 +371,10 @@ def main() -> None:
         refresh_all(engine)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            dashboard(browser, world)
             console(browser, world, rotating_id)
+            # Filtered views come once the dialogue has ended (docs/release-rule.md).
+            world.end_dialogue()
+            dashboard(browser, world)
             browser.close()
     finally:
         serving.close()
