@@ -4,7 +4,6 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -12,6 +11,7 @@ from api.ballots import service as ballots
 from api.ballots.models import AgeBand, BallotPut
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
+from api.core.zones import AMSTERDAM
 from api.demo.context import load_demo_context
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
@@ -30,7 +30,6 @@ DEMO_MUNICIPALITY = "GM9999"
 DEMO_JOIN_CODE = "WVSTAD"
 DEMO_DIALOGUE = "Brede welvaart Welvaartstad 2027"
 SIMULATION_TITLE = "Simulatie (demo) – geen echte stemmen"
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEMO_EVENING = (time(19, 0), time(21, 30))
 
 

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from api.ballots import service as ballots
 from api.ballots.counting import BallotVersion
 from api.core.db import utcnow
 from api.core.problems import NotFound
+from api.core.zones import AMSTERDAM
 from api.dialogues.models import Dialogue
 from api.municipalities.models import Municipality
 from api.pledges import service as pledges
@@ -41,7 +41,6 @@ from api.results.releases import Change, View, choose_release
 
 PENDING_PER_RELEASE = 100_000
 FIRST_RELEASE_CHOSEN_UP_TO = 5_000
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _tally_versions(

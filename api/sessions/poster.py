@@ -2,11 +2,10 @@
 
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
+from api.core.zones import AMSTERDAM
 from api.sessions.qr import qr_svg_element
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _DAYS_NL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
 _MONTHS_NL = [
     "januari", "februari", "maart", "april", "mei", "juni",

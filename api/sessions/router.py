@@ -11,6 +11,7 @@ from api.core.access import Actor
 from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
+from api.core.negotiation import weighted_ranges
 from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
@@ -221,14 +222,7 @@ class PaperFormat(StrEnum):
 
 def _wants_pdf(accept: str) -> bool:
     """Whether the Accept header prefers a PDF to HTML (HTML when it says nothing)."""
-    weights = {}
-    for part in accept.split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = next((p[2:] for p in params if p.startswith("q=")), "1")
-        try:
-            weights[media.lower()] = float(quality)
-        except ValueError:
-            continue
+    weights = {media: weight for weight, media in weighted_ranges(accept)}
     pdf = weights.get("application/pdf", 0.0)
     html = max(weights.get("text/html", 0.0), weights.get("text/*", 0.0), weights.get("*/*", 0.0))
     return pdf > 0 and pdf > html

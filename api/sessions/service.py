@@ -22,6 +22,7 @@ from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
 from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
+from api.core.zones import AMSTERDAM
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
@@ -47,7 +48,6 @@ from api.sessions.models import (
     SessionUpdate,
     VenueSummary,
 )
-from api.sessions.poster import AMSTERDAM
 from api.staff import service as staff
 from api.venues import service as venues
 

@@ -108,11 +108,7 @@ def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Ven
         if name in fields:
             setattr(venue, name, fields[name] or None)
     if "translations" in fields:
-        venue.translations = (
-            {lang: text.model_dump() for lang, text in sorted(changes.translations.items())}
-            if changes.translations
-            else None
-        )
+        venue.translations = stored_translations(changes.translations)
     session.add(venue)
     try:
         session.commit()
