@@ -1,5 +1,7 @@
 """Limits on resident writes: per participant token and per session, never per IP alone."""
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -14,7 +16,15 @@ from tests.resident.test_pledges import pledge
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """Small limits, so a handful of requests reach them."""
+    """Small limits, so a handful of requests reach them, sent within one limit window.
+
+    The limiter counts in clock-aligned minutes and weighs the previous minute by what is left
+    of it: just after a minute turns, the last minute's 7 weigh 6.99, so one more goes through.
+    A test that starts in the second half of a minute waits for the next one to begin, so that
+    its requests (a few seconds' worth even on a slow machine) all fall in one minute.
+    """
+    if time.time() % 60 > 30:
+        time.sleep(60 - time.time() % 60)
     return settings.model_copy(
         update={"participant_writes_limit": "3/minute", "session_writes_limit": "7/minute"}
     )
