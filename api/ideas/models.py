@@ -172,6 +172,13 @@ class IdeaPublic(ApiOutput):
     )
 
 
+class DraftDialogue(ApiOutput):
+    """A dialogue that has not started yet."""
+
+    id: int
+    title: str
+
+
 class IdeaGroup(ApiOutput):
     """Approved ideas of one theme (`theme` null: not given a theme yet)."""
 
@@ -193,4 +200,11 @@ class IdeaList(ApiOutput):
     total: int | None = PydanticField(
         description="Coordinators and admins: how many ideas the dialogue has in all; "
         "null for analysts."
+    )
+    themes: list[IdeaTheme] | None = PydanticField(
+        description="Coordinators and admins: the themes an idea can be given; null for analysts."
+    )
+    draft_dialogues: list[DraftDialogue] | None = PydanticField(
+        description="Coordinators and admins: the municipality's dialogues no session of which "
+        "has opened, which an approved idea can become a priority of; null for analysts."
     )

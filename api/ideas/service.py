@@ -3,8 +3,9 @@
 import hashlib
 import hmac
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import exists, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -17,6 +18,7 @@ from api.dialogues.models import MAX_PRIORITIES, Dialogue, Priority, PriorityPub
 from api.ideas.masking import mask
 from api.ideas.models import (
     MAX_IDEAS_PER_PARTICIPANT,
+    DraftDialogue,
     Idea,
     IdeaCount,
     IdeaCreate,
@@ -135,13 +137,17 @@ def list_ideas(
     elif status is not None:
         query = query.where(Idea.status == status)
     rows = [_public(idea, theme) for idea, theme in session.exec(query)]
-    total = None
+    extra: dict = {"total": None, "themes": None, "draft_dialogues": None}
     if manages:
-        total = session.exec(
+        extra["total"] = session.exec(
             select(func.count()).select_from(Idea).where(Idea.dialogue_id == dialogue.id)
         ).one()
+        extra["themes"] = [
+            _theme(t) for t in themes.list_themes(session, municipality_id=dialogue.municipality_id)
+        ]
+        extra["draft_dialogues"] = _drafts(session, municipality_id=dialogue.municipality_id)
     if not by_theme:
-        return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, total=total)  # type: ignore[arg-type]
+        return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, **extra)  # type: ignore[arg-type]
     groups: dict[int | None, IdeaGroup] = {}
     for idea in rows:
         key = idea.theme.id if idea.theme else None
@@ -149,7 +155,7 @@ def list_ideas(
     ordered = sorted(
         groups.values(), key=lambda g: (g.theme is None, g.theme.name_nl if g.theme else "")
     )
-    return IdeaList(dialogue_id=dialogue.id, ideas=[], groups=ordered, total=total)  # type: ignore[arg-type]
+    return IdeaList(dialogue_id=dialogue.id, ideas=[], groups=ordered, **extra)  # type: ignore[arg-type]
 
 
 def find_idea(session: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Dialogue]:
@@ -207,15 +213,25 @@ def decide(
     return _public(idea, theme)
 
 
+def _started(dialogue_id: Any) -> Any:
+    return exists().where(
+        DialogueSession.dialogue_id == dialogue_id,
+        DialogueSession.status != SessionStatus.PLANNED,
+    )
+
+
 def _is_draft(session: Session, *, dialogue: Dialogue) -> bool:
     """A dialogue no session of which has opened yet (so nobody has ranked its priorities)."""
-    started = session.exec(
-        select(DialogueSession.id).where(
-            DialogueSession.dialogue_id == dialogue.id,
-            DialogueSession.status != SessionStatus.PLANNED,
-        )
-    ).first()
-    return started is None
+    return not session.exec(select(_started(dialogue.id))).one()
+
+
+def _drafts(session: Session, *, municipality_id: int) -> list[DraftDialogue]:
+    rows = session.exec(
+        select(Dialogue.id, Dialogue.title)
+        .where(Dialogue.municipality_id == municipality_id, ~_started(Dialogue.id))
+        .order_by(Dialogue.starts_on, Dialogue.id)  # type: ignore[arg-type]
+    )
+    return [DraftDialogue(id=i, title=title) for i, title in rows]
 
 
 def _title(text: str) -> str:

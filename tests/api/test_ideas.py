@@ -210,3 +210,14 @@ def test_an_approved_idea_becomes_a_priority_of_a_draft_dialogue(
     ).scalar_one()
     db.commit()
     assert str(draft) in str(audited)
+
+
+def test_the_moderator_gets_the_themes_and_draft_dialogues_to_choose_from(
+    client: TestClient, tilburg: Place, coordinator, tilburg_analyst
+):
+    draft = draft_dialogue(client, coordinator)
+    body = ideas(client, tilburg, coordinator).json()
+    assert body["draftDialogues"] == [{"id": draft, "title": "Brede welvaart Tilburg 2028"}]
+    assert "wonen" in {theme["key"] for theme in body["themes"]}
+    for_analyst = ideas(client, tilburg, tilburg_analyst).json()
+    assert for_analyst["draftDialogues"] is None and for_analyst["themes"] is None
