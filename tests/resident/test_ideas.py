@@ -31,6 +31,7 @@ def stored_ideas(db: Session) -> list[dict]:
     return rows
 
 
+@pytest.mark.both_databases
 def test_an_idea_is_stored_masked_with_the_kinds_masked(
     client: TestClient, db: Session, resident: Resident, tilburg: Place
 ):
@@ -84,6 +85,7 @@ def test_a_replayed_idea_is_stored_once(client: TestClient, db: Session, residen
     assert_problem(other, 422)
 
 
+@pytest.mark.both_databases
 def test_a_fourth_idea_of_one_resident_is_refused_and_others_can_still_send(
     client: TestClient, db: Session, tilburg: Place
 ):

@@ -74,6 +74,7 @@ function form(ctx, area, { onTyping }) {
 /** Draw the idea block into `area` (again after every change). */
 export function mountIdea(ctx, area, { onTyping } = {}) {
   const sent = (ctx.journey.ideas || []).length;
+  area.setAttribute('aria-labelledby', 'wg-idea-title');
   replace(
     area,
     h('h2', { id: 'wg-idea-title', tabindex: '-1', text: t('idea.title') }),
