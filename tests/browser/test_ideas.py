@@ -86,6 +86,8 @@ def test_a_resident_sends_an_idea_from_the_thank_you_screen_masked_and_accessibl
     assert page.get_attribute("#wg-idea-text", "aria-invalid") == "true"
     page.focus("#wg-idea-text")
     page.keyboard.type(IDEA)
+    assert page.locator("#wg-idea-text-error").count() == 0  # typing again clears the error
+    assert page.get_attribute("#wg-idea-text", "aria-invalid") is None
     assert str(280 - len(IDEA)) in counter.inner_text()
     describedby = page.get_attribute("#wg-idea-text", "aria-describedby").split()
     assert counter.get_attribute("id") in describedby

@@ -27,6 +27,15 @@ function sentList(ctx) {
   }));
 }
 
+/** Typing again takes the error away, in place (the field keeps focus). */
+function clearError(area, textarea) {
+  area.ideaError = null;
+  area.querySelector('#wg-idea-text-error')?.remove();
+  textarea.removeAttribute('aria-invalid');
+  textarea.setAttribute('aria-describedby', textarea.getAttribute('aria-describedby').replace('wg-idea-text-error', '').trim());
+  textarea.closest('.wg-field').classList.remove('wg-field--error');
+}
+
 function form(ctx, area, { onTyping }) {
   const draft = ctx.journey.ideaDraft || '';
   const counterId = uid('idea-counter');
@@ -38,6 +47,7 @@ function form(ctx, area, { onTyping }) {
     class: 'wg-textarea', dir: 'auto', rows: '3', maxlength: String(MAX_IDEA), 'aria-describedby': counterId, value: draft,
     onfocus: onTyping,
     oninput: (e) => {
+      if (area.ideaError) clearError(area, e.target);
       ctx.update({ ideaDraft: e.target.value });
       paint(e.target.value);
       const mark = [0, 20, 50, 100].find((n) => left(e.target.value) <= n); // said only near the end
