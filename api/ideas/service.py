@@ -142,9 +142,8 @@ def list_ideas(
         extra["total"] = session.exec(
             select(func.count()).select_from(Idea).where(Idea.dialogue_id == dialogue.id)
         ).one()
-        extra["themes"] = [
-            _theme(t) for t in themes.list_themes(session, municipality_id=dialogue.municipality_id)
-        ]
+        usable = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
+        extra["themes"] = [_theme(t) for t in usable.values()]
         extra["draft_dialogues"] = _drafts(session, municipality_id=dialogue.municipality_id)
     if not by_theme:
         return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, **extra)  # type: ignore[arg-type]
@@ -171,7 +170,8 @@ def find_idea(session: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Di
 
 
 def _usable_theme(session: Session, *, municipality_id: int, theme_id: int) -> Theme:
-    usable = {t.id: t for t in themes.list_themes(session, municipality_id=municipality_id)}
+    by_key = themes.themes_by_key(session, municipality_id=municipality_id)
+    usable = {t.id: t for t in by_key.values()}
     if theme_id not in usable:
         raise InvalidInput(
             f"There is no theme {theme_id} in this municipality (see GET /themes).",
