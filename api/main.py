@@ -22,6 +22,7 @@ from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
 from api.core.ratelimit import RateLimiter
 from api.dialogues.router import router as dialogues_router
+from api.ideas.router import router as ideas_router
 from api.integrity.router import router as integrity_router
 from api.municipalities.models import MAX_LOGO_BYTES
 from api.municipalities.router import router as municipalities_router
@@ -96,6 +97,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         assisted_ballots_router,
         pledges_router,
         follow_up_router,
+        ideas_router,
         results_router,
         context_router,
     ):

@@ -4,6 +4,7 @@ from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.context.models import PopulationFigure, WellbeingFigure
 from api.dialogues.models import Dialogue, Priority
+from api.ideas.models import Idea, IdeaCount
 from api.idempotency.models import IdempotencyRecord
 from api.integrity.models import SetAside
 from api.municipalities.models import Municipality, Neighbourhood
@@ -26,6 +27,8 @@ __all__ = [
     "BallotItem",
     "Dialogue",
     "GroupTally",
+    "Idea",
+    "IdeaCount",
     "IdempotencyRecord",
     "Municipality",
     "Neighbourhood",

@@ -48,6 +48,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "code-expired": ("Code expired", "Code verlopen"),
     "pledge-limit-reached": ("Pledge limit reached", "Maximum aantal toezeggingen bereikt"),
     "pledge-conflict": ("Pledge conflict", "Toezeggingen tegelijk verstuurd"),
+    "idea-limit-reached": ("Idea limit reached", "Maximum aantal ideeën bereikt"),
+    "idea-conflict": ("Idea conflict", "Ideeën tegelijk verstuurd"),
+    "idea-not-approved": ("Idea not approved", "Idee niet goedgekeurd"),
+    "idea-without-theme": ("Idea without theme", "Idee zonder thema"),
+    "dialogue-not-draft": ("Dialogue not a draft", "Dialoog geen concept"),
+    "priority-not-added": ("Priority not added", "Prioriteit niet toegevoegd"),
     "nothing-to-set-aside": ("Nothing to set aside", "Niets om apart te zetten"),
     "too-few-ballots-to-set-aside": (
         "Too few ballots to set aside",

@@ -79,6 +79,7 @@ def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
         "/users/": user_id,
         "/venues/": place.venue_id,
         "/pledges/": "0b1c3d6e-2f4a-4b8c-9d0e-1f2a3b4c5d6e",  # a follow-up id no pledge has
+        "/ideas/": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",  # an id no idea has
     }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:

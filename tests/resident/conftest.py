@@ -28,6 +28,8 @@ RESIDENT_TABLES = (
     "pledges",
     "contact_offers",
     "contact_offer_counts",
+    "ideas",
+    "idea_counts",
     "idempotency_records",
     "audit_events",
 )

@@ -11,6 +11,7 @@ from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import check_in, row_counts
 from tests.resident.test_ballots import put_ballot
+from tests.resident.test_ideas import send_idea
 from tests.resident.test_pledges import pledge
 
 
@@ -76,3 +77,16 @@ def test_refused_input_does_not_use_up_the_limit(client: TestClient, tilburg: Pl
     for _ in range(5):
         assert_problem(put_ballot(client, resident, {"ranking": []}), 400)
     assert put_ballot(client, resident, {"ranking": tilburg.priority_ids[:1]}).status_code == 200
+
+
+def test_ideas_count_towards_the_participants_write_limit(
+    client: TestClient, db: Session, tilburg: Place
+):
+    resident = check_in(client, tilburg.join_code)
+    put_ballot(client, resident, {"ranking": tilburg.priority_ids[:1]})
+    pledge(client, resident, {"kind": "time"})
+    send_idea(client, resident, {"text": "Een bankje"})
+    before = row_counts(db)
+    limited = send_idea(client, resident, {"text": "Nog een bankje"})
+    assert_problem(limited, 429, mentions="wait")
+    assert row_counts(db) == before

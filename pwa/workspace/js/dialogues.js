@@ -44,6 +44,7 @@ export async function renderDialogues({ app, main, isCurrent }) {
         link(`#/dialogues/${d.id}`, t('ws.dialogues.edit'), { dataset: { action: 'edit' }, 'aria-describedby': titleId }),
         link(`#/dialogues/${d.id}/sessions`, t('ws.dialogues.sessions'), { dataset: { action: 'sessions' }, 'aria-describedby': titleId }),
         link(`#/dialogues/${d.id}/pledges`, t('ws.dialogues.pledges'), { dataset: { action: 'pledges' }, 'aria-describedby': titleId }),
+        link(`#/dialogues/${d.id}/ideas`, t('ws.dialogues.ideas'), { dataset: { action: 'ideas' }, 'aria-describedby': titleId }),
       ),
     );
   });

@@ -22,6 +22,7 @@ import { renderPeople } from './people.js';
 import { renderDialogues, renderDialogueEditor } from './dialogues.js';
 import { renderSessions } from './sessions.js';
 import { renderPledges } from './pledges.js';
+import { renderIdeas } from './ideas.js';
 
 export const WORKSPACE_BUNDLE = '../workspace/i18n/workspace';
 const ROLES = ['admin', 'coordinator'];
@@ -38,6 +39,7 @@ const ROUTES = [
   ['dialogues', /^dialogues\/(new|\d+)$/, renderDialogueEditor],
   ['dialogues', /^dialogues\/(\d+)\/sessions$/, renderSessions],
   ['dialogues', /^dialogues\/(\d+)\/pledges$/, renderPledges],
+  ['dialogues', /^dialogues\/(\d+)\/ideas$/, renderIdeas],
 ];
 const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'dialogues'];
 

@@ -269,11 +269,15 @@ export function thanks(ctx) {
       h('div', { class: 'wg-button-row' },
         button(t('thanks.change'), () => ctx.go('rank'), { variant: 'secondary', id: 'wg-change' }),
         button(t('thanks.morePledge'), () => ctx.go('pledge'), { variant: 'secondary', id: 'wg-more-pledge' })),
+      h('section', { id: 'wg-idea-area', class: 'wg-idea' }),
       h('h2', { text: t('thanks.results') }),
       resultsSlot,
       nextSteps(session),
     ],
   });
+  // "Wat mist er?" loads only now (not precached: offline, the screen goes without it); typing
+  // in it stops a shared tablet's countdown to the next person.
+  import('./idea.js').then((m) => m.mountIdea(ctx, section.querySelector('#wg-idea-area'), { onTyping: () => { clearInterval(countdown.timer); countdown.timer = 0; countdown.stopped = true; section.querySelector('#wg-next-person')?.refresh(); } })).catch(() => null);
   if (results && results.sessionId === session.id && results.state !== 'loading') replace(resultsSlot, resultsView(ctx, resultsSlot));
   else loadResults(ctx, resultsSlot, false);
   return section;
@@ -285,6 +289,7 @@ thanks.refresh = (ctx, section) => {
   if (slot) replace(slot, sentList(ctx));
   const box = section.querySelector('#wg-next-person');
   if (box) box.refresh();
+  section.querySelector('#wg-idea-area')?.refresh?.();
 };
 
 thanks.leave = () => {

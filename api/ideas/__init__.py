@@ -1,0 +1,1 @@
+"""Residents' open ideas ("wat mist er?"): masked, moderated, grouped by theme."""

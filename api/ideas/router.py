@@ -1,0 +1,161 @@
+"""Residents' ideas: sent masked, read and moderated by the municipality."""
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from api.core.access import Actor, Role
+from api.core.db import SessionDep
+from api.core.deps import ResourceId
+from api.dialogues import service as dialogues
+from api.dialogues.models import PriorityPublic
+from api.ideas import service
+from api.ideas.models import (
+    IDEA_ID_PATTERN,
+    IdeaCreate,
+    IdeaDecision,
+    IdeaList,
+    IdeaPublic,
+    IdeaReceipt,
+    IdeaStatus,
+    IdeaToPriority,
+)
+from api.idempotency.http import IdempotencyKey
+from api.sessions.dependencies import CurrentParticipant
+from api.sessions.resident_writes import run_resident_write
+from api.staff.dependencies import ManagerActor, require_role
+
+router = APIRouter(tags=["Ideas"])
+
+IdeaReaderActor = Annotated[Actor, Depends(require_role(Role.ANALYST))]
+IdeaId = Annotated[
+    str,
+    Path(
+        alias="id",
+        pattern=IDEA_ID_PATTERN,
+        description="The idea's id as `GET /dialogues/{id}/ideas` lists it.",
+    ),
+]
+
+
+class IdeaGrouping(StrEnum):
+    """How to group the ideas."""
+
+    THEME = "theme"
+
+
+@router.post(
+    "/sessions/{id}/ideas",
+    response_model=IdeaReceipt,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"description": "Session not open, three ideas sent, or key in use."},
+        422: {"description": "The Idempotency-Key was used before with another body."},
+        429: {"description": "Too many requests; retry after Retry-After seconds."},
+    },
+)
+async def send_idea(
+    session_id: ResourceId,
+    body: IdeaCreate,
+    participant: CurrentParticipant,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Say what is missing (≤ 280 characters); held for moderation, contact details masked."""
+    return await run_resident_write(
+        request,
+        participant=participant,
+        session_id=session_id,
+        idempotency_key=str(idempotency_key) if idempotency_key else None,
+        body=body,
+        status=status.HTTP_201_CREATED,
+        write=lambda session, target: service.submit_idea(
+            session,
+            participant_id=participant.participant_id,
+            target=target,
+            idea=body,
+            secret=request.app.state.settings.signing_key(),
+        ),
+    )
+
+
+@router.get(
+    "/dialogues/{id}/ideas",
+    response_model=IdeaList,
+    responses={
+        403: {"description": "Facilitators do not read ideas."},
+        404: {"description": "No such dialogue in your municipalities."},
+    },
+)
+def list_ideas(
+    dialogue_id: ResourceId,
+    actor: IdeaReaderActor,
+    session: SessionDep,
+    response: Response,
+    status_filter: Annotated[
+        IdeaStatus | None,
+        Query(alias="status", description="Coordinators and admins: only ideas in this state."),
+    ] = None,
+    group_by: Annotated[
+        IdeaGrouping | None,
+        Query(alias="groupBy", description="`theme`: the approved ideas grouped by theme."),
+    ] = None,
+) -> IdeaList:
+    """The dialogue's ideas, masked: all for coordinators and admins, approved ones for analysts."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    response.headers["Cache-Control"] = "no-store"  # residents' words: kept in no cache
+    return service.list_ideas(
+        session,
+        dialogue=dialogue,
+        actor=actor,
+        status=status_filter,
+        by_theme=group_by is IdeaGrouping.THEME,
+    )
+
+
+@router.patch(
+    "/ideas/{id}",
+    response_model=IdeaPublic,
+    responses={
+        403: {"description": "Only admins and coordinators moderate ideas."},
+        404: {"description": "No such idea in your municipalities."},
+    },
+)
+def decide_idea(
+    idea_id: IdeaId, body: IdeaDecision, actor: ManagerActor, session: SessionDep
+) -> IdeaPublic:
+    """Approve or reject an idea, optionally with its theme; audited (without the text)."""
+    idea, dialogue = service.find_idea(session, idea_id=idea_id, actor=actor)
+    return service.decide(
+        session,
+        idea=idea,
+        dialogue=dialogue,
+        status=body.status,
+        theme_id=body.theme_id,
+        theme_given="theme_id" in body.model_fields_set,
+        actor=actor,
+    )
+
+
+@router.post(
+    "/ideas/{id}/priority",
+    response_model=PriorityPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        403: {"description": "Only admins and coordinators turn ideas into priorities."},
+        404: {"description": "No such idea or dialogue in your municipalities."},
+        409: {
+            "description": "The idea is not approved or has no theme, or the dialogue is "
+            "not a draft (a session has opened) or has no room."
+        },
+    },
+)
+def idea_to_priority(
+    idea_id: IdeaId, body: IdeaToPriority, actor: ManagerActor, session: SessionDep
+) -> PriorityPublic:
+    """Make an approved idea the last priority of a draft dialogue of the same municipality."""
+    idea, dialogue = service.find_idea(session, idea_id=idea_id, actor=actor)
+    target = dialogues.get_dialogue(session, dialogue_id=body.dialogue_id, actor=actor)
+    return service.make_priority(session, idea=idea, dialogue=dialogue, target=target, actor=actor)
