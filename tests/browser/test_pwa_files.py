@@ -114,7 +114,7 @@ def test_the_service_worker_precaches_the_app_and_caches_texts_and_later_screens
     main = PWA / "js" / "resident" / "main.js"
     first = {_url(p) for p in _module_graph(main, dynamic=False)}
     first |= {_url(p) for p in _module_graph(PWA / "js" / "resident" / "app.js", dynamic=False)}
-    first |= set(re.findall(r'(?:href|src)="(/[^"]+)"', html))
+    first |= set(re.findall(r'(?:href|src)="(/[^"]+)"', html)) - {"/css/noscript.css"}
     manifest = json.loads((PWA / "manifest.webmanifest").read_text())
     first |= {icon["src"] for icon in manifest["icons"]}
     assert first - set(shell) == set(), "not precached"
