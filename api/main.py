@@ -7,8 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
@@ -21,6 +20,7 @@ from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddlewa
 from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
 from api.core.ratelimit import RateLimiter
+from api.core.static import PwaStaticFiles
 from api.dialogues.router import router as dialogues_router
 from api.ideas.router import router as ideas_router
 from api.integrity.router import router as integrity_router
@@ -135,17 +135,7 @@ def _api_root() -> JSONResponse:
     )
 
 
-class _RevalidatedStaticFiles(StaticFiles):
-    """Static files browsers must revalidate (a cheap 304 thanks to the ETag), so a new
-    release is picked up at once; the service worker keeps the app available offline."""
-
-    def file_response(self, *args: Any, **kwargs: Any) -> Response:
-        response = super().file_response(*args, **kwargs)
-        response.headers.setdefault("Cache-Control", "no-cache")
-        return response
-
-
-def _mount_pwa(app: FastAPI, pwa_dir: Path) -> None:
+def _mount_pwa(app: FastAPI, pwa_dir: Path, *, minify: bool) -> None:
     index = pwa_dir / "index.html"
 
     def resident_app() -> FileResponse:
@@ -160,9 +150,7 @@ def _mount_pwa(app: FastAPI, pwa_dir: Path) -> None:
     app.add_api_route(
         "/d/{dialogue_id}", dialogue_page, methods=["GET", "HEAD"], include_in_schema=False
     )
-    app.mount(
-        "/", _RevalidatedStaticFiles(directory=pwa_dir, html=True, check_dir=False), name="pwa"
-    )
+    app.mount("/", PwaStaticFiles(directory=pwa_dir, minify=minify), name="pwa")
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -211,7 +199,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)
     app.include_router(ops_router)
-    _mount_pwa(app, settings.pwa_dir)
+    _mount_pwa(app, settings.pwa_dir, minify=settings.minify_assets)
     app.add_middleware(
         BodySizeLimitMiddleware,
         default_limit=settings.max_body_bytes,

@@ -1,7 +1,11 @@
 /*
  * Service worker of the resident app (scope "/").
- *  - Precaches the app shell, the translations and the icons, so the app opens offline after
- *    one visit. Shell files are served from the cache at once and refreshed in the background
+ *  - Precaches the app shell and the icons, so the app opens offline after one visit; the
+ *    texts only in the language the resident uses (the page names them once the worker is
+ *    ready), other languages and lazily loaded screens when they are first used. On the first
+ *    install the shell comes from the browser's HTTP cache, which the page has just filled,
+ *    so a first visit downloads nothing twice.
+ *  - Serves cached files at once and refreshes them in the background
  *    (stale-while-revalidate), so a new version arrives on the next visit even without a
  *    VERSION change; change VERSION when the list below changes.
  *  - Serves the app page for every resident address (/, /c, /c/<code>) when offline.
@@ -12,7 +16,7 @@
 /* global WG */
 importScripts('/js/sendcore.js');
 
-const VERSION = 'wg-resident-2026-12-06.1';
+const VERSION = 'wg-resident-2026-12-06.2';
 const SHELL = [
   '/index.html',
   '/manifest.webmanifest',
@@ -33,12 +37,6 @@ const SHELL = [
   '/js/resident/screens/start.js',
   '/js/resident/screens/rank.js',
   '/js/resident/screens/finish.js',
-  '/i18n/resident.nl.json',
-  '/i18n/resident.en.json',
-  '/i18n/resident.ar.json',
-  '/i18n/statements.nl.json',
-  '/i18n/statements.en.json',
-  '/i18n/statements.ar.json',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
@@ -47,16 +45,32 @@ const SHELL = [
   '/icons/apple-touch-icon.png',
 ];
 const SHELL_SET = new Set(SHELL);
+// Cached when first used: the texts of each language, screens the app imports when needed.
+const ON_USE = /^\/(i18n\/(resident|statements)\.[a-z]{2}\.json|js\/resident\/[\w/-]+\.js)$/;
 const APP_PAGE = '/index.html';
 const APP_ROUTE = /^\/(index\.html|c\/?|c\/[^/]+\/?)?$/;
 
+/**
+ * The first install takes what the page has just loaded from the HTTP cache (the app page
+ * under the address it was opened at, /c/<code>, is the same file as /index.html); an update
+ * revalidates.
+ */
+async function precache(paths) {
+  const earlier = (await caches.keys()).some((key) => key.startsWith('wg-resident-'));
+  const mode = earlier ? 'no-cache' : 'force-cache';
+  const cache = await caches.open(VERSION);
+  const opened = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true }))
+    .map((client) => new URL(client.url))
+    .find((url) => url.origin === self.location.origin && APP_ROUTE.test(url.pathname));
+  const page = !earlier && opened ? opened.pathname : APP_PAGE;
+  const pageResponse = await fetch(new Request(page, { cache: mode, credentials: 'omit' }));
+  if (!pageResponse.ok) throw new Error(`${page}: ${pageResponse.status}`);
+  await cache.put(APP_PAGE, pageResponse);
+  await cache.addAll(paths.filter((path) => path !== APP_PAGE).map((path) => new Request(path, { cache: mode, credentials: 'omit' })));
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(VERSION)
-      .then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: 'no-cache' }))))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(precache(SHELL).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -98,7 +112,7 @@ self.addEventListener('fetch', (event) => {
     event.waitUntil(flushOutbox());
     return;
   }
-  if (SHELL_SET.has(url.pathname)) {
+  if (SHELL_SET.has(url.pathname) || ON_USE.test(url.pathname)) {
     event.respondWith(staleWhileRevalidate(event, url.pathname));
   }
 });
@@ -119,6 +133,18 @@ self.addEventListener('sync', (event) => {
   );
 });
 
+/** Keep files the page already uses (its language's texts) for offline use. */
+function keep(paths) {
+  const wanted = (Array.isArray(paths) ? paths : []).filter((path) => typeof path === 'string' && ON_USE.test(path));
+  return caches
+    .open(VERSION)
+    .then((cache) => Promise.all(wanted.map((path) => cache.match(path).then((hit) => hit
+      || fetch(new Request(path, { cache: 'force-cache', credentials: 'omit' })).then((response) => (response.ok ? cache.put(path, response) : null))))))
+    .catch(() => null);
+}
+
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'flush') event.waitUntil(flushOutbox());
+  if (!event.data) return;
+  if (event.data.type === 'flush') event.waitUntil(flushOutbox());
+  if (event.data.type === 'keep') event.waitUntil(keep(event.data.paths));
 });

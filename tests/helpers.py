@@ -174,6 +174,7 @@ def served(app: Any, *, port: int | None = None) -> Iterator[str]:
             log_level="warning",
             lifespan="off",
             timeout_keep_alive=60,
+            server_header=False,  # as `welvaartgesprek serve` does
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
         default=2.0, ge=0, le=60, description="How often new ballots are tallied; 0 turns it off."
     )
     pwa_dir: Path = PROJECT_ROOT / "pwa"
+    # Off to read the PWA's scripts in the browser exactly as they are in the repository.
+    minify_assets: bool = True
     log_level: str = "info"
     # json: one JSON object a line, without personal data (see api/ops/logs.py).
     log_format: Literal["text", "json"] = "text"

@@ -1,5 +1,5 @@
 """Checks on the resident PWA's files that need no browser: complete translations, a service
-worker that precaches everything the app loads, no inline code (the CSP forbids it), module
+worker that precaches the app and caches texts and later screens when used, no inline code (the CSP forbids it), module
 preloads for every module, and a manifest whose icons exist at the sizes it claims."""
 
 import json
@@ -103,19 +103,33 @@ def _sw_shell() -> list[str]:
 LOADED_WHEN_USED = {"/js/resident/screens/idea.js"}
 
 
-def test_the_service_worker_precaches_everything_the_app_loads():
+def _sw_cached_on_use() -> re.Pattern:
+    source = (PWA / "sw.js").read_text()
+    return re.compile(re.search(r"const ON_USE = /(.*?)/;", source).group(1).replace("\\/", "/"))
+
+
+def test_the_service_worker_precaches_the_app_and_caches_texts_and_later_screens_on_use():
     shell = _sw_shell()
+    on_use = _sw_cached_on_use()
     assert len(shell) == len(set(shell))
     for url in shell:
         assert (PWA / url.lstrip("/")).is_file(), url
     html = (PWA / "index.html").read_text()
-    needed = {_url(p) for p in _module_graph(PWA / "js" / "resident" / "main.js")}
-    needed |= set(re.findall(r'(?:href|src)="(/[^"]+)"', html))
-    needed |= {f"/i18n/{b}.{lang}.json" for b in BUNDLES for lang in LANGUAGES}
+    main = PWA / "js" / "resident" / "main.js"
+    first = {_url(p) for p in _module_graph(main, dynamic=False)}
+    first |= {_url(p) for p in _module_graph(PWA / "js" / "resident" / "app.js", dynamic=False)}
+    first |= set(re.findall(r'(?:href|src)="(/[^"]+)"', html)) - {"/css/noscript.css"}
     manifest = json.loads((PWA / "manifest.webmanifest").read_text())
-    needed |= {icon["src"] for icon in manifest["icons"]}
-    assert needed - set(shell) - LOADED_WHEN_USED == set(), "not precached"
+    first |= {icon["src"] for icon in manifest["icons"]}
+    assert first - set(shell) == set(), "not precached"
+    later = {_url(p) for p in _module_graph(main)} - first
+    assert {url for url in later - LOADED_WHEN_USED if url not in shell} == set(), "not precached"
     assert LOADED_WHEN_USED & set(shell) == set(), "loaded only when used, yet precached"
+    assert all(on_use.match(url) for url in LOADED_WHEN_USED), "not cached when used"
+    texts = {f"/i18n/{b}.{lang}.json" for b in BUNDLES for lang in LANGUAGES}
+    assert texts & set(shell) == set(), "every language precached: only the one in use is"
+    assert all(on_use.match(url) for url in texts)
+    assert not on_use.match("/js/staff/chrome.js")  # staff pages are not the worker's
     assert "/index.html" in shell  # served for every resident address when offline
 
 

@@ -30,6 +30,16 @@ pytestmark = [
 ]
 
 
+def cached_paths(page) -> set[str]:
+    """The paths in the service worker's caches."""
+    return set(
+        page.evaluate(
+            "() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))"
+            ".then(lists => lists.flat().map(r => new URL(r.url).pathname))"
+        )
+    )
+
+
 def _sent_states(page) -> list[str]:
     return [item["state"] for item in outbox_items(page)]
 
@@ -170,15 +180,10 @@ def test_the_app_opens_offline_after_one_visit(new_context, demo, wait_until):
         lambda: page.evaluate("() => navigator.serviceWorker.controller !== null"),
         message="the service worker to control the page",
     )
+    dutch_texts = {"/i18n/resident.nl.json", "/i18n/statements.nl.json"}
     wait_until(
-        lambda: (
-            page.evaluate(
-                "() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))"
-                ".then(lists => lists.flat().length)"
-            )
-            >= len(sw_shell())
-        ),
-        message="the app shell to be precached",
+        lambda: set(sw_shell()) | dutch_texts <= cached_paths(page),
+        message="the app shell and the Dutch texts to be cached",
     )
 
     context.set_offline(True)
@@ -208,6 +213,31 @@ def test_the_app_opens_offline_after_one_visit(new_context, demo, wait_until):
     other.goto(demo.url("/c/WVSTAD#accessibility"))
     wait_ready(other)
     screen(other, "accessibility")
+
+
+def test_the_worker_keeps_the_texts_of_the_language_in_use_and_others_once_chosen(
+    new_context, demo, wait_until
+):
+    context = new_context(locale="en-GB", service_workers="allow")
+    page = context.new_page()
+    open_session(page, demo)
+    page.wait_for_selector("#wg-start")
+    english = {"/i18n/resident.en.json", "/i18n/statements.en.json"}
+    wait_until(
+        lambda: set(sw_shell()) | english <= cached_paths(page),
+        message="the app shell and the English texts to be cached",
+    )
+    assert {path for path in cached_paths(page) if path.startswith("/i18n/")} == english
+
+    page.click("#wg-start")
+    screen(page, "language")
+    page.click("button[data-lang='ar']")
+    screen(page, "neighbourhood")
+    wait_until(
+        lambda: "/i18n/resident.ar.json" in cached_paths(page),
+        message="the Arabic texts to be cached once chosen",
+    )
+    assert "/i18n/resident.nl.json" not in cached_paths(page)
 
 
 def test_shared_tablet_keeps_nothing_of_the_previous_resident(new_context, demo, db):

@@ -488,6 +488,7 @@ export async function start(boot) {
         h('p', { text: 'De app kon niet laden. Probeer het opnieuw als je internet hebt.' }),
         h('p', { lang: 'en', text: 'The app could not load. Please try again when you are online.' }),
         h('button', { type: 'button', class: 'wg-button', onclick: () => location.reload(), text: 'Opnieuw · Retry' })));
+      markReady();
       return;
     }
   }

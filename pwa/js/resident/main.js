@@ -35,8 +35,14 @@ if (boot.checkIn) boot.checkIn.catch(() => {}); // the app checks in again
 
 import('./app.js').then((app) => app.start(boot));
 
+/** The worker caches the texts of the language in use for offline use; others when chosen. */
 function registerServiceWorker() {
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js', { updateViaCache: 'none' }).catch(() => {});
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { updateViaCache: 'none' }).catch(() => {});
+  navigator.serviceWorker.ready.then((registration) => {
+    const used = document.documentElement.lang || lang;
+    registration.active.postMessage({ type: 'keep', paths: [`/i18n/resident.${used}.json`, `/i18n/statements.${used}.json`] });
+  }).catch(() => {});
 }
 if (document.readyState === 'complete') registerServiceWorker();
 else addEventListener('load', registerServiceWorker, { once: true });
