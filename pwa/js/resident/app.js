@@ -22,6 +22,8 @@ const later = Promise.all([import('./screens/rank.js'), import('./screens/finish
   document.documentElement.dataset.wgLoaded = 'true'; // the whole journey is on the device now
 });
 const resetFinish = () => finish && finish.resetFinish();
+// Steps whose screen loads only when a journey reaches them.
+const ON_DEMAND = { about: () => import('./screens/about-you.js').then((m) => { SCREENS.about = m.aboutYou; }) };
 const STATEMENTS = ['privacy', 'accessibility'];
 const el = {};
 const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [], unreachable: false, probeTimer: 0, bootLang: null };
@@ -240,7 +242,7 @@ function render({ focus = 'heading' } = {}) {
       app.tablet && h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
   } else if (!SCREENS[j.step] && J.stepsOf(j).includes(j.step)) {
     section = message('loading', t('checkin.loadingTitle'), h('p', { text: t('checkin.loading') }));
-    later.then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
+    (ON_DEMAND[j.step] ? ON_DEMAND[j.step]() : later).then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
       h('p', { text: t('problem.network.help') }), button(t('action.retry'), () => location.reload(), { id: 'wg-retry' }))));
   } else {
     if (!J.stepsOf(j).includes(j.step)) j.step = 'welcome';
@@ -428,7 +430,7 @@ const submitBallot = () => once(async () => {
     await Promise.race([net.flush({ force: true }), new Promise((resolve) => setTimeout(resolve, 2500))]);
   }
   await refreshItems();
-  go(J.nextStep(j, 'rank'));
+  go(J.nextStep(j, j.step));
 });
 
 const submitPledge = (body) => once(async () => {
