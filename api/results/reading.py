@@ -265,10 +265,12 @@ def _cached_results(
             nl="Uitkomsten per participantType gaan over de hele dialoog: laat venueKind en "
             "ageBand weg.",
             invalid_params=[
-                (name, "not with groupBy=participantType", "niet met groupBy=participantType")
-                for name, value in (("venueKind", venue_kind), ("ageBand", age_band))
-                if value
-            ],
+                (
+                    "venueKind" if venue_kind else "ageBand",
+                    "not with groupBy=participantType",
+                    "niet met groupBy=participantType",
+                )
+            ],  # fmt: skip
         )
     if group_by is GroupBy.VENUE_KIND and venue_kind:
         raise InvalidInput(
