@@ -237,12 +237,20 @@ function render({ focus = 'heading' } = {}) {
   else if (!j) section = checkInView();
   else if (!J.tokenValid(j) && j.step !== 'thanks') {
     section = message('ended', t('checkin.endedTitle'), h('p', { text: t('checkin.ended') }), h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
-  } else if (['pledge', 'thanks'].includes(j.step) && arrivedAfterClosing()) {
+  } else if (['about', 'pledge', 'thanks'].includes(j.step) && arrivedAfterClosing()) {
     section = message('closed', t('closed.title'), h('p', { text: t('closed.text') }),
       app.tablet && h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
   } else if (!SCREENS[j.step] && J.stepsOf(j).includes(j.step)) {
     section = message('loading', t('checkin.loadingTitle'), h('p', { text: t('checkin.loading') }));
-    (ON_DEMAND[j.step] ? ON_DEMAND[j.step]() : later).then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
+    const step = j.step;
+    // An optional step that cannot load (offline before it was ever used) is passed.
+    const pass = () => {
+      const next = J.nextStep(j, step);
+      update({ step: next, reached: Math.max(j.reached || 0, J.STEPS.indexOf(next)) });
+      history.replaceState(null, '', `#${next}`);
+    };
+    const load = ON_DEMAND[step] ? ON_DEMAND[step]().catch(pass) : later;
+    load.then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
       h('p', { text: t('problem.network.help') }), button(t('action.retry'), () => location.reload(), { id: 'wg-retry' }))));
   } else {
     if (!J.stepsOf(j).includes(j.step)) j.step = 'welcome';
@@ -398,7 +406,7 @@ async function refreshItems() {
   const wasClosed = arrivedAfterClosing();
   app.items = app.journey ? await net.outboxItems(app.journey.journeyId).catch(() => app.items) : [];
   renderStatus();
-  if (arrivedAfterClosing() !== wasClosed && ['pledge', 'thanks'].includes(app.journey.step)) render();
+  if (arrivedAfterClosing() !== wasClosed && ['about', 'pledge', 'thanks'].includes(app.journey.step)) render();
   else if (app.view && app.view.refresh) app.view.refresh(context(), app.section);
 }
 
