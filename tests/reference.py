@@ -104,3 +104,34 @@ def reference_tally_fields(ballots: list[Ballot], m: int) -> dict[str, object]:
         "rank2_sum": [int(sum(row[i] for row in ranks2)) for i in range(m)],
         "beats": reference_pairwise(ballots, m),
     }
+
+
+@dataclass(frozen=True)
+class ReferenceLifeSatisfaction:
+    answered: int
+    mean: Fraction
+    mean_low: float
+    mean_high: float
+    shares: dict[str, Fraction]
+
+
+def reference_life_satisfaction(answers: list[int]) -> ReferenceLifeSatisfaction | None:
+    """Mean of the 0–10 answers, its 95% normal interval (mean ± 1.96 s/√n, s the sample
+    standard deviation) within 0…10, and the shares scoring 0–5, 6, 7–8 and 9–10."""
+    n = len(answers)
+    if n == 0:
+        return None
+    mean = Fraction(sum(answers), n)
+    if n >= 2:
+        variance = sum((a - mean) ** 2 for a in answers) / (n - 1)
+        half_width = 1.96 * math.sqrt(variance) / math.sqrt(n)
+    else:
+        half_width = 0.0
+    bands = {"0-5": range(0, 6), "6": range(6, 7), "7-8": range(7, 9), "9-10": range(9, 11)}
+    return ReferenceLifeSatisfaction(
+        answered=n,
+        mean=mean,
+        mean_low=max(0.0, float(mean) - half_width),
+        mean_high=min(10.0, float(mean) + half_width),
+        shares={band: Fraction(sum(a in r for a in answers), n) for band, r in bands.items()},
+    )

@@ -22,6 +22,8 @@ class BallotVersion:
     neighbourhood_id: int | None
     age_band: str | None
     ranking: tuple[int, ...]
+    participant_type: str | None = None
+    life_satisfaction: int | None = None
 
 
 # Built once, then only bound: it runs in every ballot write, under SQLite's single writer.
@@ -101,16 +103,20 @@ def versions_in(
                 table.c.neighbourhood_id,
                 table.c.age_band,
                 table.c.ranking,
+                table.c.participant_type,
+                table.c.life_satisfaction,
             )
             .where(key.in_(ballot_ids[start : start + 900]))
             .where(true() if counted is None else counted)
         )
-        for ballot_id, session_id, neighbourhood_id, band, ranking in rows:
+        for ballot_id, session_id, neighbourhood_id, band, ranking, kind, life in rows:
             found[ballot_id] = BallotVersion(
                 session_id=session_id,
                 neighbourhood_id=neighbourhood_id,
                 age_band=None if band is None else str(getattr(band, "value", band)),
                 ranking=tuple(int(p) for p in ranking.split(",")),
+                participant_type=None if kind is None else str(getattr(kind, "value", kind)),
+                life_satisfaction=life,
             )
     return found
 

@@ -23,6 +23,7 @@ from api.core.problems import InvalidValue
 from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
 from api.dialogues.models import MAX_PRIORITIES
 from api.pledges.models import PledgeCreate, PledgePublic
+from api.sessions.models import ParticipantType
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases
 
@@ -35,6 +36,9 @@ class AgeBand(StrEnum):
     AGE_25_44 = "25-44"
     AGE_45_64 = "45-64"
     AGE_65_PLUS = "65+"
+
+
+LIFE_SATISFACTION_MAX = 10
 
 
 class Ballot(SQLModel, table=True):
@@ -50,6 +54,11 @@ class Ballot(SQLModel, table=True):
         ),
         UniqueConstraint("id", "dialogue_id"),
         CheckConstraint("ranked_count >= 1", name="ranked_count"),
+        CheckConstraint(
+            f"life_satisfaction IS NULL OR (life_satisfaction >= 0 AND life_satisfaction <= "
+            f"{LIFE_SATISFACTION_MAX})",
+            name="life_satisfaction",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,6 +77,12 @@ class Ballot(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("neighbourhoods.id", ondelete="RESTRICT")),
     )
     age_band: AgeBand | None = Field(default=None, sa_type=enum_type(AgeBand, "age_band"))
+    participant_type: ParticipantType | None = Field(
+        default=None, sa_type=enum_type(ParticipantType, "participant_type")
+    )
+    # The OECD/CBS question "Hoe tevreden bent u, alles bij elkaar genomen, met het leven dat
+    # u nu leidt?" (0–10); published only as figures over enough answers (release-rule.md).
+    life_satisfaction: int | None = Field(default=None)
     ranked_count: int
     # The ballot items again, as "priority id,priority id,…" best first: a recount reads a
     # million rankings in one scan of this table instead of joining five million items.
@@ -148,6 +163,26 @@ class BallotPut(ApiInput):
         default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN, examples=["BU08550101"]
     )
     age_band: AgeBand | None = None
+    participant_type: ParticipantType | None = PydanticField(
+        default=None,
+        description="How you take part: resident, business (entrepreneur or business), "
+        "organisation (association, school, care, housing corporation …) or youth.",
+    )
+    life_satisfaction: int | None = PydanticField(
+        default=None,
+        description='Answer to "Hoe tevreden bent u, alles bij elkaar genomen, met het leven '
+        'dat u nu leidt?" (0 = very dissatisfied … 10 = very satisfied); leave out to skip.',
+    )
+
+    @field_validator("life_satisfaction")
+    @classmethod
+    def _zero_to_ten(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= LIFE_SATISFACTION_MAX:
+            raise InvalidValue(
+                "life satisfaction is a whole number from 0 to 10, or left out",
+                nl="tevredenheid met het leven is een heel getal van 0 tot en met 10, of leeg",
+            )
+        return value
 
     @field_validator("ranking")
     @classmethod
@@ -178,6 +213,8 @@ class BallotPublic(ApiOutput):
     ranking: list[int]
     neighbourhood_code: str | None
     age_band: AgeBand | None
+    participant_type: ParticipantType | None = None
+    life_satisfaction: int | None = None
     assisted: bool
     revision: int
     updated_at: datetime

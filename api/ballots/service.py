@@ -97,6 +97,8 @@ def store_ballot(
     values = {
         "neighbourhood_id": neighbourhood_id,
         "age_band": ballot.age_band,
+        "participant_type": ballot.participant_type,
+        "life_satisfaction": ballot.life_satisfaction,
         "ranked_count": len(ballot.ranking),
         "ranking": ",".join(map(str, ballot.ranking)),
         "updated_at": now,
@@ -143,6 +145,8 @@ def store_ballot(
         ranking=ballot.ranking,
         neighbourhood_code=ballot.neighbourhood_code,
         age_band=ballot.age_band,
+        participant_type=ballot.participant_type,
+        life_satisfaction=ballot.life_satisfaction,
         assisted=False,
         revision=revision,
         updated_at=now,
@@ -280,6 +284,8 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
         ranking=[int(priority) for priority in ballot.ranking.split(",")],
         neighbourhood_code=code,
         age_band=AgeBand(ballot.age_band) if ballot.age_band else None,
+        participant_type=ballot.participant_type,
+        life_satisfaction=ballot.life_satisfaction,
         assisted=False,
         revision=ballot.revision,
         updated_at=ballot.updated_at,
@@ -321,6 +327,20 @@ def places_of_participants(
         )
         for participant, neighbourhood, band in rows:
             found[participant] = (neighbourhood, band.value if band else None)
+    return found
+
+
+def participant_types_of(session: Session, *, participant_ids: list[str]) -> dict[str, str]:
+    """How each participant said they take part on their ballot (absent: not said)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(participant_ids), 900):
+        rows = session.execute(
+            select(Ballot.participant_id, Ballot.participant_type)
+            .where(Ballot.participant_id.in_(participant_ids[start : start + 900]))  # type: ignore[attr-defined]
+            .where(Ballot.participant_type.is_not(None))  # type: ignore[union-attr]
+        )
+        for participant, kind in rows:
+            found[participant] = str(getattr(kind, "value", kind))
     return found
 
 

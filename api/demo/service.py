@@ -235,6 +235,11 @@ def load_demo(session: Session) -> DialogueSession:
     return demo_session
 
 
+_PARTICIPANT_TYPES = ("resident", "business", "organisation", "youth")
+# Roughly the shape of CBS's answers (most score 7 or 8, few below 5).
+_LIFE_SATISFACTION = (1, 1, 1, 2, 3, 5, 9, 25, 32, 14, 7)
+
+
 def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2027) -> int:
     """Top the clearly marked simulation session up to `count` simulated ballots; the first
     simulated residents also pledge (some leave a fictional contact address)."""
@@ -282,6 +287,9 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
     rng = random.Random(seed + existing)
     appeal = {pid: rng.random() ** 2 for pid in priority_ids}  # some priorities are more popular
     pledging = _PLEDGES + _CONTACT_OFFERS if existing == 0 else []
+    # How people take part and their life satisfaction come from a generator of their own,
+    # so the rankings, places and ages stay those of earlier demos.
+    about = random.Random(seed + existing + 1)
     for number in range(missing):
         participant_id = sessions.create_simulated_participant(session, session_id=target.id)
         order = sorted(priority_ids, key=lambda pid: -appeal[pid] * rng.random())
@@ -293,6 +301,8 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
                 ranking=order[: rng.choice([3, 3, 3, 4, 5, len(order)])],
                 neighbourhoodCode=rng.choice(buurten + [None]),
                 ageBand=rng.choice([*AgeBand, None]),
+                participantType=about.choices(_PARTICIPANT_TYPES, weights=(70, 10, 8, 12))[0],
+                lifeSatisfaction=about.choices(range(11), weights=_LIFE_SATISFACTION)[0],
             ),
         )
         if number < len(pledging):

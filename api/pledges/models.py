@@ -35,6 +35,7 @@ from sqlmodel import Field, SQLModel
 from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput
+from api.sessions.models import ParticipantType
 
 # Control characters (tab and line breaks excepted) and lone UTF-16 surrogates: PostgreSQL
 # cannot store NUL and neither database can encode a lone surrogate, so they are a 400.
@@ -42,6 +43,10 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_PLEDGES_PER_PARTICIPANT = 5
 MAX_PLEDGE_TEXT = 500
+MAX_ORGANISATION_NAME = 120
+MAX_ORGANISATION_KIND = 60
+# Who may pledge in an organisation's name: those taking part for an organisation or business.
+ORGANISATION_TYPES = (ParticipantType.ORGANISATION, ParticipantType.BUSINESS)
 MAX_HOURS_PER_MONTH = 40
 FOLLOW_UP_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
@@ -115,6 +120,9 @@ class Pledge(SQLModel, table=True):
     priority_id: int | None = Field(default=None)
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
     text: str = Field(default="", max_length=MAX_PLEDGE_TEXT)
+    # An organisation's public name (not personal data: it is published with its pledge).
+    organisation_name: str | None = Field(default=None, max_length=MAX_ORGANISATION_NAME)
+    organisation_kind: str | None = Field(default=None, max_length=MAX_ORGANISATION_KIND)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Staff follow pledges up under this id, never the counting `id` (the order of arrival).
     follow_up_id: str = Field(
@@ -205,8 +213,26 @@ class PledgeCreate(ApiInput):
     text: str = PydanticField(default="", max_length=MAX_PLEDGE_TEXT)
     contact: str | None = PydanticField(default=None, min_length=3, max_length=200)
     contact_consent: bool = False
+    participant_type: ParticipantType | None = PydanticField(
+        default=None,
+        description="How the pledger takes part (as on the ballot); when left out, the ballot's.",
+        examples=["organisation"],
+    )
+    organisation_name: str | None = PydanticField(
+        default=None,
+        min_length=1,
+        max_length=MAX_ORGANISATION_NAME,
+        description="The organisation or business pledging: a public name, published with "
+        "the pledge (not personal data). Only for participantType organisation or business.",
+    )
+    organisation_kind: str | None = PydanticField(
+        default=None,
+        min_length=1,
+        max_length=MAX_ORGANISATION_KIND,
+        description="What kind of organisation, in a few words (school, sports club, shop …).",
+    )
 
-    @field_validator("text", "contact")
+    @field_validator("text", "contact", "organisation_name", "organisation_kind")
     @classmethod
     def _storable(cls, value: str | None) -> str | None:
         if value is not None and _UNSTORABLE.search(value):
@@ -227,6 +253,34 @@ class PledgeCreate(ApiInput):
             )
         return self
 
+    @model_validator(mode="after")
+    def _organisation_needs_type(self) -> "PledgeCreate":
+        named = self.organisation_name is not None or self.organisation_kind is not None
+        if named and self.participant_type not in (None, *ORGANISATION_TYPES):
+            raise InvalidValue(
+                "an organisation name or kind is only for pledges made for an organisation or "
+                "business: set participantType to organisation or business, or leave them out",
+                nl="een organisatienaam of soort organisatie hoort alleen bij een toezegging "
+                "namens een organisatie of bedrijf: zet participantType op organisation of "
+                "business, of laat ze weg",
+            )
+        if self.organisation_name is not None and self.contact:
+            # The public name would match the organisation's other pledges, and so its ballot.
+            raise InvalidValue(
+                "an organisation's pledge is published under its name, so it cannot also keep "
+                "contact details: leave contact out (the municipality can find the "
+                "organisation by its name) or leave the name out",
+                nl="een toezegging van een organisatie wordt onder haar naam gepubliceerd en kan "
+                "dus geen contactgegevens bewaren: laat contact weg (de gemeente vindt de "
+                "organisatie op haar naam) of laat de naam weg",
+            )
+        if self.organisation_kind is not None and self.organisation_name is None:
+            raise InvalidValue(
+                "give the organisation's name with its kind",
+                nl="geef de naam van de organisatie bij de soort",
+            )
+        return self
+
 
 class PledgePublic(ApiOutput):
     """A stored pledge. The contact details are never sent back. With contact details kept,
@@ -239,6 +293,8 @@ class PledgePublic(ApiOutput):
     priority_id: int | None
     hours_per_month: float | None
     text: str | None
+    organisation_name: str | None = None
+    organisation_kind: str | None = None
     contact_kept: bool
     created_at: datetime
 

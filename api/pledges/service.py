@@ -13,6 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from api.ballots.models import Ballot
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
@@ -20,6 +21,7 @@ from api.dialogues.models import Dialogue
 from api.municipalities.models import Municipality
 from api.pledges.models import (
     MAX_PLEDGES_PER_PARTICIPANT,
+    ORGANISATION_TYPES,
     ContactOffer,
     ContactOfferCount,
     ContactOfferPublic,
@@ -62,6 +64,31 @@ def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCrea
             )
 
 
+def _check_organisation(session: Session, *, participant_id: str, pledge: PledgeCreate) -> None:
+    """An organisation's name only on a pledge for an organisation or business: the pledge's
+    own participantType, or else the one on the pledger's ballot."""
+    if pledge.organisation_name is None or pledge.participant_type is not None:
+        return
+    stated = session.execute(
+        sa_select(Ballot.participant_type).where(Ballot.participant_id == participant_id)
+    ).scalar_one_or_none()
+    if stated not in ORGANISATION_TYPES:
+        raise InvalidInput(
+            "An organisation's name goes with a pledge made for an organisation or business. "
+            "Say so on your ballot or in the pledge (participantType), or leave the name out.",
+            nl="Een organisatienaam hoort bij een toezegging namens een organisatie of bedrijf. "
+            "Geef dat aan op je stembiljet of bij de toezegging (participantType), of laat de "
+            "naam weg.",
+            invalid_params=[
+                (
+                    "organisationName",
+                    "only for participantType organisation or business",
+                    "alleen bij participantType organisation of business",
+                )
+            ],
+        )
+
+
 def offer_count_key(*, participant_id: str, secret: str) -> str:
     """The key of a participant's `ContactOfferCount`: HMAC-SHA-256 with the app's secret."""
     message = f"contact-offers:{participant_id}".encode()
@@ -88,6 +115,7 @@ def store_pledge(
     on priority and dialogue); the transaction is then rolled back (it is lost either way)
     and the problem explained.
     """
+    _check_organisation(session, participant_id=participant_id, pledge=pledge)
     sessions.lock_participant(session, participant_id=participant_id)
     made = session.execute(_COUNT, {"participant": participant_id}).scalar_one()
     key = offer_count_key(participant_id=participant_id, secret=secret)
@@ -131,6 +159,8 @@ def store_pledge(
                     "priority_id": pledge.priority_id,
                     "hours_per_month": pledge.hours_per_month,
                     "text": pledge.text,
+                    "organisation_name": pledge.organisation_name,
+                    "organisation_kind": pledge.organisation_kind,
                     "created_at": now,
                 },
             ).scalar_one()
@@ -153,6 +183,8 @@ def store_pledge(
         if pledge.hours_per_month is not None
         else None,
         text=None if contact_kept else pledge.text,
+        organisation_name=pledge.organisation_name,
+        organisation_kind=pledge.organisation_kind,
         contact_kept=contact_kept,
         created_at=now,
     )

@@ -22,6 +22,7 @@ class GroupBy(StrEnum):
     VENUE_KIND = "venueKind"
     AGE_BAND = "ageBand"
     SESSION = "session"
+    PARTICIPANT_TYPE = "participantType"
     DIALOGUE = "dialogue"
 
 
@@ -83,6 +84,8 @@ class ReleasedBallot(SQLModel, table=True):
     session_id: int
     neighbourhood_id: int | None = None
     age_band: str | None = Field(default=None, max_length=8)
+    participant_type: str | None = Field(default=None, max_length=12)
+    life_satisfaction: int | None = None
     ranked_count: int
     ranking: str = Field(max_length=400)
 
@@ -102,6 +105,7 @@ class ReleasedPledge(SQLModel, table=True):
     session_id: int
     neighbourhood_id: int | None = None
     age_band: str | None = Field(default=None, max_length=8)
+    participant_type: str | None = Field(default=None, max_length=12)
     kind: str = Field(max_length=12)
     priority_id: int | None = None
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
@@ -132,6 +136,23 @@ class PriorityResult(ApiOutput):
     schulze_rank: int
 
 
+class LifeSatisfaction(ApiOutput):
+    """The answers to "Hoe tevreden bent u, alles bij elkaar genomen, met het leven dat u nu
+    leidt?" (0–10) in a group: published from the dialogue's last release, over at least
+    minGroupSize answers."""
+
+    answered: int = PydanticField(description="How many in the group answered (0–10).")
+    mean: float
+    mean_low: float = PydanticField(
+        description="95% interval of the mean, lower bound: normal approximation, "
+        "mean − 1.96 · s / √answered (s: the sample standard deviation)."
+    )
+    mean_high: float = PydanticField(description="95% interval of the mean, upper bound.")
+    shares: dict[str, float] = PydanticField(
+        description="Share of the answers scoring 0-5, 6, 7-8 and 9-10 (CBS's bands), 0…1."
+    )
+
+
 class SuppressedReason(StrEnum):
     """Why a group shows no figures."""
 
@@ -148,7 +169,7 @@ class GroupResult(ApiOutput):
     )
     label: str
     kind: str = PydanticField(
-        description="buurt, wijk, venueKind, ageBand, session, dialogue, unknown"
+        description="buurt, wijk, venueKind, ageBand, session, participantType, dialogue, unknown"
     )
     parent: str | None = PydanticField(default=None, description="The wijk of a buurt.")
     ballots: int | None = PydanticField(description="Empty when suppressed.")
@@ -164,6 +185,11 @@ class GroupResult(ApiOutput):
         default=None,
         description="For a session: whether every counted ballot came from a rotating code "
         "or a paper ballot (presence checked), not from the poster's code.",
+    )
+    life_satisfaction: LifeSatisfaction | None = PydanticField(
+        default=None,
+        description="Life satisfaction of those in the group who answered; null while the "
+        "dialogue runs (published from its last release), and when too few answered.",
     )
 
 

@@ -13,6 +13,7 @@ from api.results.models import (
     ReleasedPledge,
     SuppressedReason,
 )
+from api.results.suppression import Lattice, Line
 
 Label = tuple[str, str, str | None]
 
@@ -105,6 +106,63 @@ def pledge_groups(
                 totals=totals[cell].public(),
                 by_kind={k: t.public() for k, t in sorted(by_kind[cell].items())},
                 by_priority={p: t.public() for p, t in sorted(by_priority[cell].items())},
+            )
+        )
+    return groups
+
+
+def pledge_type_groups(
+    pledges: Sequence[ReleasedPledge],
+    *,
+    total_hidden: bool,
+    min_group_size: int,
+    types: Sequence[str],
+    label: Callable[[str], str],
+) -> list[PledgeGroup]:
+    """The pledge totals of the last release by how the pledgers take part (`types`, the
+    last one standing for "not said"): one line under the dialogue's total, whose state
+    (`total_hidden`) the pledge summary decided already."""
+    pledgers: dict[str, set[str]] = defaultdict(set)
+    for pledge in pledges:
+        pledgers[pledge.participant_type or types[-1]].add(pledge.participant_id)
+    counts = {kind: len(pledgers[kind]) for kind in types}
+    hidden = set(types)  # under a hidden total, every part
+    if not total_hidden:
+        hidden = Lattice([Line(ALL, tuple(types))]).hidden(
+            {**counts, ALL: sum(counts.values())},
+            min_group_size=min_group_size,
+            fixed_shown=[ALL],
+        )
+    groups = []
+    for kind in types:
+        head = {
+            "key": "unknown" if kind == types[-1] else kind,
+            "label": label(kind),
+            "kind": "participantType",
+        }
+        if kind in hidden or not pledgers[kind]:
+            reason = (
+                SuppressedReason.PROTECTS_ANOTHER
+                if counts[kind] >= min_group_size
+                else SuppressedReason.TOO_FEW
+            )
+            groups.append(PledgeGroup(**head, suppressed=True, suppressed_reason=reason))
+            continue
+        mine = [p for p in pledges if (p.participant_type or types[-1]) == kind]
+        totals, by_kind, by_priority = _Totals(), defaultdict(_Totals), defaultdict(_Totals)
+        for pledge in mine:
+            totals.add(pledge.hours_per_month)
+            by_kind[pledge.kind].add(pledge.hours_per_month)
+            if pledge.priority_id is not None:
+                by_priority[str(pledge.priority_id)].add(pledge.hours_per_month)
+        groups.append(
+            PledgeGroup(
+                **head,
+                suppressed=False,
+                pledgers=counts[kind],
+                totals=totals.public(),
+                by_kind={k: t.public() for k, t in sorted(by_kind.items())},
+                by_priority={p: t.public() for p, t in sorted(by_priority.items())},
             )
         )
     return groups

@@ -2,7 +2,7 @@
 
 import gzip
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,8 @@ from api.results.models import (
     ResultState,
     SuppressedReason,
 )
-from api.results.pledge_summary import pledge_groups, pledger_counts
+from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
+from api.results.splits import TYPES, WHOLE, SplitView, life_satisfaction, split_view
 from api.sessions import service as sessions
 
 _LABELS_NL = {
@@ -59,13 +60,15 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _group_results(
-    rows: Sequence[tuple[Cell, np.ndarray | None, bool]],
+    rows: Sequence[tuple[Any, np.ndarray | None, bool]],
     layout: DialogueLayout,
     *,
-    labels: dict[Cell, tuple[str, str, str | None]],
+    labels: dict[Any, tuple[str, str, str | None]],
     min_group_size: int,
+    key_of: Callable[[Any, str], str] | None = None,
 ) -> list[GroupResult]:
-    """Groups from cells: (cell, its tally or None when it has no ballots, hidden)."""
+    """Groups from cells (or split keys): (cell, its tally or None when it has no ballots,
+    hidden)."""
     shown = [(cell, values) for cell, values, hidden in rows if not hidden and values is not None]
     summaries = {}
     if shown:
@@ -74,7 +77,7 @@ def _group_results(
     groups = []
     for cell, values, _hidden in rows:
         label, kind, parent = labels[cell]
-        key = _group_key(cell, kind)
+        key = (key_of or _group_key)(cell, kind)
         if cell not in summaries:
             count = 0 if values is None else int(values[0])
             reason = (
@@ -255,6 +258,20 @@ def _cached_results(
     venue_kind: str | None,
     age_band: str | None,
 ) -> tuple[Results, bytes, bytes]:
+    if group_by is GroupBy.PARTICIPANT_TYPE and (venue_kind or age_band):
+        raise InvalidInput(
+            "Results by participantType are of the whole dialogue: leave out venueKind and "
+            "ageBand.",
+            nl="Uitkomsten per participantType gaan over de hele dialoog: laat venueKind en "
+            "ageBand weg.",
+            invalid_params=[
+                (
+                    "venueKind" if venue_kind else "ageBand",
+                    "not with groupBy=participantType",
+                    "niet met groupBy=participantType",
+                )
+            ],  # fmt: skip
+        )
     if group_by is GroupBy.VENUE_KIND and venue_kind:
         raise InvalidInput(
             "Filtering on venueKind while grouping by it shows one group; leave one out.",
@@ -287,6 +304,18 @@ def _cached_results(
     if cached is not None:
         return cached
     final = state is not None and state.final_at is not None
+    by_type = group_by is GroupBy.PARTICIPANT_TYPE
+    if by_type and not final:
+        raise Conflict(
+            f"Results by participantType are published once the dialogue has ended (after "
+            f"{dialogue.ends_on:%Y-%m-%d}), from its last release: like the filtered views, a "
+            "split taken while ballots still come in could show one person's answer.",
+            nl=f"Uitkomsten per participantType worden gepubliceerd als de dialoog voorbij is "
+            f"(na {dialogue.ends_on:%Y-%m-%d}), uit de laatste stand: net als bij de "
+            "gefilterde overzichten zou een uitsplitsing terwijl er nog stemmen binnenkomen het "
+            "antwoord van één persoon kunnen laten zien.",
+            kind="filtered-results-after-end",
+        )
     if (venue_kind or age_band) and not final:
         raise Conflict(
             f"Results filtered by venueKind or ageBand are published once the dialogue has "
@@ -299,21 +328,37 @@ def _cached_results(
             kind="filtered-results-after-end",
         )
     layout = dialogue_layout(session, dialogue=dialogue)
-    cells = _breakdown_cells(layout, group_by, venue_kind, age_band)
-    rows = _released_cells(
-        session,
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
-        layout=layout,
-        min_group_size=min_group_size,
-        cells=cells,
-        final=final,
-    )
-    label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
-    labels = {cell: label(cell) for cell in cells}
-    ordered = sorted(rows, key=lambda row: _order(row[0], *labels[row[0]][1:]))
-    groups = _with_presence(
-        session, _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
-    )
+    splits = (
+        split_view(
+            session, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size,  # type: ignore[arg-type]
+            release=(version, refreshed_at),
+        )
+        if final
+        else None
+    )  # fmt: skip
+    if by_type:
+        assert splits is not None
+        groups = _type_groups(splits, dialogue, layout, min_group_size=min_group_size)
+    else:
+        cells = _breakdown_cells(layout, group_by, venue_kind, age_band)
+        rows = _released_cells(
+            session,
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            layout=layout,
+            min_group_size=min_group_size,
+            cells=cells,
+            final=final,
+        )
+        label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
+        labels = {cell: label(cell) for cell in cells}
+        ordered = sorted(rows, key=lambda row: _order(row[0], *labels[row[0]][1:]))
+        groups = _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
+        if splits is not None:
+            groups = [
+                group.model_copy(update={"life_satisfaction": life_satisfaction(splits, row[0])})
+                for group, row in zip(groups, ordered, strict=True)
+            ]
+    groups = _with_presence(session, groups)
     total = groups[0]
     results = Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
@@ -333,6 +378,31 @@ def _cached_results(
     with _CACHE_LOCK:
         _CACHE[cache_key] = entry
     return entry
+
+
+def _type_groups(
+    splits: SplitView, dialogue: Dialogue, layout: DialogueLayout, *, min_group_size: int
+) -> list[GroupResult]:
+    """The dialogue's ballots by how people take part, from the split of the final release."""
+    total: Cell = (ALL, ALL, ALL)
+    keys = [(total, WHOLE), *((total, (kind, ALL)) for kind in TYPES)]
+    labels = {keys[0]: _labels(dialogue, layout, venue=ALL, band=ALL)(total)}
+    for key in keys[1:]:
+        labels[key] = (_TYPE_LABELS_NL[key[1][0]], "participantType", None)
+    rows = [(key, splits.tallies.get(key), key in splits.hidden) for key in keys]
+
+    def key_of(key: Any, kind: str) -> str:
+        if kind == "participantType":
+            return "unknown" if key[1][0] == NOT_GIVEN else key[1][0]
+        return "dialogue"
+
+    groups = _group_results(
+        rows, layout, labels=labels, min_group_size=min_group_size, key_of=key_of
+    )
+    return [
+        group.model_copy(update={"life_satisfaction": life_satisfaction(splits, total, key[1][0])})
+        for group, key in zip(groups, keys, strict=True)
+    ]
 
 
 def _hidden_if_flags_stale(
@@ -401,7 +471,15 @@ _KIND_ORDER = {
     "venueKind": 1,
     "ageBand": 1,
     "session": 1,
+    "participantType": 1,
     "unknown": 2,
+}
+_TYPE_LABELS_NL = {
+    "resident": "Bewoners",
+    "business": "Ondernemers en bedrijven",
+    "organisation": "Organisaties",
+    "youth": "Jongeren",
+    NOT_GIVEN: "Niet opgegeven",
 }
 
 
@@ -417,6 +495,9 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
     minimum = min_group_size_of(session, dialogue)
     released = store.released_pledges(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
     view = release_view(pledger_counts(released, layout), layout, min_group_size=minimum)
+    if group_by is GroupBy.PARTICIPANT_TYPE:
+        return _pledges_by_type(session, dialogue=dialogue, released=released, view=view,
+                                min_group_size=minimum)  # fmt: skip
     return PledgeSummary(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         group_by=group_by,
@@ -431,6 +512,52 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
             label=_labels(dialogue, layout, venue=ALL, band=ALL),
             key_of=_group_key,
         ),
+    )
+
+
+def _pledges_by_type(
+    session: Session,
+    *,
+    dialogue: Dialogue,
+    released: Sequence[Any],
+    view: Any,
+    min_group_size: int,
+) -> PledgeSummary:
+    """Pledge totals by how the pledgers take part: from the last release, like the results."""
+    state = session.get(ResultState, dialogue.id)
+    if state is None or state.final_at is None:
+        raise Conflict(
+            f"Pledge totals by participantType are published once the dialogue has ended "
+            f"(after {dialogue.ends_on:%Y-%m-%d}).",
+            nl=f"Toezeggingen per participantType worden gepubliceerd als de dialoog voorbij is "
+            f"(na {dialogue.ends_on:%Y-%m-%d}).",
+            kind="filtered-results-after-end",
+        )
+    total: Cell = (ALL, ALL, ALL)
+    whole = pledge_groups(
+        released,
+        store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+        dialogue_layout(session, dialogue=dialogue),
+        cells=[total],
+        view=view,
+        min_group_size=min_group_size,
+        label=lambda cell: (dialogue.title, "dialogue", None),
+        key_of=_group_key,
+    )
+    return PledgeSummary(
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        group_by=GroupBy.PARTICIPANT_TYPE,
+        min_group_size=min_group_size,
+        groups=[
+            *whole,
+            *pledge_type_groups(
+                released,
+                total_hidden=whole[0].suppressed,
+                min_group_size=min_group_size,
+                types=TYPES,
+                label=_TYPE_LABELS_NL.__getitem__,
+            ),
+        ],
     )
 
 

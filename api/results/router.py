@@ -24,8 +24,9 @@ router = APIRouter(tags=["Results"])
 GroupByQuery = Annotated[
     GroupBy,
     Query(alias="groupBy", description="neighbourhood (buurt + wijk roll-up), venueKind, "
-          "ageBand, session, or dialogue"),
+          "ageBand, session, participantType (after the dialogue's end), or dialogue"),
 ]  # fmt: skip
+
 VenueKindQuery = Annotated[
     VenueKind | None,
     Query(alias="venueKind", description="Only ballots cast at this kind of venue."),

@@ -285,6 +285,7 @@ def _release_pledgers(
     if not admitted:
         return False
     rows = []
+    types = ballots.participant_types_of(session, participant_ids=sorted(admitted))
     for pledge_id, participant, session_id, kind, priority_id, hours in facts:
         if participant in admitted:
             neighbourhood_id, band = places.get(participant, (None, None))
@@ -292,7 +293,7 @@ def _release_pledgers(
                 ReleasedPledge(
                     pledge_id=pledge_id, dialogue_id=dialogue_id, participant_id=participant,
                     session_id=session_id, neighbourhood_id=neighbourhood_id, age_band=band,
-                    kind=kind, priority_id=priority_id,
+                    participant_type=types.get(participant), kind=kind, priority_id=priority_id,
                     hours_per_month=None if hours is None else Decimal(str(hours)),
                 )
             )  # fmt: skip

@@ -314,6 +314,8 @@ def publish(
             "session_id": version.session_id,
             "neighbourhood_id": version.neighbourhood_id,
             "age_band": version.age_band,
+            "participant_type": version.participant_type,
+            "life_satisfaction": version.life_satisfaction,
             "ranked_count": len(version.ranking),
             "ranking": ",".join(map(str, version.ranking)),
         }
@@ -345,8 +347,9 @@ def publish_every_pending(session: Session, *, dialogue_id: int) -> int:
     session.execute(
         text(
             "INSERT INTO released_ballots (ballot_id, dialogue_id, session_id, neighbourhood_id, "
-            "age_band, ranked_count, ranking) SELECT b.id, b.dialogue_id, b.session_id, "
-            "b.neighbourhood_id, b.age_band, b.ranked_count, b.ranking FROM ballots b "
+            "age_band, participant_type, life_satisfaction, ranked_count, ranking) SELECT b.id, "
+            "b.dialogue_id, b.session_id, b.neighbourhood_id, b.age_band, b.participant_type, "
+            "b.life_satisfaction, b.ranked_count, b.ranking FROM ballots b "
             f"WHERE b.id IN ({pending}) AND b.set_aside_id IS NULL AND b.voided_at IS NULL"
         ),
         params,

@@ -101,6 +101,15 @@ class SessionFacilitator(SQLModel, table=True):
     )
 
 
+class ParticipantType(StrEnum):
+    """How someone takes part: as a resident, a business, an organisation or a young person."""
+
+    RESIDENT = "resident"
+    BUSINESS = "business"
+    ORGANISATION = "organisation"
+    YOUTH = "youth"
+
+
 class Participant(SQLModel, table=True):
     """An anonymous resident checked in to one session: no name, no e-mail."""
 

@@ -130,7 +130,15 @@ def open_session(page, demo: Demo, query: str = "") -> None:
 
 
 def screen(page, name: str) -> None:
-    """Wait for a screen by name (welcome, language, neighbourhood, age, rank, pledge, thanks…)."""
+    """Wait for a screen by name (welcome, language, neighbourhood, age, rank, pledge, thanks…).
+
+    The optional "about you" step lies between the ranking and the pledge: waiting for the
+    pledge screen passes it without answering (as a resident who skips it).
+    """
+    if name == "pledge":
+        page.wait_for_selector("#wg-h1-about-you, #wg-h1-pledge")
+        if page.locator("#wg-h1-about-you").count():
+            page.click("#wg-next")
     page.wait_for_selector(f"#wg-h1-{name}")
 
 

@@ -360,3 +360,36 @@ def test_axe_finds_no_violations_on_any_dashboard_view(staff_page, ended_staff_w
     page.wait_for_selector("#wg-report .wg-map__svg")
     found["report (English)"] = axe_violations(page, axe)
     assert {view: v for view, v in found.items() if v} == {}
+
+
+def test_groups_by_how_people_take_part_with_life_satisfaction_after_the_end(
+    staff_page, ended_staff_world, axe
+):
+    world = ended_staff_world
+    page = staff_page()
+    open_dashboard(page, world)
+    page.select_option("#wg-filter-groupBy", "participantType")
+    assert page.locator("#wg-filter-venueKind").is_disabled()
+    assert page.locator("#wg-filter-ageBand").is_disabled()
+    with page.expect_request(
+        lambda r: "groupBy=participantType" in r.url and "ageBand" not in r.url
+    ):
+        page.click("#wg-filters-apply")
+    page.wait_for_selector("#results [data-group='resident']")
+    results = world.api(
+        world.analyst, f"/dialogues/{world.dialogue_id}/results?groupBy=participantType"
+    ).json()
+    for group in results["groups"]:
+        shown = page.locator(f"#results {group_selector(group['key'])}")
+        assert shown.get_attribute("data-suppressed") == str(group["suppressed"]).lower()
+        if group["suppressed"]:
+            assert SUPPRESSED.search(shown.inner_text())
+    whole = next(g for g in results["groups"] if g["kind"] == "dialogue")
+    life = whole["lifeSatisfaction"]
+    assert life is not None
+    mean = f"{life['mean']:.1f}".replace(".", ",")
+    text = page.inner_text("#results [data-group='dialogue'] .wg-life")
+    assert f"Tevredenheid met het leven: {mean} gemiddeld" in text
+    assert f"({life['answered']} antwoorden)" in text
+    page.locator("#results .wg-group__details > summary").first.click()
+    assert axe_violations(page, axe) == []

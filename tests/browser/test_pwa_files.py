@@ -99,8 +99,9 @@ def _sw_shell() -> list[str]:
     return re.findall(r"'([^']+)'", block)
 
 
-# Optional steps, imported when a resident reaches them: kept out of the first visit's download.
-LOADED_WHEN_USED = {"/js/resident/screens/idea.js"}
+# Optional steps, imported when a resident reaches them: kept out of the first visit's
+# download and cached when used; offline before their first use the app passes them.
+LOADED_WHEN_USED = {"/js/resident/screens/idea.js", "/js/resident/screens/about-you.js"}
 
 
 def _sw_cached_on_use() -> re.Pattern:

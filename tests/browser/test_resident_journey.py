@@ -283,6 +283,7 @@ def test_results_only_when_enough_people_took_part(page, demo, status, suppresse
     walk_to_rank(page, demo)
     add_priorities(page, 1)
     page.click("#wg-next")
+    screen(page, "pledge")
     page.click("#wg-pledge-skip")
     screen(page, "thanks")
     if shown:

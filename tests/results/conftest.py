@@ -34,7 +34,13 @@ from api.pledges.models import PledgeCreate
 from api.results.models import GroupBy
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from api.sessions.models import Participant, SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.models import (
+    Participant,
+    ParticipantType,
+    SessionCreate,
+    SessionStatus,
+    SessionUpdate,
+)
 from api.sessions.service import OpenSession
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
@@ -43,6 +49,9 @@ from tests.reference import Ballot, reference_summary
 from tests.unit.test_suppression import recoverable_cells
 
 AGE_BANDS = tuple(band.value for band in AgeBand)
+PARTICIPANT_TYPES = tuple(kind.value for kind in ParticipantType)
+# The breakdowns published while a dialogue runs (by participant type: after its end).
+RUNNING_GROUP_BYS = tuple(g for g in GroupBy if g is not GroupBy.PARTICIPANT_TYPE)
 PRIORITY_THEMES = ("milieu", "wonen", "veiligheid", "gezondheid", "later", "samenleving")
 GEMEENTE = "GM0344"
 WIJKEN = {
@@ -70,6 +79,8 @@ class TruthBallot:
     ranking: tuple[int, ...]  # priority ids, best first
     neighbourhood: str | None  # a BU… or WK… code
     age_band: str | None
+    participant_type: str | None = None
+    life_satisfaction: int | None = None
 
 
 @dataclass
@@ -145,6 +156,8 @@ class World:
         if group_by == GroupBy.SESSION:
             rooms = [s for s in self.session_ids if venue_kind in (None, self.session_kinds[s])]
             return ["dialogue", *map(str, rooms)]
+        if group_by == GroupBy.PARTICIPANT_TYPE:
+            return ["dialogue", *PARTICIPANT_TYPES, "unknown"]
         return ["dialogue"]
 
     def keys_of(self, ballot: TruthBallot, group_by: str) -> list[str]:
@@ -159,6 +172,8 @@ class World:
             return [ballot.age_band or "unknown"]
         if group_by == GroupBy.SESSION:
             return [str(ballot.session_id)]
+        if group_by == GroupBy.PARTICIPANT_TYPE:
+            return [ballot.participant_type or "unknown"]
         return []
 
     def reference(self, ballots: list[TruthBallot]):
@@ -197,7 +212,12 @@ class World:
                         session, session_id=ballot.session_id
                     )
                     session.flush()
-                body = {"ranking": list(ballot.ranking), "ageBand": ballot.age_band}
+                body = {
+                    "ranking": list(ballot.ranking),
+                    "ageBand": ballot.age_band,
+                    "participantType": ballot.participant_type,
+                    "lifeSatisfaction": ballot.life_satisfaction,
+                }
                 if ballot.neighbourhood:
                     body["neighbourhoodCode"] = ballot.neighbourhood
                 store_ballot(
@@ -225,6 +245,8 @@ class World:
             tuple(changes.get("ranking", fresh.ranking)),
             changes.get("neighbourhood", fresh.neighbourhood),
             changes.get("age_band", fresh.age_band),
+            changes.get("participant_type", old.participant_type),
+            changes.get("life_satisfaction", old.life_satisfaction),
         )
         self.cast([(participant, ballot)])
 
@@ -260,8 +282,8 @@ class World:
         with open_session(self.engine, write=False) as session:
             rows = session.execute(
                 text(
-                    "SELECT b.participant_id, r.session_id, r.ranking, n.code, r.age_band "
-                    "FROM released_ballots r JOIN ballots b ON b.id = r.ballot_id "
+                    "SELECT b.participant_id, r.session_id, r.ranking, n.code, r.age_band, "
+                    "r.participant_type, r.life_satisfaction FROM released_ballots r JOIN ballots b ON b.id = r.ballot_id "
                     "LEFT JOIN neighbourhoods n ON n.id = r.neighbourhood_id "
                     "WHERE r.dialogue_id = :d"
                 ),
@@ -269,9 +291,9 @@ class World:
             ).all()
         released = {
             participant: TruthBallot(
-                session_id, tuple(int(p) for p in ranking.split(",")), code, band
+                session_id, tuple(int(p) for p in ranking.split(",")), code, band, kind, life
             )
-            for participant, session_id, ranking, code, band in rows
+            for participant, session_id, ranking, code, band, kind, life in rows
         }
         for participant, version in released.items():
             assert version in self.history[participant], (participant, version)
@@ -526,6 +548,7 @@ def breakdown_structure(world: World, group_by: str, venue_kind: str | None = No
         children = {
             GroupBy.VENUE_KIND: world.kinds,
             GroupBy.AGE_BAND: [*AGE_BANDS, "unknown"],
+            GroupBy.PARTICIPANT_TYPE: [*PARTICIPANT_TYPES, "unknown"],
             GroupBy.SESSION: world.breakdown_keys(GroupBy.SESSION, venue_kind=venue_kind)[1:],
             GroupBy.DIALOGUE: [],
         }[group_by]

@@ -116,6 +116,7 @@ def test_an_empty_group_and_a_small_group_look_the_same(
     assert seen(empty) == {
         "kind": "buurt", "parent": world.wijk_of(empty), "ballots": None, "suppressed": True,
         "suppressedReason": "tooFew", "priorities": None, "presenceVerified": None,
+        "lifeSatisfaction": None,
     }  # fmt: skip
     by_band = {g["key"]: g for g in results_of(client, analyst, world, groupBy="ageBand")["groups"]}
     assert set(by_band) == {"dialogue", *AGE_BANDS, "unknown"}

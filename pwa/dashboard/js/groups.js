@@ -4,7 +4,7 @@
  * ranked table; suppressed groups say why they show no figures.
  */
 import { h, replace, uid } from '../../js/dom.js';
-import { t } from '../../js/i18n.js';
+import { t, formatNumber, formatPercent } from '../../js/i18n.js';
 import { groupFigures, rankedPriorities, suppressedText } from '../../js/staff/results-view.js';
 import { groupId, groupName, filterSummary } from './common.js';
 
@@ -15,6 +15,17 @@ function ballotsText(group) {
 function topText(results, group) {
   const [top] = rankedPriorities(results, group);
   return top ? t('results.topOne', { title: top.title }) : '';
+}
+
+/** Life satisfaction of those in the group who answered (0–10): mean, interval and shares. */
+function lifeSatisfaction(group) {
+  const life = group.lifeSatisfaction;
+  if (!life) return null;
+  const one = (value) => formatNumber(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const shares = ['0-5', '6', '7-8', '9-10'].map((band) => t('life.share', { band, share: formatPercent(life.shares[band]) }));
+  return h('p', { class: 'wg-life', dataset: { life: group.key } },
+    h('strong', { text: t('life.mean', { mean: one(life.mean), low: one(life.meanLow), high: one(life.meanHigh) }) }),
+    ` ${t('life.answered', { count: life.answered })} · ${shares.join(' · ')}`);
 }
 
 /** A group that opens on request: its summary line tells the count and the number 1. */
@@ -43,7 +54,7 @@ function collapsibleGroup(results, group, headingLevel) {
   const fill = () => {
     if (filled) return;
     filled = true;
-    details.append(groupFigures(results, group, { name: groupName(group) }));
+    details.append(...[lifeSatisfaction(group), groupFigures(results, group, { name: groupName(group) })].filter(Boolean));
   };
   details.wgFill = fill;
   details.querySelector('summary').addEventListener('click', fill);
@@ -63,6 +74,7 @@ function openGroup(results, group, headingLevel, title) {
     },
     h(`h${headingLevel}`, { id: `${groupId(group.key)}-title`, text: title || groupName(group) }),
     group.suppressed ? null : h('p', { class: 'wg-group__meta', text: ballotsText(group) }),
+    lifeSatisfaction(group),
     groupFigures(results, group, { name: title || groupName(group) }),
   );
 }

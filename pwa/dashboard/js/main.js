@@ -15,7 +15,7 @@ import { applyBrand } from '../../js/brand.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { downloadFile } from '../../js/staff/download.js';
 import * as fmt from '../../js/staff/format.js';
-import { GROUP_BYS, VENUE_KINDS, AGE_BANDS, resultsQuery, filterSummary } from './common.js';
+import { GROUP_BYS, UNFILTERED, VENUE_KINDS, AGE_BANDS, resultsQuery, filterSummary } from './common.js';
 import { renderGroups } from './groups.js';
 import { renderMapSection } from './map.js';
 import { renderPledges } from './pledges.js';
@@ -237,11 +237,12 @@ function filtersForm(onApply) {
   // The API shows one group when filtering on what it groups by: that filter pauses then.
   const groupBy = form.querySelector('#wg-filter-groupBy');
   const pause = () => {
-    for (const [name, paused] of [['venueKind', groupBy.value === 'venueKind'], ['ageBand', groupBy.value === 'ageBand']]) {
+    const whole = UNFILTERED.includes(groupBy.value);
+    for (const [name, paused] of [['venueKind', whole || groupBy.value === 'venueKind'], ['ageBand', whole || groupBy.value === 'ageBand']]) {
       const select = form.querySelector(`#wg-filter-${name}`);
       const note = form.querySelector(`#wg-filter-${name}-paused`);
       select.disabled = paused;
-      note.hidden = !paused;
+      note.hidden = !paused || whole; // the dialogue as a whole: neither filter applies
     }
   };
   groupBy.addEventListener('change', pause);

@@ -22,6 +22,8 @@ const later = Promise.all([import('./screens/rank.js'), import('./screens/finish
   document.documentElement.dataset.wgLoaded = 'true'; // the whole journey is on the device now
 });
 const resetFinish = () => finish && finish.resetFinish();
+// Steps whose screen loads only when a journey reaches them.
+const ON_DEMAND = { about: () => import('./screens/about-you.js').then((m) => { SCREENS.about = m.aboutYou; }) };
 const STATEMENTS = ['privacy', 'accessibility'];
 const el = {};
 const app = { code: null, journey: null, tablet: false, items: [], view: null, section: null, joinState: null, checkIn: null, fromApp: false, busy: false, ready: false, bundles: [], unreachable: false, probeTimer: 0, bootLang: null };
@@ -235,12 +237,20 @@ function render({ focus = 'heading' } = {}) {
   else if (!j) section = checkInView();
   else if (!J.tokenValid(j) && j.step !== 'thanks') {
     section = message('ended', t('checkin.endedTitle'), h('p', { text: t('checkin.ended') }), h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
-  } else if (['pledge', 'thanks'].includes(j.step) && arrivedAfterClosing()) {
+  } else if (['about', 'pledge', 'thanks'].includes(j.step) && arrivedAfterClosing()) {
     section = message('closed', t('closed.title'), h('p', { text: t('closed.text') }),
       app.tablet && h('div', { class: 'wg-button-row' }, button(t('checkin.startAgain'), nextPerson, { id: 'wg-start-again' })));
   } else if (!SCREENS[j.step] && J.stepsOf(j).includes(j.step)) {
     section = message('loading', t('checkin.loadingTitle'), h('p', { text: t('checkin.loading') }));
-    later.then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
+    const step = j.step;
+    // An optional step that cannot load (offline before it was ever used) is passed.
+    const pass = () => {
+      const next = J.nextStep(j, step);
+      update({ step: next, reached: Math.max(j.reached || 0, J.STEPS.indexOf(next)) });
+      history.replaceState(null, '', `#${next}`);
+    };
+    const load = ON_DEMAND[step] ? ON_DEMAND[step]().catch(pass) : later;
+    load.then(() => render({ focus }), () => replace(el.content, message('load-error', t('problem.network'),
       h('p', { text: t('problem.network.help') }), button(t('action.retry'), () => location.reload(), { id: 'wg-retry' }))));
   } else {
     if (!J.stepsOf(j).includes(j.step)) j.step = 'welcome';
@@ -396,7 +406,7 @@ async function refreshItems() {
   const wasClosed = arrivedAfterClosing();
   app.items = app.journey ? await net.outboxItems(app.journey.journeyId).catch(() => app.items) : [];
   renderStatus();
-  if (arrivedAfterClosing() !== wasClosed && ['pledge', 'thanks'].includes(app.journey.step)) render();
+  if (arrivedAfterClosing() !== wasClosed && ['about', 'pledge', 'thanks'].includes(app.journey.step)) render();
   else if (app.view && app.view.refresh) app.view.refresh(context(), app.section);
 }
 
@@ -428,7 +438,7 @@ const submitBallot = () => once(async () => {
     await Promise.race([net.flush({ force: true }), new Promise((resolve) => setTimeout(resolve, 2500))]);
   }
   await refreshItems();
-  go(J.nextStep(j, 'rank'));
+  go(J.nextStep(j, j.step));
 });
 
 const submitPledge = (body) => once(async () => {

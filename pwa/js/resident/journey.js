@@ -4,7 +4,10 @@
  */
 import { uuid } from '../dom.js';
 
-export const STEPS = ['welcome', 'language', 'neighbourhood', 'age', 'rank', 'pledge', 'thanks'];
+export const STEPS = ['welcome', 'language', 'neighbourhood', 'age', 'rank', 'about', 'pledge', 'thanks'];
+export const PARTICIPANT_TYPES = ['resident', 'business', 'organisation', 'youth'];
+/** Who may pledge in an organisation's name (its public name goes with the pledge). */
+export const ORGANISATION_TYPES = ['organisation', 'business'];
 export const AGE_BANDS = ['12-17', '18-24', '25-44', '45-64', '65+'];
 export const PLEDGE_KINDS = ['time', 'skill', 'space', 'materials', 'network', 'other'];
 export const MAX_PLEDGES = 5;
@@ -72,14 +75,14 @@ function shuffled(values) {
   return out;
 }
 
-export const emptyPledge = () => ({ kind: '', hours: '', priorityId: '', text: '', consent: false, contact: '' });
+export const emptyPledge = () => ({ kind: '', hours: '', priorityId: '', text: '', consent: false, contact: '', organisationName: '', organisationKind: '' });
 
 export function newJourney(joinCode, checkIn) {
   const now = new Date().toISOString();
   return {
     v: 1, journeyId: uuid(), joinCode, createdAt: now, updatedAt: now, checkIn,
     themes: null, neighbourhoods: null, lang: null, step: 'welcome', reached: 0,
-    neighbourhoodCode: null, ageBand: null, ranking: [],
+    neighbourhoodCode: null, ageBand: null, ranking: [], participantType: null, lifeSatisfaction: null,
     // The list to choose from is shuffled once per person, so no priority gains from being first.
     poolOrder: shuffled(checkIn.priorities.map((p) => p.id)),
     ballotItemId: null, ballotSentBody: null, pledgeDraft: emptyPledge(), pledges: [],
@@ -112,11 +115,13 @@ export function ballotBody(j) {
   const body = { ranking: j.ranking.slice() };
   if (j.neighbourhoodCode) body.neighbourhoodCode = j.neighbourhoodCode;
   if (j.ageBand) body.ageBand = j.ageBand;
+  if (j.participantType) body.participantType = j.participantType;
+  if (j.lifeSatisfaction != null) body.lifeSatisfaction = j.lifeSatisfaction;
   return body;
 }
 
-/** Check a pledge draft: {body, errors: {field: textKey}}. */
-export function pledgeBody(draft) {
+/** Check a pledge draft: {body, errors: {field: textKey}}; `participantType` from the journey. */
+export function pledgeBody(draft, participantType = null) {
   const errors = {};
   const body = {};
   if (draft.kind) body.kind = draft.kind;
@@ -135,6 +140,15 @@ export function pledgeBody(draft) {
     const contact = String(draft.contact || '').trim();
     if (contact.length < 3 || contact.length > 200) errors.contact = 'pledge.contactError';
     else Object.assign(body, { contact, contactConsent: true });
+  }
+  const organisation = ORGANISATION_TYPES.includes(participantType) && String(draft.organisationName || '').trim();
+  if (organisation) {
+    const kind = String(draft.organisationKind || '').trim();
+    if (organisation.length > 120) errors.organisationName = 'aboutYou.organisationNameError';
+    else if (draft.consent) errors.organisationName = 'aboutYou.organisationContactError';
+    else Object.assign(body, { participantType, organisationName: organisation });
+    if (kind.length > 60) errors.organisationKind = 'aboutYou.organisationKindError';
+    else if (kind && body.organisationName) body.organisationKind = kind;
   }
   return { body, errors };
 }

@@ -6,10 +6,10 @@ import { h, replace, announce, focusElement, uid } from '../../dom.js';
 import { icon } from '../../icons.js';
 import { t, formatPercent, language, languageInfo } from '../../i18n.js';
 import { problemMessage } from '../../api.js';
-import { MAX_PLEDGES, MAX_TEXT, PLEDGE_KINDS, pledgeBody } from '../journey.js';
+import { MAX_PLEDGES, MAX_TEXT, ORGANISATION_TYPES, PLEDGE_KINDS, pledgeBody } from '../journey.js';
 import { panel, actions, backButton, nextButton, button, radios, choice, field, notice, problemBlock, textLang, languageNote } from '../ui.js';
 
-const IDS = { kind: 'wg-pledge-kind', hours: 'wg-pledge-hours', text: 'wg-pledge-text', contact: 'wg-pledge-contact' };
+const IDS = { kind: 'wg-pledge-kind', hours: 'wg-pledge-hours', text: 'wg-pledge-text', contact: 'wg-pledge-contact', organisationName: 'wg-pledge-organisation', organisationKind: 'wg-pledge-organisation-kind' };
 const COUNTDOWN = 60;
 let errors = {};
 let results = null; // {sessionId, state: loading|waiting|shown, group}
@@ -90,7 +90,7 @@ export function pledge(ctx) {
       novalidate: true,
       onsubmit: (e) => {
         e.preventDefault();
-        const result = pledgeBody(draft);
+        const result = pledgeBody(draft, journey.participantType);
         errors = result.errors;
         if (!Object.keys(errors).length) return ctx.submitPledge(result.body);
         ctx.rerender();
@@ -98,6 +98,16 @@ export function pledge(ctx) {
       },
     },
     journey.pledges.length > 0 && h('h2', { text: t('pledge.another') }),
+    ORGANISATION_TYPES.includes(journey.participantType) && [
+      field({
+        id: IDS.organisationName, label: t('aboutYou.organisationName'), hint: t('aboutYou.organisationNameHint'), error: errors.organisationName,
+        control: h('input', { class: 'wg-input', type: 'text', dir: 'auto', autocomplete: 'organization', value: draft.organisationName || '', oninput: (e) => save({ organisationName: e.target.value }) }),
+      }),
+      field({
+        id: IDS.organisationKind, label: t('aboutYou.organisationKind'), hint: t('aboutYou.organisationKindHint'), error: errors.organisationKind,
+        control: h('input', { class: 'wg-input', type: 'text', dir: 'auto', autocomplete: 'off', value: draft.organisationKind || '', oninput: (e) => save({ organisationKind: e.target.value }) }),
+      }),
+    ],
     kind,
     field({
       id: IDS.hours, label: t('pledge.hours'), hint: t('pledge.hoursHint', { max: 40 }), error: errors.hours,
