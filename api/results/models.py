@@ -23,6 +23,7 @@ class GroupBy(StrEnum):
     AGE_BAND = "ageBand"
     SESSION = "session"
     DIALOGUE = "dialogue"
+    MUNICIPALITY = "municipality"
 
 
 class ResultState(SQLModel, table=True):

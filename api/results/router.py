@@ -24,7 +24,8 @@ router = APIRouter(tags=["Results"])
 GroupByQuery = Annotated[
     GroupBy,
     Query(alias="groupBy", description="neighbourhood (buurt + wijk roll-up), venueKind, "
-          "ageBand, session, or dialogue"),
+          "ageBand, session, dialogue, or municipality (a regional dialogue's member "
+          "municipalities; only the total for other dialogues)"),
 ]  # fmt: skip
 VenueKindQuery = Annotated[
     VenueKind | None,
