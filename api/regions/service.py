@@ -9,7 +9,7 @@ Leaving stops the sharing from that moment (see `leave_region`).
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -238,6 +238,8 @@ def _listed(session: Session, *, region: Region, cbs_code: str, actor: Actor) ->
             "toetreden tot een regio of eruit stappen.",
             kind="role-required",
         )
+    # Joining and leaving at once for the same member: the second waits and sees the first.
+    session.refresh(member, with_for_update=True)
     return member
 
 
@@ -426,7 +428,9 @@ def dialogue_public(session: Session, dialogue: Dialogue) -> RegionalDialogue:
     )
 
 
-def set_analyst(session: Session, *, region: Region, user_id: int, reads: bool, actor: Actor):
+def set_analyst(
+    session: Session, *, region: Region, user_id: int, reads: bool, actor: Actor
+) -> None:
     """Let a regional analyst read this region's figures, or stop it (admins only)."""
     user = staff.get_user(session, user_id=user_id)
     if user.role is not Role.REGIONAL_ANALYST:
@@ -437,13 +441,18 @@ def set_analyst(session: Session, *, region: Region, user_id: int, reads: bool, 
                 ("userId", "not a regional analyst", "geen regio-analist"),
             ],
         )
-    link = session.get(StaffRegion, (user_id, region.id))
-    if reads and link is None:
+    if reads:
+        if session.get(StaffRegion, (user_id, region.id)) is not None:
+            return
         session.add(StaffRegion(staff_user_id=user_id, region_id=region.id))  # type: ignore[arg-type]
-    elif not reads and link is not None:
-        session.delete(link)
     else:
-        return
+        removed = session.execute(
+            delete(StaffRegion)
+            .where(StaffRegion.staff_user_id == user_id)
+            .where(StaffRegion.region_id == region.id)
+        )
+        if not removed.rowcount:  # type: ignore[attr-defined]
+            return
     record_event(
         session,
         actor_id=actor.user_id,
@@ -452,4 +461,7 @@ def set_analyst(session: Session, *, region: Region, user_id: int, reads: bool, 
         object_id=str(region.id),
         detail={"user": user_id},
     )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a concurrent request added the same analyst first
+        session.rollback()
