@@ -31,6 +31,7 @@ from api.ops.router import router as ops_router
 from api.ops.service import migration_heads
 from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
+from api.regions.router import router as regions_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
 from api.sessions.limits import RefusedCheckIns
@@ -100,6 +101,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         ideas_router,
         results_router,
         context_router,
+        regions_router,
     ):
         api.include_router(router)
 
@@ -207,6 +209,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             "/neighbourhoods/import": settings.max_import_bytes,
             "/population/import": settings.max_import_bytes,
             "/wellbeing/import": settings.max_import_bytes,
+            "/regions/import": settings.max_import_bytes,
             "/logo": MAX_LOGO_BYTES,
         },
     )

@@ -9,6 +9,7 @@ from api.idempotency.models import IdempotencyRecord
 from api.integrity.models import SetAside
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import ContactOffer, ContactOfferCount, Pledge
+from api.regions.models import Region, RegionMember
 from api.results.models import (
     GroupTally,
     ReleasedBallot,
@@ -17,7 +18,7 @@ from api.results.models import (
     ResultState,
 )
 from api.sessions.models import Participant, Session, SessionFacilitator
-from api.staff.models import StaffMunicipality, StaffUser
+from api.staff.models import StaffMunicipality, StaffRegion, StaffUser
 from api.themes.models import Theme
 from api.venues.models import Venue
 
@@ -39,6 +40,8 @@ __all__ = [
     "ContactOffer",
     "ContactOfferCount",
     "Priority",
+    "Region",
+    "RegionMember",
     "ReleasedBallot",
     "ReleasedOffer",
     "ReleasedPledge",
@@ -47,6 +50,7 @@ __all__ = [
     "SessionFacilitator",
     "SetAside",
     "StaffMunicipality",
+    "StaffRegion",
     "StaffUser",
     "Theme",
     "Venue",

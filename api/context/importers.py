@@ -198,9 +198,9 @@ def _find_columns(paths: dict[str, list[str]]) -> dict[tuple[str, str], str]:
     return {role: cols[0] for role, cols in found.items()}
 
 
-def read_area_file(data: bytes, *, municipality_code: str) -> AreaDirectory:
-    """The CBS 'Gebieden in Nederland' file: which COROP area, province and labour market
-    region the municipality belongs to, and every area's name."""
+def read_area_rows(data: bytes) -> list[dict[str, Area]]:
+    """Each row of the CBS 'Gebieden in Nederland' file: its areas by level (gemeente,
+    corop, provincie, arbeidsmarktregio), the incomplete ones included."""
     document = _json_or_none(data)
     if document is not None:
         statline = _statline(document)
@@ -224,8 +224,7 @@ def read_area_file(data: bytes, *, municipality_code: str) -> AreaDirectory:
             {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
             for row in table[1:]
         ]
-    by_name: dict[str, set[Area]] = {normalise(NETHERLANDS[2]): {Area(*NETHERLANDS)}}
-    comparison: dict[str, Area] = {}
+    rows = []
     for record in records:
         areas = {}
         for level in _LEVELS:
@@ -236,7 +235,18 @@ def read_area_file(data: bytes, *, municipality_code: str) -> AreaDirectory:
             if code[:2] != _CODE_PREFIX[level]:
                 code = _CODE_PREFIX[level] + code
             areas[level] = Area(level, code, name)
-            by_name.setdefault(normalise(name), set()).add(areas[level])
+        rows.append(areas)
+    return rows
+
+
+def read_area_file(data: bytes, *, municipality_code: str) -> AreaDirectory:
+    """The CBS 'Gebieden in Nederland' file: which COROP area, province and labour market
+    region the municipality belongs to, and every area's name."""
+    by_name: dict[str, set[Area]] = {normalise(NETHERLANDS[2]): {Area(*NETHERLANDS)}}
+    comparison: dict[str, Area] = {}
+    for areas in read_area_rows(data):
+        for area in areas.values():
+            by_name.setdefault(normalise(area.name), set()).add(area)
         if areas.get("gemeente") and areas["gemeente"].code == municipality_code:
             comparison = areas
     if set(comparison) != set(_LEVELS):

@@ -93,6 +93,13 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
+    "region-name-taken": ("Region name in use", "Naam regio al in gebruik"),
+    "not-a-region-member": ("Not a member of the region", "Geen lid van de regio"),
+    "dialogue-in-another-region": (
+        "Dialogue of another region",
+        "Dialoog van een andere regio",
+    ),
+    "venue-outside-region": ("Venue outside the region", "Locatie buiten de regio"),
 }
 """Every kind of problem, with its title in English and Dutch."""
 

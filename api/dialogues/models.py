@@ -43,6 +43,12 @@ class Dialogue(SQLModel, table=True):
             index=True,
         )
     )
+    # A regional dialogue belongs to a region too: its sessions may be held at venues of the
+    # region's member municipalities (see api/regions).
+    region_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("regions.id", ondelete="RESTRICT"), index=True),
+    )
     title: str = Field(max_length=160)
     description: str = Field(default="", max_length=2000)
     translations: dict[str, Any] | None = Field(default=None, sa_type=JSON)

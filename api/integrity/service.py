@@ -24,7 +24,7 @@ from api.integrity.models import (
     SetAsideCreate,
     SetAsidePublic,
 )
-from api.municipalities import service as municipalities
+from api.results.layout import min_group_size_of
 from api.sessions import service as sessions
 from api.sessions.models import Participant, Session, SessionStatus
 from api.venues import service as venues
@@ -95,9 +95,7 @@ def signals(
     now = now or utcnow()
     dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
-    min_group_size = municipalities.get_municipality_by_id(
-        db, municipality_id=dialogue.municipality_id
-    ).min_group_size
+    min_group_size = min_group_size_of(db, dialogue)
     check_ins = sessions.check_ins_of(db, session_id=row.id)
     per_minute: Counter[int] = Counter()
     per_network: dict[int, Counter[str]] = {}
@@ -209,9 +207,7 @@ def set_aside(db: DbSession, *, row: Session, body: SetAsideCreate, actor: Actor
         )
     dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
-    min_group_size = municipalities.get_municipality_by_id(
-        db, municipality_id=dialogue.municipality_id
-    ).min_group_size
+    min_group_size = min_group_size_of(db, dialogue)
     record = SetAside(
         session_id=row.id,
         checked_in_from=body.checked_in_from,

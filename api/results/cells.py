@@ -3,7 +3,9 @@
 # Results are published for cells (neighbourhood, venue, age band); each coordinate is ALL,
 # NOT_GIVEN or a value: neighbourhood = a buurt code or a wijk code (the roll-up of its
 # buurten and of the ballots that name only the wijk); venue = a venue kind, or one session
-# ("s12", only with neighbourhood ALL); age band = a band. A ballot lies in one finest cell
+# ("s12", only with neighbourhood ALL), or in a regional dialogue the member municipality whose
+# venue held the session (its CBS code "GM0855", only with neighbourhood and age band ALL: the
+# sessions are nested within municipalities as within venue kinds); age band = a band. A ballot lies in one finest cell
 # (session, neighbourhood named, age band). Finest cells are rolled up in a few vectorised
 # stages over integer-coded keys, so a million ballots cost one pass over the ballots and a
 # few passes over far fewer cells.
@@ -12,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +39,15 @@ class DialogueLayout:
     age_bands: tuple[str, ...]
     place_names: dict[str, str]
     session_labels: dict[int, str]
+    # Regional dialogues only: the member municipality (CBS code) of each session's venue,
+    # and each such municipality's name. Empty for a dialogue of one municipality.
+    session_municipality: dict[int, str] = field(default_factory=dict)
+    municipality_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        """The municipalities whose venues hold the sessions of a regional dialogue."""
+        return tuple(sorted(set(self.session_municipality.values())))
 
     @property
     def m(self) -> int:
@@ -66,6 +77,15 @@ def session_key(session_id: int) -> str:
     return f"s{session_id}"
 
 
+def is_municipality(venue: str) -> bool:
+    """Whether a venue coordinate is a member municipality (its CBS code, "GM0855")."""
+    return venue.startswith("GM")
+
+
+def _neither_session_nor_municipality(venue: str) -> bool:
+    return not venue.startswith("s") and not is_municipality(venue)
+
+
 class _Coordinates:
     """Integer codes for every value a coordinate can take (code 0 is ALL)."""
 
@@ -78,7 +98,13 @@ class _Coordinates:
         ]
         self.kinds = sorted(layout.session_ids_by_kind)
         self.sessions = sorted(layout.session_kind)
-        self.venues = [ALL, *self.kinds, *(session_key(s) for s in self.sessions)]
+        self.municipalities = list(layout.municipalities)
+        self.venues = [
+            ALL,
+            *self.kinds,
+            *(session_key(s) for s in self.sessions),
+            *self.municipalities,
+        ]
         self.bands = [ALL, NOT_GIVEN, *layout.age_bands]
         place_code = {place: code for code, place in enumerate(self.places)}
         top = max([*layout.wijk_code, 0]) + 1
@@ -92,9 +118,14 @@ class _Coordinates:
         session_top = max([*self.sessions, 0]) + 1
         self.kind_of_session = np.zeros(session_top, dtype=np.int64)
         self.venue_of_session = np.zeros(session_top, dtype=np.int64)
+        self.municipality_of_session = np.full(session_top, _DROP, dtype=np.int64)
         for index, session_id in enumerate(self.sessions):
             self.kind_of_session[session_id] = 1 + self.kinds.index(layout.session_kind[session_id])
             self.venue_of_session[session_id] = 1 + len(self.kinds) + index
+            if session_id in layout.session_municipality:
+                self.municipality_of_session[session_id] = self.venues.index(
+                    layout.session_municipality[session_id]
+                )
 
     def cell(self, place: int, venue: int, band: int) -> Cell:
         return self.places[place], self.venues[venue], self.bands[band]
@@ -165,6 +196,17 @@ def published_tallies(ballots: BallotColumns, layout: DialogueLayout) -> dict[Ce
         kind_keys, by_kind = by_kind_future.result()
     emit(session_keys, by_session)
     emit(*_sum_by(by_session, session_keys * np.array([1, 1, 0]), cell_shape))
+    if codes.municipalities:
+        venue_to_municipality = np.full(n_venues, _DROP, dtype=np.int64)
+        for session_id in codes.sessions:
+            venue_to_municipality[codes.venue_of_session[session_id]] = (
+                codes.municipality_of_session[session_id]
+            )
+        zeros = np.zeros(len(session_keys), dtype=np.int64)
+        municipality_keys = np.stack(
+            [zeros, venue_to_municipality[session_keys[:, 1]], zeros], axis=1
+        )
+        emit(*_sum_by(by_session, municipality_keys, cell_shape))
 
     k_named, k_venue, k_band = kind_keys.T
     for venue_codes in (k_venue, np.zeros_like(k_venue)):
@@ -215,7 +257,7 @@ def suppression_lines(
     bands = (*layout.age_bands, NOT_GIVEN)
     kinds = tuple(layout.session_ids_by_kind)
     wijken = tuple(layout.buurten_by_wijk)
-    slices = {(v, a) for _, v, a in present if not v.startswith("s")}
+    slices = {(v, a) for _, v, a in present if _neither_session_nor_municipality(v)}
     buurten_of = [(b, w) for w, buurten in layout.buurten_by_wijk.items() for b in buurten]
     for venue, band in sorted(slices):
         lines.append(
@@ -239,7 +281,9 @@ def suppression_lines(
             only = (wijk_only(wijk), venue, band)
             unpublished.append(only)
             lines.append(Line((wijk, venue, band), (*((b, venue, band) for b in buurten), only)))
-    places = {n for n, v, _ in present if not v.startswith("s")} | {wijk_only(w) for w in wijken}
+    places = {n for n, v, _ in present if _neither_session_nor_municipality(v)} | {
+        wijk_only(w) for w in wijken
+    }
     for place in sorted(places):
         for band in (*bands, ALL):
             lines.append(Line((place, ALL, band), tuple((place, kind, band) for kind in kinds)))
@@ -267,7 +311,25 @@ def suppression_lines(
     for session_id in layout.session_kind:
         venue = session_key(session_id)
         lines.append(Line((ALL, venue, ALL), tuple((ALL, venue, band) for band in bands)))
+    lines.extend(municipality_lines(layout))
     return lines, unpublished
+
+
+def municipality_lines(layout: DialogueLayout) -> list[Line[Cell]]:
+    """A regional dialogue's breakdown by member municipality: the total and its
+    municipalities, each municipality and its sessions, and the sessions through their
+    municipalities (what no shown group covers), like sessions within venue kinds."""
+    if not layout.session_municipality:
+        return []
+    total: Cell = (ALL, ALL, ALL)
+    lines = [Line(total, tuple((ALL, code, ALL) for code in layout.municipalities))]
+    rooms = []
+    for code in layout.municipalities:
+        own = [s for s, c in sorted(layout.session_municipality.items()) if c == code]
+        lines.append(Line((ALL, code, ALL), tuple((ALL, session_key(s), ALL) for s in own)))
+        rooms.extend(((ALL, session_key(s), ALL), (ALL, code, ALL)) for s in own)
+    lines.append(Line(total, tuple(room for room, _ in rooms), tuple(m for _, m in rooms)))
+    return lines
 
 
 def is_crossed(cell: Cell) -> bool:
@@ -286,6 +348,7 @@ def _lattice(cells: Iterable[Cell], layout: DialogueLayout, *, crossed: bool) ->
         frozenset(cells),
         tuple(sorted(layout.buurten_by_wijk.items())),
         tuple(sorted(layout.session_ids_by_kind.items())),
+        tuple(sorted(layout.session_municipality.items())),
         layout.age_bands,
         crossed,
     )
@@ -329,11 +392,13 @@ def ballot_cells(
     else:
         wijk = layout.wijk_code[neighbourhood_id]
         places = (wijk, wijk_only(wijk), ALL)
+    municipality = layout.session_municipality.get(session_id)
     return (
         *((place, ALL, ALL) for place in places),
         (ALL, kind, ALL),
         (ALL, session_key(session_id), ALL),
         (ALL, ALL, age_band or NOT_GIVEN),
+        *(((ALL, municipality, ALL),) if municipality else ()),
     )
 
 

@@ -1,5 +1,6 @@
 """What shapes a dialogue's published groups: its priorities, places and sessions."""
 
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from api.ballots.models import AgeBand
@@ -11,7 +12,9 @@ from api.results.cells import (
     DialogueLayout,
 )
 from api.sessions import service as sessions
+from api.sessions.models import Session as SessionRow
 from api.venues import service as venues
+from api.venues.models import Venue
 
 
 def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
@@ -36,6 +39,21 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
     session_kind: dict[int, str] = {}
     session_ids_by_kind: dict[str, list[int]] = {}
     session_labels: dict[int, str] = {}
+    session_municipality: dict[int, str] = {}
+    municipality_names: dict[str, str] = {}
+    if dialogue.region_id is not None:
+        hosts = {
+            m.id: m
+            for m in session.execute(
+                select(Municipality).where(
+                    Municipality.id.in_({v.municipality_id for v in places_of.values()})  # type: ignore[union-attr]
+                )
+            ).scalars()
+        }
+        for row in rows:
+            host = hosts[places_of[row.venue_id].municipality_id]
+            session_municipality[row.id] = host.cbs_code  # type: ignore[index]
+            municipality_names[host.cbs_code] = host.name
     for row in rows:
         venue = places_of[row.venue_id]
         session_kind[row.id] = venue.kind.value  # type: ignore[index]
@@ -55,11 +73,23 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
         age_bands=tuple(band.value for band in AgeBand),
         place_names={code: name for _, code, name, _, _ in places},
         session_labels=session_labels,
+        session_municipality=session_municipality,
+        municipality_names=municipality_names,
     )
 
 
 def min_group_size_of(session: Session, dialogue: Dialogue) -> int:
-    """The minimum group size of the dialogue's municipality."""
+    """The minimum group size of the dialogue's municipality; for a regional dialogue the
+    largest of its lead and of every municipality whose venues hold its sessions, so that no
+    figure is finer than any municipality involved allows."""
     municipality = session.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
-    return municipality.min_group_size
+    if dialogue.region_id is None:
+        return municipality.min_group_size
+    hosts = session.execute(
+        select(func.max(Municipality.min_group_size))
+        .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]
+        .join(SessionRow, SessionRow.venue_id == Venue.id)  # type: ignore[arg-type]
+        .where(SessionRow.dialogue_id == dialogue.id)
+    ).scalar()
+    return max(municipality.min_group_size, hosts or 0)

@@ -24,6 +24,7 @@ class GroupBy(StrEnum):
     SESSION = "session"
     PARTICIPANT_TYPE = "participantType"
     DIALOGUE = "dialogue"
+    MUNICIPALITY = "municipality"
 
 
 class ResultState(SQLModel, table=True):

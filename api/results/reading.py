@@ -21,6 +21,7 @@ from api.results.cells import (
     Cell,
     DialogueLayout,
     hidden_cells,
+    is_municipality,
     release_view,
     session_key,
 )
@@ -125,7 +126,7 @@ def _group_key(cell: Cell, kind: str) -> str:
         return n
     if kind == "session":
         return v[1:]
-    if kind == "venueKind":
+    if kind in ("venueKind", "municipality"):
         return v
     if kind == "ageBand":
         return "unknown" if a == NOT_GIVEN else a
@@ -158,6 +159,8 @@ def _breakdown_cells(
         return [total, *((ALL, session_key(s), band) for s in rooms)]
     if group_by is GroupBy.AGE_BAND:
         return [total, *((ALL, venue, b) for b in (*layout.age_bands, NOT_GIVEN))]
+    if group_by is GroupBy.MUNICIPALITY:
+        return [total, *((ALL, code, ALL) for code in layout.municipalities)]
     return [total]
 
 
@@ -281,6 +284,16 @@ def _cached_results(
                 ("venueKind", "not with groupBy=venueKind", "niet met groupBy=venueKind")
             ],
         )
+    if group_by is GroupBy.MUNICIPALITY and (venue_kind or age_band):
+        raise InvalidInput(
+            "The breakdown by municipality is published for the whole dialogue only: leave "
+            "out venueKind and ageBand.",
+            nl="De uitsplitsing per gemeente wordt alleen voor de hele dialoog gepubliceerd: "
+            "laat venueKind en ageBand weg.",
+            invalid_params=[
+                ("groupBy", "not with a filter", "niet met een filter"),
+            ],
+        )
     if group_by is GroupBy.AGE_BAND and age_band:
         raise InvalidInput(
             "Filtering on ageBand while grouping by it shows one group; leave one out.",
@@ -290,9 +303,7 @@ def _cached_results(
         )
     state = session.get(ResultState, dialogue.id)
     version = state.version if state else 0
-    municipality = session.get(Municipality, dialogue.municipality_id)
-    assert municipality is not None
-    min_group_size = municipality.min_group_size
+    min_group_size = min_group_size_of(session, dialogue)
     # The minimum group size is part of the key: raising it must hide groups at once. So is
     # the state's refresh time: a recreated state starts its versions again.
     refreshed_at = state.refreshed_at if state else None
@@ -457,6 +468,8 @@ def _labels(dialogue: Dialogue, layout: DialogueLayout, *, venue: str, band: str
             return dialogue.title, "dialogue", None
         if v.startswith("s"):
             return session_names.get(v, v), "session", None
+        if is_municipality(v):
+            return layout.municipality_names.get(v, v), "municipality", None
         if v != venue:
             return _LABELS_NL.get(v, v), "venueKind", None
         return ("Leeftijd niet opgegeven" if a == NOT_GIVEN else f"{a} jaar"), "ageBand", None
@@ -472,6 +485,7 @@ _KIND_ORDER = {
     "ageBand": 1,
     "session": 1,
     "participantType": 1,
+    "municipality": 1,
     "unknown": 2,
 }
 _TYPE_LABELS_NL = {
@@ -565,8 +579,7 @@ def session_results(session: Session, *, row: Any) -> Results:
     """The room's view of a session: its cell of the dialogue's release, suppressed as there."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
-    municipality = session.get(Municipality, dialogue.municipality_id)
-    assert municipality is not None
+    min_group_size = min_group_size_of(session, dialogue)
     layout = dialogue_layout(session, dialogue=dialogue)
     cell = (ALL, session_key(row.id), ALL)
     state = session.get(ResultState, dialogue.id)
@@ -574,19 +587,19 @@ def session_results(session: Session, *, row: Any) -> Results:
         session,
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         layout=layout,
-        min_group_size=municipality.min_group_size,
+        min_group_size=min_group_size,
         cells=[cell],
         final=state is not None and state.final_at is not None,
     )
     labels = {cell: (row.title or "", "session", None)}
     (group,) = _with_presence(
         session,
-        _group_results(rows, layout, labels=labels, min_group_size=municipality.min_group_size),
+        _group_results(rows, layout, labels=labels, min_group_size=min_group_size),
     )
     return Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]
         group_by=GroupBy.SESSION,
-        min_group_size=municipality.min_group_size,
+        min_group_size=min_group_size,
         total_ballots=group.ballots,
         version=state.version if state else 0,
         refreshed_at=state.refreshed_at if state else row.created_at,

@@ -24,7 +24,9 @@ router = APIRouter(tags=["Results"])
 GroupByQuery = Annotated[
     GroupBy,
     Query(alias="groupBy", description="neighbourhood (buurt + wijk roll-up), venueKind, "
-          "ageBand, session, participantType (after the dialogue's end), or dialogue"),
+          "ageBand, session, participantType (after the dialogue's end), dialogue, or "
+          "municipality (a regional dialogue's member municipalities; only the total for other "
+          "dialogues)"),
 ]  # fmt: skip
 
 VenueKindQuery = Annotated[

@@ -426,7 +426,18 @@ def dialogues_with_new_ballots(session: Session) -> list[int]:
         select(ResultState.dialogue_id)
         .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]
         .join(Municipality, Municipality.id == Dialogue.municipality_id)  # type: ignore[arg-type]
+        .where(Dialogue.region_id.is_(None))  # type: ignore[union-attr]
         .where(ResultState.min_group_size.is_distinct_from(Municipality.min_group_size))  # type: ignore[union-attr]
     ).scalars()
     waiting.update(minimum_changed)
+    regional = session.execute(
+        select(Dialogue, ResultState.min_group_size)
+        .join(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]
+        .where(Dialogue.region_id.is_not(None))  # type: ignore[union-attr]
+    ).all()
+    waiting.update(
+        dialogue.id
+        for dialogue, minimum in regional
+        if minimum != min_group_size_of(session, dialogue)  # the largest of its municipalities
+    )
     return sorted(waiting)

@@ -68,11 +68,12 @@ _IMAGE_RESPONSES = {
 def list_sessions(
     dialogue_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
 ) -> list[SessionPublic]:
-    """The sessions of a dialogue."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    """The sessions of a dialogue (of a regional dialogue, a member municipality's staff see
+    those at their own venues)."""
+    dialogue = service.dialogue_for_sessions(session, dialogue_id=dialogue_id, actor=actor)
     return [
         service.to_public(session, row, public_url=public_url)
-        for row in service.list_sessions(session, dialogue=dialogue)
+        for row in service.sessions_for(session, dialogue=dialogue, actor=actor)
     ]
 
 
@@ -87,8 +88,10 @@ def create_session(
     reader: ReadSessionDep,
     public_url: PublicUrlDep,
 ) -> SessionPublic:
-    """Plan a session of the dialogue at a venue; it starts as `planned`."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    """Plan a session of the dialogue at a venue; it starts as `planned`. A regional
+    dialogue's sessions are held at venues of its region's members, each planned by that
+    member's own staff."""
+    dialogue = service.dialogue_for_sessions(session, dialogue_id=dialogue_id, actor=actor)
     row = service.create_session(session, dialogue=dialogue, body=body, actor=actor)
     return service.to_public(reader, row, public_url=public_url)
 
@@ -192,7 +195,7 @@ def read_session_poster(
 ) -> HTMLResponse:
     """A printable A4 poster: QR code, join code, venue, time and a short text in NL and EN."""
     row = service.get_session(session, session_id=session_id, actor=actor)
-    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
     municipality = municipalities.get_municipality_by_id(
         session, municipality_id=dialogue.municipality_id
     )
@@ -293,8 +296,8 @@ def read_paper_ballot(
 def _paper_ballot(
     session: DbSession, *, row: SessionRow, actor: Actor, settings: Settings, public_url: str
 ) -> PaperBallot:
-    """What the session's paper ballot shows."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=actor)
+    """What the session's paper ballot shows (the session's access is checked already)."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
     municipality = municipalities.get_municipality_by_id(
         session, municipality_id=dialogue.municipality_id
     )

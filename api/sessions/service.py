@@ -26,6 +26,7 @@ from api.core.zones import AMSTERDAM
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
+from api.regions import service as regions
 from api.sessions.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -50,6 +51,7 @@ from api.sessions.models import (
 )
 from api.staff import service as staff
 from api.venues import service as venues
+from api.venues.models import Venue
 
 _ALLOWED_TRANSITIONS = {
     # A planned session closed without ever being opened is a cancelled one.
@@ -105,13 +107,74 @@ def check_in_url(public_url: str, join_code: str) -> str:
     return f"{public_url}/c/{join_code}"
 
 
+def _shares_with(session: DbSession, dialogue: Dialogue, municipality_id: int) -> bool:
+    """Whether a regional dialogue's lead and this municipality are both members now."""
+    return (
+        dialogue.region_id is not None
+        and regions.is_joined(
+            session, region_id=dialogue.region_id, municipality_id=dialogue.municipality_id
+        )
+        and regions.is_joined(
+            session, region_id=dialogue.region_id, municipality_id=municipality_id
+        )
+    )
+
+
+def may_run_at(session: DbSession, *, dialogue: Dialogue, venue: Venue, actor: Actor) -> bool:
+    """Whether the actor may run the dialogue's sessions at this venue: staff of the venue's
+    municipality, when that is the dialogue's own, or a member of its region now."""
+    if not actor.can_access(venue.municipality_id):
+        return False
+    return venue.municipality_id == dialogue.municipality_id or _shares_with(
+        session, dialogue, venue.municipality_id
+    )
+
+
+def dialogue_for_sessions(session: DbSession, *, dialogue_id: int, actor: Actor) -> Dialogue:
+    """A dialogue whose sessions the actor may plan or list: one of their municipality's, or a
+    regional dialogue of a region one of their municipalities is a member of now (else 404)."""
+    dialogue = session.get(Dialogue, dialogue_id)
+    if dialogue is not None and not actor.can_access(dialogue.municipality_id):
+        members = [m for m in actor.municipality_ids if _shares_with(session, dialogue, m)]
+        if not members:
+            dialogue = None
+    if dialogue is None:
+        raise NotFound(
+            f"There is no dialogue {dialogue_id} that you have access to.",
+            nl=f"Er is geen dialoog {dialogue_id} waar u toegang toe hebt.",
+        )
+    return dialogue
+
+
+def sessions_for(session: DbSession, *, dialogue: Dialogue, actor: Actor) -> list[Session]:
+    """A dialogue's sessions the actor may see: all for its own municipality's staff; at
+    their own venues for a member municipality's staff of a regional dialogue."""
+    rows = list_sessions(session, dialogue=dialogue)
+    if actor.can_access(dialogue.municipality_id):
+        return rows
+    places = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
+    return [
+        row
+        for row in rows
+        if may_run_at(session, dialogue=dialogue, venue=places[row.venue_id], actor=actor)
+    ]
+
+
 def get_session(session: DbSession, *, session_id: int, actor: Actor | None) -> Session:
-    """The session, if it exists and the actor may see it (else 404)."""
+    """The session, if it exists and the actor may see it (else 404): staff of the
+    dialogue's municipality, or of the member municipality whose venue holds a regional
+    dialogue's session."""
     row = session.get(Session, session_id)
     if row is not None and actor is not None:
         dialogue = session.get(Dialogue, row.dialogue_id)
-        if dialogue is None or not actor.can_access(dialogue.municipality_id):
+        if dialogue is None:
             row = None
+        elif not actor.can_access(dialogue.municipality_id):
+            venue = session.get(Venue, row.venue_id)
+            if venue is None or not may_run_at(
+                session, dialogue=dialogue, venue=venue, actor=actor
+            ):
+                row = None
     if row is None:
         raise NotFound(
             f"There is no session {session_id} that you have access to.",
@@ -192,7 +255,24 @@ def create_session(
     """Plan a session of a dialogue at one of the municipality's venues, ending in the future."""
     _refuse_an_end_in_the_past(body.ends_at, now=utcnow())
     venue = venues.get_venue(session, venue_id=body.venue_id)
-    if venue.municipality_id != dialogue.municipality_id:
+    if dialogue.region_id is not None and not may_run_at(
+        session, dialogue=dialogue, venue=venue, actor=actor
+    ):
+        raise InvalidInput(
+            f"Venue {body.venue_id} is not a venue of a member municipality of this dialogue's "
+            "region that you work for.",
+            nl=f"Plek {body.venue_id} is geen plek van een gemeente die lid is van de regio "
+            "van deze dialoog en waarvoor u werkt.",
+            kind="venue-outside-region",
+            invalid_params=[
+                (
+                    "venueId",
+                    "venue outside your part of the region",
+                    "plek buiten uw deel van de regio",
+                )
+            ],
+        )
+    if venue.municipality_id != dialogue.municipality_id and dialogue.region_id is None:
         raise InvalidInput(
             f"Venue {body.venue_id} is not in this dialogue's municipality.",
             nl=f"Plek {body.venue_id} ligt niet in de gemeente van deze dialoog.",
@@ -201,7 +281,7 @@ def create_session(
             ],
         )
     _check_facilitators(
-        session, municipality_id=dialogue.municipality_id, facilitator_ids=body.facilitator_ids
+        session, municipality_id=venue.municipality_id, facilitator_ids=body.facilitator_ids
     )
     for attempt in range(10):
         code = join_code if join_code and attempt == 0 else new_join_code()
@@ -304,10 +384,10 @@ def update_session(
             object_id=str(row.id),
         )
     if facilitator_ids is not None:
-        dialogue = session.get(Dialogue, row.dialogue_id)
-        assert dialogue is not None
+        venue = session.get(Venue, row.venue_id)
+        assert venue is not None
         _check_facilitators(
-            session, municipality_id=dialogue.municipality_id, facilitator_ids=facilitator_ids
+            session, municipality_id=venue.municipality_id, facilitator_ids=facilitator_ids
         )
         _set_facilitators(session, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]
     session.add(row)

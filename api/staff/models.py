@@ -32,6 +32,21 @@ class StaffMunicipality(SQLModel, table=True):
     )
 
 
+class StaffRegion(SQLModel, table=True):
+    """Links a regional analyst to a region whose figures they read."""
+
+    __tablename__ = "staff_regions"
+
+    staff_user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    region_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True)
+    )
+
+
 class StaffUser(SQLModel, table=True):
     """A staff account."""
 

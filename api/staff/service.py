@@ -16,7 +16,7 @@ from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from api.core.security import hash_password, verify_password
 from api.municipalities import service as municipalities
-from api.staff.models import StaffMunicipality, StaffUser, StaffUserPublic
+from api.staff.models import StaffMunicipality, StaffRegion, StaffUser, StaffUserPublic
 
 INVITATION_DAYS = 7
 INVITATION_PATH = "/workspace/#/welcome?token="
@@ -45,7 +45,21 @@ def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
 
 
 def _check_scope(role: Role, municipality_ids: list[int]) -> None:
-    if role is not Role.ADMIN and not municipality_ids:
+    if role is Role.REGIONAL_ANALYST and municipality_ids:
+        raise InvalidInput(
+            "A regional analyst works for regions, not municipalities: leave municipalities "
+            "empty and add them to a region (PUT /regions/{id}/analysts/{userId}).",
+            nl="Een regio-analist werkt voor regio's, niet voor gemeenten: laat municipalities "
+            "leeg en voeg de analist toe aan een regio (PUT /regions/{id}/analysts/{userId}).",
+            invalid_params=[
+                (
+                    "municipalities",
+                    "must be empty for a regional analyst",
+                    "moet leeg zijn voor een regio-analist",
+                )
+            ],
+        )
+    if role not in (Role.ADMIN, Role.REGIONAL_ANALYST) and not municipality_ids:
         raise InvalidInput(
             "A coordinator, facilitator or analyst works for at least one municipality: give "
             "its CBS code.",
@@ -73,6 +87,16 @@ def check_may_grant(
             "Only admins and coordinators manage staff accounts.",
             nl="Alleen beheerders en coördinatoren beheren accounts van medewerkers.",
             kind="role-required",
+        )
+    if role is Role.REGIONAL_ANALYST:
+        raise Forbidden(
+            "A region is no single municipality's: only an admin makes someone a regional analyst.",
+            nl="Een regio is niet van één gemeente: alleen een beheerder maakt iemand "
+            "regio-analist.",
+            kind="admin-only",
+            invalid_params=[
+                ("role", "only admins give this role", "alleen beheerders geven deze rol")
+            ],
         )
     if role is Role.ADMIN:
         raise Forbidden(
@@ -461,6 +485,12 @@ def municipality_ids_of(session: Session, *, user_id: int) -> frozenset[int]:
     return frozenset(rows)
 
 
+def region_ids_of(session: Session, *, user_id: int) -> frozenset[int]:
+    """The regions a regional analyst reads."""
+    rows = session.exec(select(StaffRegion.region_id).where(StaffRegion.staff_user_id == user_id))
+    return frozenset(rows)
+
+
 def load_actor(session: Session, *, user_id: int, token_version: int) -> Actor | None:
     """The staff member a token names, if the account is active and the token not revoked."""
     user = session.get(StaffUser, user_id)
@@ -470,6 +500,9 @@ def load_actor(session: Session, *, user_id: int, token_version: int) -> Actor |
         user_id=user_id,
         role=user.role,
         municipality_ids=municipality_ids_of(session, user_id=user_id),
+        region_ids=region_ids_of(session, user_id=user_id)
+        if user.role is Role.REGIONAL_ANALYST
+        else frozenset(),
     )
 
 

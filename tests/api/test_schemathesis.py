@@ -80,12 +80,15 @@ def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
         "/venues/": place.venue_id,
         "/pledges/": "0b1c3d6e-2f4a-4b8c-9d0e-1f2a3b4c5d6e",  # a follow-up id no pledge has
         "/ideas/": "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",  # an id no idea has
+        "/regions/": 1,  # no region exists: every path under it is a 404 or another 4xx
     }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:
         pinned["cbsCode"] = place.code
     if "{id}" in path:
         pinned["id"] = next(v for prefix, v in ids.items() if path.startswith(prefix))
+    if "{userId}" in path:
+        pinned["userId"] = user_id
     return pinned
 
 

@@ -551,6 +551,7 @@ def breakdown_structure(world: World, group_by: str, venue_kind: str | None = No
             GroupBy.PARTICIPANT_TYPE: [*PARTICIPANT_TYPES, "unknown"],
             GroupBy.SESSION: world.breakdown_keys(GroupBy.SESSION, venue_kind=venue_kind)[1:],
             GroupBy.DIALOGUE: [],
+            GroupBy.MUNICIPALITY: [],  # a dialogue of one municipality: the total only
         }[group_by]
         leaves = list(children) or ["all"]  # the dialogue total has one leaf: everyone
         leaves_of = {leaf: frozenset([leaf]) for leaf in children}

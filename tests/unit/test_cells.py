@@ -25,6 +25,7 @@ from tests.unit.test_suppression import recoverable_cells
 
 BANDS = ("12-17", "18-24", "25-44", "45-64", "65+")
 KINDS = ("library", "youth_centre", "community_centre", "other")
+MUNICIPALITIES = ("GM0344", "GM0355", "GM0356")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ def layouts(draw: st.DrawFn) -> DialogueLayout:
     by_kind: dict[str, list[int]] = defaultdict(list)
     for s in session_ids:
         by_kind[session_kind[s]].append(s)
+    # Half the layouts are of a regional dialogue: its sessions at venues of member
+    # municipalities, a breakdown nested like the sessions within venue kinds.
+    session_municipality = (
+        {s: draw(st.sampled_from(MUNICIPALITIES)) for s in session_ids}
+        if draw(st.booleans())
+        else {}
+    )
     return DialogueLayout(
         priority_ids=priority_ids,
         buurt_code=buurt_code,
@@ -72,6 +80,8 @@ def layouts(draw: st.DrawFn) -> DialogueLayout:
         place_names={code: f"Naam {code}" for code in wijk_code.values()}
         | {code: f"Naam {code}" for code in buurt_code.values()},
         session_labels={s: f"Gesprek {s}" for s in session_ids},
+        session_municipality=session_municipality,
+        municipality_names={code: f"Gemeente {code}" for code in MUNICIPALITIES},
     )
 
 
@@ -107,6 +117,7 @@ def every_published_cell(layout: DialogueLayout) -> list[tuple[str, str, str]]:
     bands = [ALL, NOT_GIVEN, *BANDS]
     cells = [(p, v, b) for p in places for v in [ALL, *kinds] for b in bands]
     cells += [(ALL, s, b) for s in sessions for b in bands]
+    cells += [(ALL, code, ALL) for code in layout.municipalities]
     return cells
 
 
@@ -124,6 +135,8 @@ def belongs(ballot: RandomBallot, cell: tuple[str, str, str], layout: DialogueLa
         in_place = True
     if venue.startswith("s"):
         in_venue = venue == session_key(ballot.session_id)
+    elif venue.startswith("GM"):
+        in_venue = layout.session_municipality.get(ballot.session_id) == venue
     else:
         in_venue = venue == ALL or layout.session_kind[ballot.session_id] == venue
     if band == NOT_GIVEN:

@@ -39,6 +39,7 @@ def breakdowns(layout: DialogueLayout) -> dict[str, list[tuple[str, str, str]]]:
         "venueKind": [(ALL, kind, ALL) for kind in layout.session_ids_by_kind],
         "session": [(ALL, session_key(s), ALL) for s in layout.session_kind],
         "ageBand": [(ALL, ALL, band) for band in (*BANDS, NOT_GIVEN)],
+        "municipality": [(ALL, code, ALL) for code in layout.municipalities],
     }
 
 

@@ -87,6 +87,12 @@ async function render({ focus = true } = {}) {
     return;
   }
   const me = currentUser();
+  if (me.role === 'regional_analyst') {
+    chrome();
+    const { renderRegion } = await import('./region.js');
+    if (ticket === renderCount) await renderRegion(main(), { focus });
+    return;
+  }
   if (!['analyst', 'coordinator', 'admin'].includes(me.role)) {
     chrome();
     show(

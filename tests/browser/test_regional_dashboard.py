@@ -1,0 +1,111 @@
+# ruff: noqa: F811  (the fixtures imported from staff_fixtures are used as parameters)
+"""The dashboard of a regional analyst in a real browser: the region's dialogue, its figures
+per member municipality equal to the API's, a small member hidden, axe clean in nl and en."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from api.ballots.models import BallotPut
+from api.ballots.service import store_ballot
+from api.core.access import SYSTEM, Role
+from api.core.db import open_session, utcnow
+from api.regions import service as regions
+from api.results.refresher import refresh_all
+from api.sessions import service as sessions
+from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.service import OpenSession
+from api.staff.models import StaffUser
+from tests.api.conftest import build_place
+from tests.browser.staff_fixtures import (
+    axe_violations,
+    cheap_hashing,  # noqa: F401  (fixture)
+    staff_page,  # noqa: F401  (fixture)
+)
+from tests.helpers import PASSWORD, make_staff
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+]
+
+
+def regional_world(db: Session, engine) -> dict:
+    """Tilburg leads a regional dialogue with Den Bosch and Goirle: 12, 11 and 3 ballots."""
+    places = [
+        build_place(db, "GM0855", "Tilburg", join_code="TBGAAA"),
+        build_place(db, "GM0796", "'s-Hertogenbosch", join_code="DBSBBB"),
+        build_place(db, "GM0785", "Goirle", join_code="GRLCCC"),
+    ]
+    lead = places[0]
+    region = regions.create_own_region(
+        db, name="Hart van Brabant", municipality_codes=[p.code for p in places], actor=SYSTEM
+    )
+    for place in places:
+        regions.join_region(db, region=region, cbs_code=place.code, actor=SYSTEM)
+    dialogue = regions.make_regional(db, region=region, dialogue_id=lead.dialogue_id, actor=SYSTEM)
+    session_of = {lead.code: lead.session_id}
+    now = utcnow()
+    for place in places[1:]:
+        row = sessions.create_session(
+            db,
+            dialogue=dialogue,
+            body=SessionCreate(
+                venueId=place.venue_id, startsAt=now - timedelta(hours=1),
+                endsAt=now + timedelta(hours=2),
+            ),
+            actor=SYSTEM,
+        )  # fmt: skip
+        sessions.update_session(
+            db, row=row, changes=SessionUpdate(status=SessionStatus.OPEN), actor=SYSTEM
+        )
+        session_of[place.code] = row.id
+    email = make_staff(db, role=Role.REGIONAL_ANALYST, email="regio@example.org")
+    analyst_id = db.exec(select(StaffUser.id).where(StaffUser.email == email)).one()
+    regions.set_analyst(db, region=region, user_id=analyst_id, reads=True, actor=SYSTEM)
+    db.commit()
+    rng = random.Random(3)
+    with open_session(engine) as session:
+        for code, count in (("GM0855", 12), ("GM0796", 11), ("GM0785", 3)):
+            target = OpenSession(
+                id=session_of[code],
+                dialogue_id=lead.dialogue_id,
+                municipality_id=dialogue.municipality_id,
+            )
+            for _ in range(count):
+                participant = sessions.create_simulated_participant(
+                    session, session_id=session_of[code]
+                )
+                session.flush()
+                ranking = rng.sample(lead.priority_ids, 3)
+                store_ballot(
+                    session, participant_id=participant, target=target,
+                    ballot=BallotPut.model_validate({"ranking": ranking}),
+                )  # fmt: skip
+        session.commit()
+    refresh_all(engine)
+    return {"region": region.id, "dialogue": lead.dialogue_id, "email": email}
+
+
+@pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
+def test_a_regional_analyst_reads_the_municipality_breakdown_and_axe_finds_nothing(
+    staff_page, db, clean_engine, live_server, cheap_hashing, axe, tmp_path, locale
+):
+    world = regional_world(db, clean_engine)
+    page = staff_page(locale=locale)
+    page.goto(f"{live_server}/dashboard/")
+    page.wait_for_selector("input[name=username]")
+    page.fill("input[name=username]", world["email"])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#wg-signin-submit")
+    page.wait_for_selector("#results [data-group='GM0855']")
+    assert page.locator("h1").first.inner_text() == "Brede welvaart Tilburg 2027"
+    shown = page.locator("#results [data-group='GM0855']")
+    assert shown.get_attribute("data-suppressed") != "true"
+    assert page.locator("#results [data-group='GM0785']").get_attribute("data-suppressed") == "true"
+    assert page.locator("#results [data-group='GM0796']").count() == 1
+    assert axe_violations(page, axe) == []
+    # docs/screenshots/dashboard/region-municipalities-{nl,en}.png are this page.
+    page.screenshot(path=str(tmp_path / f"region-{locale}.png"), full_page=True)
