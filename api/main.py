@@ -20,7 +20,7 @@ from api.core.db import Writer, create_db_engine
 from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
 from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
-from api.core.ratelimit import RateLimiter
+from api.core.ratelimit import rate_limiter_for
 from api.dialogues.router import router as dialogues_router
 from api.integrity.router import router as integrity_router
 from api.municipalities.models import MAX_LOGO_BYTES
@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     engine = engine or create_db_engine(settings.database_url)
     writer = Writer(engine)
     metrics = Metrics(engine)
+    rate_limiter = rate_limiter_for(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -200,11 +201,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         target.state.settings = settings
         target.state.engine = engine
         target.state.writer = writer
-        target.state.rate_limiter = RateLimiter()
+        target.state.rate_limiter = rate_limiter
         target.state.refused_check_ins = RefusedCheckIns()
     app.state.metrics = metrics
     app.state.migration_heads = migration_heads()
-    api.state.rate_limiter = app.state.rate_limiter
     api.state.refused_check_ins = app.state.refused_check_ins
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)
