@@ -17,6 +17,7 @@ from api.ballots.router import router as ballots_router
 from api.context.router import router as context_router
 from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
 from api.core.db import Writer, create_db_engine
+from api.core.events import live_events_for
 from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
 from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     writer = Writer(engine)
     metrics = Metrics(engine)
     rate_limiter = rate_limiter_for(engine)
+    live_events = live_events_for(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -178,12 +180,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             refresher = ResultsRefresher(
                 engine,
                 interval=settings.results_refresh_seconds,
+                events=live_events,
                 on_pass=metrics.refresher_pass.set_to_current_time,
+                on_lead=metrics.refresher_leader.set,
             )
             refresher.start()
         yield
         if refresher is not None:
             refresher.stop()
+        live_events.stop()
         writer.shutdown()
         engine.dispose()
 
@@ -202,6 +207,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         target.state.engine = engine
         target.state.writer = writer
         target.state.rate_limiter = rate_limiter
+        target.state.live_events = live_events
         target.state.refused_check_ins = RefusedCheckIns()
     app.state.metrics = metrics
     app.state.migration_heads = migration_heads()

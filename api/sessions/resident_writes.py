@@ -60,4 +60,6 @@ async def run_resident_write(
                 write=lambda target: write(session, target),
             )
 
-    return stored_response(await state.writer.run(write_once))
+    stored = await state.writer.run(write_once)
+    state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
+    return stored_response(stored)
