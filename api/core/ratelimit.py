@@ -23,9 +23,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+import psycopg
 from limits import parse_many
-from sqlalchemy import JSON, BigInteger, Column, Connection, Engine, Integer, text
+from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, create_engine, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
@@ -264,123 +266,142 @@ class MemoryRateLimiter(RateLimiter):
 
 
 # One statement per hit: insert the counter, or (its row locked) shift its buckets to now and
-# add the hit, but only WHERE the shifted counts leave room. No row back: refused.
-_SHIFT = "CAST(least(greatest(CAST(:bucket AS bigint) - r.head, 0), :slots) AS integer)"
-_SHIFTED = f"(r.counts[{_SHIFT} + 1 : :slots] || array_fill(0, ARRAY[{_SHIFT}]))"
-_TAKE = text(
-    f"""
+# add the hit, but only WHERE the shifted counts leave room. No row back: refused. Written for
+# the driver (psycopg) directly: the limiter runs before every resident write.
+_SHIFT = "least(greatest(%(bucket)s::bigint - r.head, 0), %(slots)s)::integer"
+_SHIFTED = f"(r.counts[{_SHIFT} + 1 : %(slots)s] || array_fill(0, ARRAY[{_SHIFT}]))"
+_TAKE = f"""
     INSERT INTO rate_limits AS r (counter, head, counts, expires_at)
-    VALUES (:counter, :bucket, CAST(:fresh AS integer[]), :expires_at)
+    VALUES (%(counter)s, %(bucket)s, %(fresh)s::integer[], %(expires_at)s)
     ON CONFLICT (counter) DO UPDATE SET
-        head = greatest(CAST(:bucket AS bigint), r.head),
-        counts = {_SHIFTED}[1 : :slots - 1] || ({_SHIFTED}[:slots] + 1),
-        expires_at = greatest(CAST(:expires_at AS bigint), r.expires_at)
-    WHERE :limited = 0 OR (
-        SELECT coalesce(sum(c), 0) FROM unnest(r.counts[{_SHIFT} + 1 : :slots]) AS c
-    ) < :amount
+        head = greatest(%(bucket)s::bigint, r.head),
+        counts = {_SHIFTED}[1 : %(slots)s - 1] || ({_SHIFTED}[%(slots)s] + 1),
+        expires_at = greatest(%(expires_at)s::bigint, r.expires_at)
+    WHERE %(limited)s = 0 OR (
+        SELECT coalesce(sum(c), 0) FROM unnest(r.counts[{_SHIFT} + 1 : %(slots)s]) AS c
+    ) < %(amount)s
     RETURNING 1
-    """
-)
-_STATE = text("SELECT head, counts FROM rate_limits WHERE counter = :counter")
-_CLEAR = text("DELETE FROM rate_limits WHERE counter = ANY(:counters)")
-_REMEMBER_SQL = text(
-    """
+"""
+_STATE = "SELECT head, counts FROM rate_limits WHERE counter = %(counter)s"
+_CLEAR = "DELETE FROM rate_limits WHERE counter = ANY(%(counters)s)"
+_REMEMBER_SQL = """
     INSERT INTO rate_limits AS r (counter, head, counts, expires_at)
-    VALUES (:counter, 0, '{}', :expires_at)
+    VALUES (%(counter)s, 0, '{}', %(expires_at)s)
     ON CONFLICT (counter) DO UPDATE SET expires_at = excluded.expires_at
-    """
-)
-_REMEMBERS = text("SELECT 1 FROM rate_limits WHERE counter = :counter AND expires_at > :now")
-_LOCK_ALL = text("SELECT pg_advisory_xact_lock(:lock)")
+"""
+_REMEMBERS = "SELECT 1 FROM rate_limits WHERE counter = %(counter)s AND expires_at > %(now)s"
+_LOCK_ALL = "SELECT pg_advisory_xact_lock(%(lock)s)"
 _ATOMIC_LOCK = 0x57475F524C  # "WG_RL": the lock `atomic` holds, in every instance
+_FRESH = [0] * BUCKETS + [1]
 
 
 class PostgresRateLimiter(RateLimiter):
-    """The counters in PostgreSQL's `rate_limits`, shared by every app instance."""
+    """The counters in PostgreSQL's `rate_limits`, shared by every app instance.
+
+    Its connections are a small pool of their own, in autocommit and without a ping before
+    each use (one round trip per hit): a connection that turns out dead is dropped and the
+    statement sent once more on a fresh one.
+    """
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._transactions = engine
+        self._pool = create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=28
+        )
         self._local = threading.local()
 
-    @contextmanager
-    def _connection(self) -> Iterator[Connection]:
-        """This thread's `atomic` transaction, or a connection of its own (autocommit)."""
+    def _run(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run one statement: in this thread's `atomic` transaction, or on its own."""
         held = getattr(self._local, "connection", None)
         if held is not None:
-            yield held
-            return
-        with self._engine.connect() as connection:
-            yield connection
+            return _fetch(held.execute(sql, params))
+        for attempt in range(2):
+            raw = self._pool.raw_connection()
+            try:
+                return _fetch(raw.driver_connection.execute(sql, params))
+            except psycopg.OperationalError:
+                raw.invalidate()
+                if attempt:
+                    raise
+            finally:
+                raw.close()
+        raise AssertionError("unreachable")
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        if getattr(self._local, "connection", None) is not None:
-            yield
-            return
-        with self._transactions.begin() as connection:
+        with self._transaction() as connection:
             connection.execute(_LOCK_ALL, {"lock": _ATOMIC_LOCK})
-            self._local.connection = connection
-            try:
-                yield
-            finally:
-                self._local.connection = None
+            yield
 
-    def _upsert(self, connection: Connection, window: Window, key: Sequence[str], *, now_ms: int, limited: bool) -> bool:  # fmt: skip
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction for this thread's statements (joined if one is open)."""
+        held = getattr(self._local, "connection", None)
+        if held is not None:
+            with held.transaction():  # a savepoint
+                yield held
+            return
+        raw = self._pool.raw_connection()
+        try:
+            connection = raw.driver_connection
+            with connection.transaction():
+                self._local.connection = connection
+                try:
+                    yield connection
+                finally:
+                    self._local.connection = None
+        finally:
+            raw.close()
+
+    def _upsert(self, window: Window, key: Sequence[str], *, now_ms: int, limited: bool) -> bool:
         bucket = window.bucket(now_ms)
-        taken = connection.execute(
-            _TAKE,
-            {
-                "counter": window.counter(key),
-                "bucket": bucket,
-                "fresh": [0] * BUCKETS + [1],
-                "expires_at": window.expiry_ms(bucket),
-                "slots": SLOTS,
-                "amount": window.amount,
-                "limited": int(limited),
-            },
-        ).first()
-        return taken is not None
+        params = {
+            "counter": window.counter(key),
+            "bucket": bucket,
+            "fresh": _FRESH,
+            "expires_at": window.expiry_ms(bucket),
+            "slots": SLOTS,
+            "amount": window.amount,
+            "limited": int(limited),
+        }
+        return bool(self._run(_TAKE, params))
 
     def _take(self, limits: Sequence[Window], key: Sequence[str], now_ms: int) -> bool:
         if any(window.amount <= 0 for window in limits):
             return False
-        if len(limits) == 1 or getattr(self._local, "connection", None) is not None:
-            with self._connection() as connection:
-                return all(
-                    self._upsert(connection, w, key, now_ms=now_ms, limited=True) for w in limits
-                )
-        with self._transactions.begin() as connection:  # all of them or none: row locks held
+        if len(limits) == 1:
+            return self._upsert(limits[0], key, now_ms=now_ms, limited=True)
+        # All of them or none: each counted row stays locked until the commit, and a refusal
+        # rolls the others back. Always in the same order, so two never wait for each other.
+        taken = True
+        with self._transaction():
             for window in limits:
-                if not self._upsert(connection, window, key, now_ms=now_ms, limited=True):
-                    connection.rollback()
-                    return False
-        return True
+                taken = self._upsert(window, key, now_ms=now_ms, limited=True)
+                if not taken:
+                    raise psycopg.Rollback  # psycopg ends the block here, rolled back
+        return taken
 
     def _add(self, window: Window, key: Sequence[str], now_ms: int) -> None:
-        with self._connection() as connection:
-            self._upsert(connection, window, key, now_ms=now_ms, limited=False)
+        self._upsert(window, key, now_ms=now_ms, limited=False)
 
     def _wait_ms(self, window: Window, key: Sequence[str], now_ms: int) -> int:
-        with self._connection() as connection:
-            found = connection.execute(_STATE, {"counter": window.counter(key)}).first()
-        if found is None:
+        found = self._run(_STATE, {"counter": window.counter(key)})
+        if not found:
             return 0 if window.amount > 0 else window.period_ms
-        return wait_ms(window, found.head, found.counts, now_ms)
+        head, counts = found[0]
+        return wait_ms(window, head, counts, now_ms)
 
     def _clear(self, counters: Sequence[str]) -> None:
-        with self._connection() as connection:
-            connection.execute(_CLEAR, {"counters": list(counters)})
+        self._run(_CLEAR, {"counters": list(counters)})
 
     def _remember(self, name: str, until_ms: int) -> None:
-        with self._connection() as connection:
-            connection.execute(_REMEMBER_SQL, {"counter": name, "expires_at": until_ms})
+        self._run(_REMEMBER_SQL, {"counter": name, "expires_at": until_ms})
 
     def _remembers(self, name: str, now_ms: int) -> bool:
-        with self._connection() as connection:
-            return (
-                connection.execute(_REMEMBERS, {"counter": name, "now": now_ms}).first() is not None
-            )
+        return bool(self._run(_REMEMBERS, {"counter": name, "now": now_ms}))
+
+
+def _fetch(cursor: Any) -> list[tuple[Any, ...]]:
+    return cursor.fetchall() if cursor.description else []
 
 
 def purge_expired(engine: Engine) -> int:
