@@ -13,6 +13,7 @@ batched by the listener thread (at most every `FLUSH_SECONDS`), never by the wri
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,7 @@ logger = logging.getLogger("welvaartgesprek.events")
 
 CHANNEL = "welvaartgesprek_live"
 FLUSH_SECONDS = 0.1
+IDLE_SECONDS = 5  # the listener closes its connection this long after its last stream or event
 _RECONNECT_SECONDS = (0.5, 1.0, 2.0, 5.0)
 _PAYLOAD_LIMIT = 7000  # NOTIFY payloads must stay under 8000 bytes
 
@@ -102,7 +104,6 @@ class SharedLiveEvents(LiveEvents):
         self._pending: set[str] = set()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
-        self.connected = threading.Event()
 
     def publish(self, *topics: str) -> None:
         super().publish(*topics)
@@ -112,8 +113,9 @@ class SharedLiveEvents(LiveEvents):
 
     def stop(self) -> None:
         self._stopped.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
 
     def _started(self) -> None:
         with self._lock:
@@ -124,28 +126,41 @@ class SharedLiveEvents(LiveEvents):
 
     def _run(self) -> None:
         failures = 0
-        while not self._stopped.is_set():
+        while True:
+            with self._lock:  # the same lock as `_started`: no event is left without a thread
+                if self._stopped.is_set() or not (self._subscriptions or self._pending):
+                    self._thread = None
+                    return
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self.connected.set()
                     failures = 0
                     self._listen(connection)
             except psycopg.Error as error:
-                self.connected.clear()
                 pause = _RECONNECT_SECONDS[min(failures, len(_RECONNECT_SECONDS) - 1)]
                 failures += 1
                 logger.warning("live events: %s; listening again in %.1f s", error, pause)
+                with self._lock:
+                    self._pending.clear()  # nobody waits for them: streams poll meanwhile
                 self._stopped.wait(pause)
-        self.connected.clear()
+
+    def _wanted(self) -> bool:
+        """Whether a stream listens here or events wait to be sent."""
+        with self._lock:
+            return bool(self._subscriptions or self._pending)
 
     def _listen(self, connection: psycopg.Connection[Any]) -> None:
         own = connection.info.backend_pid
+        idle_since = time.monotonic()
         while not self._stopped.is_set():
             self._send(connection)
             for notice in connection.notifies(timeout=FLUSH_SECONDS):
                 if notice.pid != own:  # this process woke its own streams when it published
                     self._wake(notice.payload.split(","))
+            if self._wanted():
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > IDLE_SECONDS:
+                return  # no stream here for a while: give the connection back
 
     def _send(self, connection: psycopg.Connection[Any]) -> None:
         with self._lock:

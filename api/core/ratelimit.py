@@ -119,6 +119,8 @@ def rate_limiter_for(engine: Engine) -> "RateLimiter":
 class RateLimiter(ABC):
     """Named limits such as `"30/minute"`, counted per key; exceeding one is a 429."""
 
+    shared = False  # True: counted in the database (each call a round trip, not for the loop)
+
     def allows(self, limit: str, *key: str) -> bool:
         """Count one request for `key` if every limit allows it; False (nothing counted) if not.
 
@@ -298,15 +300,15 @@ _FRESH = [0] * BUCKETS + [1]
 class PostgresRateLimiter(RateLimiter):
     """The counters in PostgreSQL's `rate_limits`, shared by every app instance.
 
-    Its connections are a small pool of their own, in autocommit and without a ping before
-    each use (one round trip per hit): a connection that turns out dead is dropped and the
-    statement sent once more on a fresh one.
+    Its connections are a small pool of their own (one per database in the process), in
+    autocommit and without a ping before each use (one round trip per hit): a connection that
+    turns out dead is dropped and the statement sent once more on a fresh one.
     """
 
+    shared = True
+
     def __init__(self, engine: Engine) -> None:
-        self._pool = create_engine(
-            engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=28
-        )
+        self._pool = _pool_for(engine.url.render_as_string(hide_password=False))
         self._local = threading.local()
 
     def _run(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -398,6 +400,11 @@ class PostgresRateLimiter(RateLimiter):
 
     def _remembers(self, name: str, now_ms: int) -> bool:
         return bool(self._run(_REMEMBERS, {"counter": name, "now": now_ms}))
+
+
+@cache  # one pool per database for the process, however many apps it builds (tests do)
+def _pool_for(url: str) -> Engine:
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=10)
 
 
 def _fetch(cursor: Any) -> list[tuple[Any, ...]]:
