@@ -10,9 +10,9 @@ is forgotten a little late, between one period and one period plus a bucket afte
 On PostgreSQL every app instance counts in one table (`rate_limits`, UNLOGGED: the counters
 need not survive a crash of the database): a hit is one atomic upsert that counts only if
 the limit allows it, so instances never count past a limit together. On SQLite (one process)
-the same counters live in this process's memory. Neither starts a timer or a thread: rows
-and entries past their expiry are dropped as they are met, and `purge_expired` (the daily
-purge) deletes the rest.
+the same counters live in this process's memory. Neither starts a timer or a thread per
+call: memory entries past their expiry are swept every 10,000 hits, and `purge_expired`
+deletes expired rows (the refresher's leader every 5 minutes, and `welvaartgesprek purge`).
 """
 
 import math
