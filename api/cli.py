@@ -125,7 +125,8 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
     """Delete contact details past their retention period (each municipality's own, else
-    CONTACT_RETENTION_DAYS) and expired idempotency keys."""
+    CONTACT_RETENTION_DAYS), expired idempotency keys and expired rate-limit counters."""
+    from api.core import ratelimit
     from api.idempotency.service import purge_expired
     from api.pledges.service import purge_contacts
 
@@ -135,8 +136,12 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
             session, default_retention_days=settings.contact_retention_days, today=date.today()
         )
         keys = purge_expired(session)
+    counters = ratelimit.purge_expired(engine)
     engine.dispose()
-    print(f"Deleted {contacts} contact details and {keys} expired idempotency keys.")
+    print(
+        f"Deleted {contacts} contact details, {keys} expired idempotency keys and {counters} "
+        "expired rate-limit counters."
+    )
     return 0
 
 

@@ -16,10 +16,11 @@ from api.ballots.router import router as ballots_router
 from api.context.router import router as context_router
 from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
 from api.core.db import Writer, create_db_engine
+from api.core.events import live_events_for
 from api.core.middleware import BodySizeLimitMiddleware, ResponseHeadersMiddleware
 from api.core.openapi import adr_openapi, operation_id
 from api.core.problems import install_problem_handlers
-from api.core.ratelimit import RateLimiter
+from api.core.ratelimit import rate_limiter_for
 from api.core.static import PwaStaticFiles
 from api.dialogues.router import router as dialogues_router
 from api.ideas.router import router as ideas_router
@@ -161,6 +162,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     engine = engine or create_db_engine(settings.database_url)
     writer = Writer(engine)
     metrics = Metrics(engine)
+    rate_limiter = rate_limiter_for(engine)
+    live_events = live_events_for(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -169,12 +172,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             refresher = ResultsRefresher(
                 engine,
                 interval=settings.results_refresh_seconds,
+                events=live_events,
                 on_pass=metrics.refresher_pass.set_to_current_time,
+                on_lead=metrics.refresher_leader.set,
             )
             refresher.start()
         yield
         if refresher is not None:
             refresher.stop()
+        live_events.stop()
         writer.shutdown()
         engine.dispose()
 
@@ -192,11 +198,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         target.state.settings = settings
         target.state.engine = engine
         target.state.writer = writer
-        target.state.rate_limiter = RateLimiter()
+        target.state.rate_limiter = rate_limiter
+        target.state.live_events = live_events
         target.state.refused_check_ins = RefusedCheckIns()
     app.state.metrics = metrics
     app.state.migration_heads = migration_heads()
-    api.state.rate_limiter = app.state.rate_limiter
     api.state.refused_check_ins = app.state.refused_check_ins
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
     app.mount(API_BASE_PATH, api)

@@ -3,6 +3,7 @@
 from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.context.models import PopulationFigure, WellbeingFigure
+from api.core.ratelimit import RateLimitCounter
 from api.dialogues.models import Dialogue, Priority
 from api.ideas.models import Idea, IdeaCount
 from api.idempotency.models import IdempotencyRecord
@@ -40,6 +41,7 @@ __all__ = [
     "ContactOffer",
     "ContactOfferCount",
     "Priority",
+    "RateLimitCounter",
     "Region",
     "RegionMember",
     "ReleasedBallot",

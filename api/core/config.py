@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     results_refresh_seconds: float = Field(
         default=2.0, ge=0, le=60, description="How often new ballots are tallied; 0 turns it off."
     )
+    live_fallback_seconds: float = Field(
+        default=2.0,
+        ge=0.5,
+        le=60,
+        description="The projector's live feed reads the room on every check-in, ballot and "
+        "release (from any app instance), and at least this often in case an event was lost.",
+    )
     pwa_dir: Path = PROJECT_ROOT / "pwa"
     # Off to read the PWA's scripts in the browser exactly as they are in the repository.
     minify_assets: bool = True

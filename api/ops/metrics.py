@@ -73,6 +73,11 @@ class Metrics:
             "When this instance's results refresher last finished a pass (Unix time).",
             registry=self.registry,
         )
+        self.refresher_leader = Gauge(
+            "welvaartgesprek_refresher_leader",
+            "1 while this instance's results refresher leads (one instance at a time), else 0.",
+            registry=self.registry,
+        )
         self.registry.register(_ReleaseLag(engine))
 
 

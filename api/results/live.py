@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -10,9 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.ballots import service as ballots
 from api.core.db import open_session
+from api.core.events import LiveEvents
 from api.core.problems import NotFound
 from api.results.reading import session_results
 from api.sessions import service as sessions
+
+MIN_GAP = 0.25  # seconds between two readings of the room
 
 
 def room_state(engine: Engine, session_id: int) -> tuple[dict[str, Any], str | None]:
@@ -35,15 +39,22 @@ async def room_events(
     engine: Engine,
     session_id: int,
     *,
+    events: LiveEvents,
+    dialogue_id: int,
     interval: float,
     disconnected: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[dict[str, str]]:
-    """Server-sent events for the projector: `status` each interval, `results` on a change."""
+    """Server-sent events for the projector: `status` each interval and as soon as a check-in
+    or ballot lands (on any app instance), `results` when a new release changes them."""
     last_results = None
-    while not await disconnected():
-        status, results = await run_in_threadpool(room_state, engine, session_id)
-        yield {"event": "status", "data": json.dumps(status)}
-        if results is not None and results != last_results:
-            last_results = results
-            yield {"event": "results", "data": results}
-        await asyncio.sleep(interval)
+    with events.subscribe(f"session:{session_id}", f"dialogue:{dialogue_id}") as changes:
+        while not await disconnected():
+            read_at = time.monotonic()
+            status, results = await run_in_threadpool(room_state, engine, session_id)
+            yield {"event": "status", "data": json.dumps(status)}
+            if results is not None and results != last_results:
+                last_results = results
+                yield {"event": "results", "data": results}
+            await changes.wait(interval)
+            # a full room sends many ballots a second: read the room at most every MIN_GAP
+            await asyncio.sleep(max(0.0, MIN_GAP - (time.monotonic() - read_at)))

@@ -2,40 +2,64 @@
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from api.core import ratelimit
 from api.core.db import open_session
+from api.core.events import LiveEvents
+from api.core.leadership import Leadership
 from api.results import service
 
 logger = logging.getLogger("welvaartgesprek.results")
 
+LEADERSHIP = "welvaartgesprek results refresher"
+PURGE_SECONDS = 300  # how often the leader deletes rate-limit counters past their expiry
 
-def refresh_all(engine: Engine) -> int:
-    """Bring every dialogue with new ballots up to date; returns how many were refreshed."""
+
+def refresh_all(engine: Engine, *, events: LiveEvents | None = None) -> int:
+    """Bring every dialogue with new ballots up to date; returns how many were refreshed.
+
+    Each refreshed dialogue's live streams are told (`dialogue:<id>`) once it is committed.
+    """
     with open_session(engine, write=False) as session:
         waiting = service.dialogues_with_new_ballots(session)
     refreshed = 0
     for dialogue_id in waiting:
         with open_session(engine) as session:
-            refreshed += service.refresh_dialogue(session, dialogue_id=dialogue_id)
+            if service.refresh_dialogue(session, dialogue_id=dialogue_id):
+                refreshed += 1
+                if events is not None:
+                    events.publish(f"dialogue:{dialogue_id}")
     return refreshed
 
 
 class ResultsRefresher:
     """A daemon thread running `refresh_all` every `interval` seconds until stopped.
 
-    Every app instance runs one; on PostgreSQL a dialogue is refreshed by one instance at a
-    time (the others skip it), on SQLite the single writer lock serialises them.
+    Every app instance runs one, but only the leader refreshes (see api/core/leadership.py):
+    the others ask each interval whether the lead is free, and take it over within an
+    interval of the leader's instance dying.
     """
 
     def __init__(
-        self, engine: Engine, *, interval: float, on_pass: Callable[[], None] = lambda: None
+        self,
+        engine: Engine,
+        *,
+        interval: float,
+        events: LiveEvents | None = None,
+        on_pass: Callable[[], None] = lambda: None,
+        on_lead: Callable[[bool], None] = lambda _leading: None,
     ) -> None:
         self._engine = engine
         self._interval = interval
+        self._events = events
         self._on_pass = on_pass
+        self._on_lead = on_lead
+        self._leadership = Leadership(engine, LEADERSHIP)
+        self._purged_at = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="results-refresher", daemon=True)
 
@@ -47,9 +71,21 @@ class ResultsRefresher:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                refresh_all(self._engine)
-                self._on_pass()
-            except Exception:  # keep refreshing: one bad moment must not stop the results
-                logger.exception("refreshing results failed; trying again shortly")
+        try:
+            while not self._stop.wait(self._interval):
+                leading = self._leadership.lead()
+                self._on_lead(leading)
+                if leading:
+                    self._refresh()
+        finally:
+            self._leadership.resign()
+
+    def _refresh(self) -> None:
+        try:
+            refresh_all(self._engine, events=self._events)
+            if time.monotonic() - self._purged_at > PURGE_SECONDS:
+                ratelimit.purge_expired(self._engine)
+                self._purged_at = time.monotonic()
+            self._on_pass()
+        except Exception:  # keep refreshing: one bad moment must not stop the results
+            logger.exception("refreshing results failed; trying again shortly")

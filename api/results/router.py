@@ -136,12 +136,14 @@ async def follow_session(
     request: Request,
 ) -> EventSourceResponse:
     """Server-sent events for the projector: `status` (check-ins, ballots) and `results`."""
-    await run_in_threadpool(sessions.get_session, session, session_id=session_id, actor=actor)
+    row = await run_in_threadpool(sessions.get_session, session, session_id=session_id, actor=actor)
     session.close()  # the stream reads with short sessions of its own
     events = live.room_events(
         request.app.state.engine,
         session_id,
-        interval=max(settings.results_refresh_seconds, 1.0),
+        events=request.app.state.live_events,
+        dialogue_id=row.dialogue_id,
+        interval=settings.live_fallback_seconds,
         disconnected=request.is_disconnected,
     )
     return EventSourceResponse(

@@ -37,7 +37,9 @@ async def run_resident_write(
     """
     state = request.app.state
     require_own_session(participant, session_id)
-    limit_resident_write(state.rate_limiter, state.settings, participant)
+    limiter = state.rate_limiter
+    if not limiter.shared:  # in memory: microseconds, answered right here
+        limit_resident_write(limiter, state.settings, participant)
     path = request.url.path.removeprefix(API_BASE_PATH)
     request_hash = idempotency.fingerprint(
         method=request.method, path=path, body=body, key=state.settings.signing_key()
@@ -46,6 +48,8 @@ async def run_resident_write(
     idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
 
     def write_once() -> idempotency.StoredResponse:
+        if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
+            limit_resident_write(limiter, state.settings, participant)
         with open_session(state.engine) as session:
             return idempotency.run_once(
                 session,
@@ -60,4 +64,6 @@ async def run_resident_write(
                 write=lambda target: write(session, target),
             )
 
-    return stored_response(await state.writer.run(write_once))
+    stored = await state.writer.run(write_once)
+    state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
+    return stored_response(stored)

@@ -398,6 +398,7 @@ def check_in(
             network=networks.network_hash(host, session_id=row.id, key=settings.signing_key()),  # type: ignore[arg-type]
             language=language,
         )
+    state.live_events.publish(f"session:{row.id}")
     return JSONResponse(
         checked_in.model_dump(mode="json", by_alias=True),
         status_code=status.HTTP_201_CREATED,

@@ -23,8 +23,9 @@ The attacker is locked out, not the account. Three counters, each over 15 minute
    address that signed in to this account in the last `login_known_client_days` is not slowed
    by (3) at all (it must still keep within (1) and (2)).
 
-The counters live in memory per app instance (like every limit of the service); with several
-worker processes each process counts on its own, so the limits multiply by their number.
+On PostgreSQL the counters are shared by every app instance (api/core/ratelimit.py), and
+`reserve_attempt` holds the limiter's cluster-wide lock while it tests and counts; on SQLite
+they live in the one app process's memory.
 """
 
 from dataclasses import dataclass

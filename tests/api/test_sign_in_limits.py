@@ -45,13 +45,8 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    import limits.storage.memory
-    import limits.strategies
-
     fake = Clock()
-    patched = types.SimpleNamespace(time=fake.time)
-    for module in (limits.storage.memory, limits.strategies, ratelimit):
-        monkeypatch.setattr(module, "time", patched)
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=fake.time))
     return fake
 
 
@@ -183,7 +178,8 @@ def test_an_account_guessed_from_many_addresses_is_slowed_down_not_locked(
     refused = run(sign_in(app, OFFICE, email, PASSWORD))
     assert_problem(refused, 429, mentions="slowed down")
     throttle = parse(settings.login_throttled_account_rate)
-    assert 0 < int(refused.headers["Retry-After"]) <= throttle.get_expiry()
+    # a hit is forgotten between one period and one period plus a bucket after it
+    assert 0 < int(refused.headers["Retry-After"]) <= throttle.get_expiry() + 1
 
     # An address that signed in to this account before is not slowed down at all ...
     assert run(sign_in(app, known, email, PASSWORD)).status_code == 200

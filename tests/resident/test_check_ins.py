@@ -185,7 +185,8 @@ def test_wrong_rotating_codes_are_rate_limited_with_retry_after(
         assert_problem(_check_in_at(client, monkeypatch, NOON, stale), 403)
     limited = _check_in_at(client, monkeypatch, NOON, stale)
     assert_problem(limited, 429)
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    # a hit is forgotten between one minute and one minute plus a bucket (1 s) after it
+    assert 1 <= int(limited.headers["Retry-After"]) <= 61
 
 
 def test_someone_trying_old_codes_from_elsewhere_does_not_lock_the_room_out(
