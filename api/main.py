@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
+from api.agenda.router import router as agenda_router
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
 from api.context.router import router as context_router
@@ -68,6 +69,10 @@ OPENAPI_TAGS = [
         "description": "The municipality's CBS photo and who took part.",
     },
     {"name": "Pledge follow-up", "description": "Coordinators reach residents who pledged."},
+    {
+        "name": "Agenda and report back",
+        "description": "What the municipality does with the priorities, and tells residents.",
+    },
 ]
 
 
@@ -103,6 +108,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         results_router,
         context_router,
         regions_router,
+        agenda_router,
     ):
         api.include_router(router)
 

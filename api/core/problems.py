@@ -100,6 +100,8 @@ KINDS: dict[str, tuple[str, str]] = {
         "Dialoog van een andere regio",
     ),
     "venue-outside-region": ("Venue outside the region", "Locatie buiten de regio"),
+    "report-back-incomplete": ("Report back incomplete", "Terugkoppeling onvolledig"),
+    "dialogue-not-ended": ("Dialogue not ended", "Dialoog nog niet afgelopen"),
 }
 """Every kind of problem, with its title in English and Dutch."""
 
