@@ -17,6 +17,12 @@ from api.staff.dependencies import bearer_token, get_actor
 
 router = APIRouter(tags=["Participation report"])
 
+# The report is one self-contained page: its own styles, nothing loaded, nothing run.
+_REPORT_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'"
+)
+
 
 def get_reader(
     request: Request,
@@ -75,7 +81,11 @@ def read_participation_report(
         )
     )
     report = service.participation_report(session, dialogue=dialogue, language=language)
-    headers = {"Content-Language": language.value, "Vary": "Accept, Accept-Language"}
+    headers = {
+        "Content-Language": language.value,
+        "Vary": "Accept, Accept-Language",
+        "Content-Security-Policy": _REPORT_CONTENT_SECURITY_POLICY,
+    }
     if report.draft:
         headers["Cache-Control"] = "private, no-store"
     pdf = (
