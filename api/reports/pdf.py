@@ -48,6 +48,7 @@ class _Writer:
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=9, leading=11.5)
         self.head = ParagraphStyle("head", parent=self.cell, fontName=bold)
         self.number = ParagraphStyle("number", parent=self.cell, alignment=2)
+        self.head_number = ParagraphStyle("headNumber", parent=self.head, alignment=2)
         self.title = ParagraphStyle("title", parent=self.body, fontName=bold, fontSize=18,
                                     leading=22, spaceAfter=6)  # fmt: skip
         self.h2 = ParagraphStyle("h2", parent=self.body, fontName=bold, fontSize=14, leading=18,
@@ -70,7 +71,8 @@ class _Writer:
         def cell(value: str, column: int, style: ParagraphStyle) -> Paragraph:
             return self.para(value, self.number if column in numeric else style)
 
-        data = [[cell(h, i, self.head) for i, h in enumerate(header)]]
+        data = [[self.para(h, self.head_number if i in numeric else self.head)
+                 for i, h in enumerate(header)]]  # fmt: skip
         data += [[cell(v, i, self.head if i == 0 else self.cell) for i, v in enumerate(row)]
                  for row in rows]  # fmt: skip
         table = Table(data, repeatRows=1, colWidths=self._widths(len(header), numeric))
@@ -84,7 +86,7 @@ class _Writer:
         return [self.para(caption, self.caption), table]
 
     def _widths(self, columns: int, numeric: set[int]) -> list[float]:
-        narrow = 24 * mm
+        narrow = 30 * mm if len(numeric) < 3 else 24 * mm
         wide = (_WIDTH - narrow * len(numeric)) / max(1, columns - len(numeric))
         return [narrow if i in numeric else wide for i in range(columns)]
 
