@@ -75,6 +75,14 @@ def response_of(
     """What the municipality did with the results and why: its report-back and agenda."""
     spoken = Language(language.value)
     report_back = agenda.report_back_of(session, dialogue=dialogue, language=spoken)
+    priority_languages = {
+        p.id: p.language.value
+        for p in dialogues.resident_priorities(
+            session,
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            language=spoken,
+        )
+    }
     return ResponseSection(
         published_at=report_back.published_at if report_back.published else None,
         responses=[
@@ -83,6 +91,8 @@ def response_of(
                 decision=answer.decision.value,
                 reason=answer.reason,
                 agenda_items=[item.title for item in answer.agenda_items],
+                priority_language=priority_languages.get(answer.priority_id, "nl"),
+                reason_language=answer.language.value,
             )
             for answer in report_back.responses
         ],
@@ -103,6 +113,7 @@ def response_of(
                     for organisation in item.contributions.organisations
                 ],
                 resident_pledges=item.contributions.resident_pledges,
+                language=item.language.value,
             )
             for item in agenda.agenda_of(session, dialogue=dialogue, language=spoken)
         ],
@@ -119,7 +130,7 @@ def participation_report(
     released, representativeness = _one_release(session, dialogue=dialogue)
     overall = released[GroupBy.DIALOGUE]
     minimum = overall.min_group_size
-    own, _ = in_language(
+    own, own_language = in_language(
         {"title": dialogue.title, "description": dialogue.description},
         dialogue.translations,
         Language(language.value),
@@ -131,6 +142,7 @@ def participation_report(
         language=language,
         municipality=municipality.name,
         title=own["title"],
+        title_language=own_language.value,
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
         generated_on=date.today(),
@@ -271,6 +283,7 @@ def _what(session: Session, *, dialogue: Dialogue, question: str, language: Repo
                 title=p.title,
                 description=p.description,
                 theme=_theme_name(theme_names.get(p.theme_key), p.theme_key, language),
+                language=p.language.value,
             )
             for p in priorities
         ],
@@ -335,7 +348,7 @@ def _results(
     if total.suppressed or not total.priorities:
         return ResultsSection(priorities=[], weighted=False)
     titles = {
-        p.id: p.title
+        p.id: (p.title, p.language.value)
         for p in dialogues.resident_priorities(
             session,
             dialogue_id=dialogue.id,  # type: ignore[arg-type]
@@ -348,7 +361,8 @@ def _results(
         priorities=[
             RankedPriority(
                 id=p.id,
-                title=titles[p.id],
+                title=titles[p.id][0],
+                language=titles[p.id][1],
                 rank=p.schulze_rank,
                 score=p.score,
                 score_low=p.score_low,

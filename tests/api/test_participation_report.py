@@ -246,7 +246,12 @@ def test_once_published_anyone_reads_the_report_with_the_response_and_no_draft_m
     assert "Team Openbare Ruimte" in report.sections["response"]
     assert "Stichting Groen" in report.sections["response"]
     assert "minder dan 10 aanbiedingen van inwoners" in report.sections["response"]
-    english = _Report(_report(client, voted, None, "lang=en").text)
+    english_html = _report(client, voted, None, "lang=en").text
+    assert english_html.startswith("<!doctype html>")
+    # Texts the municipality wrote in Dutch only are marked as Dutch inside the English page.
+    assert '<span lang="nl">Dat doen we.</span>' in english_html
+    assert '<span lang="nl">Prioriteit 1</span>' in english_html
+    english = _Report(english_html)
     assert "Shade in schoolyards" in english.sections["response"]
     assert "Adopted" in english.sections["response"]
     pdf = _report(client, voted, None, "format=pdf")
