@@ -256,3 +256,19 @@ def test_once_published_anyone_reads_the_report_with_the_response_and_no_draft_m
     assert "Adopted" in english.sections["response"]
     pdf = _report(client, voted, None, "format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_dialogue_without_a_release_yet_reports_what_it_can_and_no_figure(
+    client, tilburg, tilburg_analyst
+):
+    response = _report(client, tilburg, tilburg_analyst)
+    assert response.status_code == 200, response.text
+    report = _Report(response.text)
+    assert (
+        "De uitkomsten worden getoond zodra er minstens 10 stembiljetten zijn."
+        in (report.sections["results"])
+    )
+    assert report.keyed("how-many")["ballots"][1] == "minder dan 10"
+    assert "Prioriteit 5" in report.sections["what"]
+    pdf = _report(client, tilburg, tilburg_analyst, "format=pdf")
+    assert pdf.content.startswith(b"%PDF-")
