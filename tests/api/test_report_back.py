@@ -6,9 +6,12 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.core.access import Role
+from api.demo.agenda import load_demo_agenda
+from api.demo.service import load_demo
+from api.municipalities.models import Municipality
 from tests.api.conftest import Place
 from tests.api.test_agenda import add_item
 from tests.helpers import assert_problem, staff_headers
@@ -192,3 +195,30 @@ def test_withdrawing_a_report_back_hides_it_again(
     assert_problem(client.get(f"/dialogues/{tilburg.dialogue_id}/report-back"), 404)
     assert_problem(client.get(f"/dialogues/{tilburg.dialogue_id}/agenda"), 404)
     assert client.get(f"/dialogues/{tilburg.dialogue_id}/public").json()["reportBack"] is None
+
+
+def test_the_demo_publishes_its_report_back_only_for_an_ended_dialogue(
+    client: TestClient, db: Session
+):
+    load_demo(db)
+    db.commit()
+    (dialogue_id,) = db.execute(text("SELECT id FROM dialogues")).scalars().all()
+    page = client.get(f"/dialogues/{dialogue_id}/public").json()
+    assert page["reportBack"] is None, "a running dialogue keeps its report back a draft"
+    assert db.execute(text("SELECT count(*) FROM agenda_items")).scalar_one() == 3
+    db.execute(text("DELETE FROM agenda_items"))
+    db.execute(
+        text("UPDATE dialogues SET starts_on = :start, ends_on = :end"),
+        {"start": date.today() - timedelta(days=90), "end": date.today() - timedelta(days=1)},
+    )
+    db.commit()
+    municipality = db.exec(select(Municipality)).one()
+    load_demo_agenda(db, municipality=municipality)
+    page = client.get(f"/dialogues/{dialogue_id}/public?lang=en").json()
+    assert page["reportBack"]["published"] is True
+    assert {r["decision"] for r in page["reportBack"]["responses"]} == {
+        "adopted",
+        "partly",
+        "notAdopted",
+    }
+    assert "Trees and shade in three schoolyards" in [i["title"] for i in page["agenda"]]
