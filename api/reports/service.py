@@ -1,6 +1,6 @@
 """The participation report of a dialogue: every figure from the published release."""
 
-from datetime import date
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -145,7 +145,7 @@ def participation_report(
         title_language=own_language.value,
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
-        generated_on=date.today(),
+        generated_on=datetime.now(AMSTERDAM).date(),
         draft=response.published_at is None,
         who=_who(released, representativeness, language=language),
         what=_what(session, dialogue=dialogue, question=own["description"], language=language),
