@@ -34,6 +34,7 @@ from api.ops.service import migration_heads
 from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
 from api.regions.router import router as regions_router
+from api.reports.router import router as reports_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
 from api.sessions.limits import RefusedCheckIns
@@ -109,6 +110,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         context_router,
         regions_router,
         agenda_router,
+        reports_router,
     ):
         api.include_router(router)
 
