@@ -22,6 +22,11 @@ import { renderPeople } from './people.js';
 import { renderDialogues, renderDialogueEditor } from './dialogues.js';
 import { renderSessions } from './sessions.js';
 import { renderPledges } from './pledges.js';
+import { renderPhoto } from './photo.js';
+import { renderParticipation } from './participation.js';
+import { renderAgenda } from './agenda.js';
+import { renderReportBack } from './report-back.js';
+import { onProgressUploadSignedOut } from './upload.js';
 
 export const WORKSPACE_BUNDLE = '../workspace/i18n/workspace';
 const ROLES = ['admin', 'coordinator'];
@@ -38,8 +43,12 @@ const ROUTES = [
   ['dialogues', /^dialogues\/(new|\d+)$/, renderDialogueEditor],
   ['dialogues', /^dialogues\/(\d+)\/sessions$/, renderSessions],
   ['dialogues', /^dialogues\/(\d+)\/pledges$/, renderPledges],
+  ['dialogues', /^dialogues\/(\d+)\/participation$/, renderParticipation],
+  ['dialogues', /^dialogues\/(\d+)\/agenda$/, renderAgenda],
+  ['dialogues', /^dialogues\/(\d+)\/report-back$/, renderReportBack],
+  ['photo', /^photo$/, renderPhoto],
 ];
-const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'dialogues'];
+const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'photo', 'dialogues'];
 
 const main = () => document.getElementById('wg-main');
 const nav = () => document.getElementById('wg-nav');
@@ -243,6 +252,7 @@ async function boot() {
   };
   onSignedOut(expired);
   onUploadSignedOut(expired);
+  onProgressUploadSignedOut(expired);
   window.addEventListener('hashchange', () => {
     if (location.hash === '' || location.hash.startsWith('#/')) render();
   });
