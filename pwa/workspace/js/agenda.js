@@ -160,6 +160,7 @@ function itemForm({ dialogue, photo, item, onSaved, onCancel }) {
     if (!title.value.trim()) errors.push([title, t('ws.error.required')]);
     if (startsOn.value && endsOn.value && endsOn.value < startsOn.value) errors.push([endsOn, t('ws.agenda.endBeforeStart')]);
     if (partnerList.length > 20) errors.push([partners, t('ws.agenda.tooManyPartners')]);
+    if (goalEn.value.trim() && !titleEn.value.trim()) errors.push([titleEn, t('ws.agenda.titleEnNeeded')]);
     if (errors.length || !chosen.length) {
       replace(messages, notice('error', t('ws.error.summary'), { role: 'alert' }));
       if (!chosen.length) setPrioritiesError(t('ws.agenda.choosePriority'));
