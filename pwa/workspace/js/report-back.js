@@ -67,7 +67,7 @@ function conflictMessage(result, { dialogue }) {
   const kind = kindOf(result.problem);
   let help;
   if (kind === 'report-back-incomplete') help = t('ws.rb.conflict.incompleteServer');
-  else if (dialogue.endsOn >= amsterdamToday()) help = t('ws.rb.conflict.notEnded', { date: fmt.date(dialogue.endsOn) });
+  else if (kind === 'dialogue-not-ended' || dialogue.endsOn >= amsterdamToday()) help = t('ws.rb.conflict.notEnded', { date: fmt.date(dialogue.endsOn) });
   else help = t('ws.rb.conflict.other');
   return h('div', { id: 'wg-rb-conflict' }, problemAlert(result), notice('info', help, { role: null }));
 }
