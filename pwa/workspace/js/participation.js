@@ -107,7 +107,9 @@ function groupTable(kind, groups, minGroupSize) {
           h(
             'tr',
             { dataset: { key: g.key, suppressed: String(g.suppressed) } },
-            h('th', { scope: 'row' }, g.label, g.kind === 'ageBand' ? null : h('span', { class: 'wg-muted', text: ` ${g.key}` })),
+            g.kind === 'ageBand'
+              ? h('th', { scope: 'row', text: t('ws.pop.ageBand', { band: g.key }) })
+              : h('th', { scope: 'row' }, g.label, h('span', { class: 'wg-muted', text: ` ${g.key}` })),
             h('td', { class: 'wg-num', dataset: { col: 'participants' }, text: g.suppressed ? t('ws.pop.hidden', { k: minGroupSize }) : count(g.participants) }),
             h('td', { class: 'wg-num', dataset: { col: 'population' }, text: count(g.population) }),
             h('td', { class: 'wg-num', dataset: { col: 'rate' }, text: rate(g.responseRate) }),
