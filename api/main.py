@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
+from api.agenda.router import router as agenda_router
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
 from api.context.router import router as context_router
@@ -65,6 +66,10 @@ OPENAPI_TAGS = [
         "description": "The municipality's CBS photo and who took part.",
     },
     {"name": "Pledge follow-up", "description": "Coordinators reach residents who pledged."},
+    {
+        "name": "Agenda and report back",
+        "description": "What the municipality does with the priorities, and tells residents.",
+    },
 ]
 
 
@@ -98,6 +103,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         follow_up_router,
         results_router,
         context_router,
+        agenda_router,
     ):
         api.include_router(router)
 

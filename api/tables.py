@@ -1,5 +1,6 @@
 """Every table model, imported so that `SQLModel.metadata` knows the whole schema."""
 
+from api.agenda.models import AgendaItem, AgendaItemPriority, ReportBackResponse
 from api.audit.models import AuditEvent
 from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.context.models import PopulationFigure, WellbeingFigure
@@ -21,6 +22,9 @@ from api.themes.models import Theme
 from api.venues.models import Venue
 
 __all__ = [
+    "AgendaItem",
+    "AgendaItemPriority",
+    "ReportBackResponse",
     "AuditEvent",
     "Ballot",
     "BallotItem",

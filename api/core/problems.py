@@ -87,6 +87,8 @@ KINDS: dict[str, tuple[str, str]] = {
     ),
     "results-changed": ("Results changed while read", "Resultaten veranderden tijdens het lezen"),
     "bad-import-file": ("File not accepted", "Bestand niet geaccepteerd"),
+    "report-back-incomplete": ("Report back incomplete", "Terugkoppeling onvolledig"),
+    "dialogue-not-ended": ("Dialogue not ended", "Dialoog nog niet afgelopen"),
 }
 """Every kind of problem, with its title in English and Dutch."""
 

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Query
 from pydantic import BaseModel
 
 from api.core.languages import negotiate
@@ -57,3 +57,17 @@ AcceptLanguageHeader = Annotated[
         "nl, en, ar that has them, Dutch where a text has no translation (each item says which).",
     ),
 ]
+
+
+def requested_language(
+    lang: Annotated[
+        Language | None,
+        Query(description="The language to read texts in; overrides Accept-Language."),
+    ] = None,
+    accept_language: AcceptLanguageHeader = None,
+) -> Language:
+    """The language asked for: `?lang=`, else the Accept-Language header, else Dutch."""
+    return lang or negotiate_language(accept_language)
+
+
+RequestedLanguage = Annotated[Language, Depends(requested_language)]

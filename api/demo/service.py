@@ -12,6 +12,7 @@ from api.ballots.models import AgeBand, BallotPut
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
 from api.core.zones import AMSTERDAM
+from api.demo.agenda import load_demo_agenda
 from api.demo.context import load_demo_context
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
@@ -232,6 +233,7 @@ def load_demo(session: Session) -> DialogueSession:
             actor=SYSTEM,
         )
     load_demo_context(session, municipality=municipality)
+    load_demo_agenda(session, municipality=municipality)
     return demo_session
 
 

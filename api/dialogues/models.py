@@ -50,6 +50,7 @@ class Dialogue(SQLModel, table=True):
     ends_on: date
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    report_back_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Priority(SQLModel, table=True):

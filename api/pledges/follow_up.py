@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from api.agenda import service as agenda
 from api.audit.service import record_event
 from api.core.access import Actor
-from api.core.problems import NotFound
+from api.core.problems import Conflict, NotFound
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.pledges.models import (
@@ -21,6 +22,7 @@ from api.pledges.models import (
     FollowUpStatus,
     Pledge,
     PledgeFollowUp,
+    PledgeFollowUpUpdate,
     PledgeKind,
 )
 from api.results import store
@@ -70,6 +72,7 @@ def _from_pledge(row: Pledge) -> PledgeFollowUp:
         text=row.text,
         status=row.follow_up_status,
         contact=None,
+        agenda_item_id=row.agenda_item_id,
     )
 
 
@@ -172,6 +175,43 @@ def set_status(
     )
     session.commit()
     return item
+
+
+def update_follow_up(
+    session: Session, *, row: Pledge | ContactOffer, changes: PledgeFollowUpUpdate, actor: Actor
+) -> PledgeFollowUp:
+    """Link the pledge to an agenda item (or unlink it) and record its status; audited."""
+    if "agenda_item_id" in changes.model_fields_set:
+        _link_agenda_item(session, row=row, agenda_item_id=changes.agenda_item_id, actor=actor)
+    if changes.status is not None:
+        return set_status(session, row=row, status=changes.status, actor=actor)
+    session.commit()
+    return _from_pledge(row) if isinstance(row, Pledge) else _from_offer(row)
+
+
+def _link_agenda_item(
+    session: Session, *, row: Pledge | ContactOffer, agenda_item_id: int | None, actor: Actor
+) -> None:
+    if isinstance(row, ContactOffer):
+        raise Conflict(
+            "A pledge with contact details is kept apart from every other record, so it is not "
+            "linked to an agenda item. Follow it up by contacting its maker.",
+            nl="Een toezegging met contactgegevens staat los van alle andere gegevens, dus die "
+            "koppelt u niet aan een agendapunt. Volg haar op door contact op te nemen.",
+        )
+    if agenda_item_id is not None:
+        agenda.item_of_dialogue(session, item_id=agenda_item_id, dialogue_id=row.dialogue_id)
+    previous = row.agenda_item_id
+    row.agenda_item_id = agenda_item_id
+    session.add(row)
+    record_event(
+        session,
+        actor_id=actor.user_id,
+        action="pledge.agenda_item",
+        object_type="pledge",
+        object_id=row.follow_up_id,
+        detail={"dialogue": row.dialogue_id, "from": previous, "to": agenda_item_id},
+    )
 
 
 def _cell(value: str) -> str:

@@ -126,6 +126,12 @@ class Pledge(SQLModel, table=True):
         sa_type=enum_type(FollowUpStatus, "follow_up_status"),
         sa_column_kwargs={"server_default": FollowUpStatus.NEW.value},
     )
+    agenda_item_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
 
 
 class ContactOffer(SQLModel, table=True):
@@ -268,9 +274,32 @@ class PledgeFollowUp(ApiOutput):
     text: str
     status: FollowUpStatus
     contact: str | None
+    agenda_item_id: int | None = PydanticField(
+        default=None, description="The agenda item the pledge contributes to, if linked."
+    )
 
 
 class PledgeFollowUpUpdate(ApiInput):
-    """Where the follow-up of a pledge stands now."""
+    """Where the follow-up of a pledge stands now, and the agenda item it contributes to."""
 
-    status: FollowUpStatus
+    status: FollowUpStatus | None = None
+    agenda_item_id: int | None = PydanticField(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="An agenda item of the pledge's dialogue; null unlinks the pledge.",
+    )
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> "PledgeFollowUpUpdate":
+        if "status" in self.model_fields_set and self.status is None:
+            raise InvalidValue(
+                "status may not be null; leave it out to keep it as it is",
+                nl="status mag niet null zijn; laat het weg om het te houden zoals het is",
+            )
+        if not self.model_fields_set:
+            raise InvalidValue(
+                "give status, agendaItemId or both",
+                nl="geef status, agendaItemId of allebei",
+            )
+        return self

@@ -138,11 +138,13 @@ def list_pledges(
     responses={
         403: {"description": "Only admins and coordinators follow pledges up."},
         404: {"description": "No such pledge (yet) in your municipalities."},
+        409: {"description": "A pledge with contact details is not linked to agenda items."},
     },
 )
 def update_pledge(
     follow_up_id: FollowUpId, body: PledgeFollowUpUpdate, actor: ManagerActor, session: SessionDep
 ) -> PledgeFollowUp:
-    """Mark a pledge as contacted or taken up (or new again); audited."""
+    """Mark a pledge as contacted or taken up (or new again), or link it to an agenda item of
+    its dialogue (`agendaItemId`, null to unlink); audited."""
     row = follow_up.find_follow_up(session, follow_up_id=follow_up_id, actor=actor)
-    return follow_up.set_status(session, row=row, status=body.status, actor=actor)
+    return follow_up.update_follow_up(session, row=row, changes=body, actor=actor)

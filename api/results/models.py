@@ -8,6 +8,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Numeric, String
 from sqlmodel import Field, SQLModel
 
+from api.agenda.schemas import AgendaItemPublic, ReportBack
 from api.core.db import UTCDateTime, utcnow
 from api.core.schemas import ApiOutput
 
@@ -281,4 +282,12 @@ class DialoguePage(ApiOutput):
     ranking: list[PublicRanking] | None = PydanticField(
         description="The released overall ranking, head-to-head (Schulze) winner first; empty "
         "until the release holds minGroupSize ballots."
+    )
+    report_back: ReportBack | None = PydanticField(
+        default=None,
+        description="What the municipality did with each priority; null until published.",
+    )
+    agenda: list[AgendaItemPublic] | None = PydanticField(
+        default=None,
+        description="The agenda that follows; null until the report back is published.",
     )

@@ -7,9 +7,11 @@ from fastapi.responses import Response
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.agenda import service as agenda
 from api.ballots.models import AgeBand
 from api.core.deps import CbsCodePath, ResourceId, SessionDep, SettingsDep
 from api.core.problems import NotFound
+from api.core.translations import RequestedLanguage
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.results import live, reading
@@ -102,10 +104,17 @@ def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep)
 
 
 @router.get("/dialogues/{id}/public", response_model=DialoguePage)
-def read_dialogue_page(dialogue_id: ResourceId, session: SessionDep) -> DialoguePage:
-    """A dialogue as anyone may read it: its question, period and released overall ranking."""
+def read_dialogue_page(
+    dialogue_id: ResourceId, session: SessionDep, language: RequestedLanguage
+) -> DialoguePage:
+    """A dialogue as anyone may read it: its question, period and released overall ranking;
+    once published, the report back and agenda in the language asked for."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
-    return reading.dialogue_page(session, dialogue=dialogue)
+    page = reading.dialogue_page(session, dialogue=dialogue)
+    if agenda.is_published(dialogue):
+        page.report_back = agenda.report_back_of(session, dialogue=dialogue, language=language)
+        page.agenda = agenda.agenda_of(session, dialogue=dialogue, language=language)
+    return page
 
 
 @router.get("/sessions/{id}/results", response_model=Results)

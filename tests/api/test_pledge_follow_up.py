@@ -108,6 +108,7 @@ def test_a_coordinator_lists_the_released_pledges_with_contact_only_where_consen
             "text",
             "status",
             "contact",
+            "agendaItemId",
         }
         assert item["status"] == "new"
         uuid.UUID(item["id"])  # a random id, not the counting one
