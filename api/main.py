@@ -31,6 +31,7 @@ from api.ops.router import router as ops_router
 from api.ops.service import migration_heads
 from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
+from api.reports.router import router as reports_router
 from api.results.refresher import ResultsRefresher
 from api.results.router import router as results_router
 from api.sessions.limits import RefusedCheckIns
@@ -104,6 +105,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         results_router,
         context_router,
         agenda_router,
+        reports_router,
     ):
         api.include_router(router)
 

@@ -22,3 +22,11 @@ def weighted_ranges(header: str | None) -> list[tuple[float, str]]:
         if 0 <= weight <= 1:
             ranges.append((weight, tag.lower()))
     return ranges
+
+
+def prefers_pdf(accept: str | None) -> bool:
+    """Whether an Accept header prefers a PDF to HTML (HTML when it says nothing)."""
+    weights = {media: weight for weight, media in weighted_ranges(accept)}
+    pdf = weights.get("application/pdf", 0.0)
+    html = max(weights.get("text/html", 0.0), weights.get("text/*", 0.0), weights.get("*/*", 0.0))
+    return pdf > 0 and pdf > html

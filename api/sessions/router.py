@@ -11,7 +11,7 @@ from api.core.access import Actor
 from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
-from api.core.negotiation import weighted_ranges
+from api.core.negotiation import prefers_pdf
 from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
@@ -220,14 +220,6 @@ class PaperFormat(StrEnum):
     PDF = "pdf"
 
 
-def _wants_pdf(accept: str) -> bool:
-    """Whether the Accept header prefers a PDF to HTML (HTML when it says nothing)."""
-    weights = {media: weight for weight, media in weighted_ranges(accept)}
-    pdf = weights.get("application/pdf", 0.0)
-    html = max(weights.get("text/html", 0.0), weights.get("text/*", 0.0), weights.get("*/*", 0.0))
-    return pdf > 0 and pdf > html
-
-
 @router.get(
     "/sessions/{id}/paper-ballot",
     response_class=Response,
@@ -265,7 +257,7 @@ def read_paper_ballot(
     pdf = (
         paper_format is PaperFormat.PDF
         if paper_format
-        else _wants_pdf(request.headers.get("accept", ""))
+        else prefers_pdf(request.headers.get("accept", ""))
     )
     chosen = list(dict.fromkeys(languages or (PDF_LANGUAGES if pdf else list(PaperLanguage))))
     if pdf and PaperLanguage.AR in chosen:

@@ -1,0 +1,1 @@
+"""The participation report (participatieverslag) of a dialogue, as HTML or PDF."""

@@ -1,0 +1,49 @@
+# ruff: noqa: F811  (the fixtures imported from staff_fixtures are used as parameters)
+"""The participation report in a real browser: an analyst opens the draft report of the demo
+dialogue (ended, with its population imported) in Dutch and English; every section is there,
+the page prints as A4 with each section on a new page, and axe finds no violation."""
+
+import pytest
+
+from api.reports.models import SECTION_IDS
+from tests.browser.staff_fixtures import (
+    axe_violations,
+    cheap_hashing,  # noqa: F401  (fixture)
+    ended_staff_world,  # noqa: F401  (fixture)
+    staff_page,  # noqa: F401  (fixture)
+    staff_world,  # noqa: F401  (fixture)
+)
+
+
+@pytest.mark.timeout(300)
+def test_the_report_reads_and_prints_in_both_languages_and_axe_finds_nothing(
+    staff_page, ended_staff_world, axe
+):
+    world = ended_staff_world
+    authorised = {"Authorization": f"Bearer {world.token(world.analyst)}"}
+    found = {}
+    for language, heading, draft in (
+        ("nl", "Wie deden mee", "CONCEPT"),
+        ("en", "Who took part", "DRAFT"),
+    ):
+        page = staff_page(extra_http_headers=authorised)
+        page.goto(world.url(f"/api/v1/dialogues/{world.dialogue_id}/participation-report"
+                            f"?lang={language}"))  # fmt: skip
+        page.wait_for_selector("#method")
+        assert page.get_attribute("html", "lang") == language
+        assert page.inner_text("#who h2") == heading
+        assert draft in page.inner_text("h1")
+        for section in SECTION_IDS:
+            assert page.locator(f"section#{section} h2").count() == 1
+        # The demo's population is imported: participants stand beside it, buurt by buurt.
+        assert page.locator("#who table").count() == 4
+        assert page.locator("#results tbody tr").count() == len(world.priorities)
+        found[language] = axe_violations(page, axe)
+        page.emulate_media(media="print")
+        breaks = page.eval_on_selector_all(
+            "section.report-section", "s => s.map(e => getComputedStyle(e).breakBefore)"
+        )
+        assert breaks == ["page"] * len(SECTION_IDS)
+        pdf = page.pdf(prefer_css_page_size=True)
+        assert pdf.count(b"/Type /Page\n") >= len(SECTION_IDS) + 1
+    assert found == {"nl": [], "en": []}
