@@ -204,6 +204,36 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     page.click("#wg-ai-save")
     page.wait_for_selector(f"{card}[data-status='planned']")
 
+    # --- Residents' pledges contribute to it: one linked on the pledges page ---
+    open_dialogue_page(page, dialogue_id, "pledges", "#wg-pledges tbody tr")
+    row = page.locator("#wg-pledges tbody tr:has([data-action='save-agenda'])").first
+    linked = row.get_attribute("data-pledge")
+    row.locator("select[name=agendaItemId]").select_option(str(item["id"]))
+    row.locator("[data-action='save-agenda']").click()
+    page.wait_for_selector("main .wg-form-messages .wg-alert--success")
+    pledges = world.api(coordinator, f"/dialogues/{dialogue_id}/pledges").json()
+    assert {str(p["id"]): p["agendaItemId"] for p in pledges}[linked] == item["id"]
+    shots.check(page, "context-07-pledges-linked")
+    # One pledge is fewer than the municipality's group size: the agenda says "fewer than k";
+    # with k of them linked (the rest through the API) it shows the count.
+    k = httpx.get(world.url(f"/api/v1/municipalities/{CODE}")).json()["minGroupSize"]
+    open_dialogue_page(page, dialogue_id, "agenda", f"{card} [data-fact='contributions']")
+    assert f"minder dan {k}" in page.inner_text(f"{card} [data-fact='contributions']")
+    unlinked = [p for p in pledges if not p["contact"] and str(p["id"]) != linked][: k - 1]
+    assert len(unlinked) == k - 1
+    for pledge in unlinked:
+        done = httpx.patch(
+            world.url(f"/api/v1/pledges/{pledge['id']}"),
+            json={"agendaItemId": item["id"]},
+            headers=as_coordinator,
+        )
+        assert done.status_code == 200, done.text
+    page.reload()
+    page.wait_for_selector(f"{card} [data-fact='contributions']")
+    assert f"{k} toezeggingen van inwoners" in page.inner_text(
+        f"{card} [data-fact='contributions']"
+    )
+
     page.click("#wg-agenda-new")
     page.fill("#wg-ai-title", "Een punt dat niet doorgaat")
     page.check(f"#wg-ai-priorities input[value='{priorities[2]['id']}']")
@@ -245,7 +275,7 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
         "() => document.activeElement.closest('[data-priority]').dataset.priority"
     )
     assert focused == str(priorities[-1]["id"])  # focus goes to what is missing
-    shots.check(page, "context-07-report-back-incomplete")
+    shots.check(page, "context-08-report-back-incomplete")
     last = f"#wg-rb-{priorities[-1]['id']}"
     page.check(f"{last}-decision input[value='adopted']")
     page.fill(f"{last}-reason", reasons[priorities[-1]["id"]][0])
@@ -254,7 +284,7 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     page.click("#wg-rb-publish")
     page.wait_for_selector("#wg-rb-conflict")
     assert "loopt tot en met" in page.inner_text("#wg-rb-conflict")
-    shots.check(page, "context-08-report-back-not-ended")
+    shots.check(page, "context-09-report-back-not-ended")
     page.click("#wg-rb-save")
     page.wait_for_selector("#wg-rb-messages .wg-alert--success")
     assert httpx.get(world.url(f"/api/v1/dialogues/{dialogue_id}/report-back")).status_code == 404
@@ -263,7 +293,7 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     page.click("#wg-rb-publish")
     page.wait_for_selector("#wg-rb-withdraw:not([hidden])")
     page.wait_for_selector("#wg-rb-status .wg-alert--success")
-    shots.check(page, "context-09-report-back")
+    shots.check(page, "context-10-report-back")
     public = httpx.get(world.url(f"/api/v1/dialogues/{dialogue_id}/report-back"))
     assert public.status_code == 200, public.text
 
@@ -294,9 +324,9 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     # --- The same pages in English ---
     page.click("#wg-language")
     page.wait_for_selector("html[lang='en'] #wg-rb-form")
-    shots.check(page, "context-10-report-back-english")
+    shots.check(page, "context-11-report-back-english")
     go(page, "photo", "html[lang='en'] #wg-photo-headline")
     page.wait_for_selector(".wg-photo-table")
-    shots.check(page, "context-11-photo-english")
+    shots.check(page, "context-12-photo-english")
 
-    shots.assert_clean(minimum=11)
+    shots.assert_clean(minimum=12)

@@ -23,17 +23,18 @@ function priorityTitles(dialogue) {
   return new Map(dialogue.priorities.map((p) => [p.id, p.title]));
 }
 
-function contributionsText(contributions) {
+function contributionsText(contributions, minGroupSize) {
   if (!contributions) return null;
-  const parts = [];
   const organisations = contributions.organisations || [];
-  if (organisations.length) parts.push(t('ws.agenda.organisations', { names: organisations.map((o) => o.name).join(', ') }));
-  if (contributions.residentPledges != null) parts.push(t('ws.agenda.residentPledges', { count: contributions.residentPledges }));
-  else if (contributions.residentPledgesAtLeast != null) parts.push(t('ws.agenda.residentPledgesFew', { k: contributions.residentPledgesAtLeast }));
-  return parts.length ? parts.join(' ') : t('ws.agenda.noContributions');
+  return [
+    organisations.length ? t('ws.agenda.organisations', { names: organisations.map((o) => o.name).join(', ') }) : t('ws.agenda.noOrganisations'),
+    contributions.residentPledges != null
+      ? t('ws.agenda.residentPledges', { count: contributions.residentPledges })
+      : t('ws.agenda.residentPledgesFew', { k: minGroupSize }),
+  ].join(' ');
 }
 
-function itemCard(item, titles, { onEdit, onDelete }) {
+function itemCard(item, titles, { minGroupSize, onEdit, onDelete }) {
   const titleId = `wg-agenda-${item.id}-title`;
   const facts = [
     ['priorities', item.priorityIds.map((id) => titles.get(id) || `#${id}`).join('; ')],
@@ -45,7 +46,7 @@ function itemCard(item, titles, { onEdit, onDelete }) {
     ['period', item.startsOn || item.endsOn ? t('ws.agenda.periodValue', { from: item.startsOn ? fmt.date(item.startsOn) : '…', to: item.endsOn ? fmt.date(item.endsOn) : '…' }) : ''],
     ['budgetLine', item.budgetLine],
     ['status', t(`ws.agenda.status.${item.status}`)],
-    ['contributions', contributionsText(item.contributions)],
+    ['contributions', contributionsText(item.contributions, minGroupSize)],
   ].filter(([, v]) => v);
   const edit = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'edit' }, 'aria-describedby': titleId, text: t('ws.edit') });
   const remove = h('button', { type: 'button', class: 'wg-button wg-button--subtle', dataset: { action: 'delete' }, 'aria-describedby': titleId }, icon('remove'), h('span', { text: t('ws.delete') }));
@@ -230,7 +231,7 @@ export async function renderAgenda({ app, main, params, isCurrent }) {
     replace(
       list,
       items.length
-        ? items.map((item) => itemCard(item, titles, { onEdit: openForm, onDelete: confirmDelete }))
+        ? items.map((item) => itemCard(item, titles, { minGroupSize: place.minGroupSize, onEdit: openForm, onDelete: confirmDelete }))
         : h('li', { class: 'wg-muted', id: 'wg-agenda-empty', text: t('ws.agenda.none') }),
     );
   };
