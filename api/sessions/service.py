@@ -499,6 +499,12 @@ def find_by_join_code(
             if row.status is SessionStatus.PLANNED
             else "Dit gesprek is voorbij. Bedankt voor je interesse!",
             kind="session-not-started" if row.status is SessionStatus.PLANNED else "session-ended",
+            # The QR code of an ended session leads on to the dialogue's public page.
+            headers=(
+                {}
+                if row.status is SessionStatus.PLANNED
+                else {"Link": f'</d/{row.dialogue_id}>; rel="related"'}
+            ),
         )
     suffix = code[JOIN_CODE_LENGTH:]
     if row.check_in_mode is CheckInMode.ROTATING:

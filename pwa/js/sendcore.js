@@ -26,7 +26,7 @@
     status === 0 || status >= 500 || status === 429 || status === 408 ||
     (status === 409 && kindOf(problem) === 'request-in-progress');
 
-  /** A Response as {ok, status, data, problem, retryable, retryAfterMs, replayed}; a problem
+  /** A Response as {ok, status, data, problem, retryable, retryAfterMs, replayed, link}; a problem
    * carries the language of its texts as contentLanguage. */
   async function readResponse(r) {
     const json = (r.headers.get('content-type') || '').includes('json');
@@ -38,6 +38,7 @@
       retryable: !r.ok && isRetryable(r.status, problem),
       retryAfterMs: retryAfterMs(r.headers.get('retry-after')),
       replayed: r.headers.get('idempotent-replayed') === 'true',
+      link: r.headers.get('link'),
     };
   }
 

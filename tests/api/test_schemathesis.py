@@ -79,6 +79,7 @@ def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
         "/users/": user_id,
         "/venues/": place.venue_id,
         "/pledges/": "0b1c3d6e-2f4a-4b8c-9d0e-1f2a3b4c5d6e",  # a follow-up id no pledge has
+        "/agenda-items/": 1,  # the admin's run puts it on the agenda first
     }
     pinned: dict[str, Any] = {}
     if "{cbsCode}" in path:
@@ -154,6 +155,9 @@ def test_schemathesis_as_admin_finds_no_server_error(
     app: Any, client: TestClient, db: Session, tilburg: Place, pinned_user: int
 ) -> None:
     admin = login(client, make_staff(db, role=Role.ADMIN, email="fuzz-admin@example.org"))
+    item = {"title": "Schaduw", "priorityIds": tilburg.priority_ids[:1], "horizon": "short"}
+    added = client.post(f"/dialogues/{tilburg.dialogue_id}/agenda", json=item, headers=admin)
+    assert added.json()["id"] == 1, added.text
     found = run_schemathesis(app, admin, tilburg, pinned_user)
     assert found.total == 0, found.report()
 

@@ -1,7 +1,9 @@
 /**
  * The public page of a dialogue (/d/{id}): what was asked, when, what happens next, and the
  * overall ranking of the released results (GET /api/v1/dialogues/{id}/public): the same
- * figures the release rule lets anyone read, no breakdown. Dutch, English and Arabic.
+ * figures the release rule lets anyone read, no breakdown. Once the municipality has reported
+ * back: per priority its decision and why, and the agenda that follows, with what residents
+ * and organisations contribute. Dutch, English and Arabic.
  */
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
@@ -71,6 +73,76 @@ function resultsSection(page) {
   );
 }
 
+/** A text from the report back or agenda, marked with the language it is in. */
+const inLanguage = (tag, attrs, value, lang) => h(tag, { ...attrs, lang, dir: 'auto', text: value });
+
+function decisionSection(page) {
+  const agendaIds = new Set((page.agenda || []).map((item) => item.id));
+  return h(
+    'section',
+    { class: 'wg-panel', 'aria-labelledby': 'wg-report-back-title', id: 'wg-report-back' },
+    h('h2', { id: 'wg-report-back-title', text: t('reportBack.title') }),
+    h('p', { text: t('reportBack.intro', { municipality: page.municipalityName }) }),
+    h('ul', { class: 'wg-public__list wg-public__decisions' }, page.reportBack.responses.map((r) => h(
+      'li',
+      { dataset: { priority: r.priorityId, decision: r.decision } },
+      h('h3', { class: 'wg-public__decision-title', dir: 'auto', text: r.priority.title }),
+      h('p', { class: `wg-public__decision wg-public__decision--${r.decision}` },
+        h('span', { class: 'wg-public__decision-label', text: t('reportBack.decisionLabel') }), ' ',
+        h('strong', { text: t(`reportBack.decision.${r.decision}`) })),
+      inLanguage('p', { class: 'wg-public__reason' }, r.reason, r.language),
+      r.agendaItems.length > 0 && [
+        h('p', { class: 'wg-public__follows', text: t('reportBack.follows') }),
+        h('ul', null, r.agendaItems.map((item) => h('li', null,
+          agendaIds.has(item.id) ? h('a', { href: `#wg-agenda-item-${item.id}`, dir: 'auto', text: item.title }) : h('span', { dir: 'auto', text: item.title }),
+          ' ', h('span', { class: 'wg-muted', text: `(${t(`agenda.status.${item.status}`)}, ${t(`agenda.horizon.${item.horizon}`)})` })))),
+      ],
+    ))),
+  );
+}
+
+function contributionsText(contributions, minGroupSize) {
+  if (contributions.residentPledges != null) return t('agenda.residents', { count: contributions.residentPledges });
+  return t('agenda.residentsFew', { min: minGroupSize });
+}
+
+function agendaItem(item, page) {
+  const fact = (label, value) => value && [h('dt', { text: label }), h('dd', null, value)];
+  const period = item.startsOn && item.endsOn ? t('page.period', { start: day(item.startsOn), end: day(item.endsOn) })
+    : item.startsOn ? t('agenda.from', { start: day(item.startsOn) })
+      : item.endsOn ? t('agenda.until', { end: day(item.endsOn) }) : '';
+  const organisations = item.contributions.organisations;
+  return h(
+    'li',
+    { id: `wg-agenda-item-${item.id}`, class: 'wg-public__agenda-item' },
+    inLanguage('h3', null, item.title, item.language),
+    item.goal && inLanguage('p', null, item.goal, item.language),
+    h('dl', { class: 'wg-public__facts' },
+      fact(t('agenda.status'), t(`agenda.status.${item.status}`)),
+      fact(t('agenda.horizon'), t(`agenda.horizon.${item.horizon}`)),
+      fact(t('agenda.period'), period),
+      fact(t('agenda.owner'), item.owner && h('span', { lang: 'nl', dir: 'auto', text: item.owner })),
+      fact(t('agenda.partners'), item.partners.length > 0 && h('span', { lang: 'nl', dir: 'auto', text: item.partners.join(', ') })),
+      fact(t('agenda.indicator'), item.indicator && h('span', { lang: 'nl', dir: 'auto', text: item.indicator })),
+      fact(t('agenda.contributions'), [
+        h('span', { text: contributionsText(item.contributions, page.minGroupSize) }),
+        organisations.length > 0 && h('ul', null, organisations.map((o) => h('li', { lang: 'nl', dir: 'auto' },
+          h('strong', { text: o.name }), o.kind ? ` (${o.kind})` : '', o.description ? `: ${o.description}` : ''))),
+      ])),
+  );
+}
+
+function agendaSection(page) {
+  return h(
+    'section',
+    { class: 'wg-panel', 'aria-labelledby': 'wg-agenda-title', id: 'wg-agenda' },
+    h('h2', { id: 'wg-agenda-title', text: t('agenda.title') }),
+    page.agenda.length === 0
+      ? h('p', { text: t('agenda.none') })
+      : h('ul', { class: 'wg-public__list wg-public__agenda' }, page.agenda.map((item) => agendaItem(item, page))),
+  );
+}
+
 function render(page) {
   document.title = t('page.title', { title: page.title });
   document.getElementById('wg-header-title').textContent = t('page.by', { municipality: page.municipalityName });
@@ -86,11 +158,13 @@ function render(page) {
       h('p', { id: 'wg-period', text: t('page.period', { start: day(page.startsOn), end: day(page.endsOn) }) }),
     ),
     resultsSection(page),
+    page.reportBack && decisionSection(page),
+    page.agenda && agendaSection(page),
     h(
       'section',
       { class: 'wg-panel', 'aria-labelledby': 'wg-next-title', id: 'wg-next' },
-      h('h2', { id: 'wg-next-title', text: t('page.next') }),
-      h('p', { text: t('page.nextText', { end: day(page.endsOn), municipality: page.municipalityName }) }),
+      h('h2', { id: 'wg-next-title', text: t(page.reportBack ? 'page.privacyTitle' : 'page.next') }),
+      !page.reportBack && h('p', { text: t('page.nextText', { end: day(page.endsOn), municipality: page.municipalityName }) }),
       h('p', { class: 'wg-muted', text: t('page.privacy', { min: page.minGroupSize }) }),
     ),
   );

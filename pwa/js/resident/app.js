@@ -208,8 +208,11 @@ function checkInView() {
   // An expired or incomplete code goes back to the code form instead (see checkIn).
   const kind = net.kindOf(result.problem);
   if (kind === 'session-ended' || kind === 'session-not-started') title = t('checkin.notOpen');
+  // An ended session's QR code leads on to the dialogue's page: results and the municipality's answer.
+  const publicPage = kind === 'session-ended' && (String(result.link || '').match(/<(\/d\/\d+)>/) || [])[1];
 
   return message('checkin-error', title, notice('error', 'alert', null, problemBlock(m)),
+    publicPage && h('p', null, h('a', { href: `${publicPage}?lang=${i18n.language()}`, id: 'wg-public-page', text: t('thanks.publicPage') })),
     h('div', { class: 'wg-button-row' }, retry, h('a', { href: '/c', class: 'wg-button wg-button--secondary', text: t('checkin.typeCode') })));
 }
 
