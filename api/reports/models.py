@@ -76,6 +76,8 @@ class AskedPriority:
     title: str
     description: str
     theme: str
+    language: str = "nl"
+    """The language of `title` and `description` (Dutch where not translated)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class RankedPriority:
     top_three_share: float
     weighted_by_buurt: float | None
     weighted_by_age_band: float | None
+    language: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ class PriorityResponse:
     decision: str
     reason: str
     agenda_items: list[str]
+    priority_language: str = "nl"
+    reason_language: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,8 @@ class AgendaEntry:
     partners: list[str]
     organisations: list[str]
     resident_pledges: int | None
+    language: str = "nl"
+    """The language of `title` and `goal`."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,8 @@ class ParticipationReport:
     language: ReportLanguage
     municipality: str
     title: str
+    title_language: str
+    """The language of the dialogue's title and question (Dutch where not translated)."""
     starts_on: date
     ends_on: date
     generated_on: date

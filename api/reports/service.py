@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from api.agenda import service as agenda
 from api.context import service as context
 from api.context.models import Representativeness, RepresentativenessGroup
 from api.core.access import Actor, Role
@@ -14,6 +15,7 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
 from api.reports.models import (
+    AgendaEntry,
     AskedPriority,
     Count,
     GroupRow,
@@ -21,6 +23,7 @@ from api.reports.models import (
     Method,
     ParticipationReport,
     PopulationRow,
+    PriorityResponse,
     RankedPriority,
     ReportLanguage,
     ResponseSection,
@@ -49,10 +52,7 @@ def readable_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None
     """The dialogue whose report this reader may see: staff of its municipality (analysts,
     coordinators, admins) always, anyone else once the report-back is published (else 404)."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
-    if (
-        is_staff_reader(actor, dialogue)
-        or response_of(session, dialogue=dialogue, language=ReportLanguage.NL).published_at
-    ):
+    if is_staff_reader(actor, dialogue) or agenda.is_published(dialogue):
         return dialogue
     raise NotFound(
         "This dialogue has no published participation report.",
@@ -72,8 +72,52 @@ def is_staff_reader(actor: Actor | None, dialogue: Dialogue) -> bool:
 def response_of(
     session: Session, *, dialogue: Dialogue, language: ReportLanguage
 ) -> ResponseSection:
-    """What the municipality did with the results: nothing published yet."""
-    return ResponseSection(published_at=None, responses=[], agenda=[])
+    """What the municipality did with the results and why: its report-back and agenda."""
+    spoken = Language(language.value)
+    report_back = agenda.report_back_of(session, dialogue=dialogue, language=spoken)
+    priority_languages = {
+        p.id: p.language.value
+        for p in dialogues.resident_priorities(
+            session,
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            language=spoken,
+        )
+    }
+    return ResponseSection(
+        published_at=report_back.published_at if report_back.published else None,
+        responses=[
+            PriorityResponse(
+                priority=answer.priority.title,
+                decision=answer.decision.value,
+                reason=answer.reason,
+                agenda_items=[item.title for item in answer.agenda_items],
+                priority_language=priority_languages.get(answer.priority_id, "nl"),
+                reason_language=answer.language.value,
+            )
+            for answer in report_back.responses
+        ],
+        agenda=[
+            AgendaEntry(
+                title=item.title,
+                goal=item.goal,
+                owner=item.owner,
+                horizon=item.horizon.value,
+                status=item.status.value,
+                starts_on=item.starts_on,
+                ends_on=item.ends_on,
+                partners=list(item.partners),
+                organisations=[
+                    f"{organisation.name} ({organisation.kind})"
+                    if organisation.kind
+                    else organisation.name
+                    for organisation in item.contributions.organisations
+                ],
+                resident_pledges=item.contributions.resident_pledges,
+                language=item.language.value,
+            )
+            for item in agenda.agenda_of(session, dialogue=dialogue, language=spoken)
+        ],
+    )
 
 
 def participation_report(
@@ -86,7 +130,7 @@ def participation_report(
     released, representativeness = _one_release(session, dialogue=dialogue)
     overall = released[GroupBy.DIALOGUE]
     minimum = overall.min_group_size
-    own, _ = in_language(
+    own, own_language = in_language(
         {"title": dialogue.title, "description": dialogue.description},
         dialogue.translations,
         Language(language.value),
@@ -98,6 +142,7 @@ def participation_report(
         language=language,
         municipality=municipality.name,
         title=own["title"],
+        title_language=own_language.value,
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
         generated_on=date.today(),
@@ -238,6 +283,7 @@ def _what(session: Session, *, dialogue: Dialogue, question: str, language: Repo
                 title=p.title,
                 description=p.description,
                 theme=_theme_name(theme_names.get(p.theme_key), p.theme_key, language),
+                language=p.language.value,
             )
             for p in priorities
         ],
@@ -302,7 +348,7 @@ def _results(
     if total.suppressed or not total.priorities:
         return ResultsSection(priorities=[], weighted=False)
     titles = {
-        p.id: p.title
+        p.id: (p.title, p.language.value)
         for p in dialogues.resident_priorities(
             session,
             dialogue_id=dialogue.id,  # type: ignore[arg-type]
@@ -315,7 +361,8 @@ def _results(
         priorities=[
             RankedPriority(
                 id=p.id,
-                title=titles[p.id],
+                title=titles[p.id][0],
+                language=titles[p.id][1],
                 rank=p.schulze_rank,
                 score=p.score,
                 score_low=p.score_low,

@@ -11,6 +11,7 @@ from api.core.access import Role
 from api.reports.models import SECTION_IDS
 from api.results.refresher import refresh_all
 from tests.api.conftest import Place
+from tests.api.test_agenda import add_item, publish
 from tests.api.test_context import TILBURG_KWB, _cast, _kwb
 from tests.helpers import staff_headers
 
@@ -223,3 +224,51 @@ def test_staff_of_the_municipality_read_the_draft_and_nobody_else_does(
         assert response.status_code == 404, response.text
         assert response.headers["content-type"] == "application/problem+json"
     assert _report(client, voted, {"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_once_published_anyone_reads_the_report_with_the_response_and_no_draft_mark(
+    client, db, voted, tilburg_coordinator, tilburg_facilitator
+):
+    item = add_item(client, tilburg_coordinator, voted)
+    assert _report(client, voted).status_code == 404
+    publish(db, client, tilburg_coordinator, voted)
+    for headers in (None, tilburg_facilitator):
+        response = _report(client, voted, headers)
+        assert response.status_code == 200, response.text
+    assert "Cache-Control" not in response.headers
+    assert "CONCEPT" not in response.text and 'id="draft"' not in response.text
+    report = _Report(response.text)
+    answers = [cells for _key, cells in report.rows["response"] if cells[1] == "Overgenomen"]
+    assert [cells[0] for cells in answers] == [f"Prioriteit {i}" for i in range(1, 6)]
+    assert all(cells[2] == "Dat doen we." for cells in answers)
+    linked = [cells[3] for cells in answers]
+    assert linked == [item["title"]] * 2 + ["–"] * 3  # the item follows from the first two
+    assert "Team Openbare Ruimte" in report.sections["response"]
+    assert "Stichting Groen" in report.sections["response"]
+    assert "minder dan 10 aanbiedingen van inwoners" in report.sections["response"]
+    english_html = _report(client, voted, None, "lang=en").text
+    assert english_html.startswith("<!doctype html>")
+    # Texts the municipality wrote in Dutch only are marked as Dutch inside the English page.
+    assert '<span lang="nl">Dat doen we.</span>' in english_html
+    assert '<span lang="nl">Prioriteit 1</span>' in english_html
+    english = _Report(english_html)
+    assert "Shade in schoolyards" in english.sections["response"]
+    assert "Adopted" in english.sections["response"]
+    pdf = _report(client, voted, None, "format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_dialogue_without_a_release_yet_reports_what_it_can_and_no_figure(
+    client, tilburg, tilburg_analyst
+):
+    response = _report(client, tilburg, tilburg_analyst)
+    assert response.status_code == 200, response.text
+    report = _Report(response.text)
+    assert (
+        "De uitkomsten worden getoond zodra er minstens 10 stembiljetten zijn."
+        in (report.sections["results"])
+    )
+    assert report.keyed("how-many")["ballots"][1] == "minder dan 10"
+    assert "Prioriteit 5" in report.sections["what"]
+    pdf = _report(client, tilburg, tilburg_analyst, "format=pdf")
+    assert pdf.content.startswith(b"%PDF-")
