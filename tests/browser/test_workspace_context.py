@@ -1,9 +1,10 @@
 # ruff: noqa: F811  (the fixtures imported from staff_fixtures are used as parameters)
 """Brede welvaart in context in the coordinator's workspace, in a real browser: the photo
 (two CBS files, one first refused with its row named), who took part (the KWB population),
-an agenda item written, changed and another deleted, a response to every priority published
-once the dialogue has ended (refused and explained before); then the public page in Dutch and English to an anonymous
-visitor, and the participation report. axe on every new page.
+an agenda item written, changed, pledges linked to it, another item deleted; a response to
+every priority, refused and explained while the dialogue runs, published once it has ended;
+then the public page in Dutch and English to an anonymous visitor, and the participation
+report with every section. axe on every new page.
 
 Screenshots: WG_WORKSPACE_SCREENSHOTS=docs/screenshots/workspace pytest -k workspace_context
 """
@@ -19,6 +20,7 @@ from sqlalchemy import text
 
 from api.core.access import Role
 from tests.browser.staff_fixtures import (
+    axe_violations,
     cheap_hashing,  # noqa: F401  (fixture)
     sign_in,
     staff_page,  # noqa: F401  (fixture)
@@ -297,29 +299,29 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     public = httpx.get(world.url(f"/api/v1/dialogues/{dialogue_id}/report-back"))
     assert public.status_code == 200, public.text
 
-    # --- What an anonymous visitor's public page shows, in Dutch and in English ---
-    # (read from the page's data, GET /dialogues/{id}/public: /d/{id} does not show the report
-    # back and agenda yet)
-    for language, index, title in (
-        ("nl", 0, "Groen schoolplein Kadewijk"),
-        ("en", 1, "Green schoolyard Kadewijk"),
+    # --- An anonymous visitor's public page, in Dutch and in English (by the phone's language) ---
+    for locale, index, title in (
+        ("nl-NL", 0, "Groen schoolplein Kadewijk"),
+        ("en-GB", 1, "Green schoolyard Kadewijk"),
     ):
-        shown = httpx.get(
-            world.url(f"/api/v1/dialogues/{dialogue_id}/public"),
-            headers={"Accept-Language": language},
-        ).json()
-        assert shown["reportBack"]["published"] is True
-        assert {r["priorityId"]: r["reason"] for r in shown["reportBack"]["responses"]} == {
-            pid: texts[index] for pid, texts in reasons.items()
-        }
-        assert [i["title"] for i in shown["agenda"]] == [title]
+        visitor = new_context(locale=locale).new_page()
+        visitor.goto(world.url(f"/d/{dialogue_id}"))
+        visitor.wait_for_selector("#wg-report-back")
+        visitor.wait_for_selector("#wg-agenda")
+        responses = visitor.inner_text("#wg-report-back")
+        for texts in reasons.values():
+            assert texts[index] in responses, (locale, texts[index])
+        assert title in visitor.inner_text("#wg-agenda"), locale
+        assert axe_violations(visitor, axe) == [], locale
 
-    # --- The participation report (as the coordinator reads it): every section ---
-    report_page = world.api(
-        coordinator, f"/dialogues/{dialogue_id}/participation-report?lang=nl", accept="text/html"
+    # --- The participation report, public now that the report back is: every section ---
+    report_page = httpx.get(
+        world.url(f"/api/v1/dialogues/{dialogue_id}/participation-report?lang=nl")
     )
+    assert report_page.status_code == 200, report_page.text
     for section in SECTIONS:
         assert f'id="{section}"' in report_page.text, section
+    assert "Groen schoolplein Kadewijk" in report_page.text
 
     # --- The same pages in English ---
     page.click("#wg-language")
