@@ -74,12 +74,19 @@ def item_of_dialogue(session: Session, *, item_id: int, dialogue_id: int) -> Age
 
 
 def items_of(session: Session, *, dialogue_id: int) -> list[AgendaItem]:
-    """A dialogue's agenda items: short term first, then by start and id."""
+    """A dialogue's agenda items: short term first, then by start (none last) and id."""
     return list(
         session.exec(
             select(AgendaItem)
             .where(AgendaItem.dialogue_id == dialogue_id)
-            .order_by(AgendaItem.horizon.desc(), AgendaItem.starts_on, AgendaItem.id)  # type: ignore[attr-defined,arg-type]
+            # "short" sorts after "long": descending puts the short term first. Items without
+            # a start come last on both databases (their NULL order differs).
+            .order_by(
+                AgendaItem.horizon.desc(),  # type: ignore[attr-defined]
+                AgendaItem.starts_on.is_(None),  # type: ignore[union-attr]
+                AgendaItem.starts_on,
+                AgendaItem.id,
+            )
         )
     )
 

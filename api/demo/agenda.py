@@ -85,6 +85,11 @@ _REASONS = {
         "De Schakel gaat 's avonds open, samen met jongeren.",
         "De Schakel will open in the evenings, together with young people.",
     ),
+    "Minder eenzaamheid, meer ontmoeting": (
+        "partly",
+        "De avonden in De Schakel zijn een begin; voor ouderen zoeken we nog een plek.",
+        "The evenings at De Schakel are a start; for older people we are still looking for a place.",
+    ),
     "Betaalbare woningen voor starters en ouderen": (
         "partly",
         "We bouwen op het stationsterrein; meer kan pas na 2030, als er grond vrijkomt.",

@@ -297,3 +297,16 @@ def test_deleting_an_agenda_item_keeps_its_pledges_unlinked(
     assert client.delete(f"/agenda-items/{item['id']}", headers=coordinator).status_code == 204
     (after,) = client.get(f"/dialogues/{tilburg.dialogue_id}/pledges", headers=coordinator).json()
     assert after["agendaItemId"] is None and after["text"] == "Ik snoei"
+
+
+@pytest.mark.both_databases
+def test_the_agenda_lists_short_term_first_then_by_start_with_undated_items_last(
+    client: TestClient, tilburg: Place, coordinator
+):
+    add_item(client, coordinator, tilburg, title="Lang", horizon="long", startsOn="2027-01-01",
+             endsOn=None)  # fmt: skip
+    add_item(client, coordinator, tilburg, title="Zonder datum", startsOn=None, endsOn=None)
+    add_item(client, coordinator, tilburg, title="Later", startsOn="2027-06-01", endsOn=None)
+    add_item(client, coordinator, tilburg, title="Eerst", startsOn="2027-02-01", endsOn=None)
+    agenda = client.get(f"/dialogues/{tilburg.dialogue_id}/agenda", headers=coordinator).json()
+    assert [i["title"] for i in agenda["items"]] == ["Eerst", "Later", "Zonder datum", "Lang"]

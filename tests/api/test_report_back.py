@@ -222,3 +222,15 @@ def test_the_demo_publishes_its_report_back_only_for_an_ended_dialogue(
         "notAdopted",
     }
     assert "Trees and shade in three schoolyards" in [i["title"] for i in page["agenda"]]
+
+
+def test_the_qr_code_of_an_ended_session_names_the_dialogues_public_page(
+    client: TestClient, db: Session, tilburg: Place
+):
+    db.execute(text("UPDATE sessions SET status = 'closed' WHERE id = :id"),
+               {"id": tilburg.session_id})  # fmt: skip
+    db.commit()
+    response = client.post("/check-ins", json={"joinCode": tilburg.join_code})
+    body = assert_problem(response, 409)
+    assert body["type"].endswith("/session-ended")
+    assert response.headers["link"] == f'</d/{tilburg.dialogue_id}>; rel="related"'
