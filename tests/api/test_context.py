@@ -248,6 +248,7 @@ def test_representativeness_participants_are_the_released_figures_suppression_in
         (None, 401, 401),
         (Role.FACILITATOR, 403, 403),
         (Role.ANALYST, 403, 200),
+        (Role.COORDINATOR, 200, 200),
         (Role.ADMIN, 200, 200),
     ],
 )
@@ -323,3 +324,53 @@ def test_a_pdok_geojson_population_file_is_accepted_as_a_form_upload(client, adm
         "municipality": "GM0855", "year": 2023, "source": "pdok", "areas": 2,
         "skippedOtherMunicipalities": 1, "suppressedValues": 6,
     }  # fmt: skip
+
+
+def test_a_coordinator_imports_for_their_own_municipality_only(client, db, tilburg, den_bosch):
+    tilburg_coordinator = staff_headers(
+        client, db, role=Role.COORDINATOR, municipalities=["GM0855"]
+    )
+    bosch_coordinator = staff_headers(client, db, role=Role.COORDINATOR, municipalities=["GM0796"])
+    indicators, figures = _indicator_file()
+    as_json = {"Content-Type": "application/json"}
+
+    def import_population(code: str, headers: dict[str, str]):
+        return client.post(
+            f"/municipalities/{code}/population/import?year=2024",
+            content=_kwb(TILBURG_KWB),
+            headers=headers | as_json,
+        )
+
+    def labels_shown() -> list[str]:
+        photo = client.get("/municipalities/GM0855/wellbeing", headers=tilburg_coordinator)
+        return sorted(i["label"] for t in photo.json()["themes"] for i in t["indicators"])
+
+    # Another municipality's coordinator: a 404, as for any object outside their reach, and
+    # nothing written.
+    assert_problem(_import_wellbeing(client, bosch_coordinator, indicators), 404)
+    assert_problem(import_population("GM0855", bosch_coordinator), 404)
+    assert labels_shown() == []
+    assert (
+        client.get(
+            f"/dialogues/{tilburg.dialogue_id}/representativeness", headers=tilburg_coordinator
+        ).json()["populationYear"]
+        is None
+    )
+
+    # Tilburg's own coordinator: both imports, and the photo then holds the file's figures.
+    imported = _import_wellbeing(client, tilburg_coordinator, indicators)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["figures"] == len(figures)
+    population = import_population("GM0855", tilburg_coordinator)
+    assert population.status_code == 200, population.text
+    assert population.json()["municipality"] == "GM0855"
+    assert labels_shown() == sorted(LABELS)
+    assert (
+        client.get(
+            f"/dialogues/{tilburg.dialogue_id}/representativeness", headers=tilburg_coordinator
+        ).json()["populationYear"]
+        == 2024
+    )
+
+    # Nor may Tilburg's coordinator import into 's-Hertogenbosch.
+    assert_problem(import_population("GM0796", tilburg_coordinator), 404)

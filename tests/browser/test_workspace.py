@@ -77,8 +77,8 @@ class Shots:
         if self.folder:
             page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
 
-    def assert_clean(self) -> None:
-        assert len(self.found) >= 14, sorted(self.found)
+    def assert_clean(self, minimum: int = 14) -> None:
+        assert len(self.found) >= minimum, sorted(self.found)
         assert not any(self.found.values()), {k: v for k, v in self.found.items() if v}
 
 

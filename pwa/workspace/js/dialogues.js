@@ -45,6 +45,9 @@ export async function renderDialogues({ app, main, isCurrent }) {
         link(`#/dialogues/${d.id}/sessions`, t('ws.dialogues.sessions'), { dataset: { action: 'sessions' }, 'aria-describedby': titleId }),
         link(`#/dialogues/${d.id}/pledges`, t('ws.dialogues.pledges'), { dataset: { action: 'pledges' }, 'aria-describedby': titleId }),
         link(`#/dialogues/${d.id}/ideas`, t('ws.dialogues.ideas'), { dataset: { action: 'ideas' }, 'aria-describedby': titleId }),
+        link(`#/dialogues/${d.id}/participation`, t('ws.dialogues.participation'), { dataset: { action: 'participation' }, 'aria-describedby': titleId }),
+        link(`#/dialogues/${d.id}/agenda`, t('ws.dialogues.agenda'), { dataset: { action: 'agenda' }, 'aria-describedby': titleId }),
+        link(`#/dialogues/${d.id}/report-back`, t('ws.dialogues.reportBack'), { dataset: { action: 'report-back' }, 'aria-describedby': titleId }),
       ),
     );
   });

@@ -23,6 +23,11 @@ import { renderDialogues, renderDialogueEditor } from './dialogues.js';
 import { renderSessions } from './sessions.js';
 import { renderPledges } from './pledges.js';
 import { renderIdeas } from './ideas.js';
+import { renderPhoto } from './photo.js';
+import { renderParticipation } from './participation.js';
+import { renderAgenda } from './agenda.js';
+import { renderReportBack } from './report-back.js';
+import { onProgressUploadSignedOut } from './upload.js';
 
 export const WORKSPACE_BUNDLE = '../workspace/i18n/workspace';
 const ROLES = ['admin', 'coordinator'];
@@ -40,8 +45,12 @@ const ROUTES = [
   ['dialogues', /^dialogues\/(\d+)\/sessions$/, renderSessions],
   ['dialogues', /^dialogues\/(\d+)\/pledges$/, renderPledges],
   ['dialogues', /^dialogues\/(\d+)\/ideas$/, renderIdeas],
+  ['dialogues', /^dialogues\/(\d+)\/participation$/, renderParticipation],
+  ['dialogues', /^dialogues\/(\d+)\/agenda$/, renderAgenda],
+  ['dialogues', /^dialogues\/(\d+)\/report-back$/, renderReportBack],
+  ['photo', /^photo$/, renderPhoto],
 ];
-const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'dialogues'];
+const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'photo', 'dialogues'];
 
 const main = () => document.getElementById('wg-main');
 const nav = () => document.getElementById('wg-nav');
@@ -245,6 +254,7 @@ async function boot() {
   };
   onSignedOut(expired);
   onUploadSignedOut(expired);
+  onProgressUploadSignedOut(expired);
   window.addEventListener('hashchange', () => {
     if (location.hash === '' || location.hash.startsWith('#/')) render();
   });

@@ -25,10 +25,25 @@ function statusControl({ pledge, label, onChange }) {
   return h('div', { class: 'wg-pledge__status-row' }, select, save);
 }
 
+/** The agenda item a pledge contributes to; a pledge with contact details stays unlinked. */
+function agendaControl({ pledge, label, items, onLink }) {
+  if (pledge.contact) return h('span', { class: 'wg-muted', text: t('ws.pledges.agendaApart') });
+  const id = `wg-pledge-${pledge.id}-agenda`;
+  const select = h(
+    'select',
+    { class: 'wg-select', id, name: 'agendaItemId', 'aria-label': t('ws.pledges.agendaOf', { what: label }) },
+    h('option', { value: '', text: t('ws.pledges.agendaNone') }),
+    items.map((item) => h('option', { value: String(item.id), selected: pledge.agendaItemId === item.id, text: item.title })),
+  );
+  const save = h('button', { type: 'button', class: 'wg-button wg-button--secondary', dataset: { action: 'save-agenda' }, 'aria-label': t('ws.pledges.saveAgendaOf', { what: label }), text: t('ws.pledges.saveAgenda') });
+  save.addEventListener('click', () => onLink(select.value ? Number(select.value) : null, save));
+  return h('div', { class: 'wg-pledge__status-row' }, select, save);
+}
+
 export async function renderPledges({ app, main, params, isCurrent }) {
   const id = params[0];
   replace(main, heading(t('ws.pledges.title')), h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
-  const [dialogue, pledges] = await Promise.all([wsApi(`/dialogues/${id}`), wsApi(`/dialogues/${id}/pledges`)]);
+  const [dialogue, pledges, agenda] = await Promise.all([wsApi(`/dialogues/${id}`), wsApi(`/dialogues/${id}/pledges`), wsApi(`/dialogues/${id}/agenda?lang=nl`)]);
   if (!isCurrent()) return;
   const flash = app.flashRegion();
   const failed = [dialogue, pledges].find((r) => !r.ok);
@@ -37,6 +52,7 @@ export async function renderPledges({ app, main, params, isCurrent }) {
     return;
   }
   const priorities = new Map(dialogue.data.priorities.map((p) => [p.id, p.title]));
+  const agendaItems = agenda.ok ? agenda.data.items : [];
   const messages = h('div', { class: 'wg-form-messages', role: 'status' });
   const download = h('button', { type: 'button', class: 'wg-button wg-button--secondary', id: 'wg-pledges-csv' }, icon('down'), h('span', { text: t('ws.pledges.csv') }));
   download.addEventListener('click', async () => {
@@ -61,6 +77,19 @@ export async function renderPledges({ app, main, params, isCurrent }) {
       announce(t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) }));
       replace(messages, notice('success', t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) })));
     };
+    const onLink = async (agendaItemId, button) => {
+      const result = await wsApi(`/pledges/${encodeURIComponent(pledge.id)}`, { method: 'PATCH', body: { agendaItemId } });
+      if (!result.ok) {
+        if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
+        focusElement(button);
+        return;
+      }
+      pledge.agendaItemId = result.data.agendaItemId ?? null;
+      const item = agendaItems.find((i) => i.id === pledge.agendaItemId);
+      const text = item ? t('ws.pledges.agendaLinked', { what: label, title: item.title }) : t('ws.pledges.agendaUnlinked', { what: label });
+      announce(text);
+      replace(messages, notice('success', text));
+    };
     const row = h(
       'tr',
       { dataset: { pledge: pledge.id, status: pledge.status } },
@@ -71,6 +100,7 @@ export async function renderPledges({ app, main, params, isCurrent }) {
       h('td', { class: 'wg-num', text: pledge.hoursPerMonth == null ? '–' : fmt.hours(Number(pledge.hoursPerMonth)) }),
       h('td', { class: 'wg-pledge__contact' }, pledge.contact ? h('span', { text: pledge.contact }) : h('span', { class: 'wg-muted', text: t('ws.pledges.noContact') })),
       h('td', null, statusControl({ pledge, label, onChange })),
+      agendaItems.length ? h('td', null, agendaControl({ pledge, label, items: agendaItems, onLink })) : null,
     );
     return row;
   });
@@ -92,7 +122,7 @@ export async function renderPledges({ app, main, params, isCurrent }) {
             'table',
             { class: 'wg-table', id: 'wg-pledges' },
             h('caption', { text: t('ws.pledges.caption', { title: dialogue.data.title }) }),
-            h('thead', null, h('tr', null, ['number', 'text', 'kind', 'priority', 'hours', 'contact', 'status'].map((c) => h('th', { scope: 'col', class: c === 'hours' ? 'wg-num' : null, text: t(`ws.pledges.col.${c}`) })))),
+            h('thead', null, h('tr', null, ['number', 'text', 'kind', 'priority', 'hours', 'contact', 'status', ...(agendaItems.length ? ['agenda'] : [])].map((c) => h('th', { scope: 'col', class: c === 'hours' ? 'wg-num' : null, text: t(`ws.pledges.col.${c}`) })))),
             h('tbody', null, rows),
           ),
         )
