@@ -210,16 +210,33 @@ def delete_item(session: Session, *, item: AgendaItem) -> None:
 def organisation_contributions(
     session: Session, *, agenda_item_ids: Sequence[int]
 ) -> dict[int, list[OrganisationContribution]]:
-    """Organisations' and businesses' pledges per agenda item, by their public name.
-
-    Pledges carry no organisation yet, so every item has none."""
-    return {item_id: [] for item_id in agenda_item_ids}
+    """Organisations' and businesses' released pledges per agenda item, by their public name."""
+    answer: dict[int, list[OrganisationContribution]] = {item_id: [] for item_id in agenda_item_ids}
+    if not agenda_item_ids:
+        return answer
+    rows = session.exec(
+        select(Pledge)
+        .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]
+        .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]
+        .where(Pledge.organisation_name.is_not(None))  # type: ignore[union-attr]
+        .order_by(Pledge.organisation_name, Pledge.id)  # type: ignore[arg-type]
+    )
+    for pledge in rows:
+        answer[pledge.agenda_item_id].append(  # type: ignore[index]  # filtered on the ids above
+            OrganisationContribution(
+                name=pledge.organisation_name,  # type: ignore[arg-type]  # filtered: not None
+                kind=pledge.organisation_kind or "",
+                description=pledge.text,
+            )
+        )
+    return answer
 
 
 def _resident_pledge_counts(
     session: Session, *, dialogue_id: int, agenda_item_ids: Sequence[int]
 ) -> dict[int, int]:
-    """Released pledges linked to each item: only what the pledge totals already count."""
+    """Released pledges of residents (no organisation named) linked to each item: only what
+    the pledge totals already count."""
     if not agenda_item_ids:
         return {}
     rows = session.execute(
@@ -227,6 +244,7 @@ def _resident_pledge_counts(
         .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]
         .where(Pledge.dialogue_id == dialogue_id)
         .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]
+        .where(Pledge.organisation_name.is_(None))  # type: ignore[union-attr]
         .group_by(Pledge.agenda_item_id)
     ).all()
     return {item_id: count for item_id, count in rows}

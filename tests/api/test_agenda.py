@@ -257,6 +257,43 @@ def test_linked_resident_pledges_show_only_from_the_minimum_group_size(
     assert counted()["residentPledges"] is None
 
 
+def test_an_organisations_linked_pledge_shows_by_its_name_and_not_among_residents(
+    client: TestClient, clean_engine: Engine, settings, tilburg: Place, coordinator
+):
+    item = add_item(client, coordinator, tilburg)
+    secret = settings.signing_key()
+    body = {
+        "kind": "time",
+        "text": "Wij zorgen voor de bomen op het plein",
+        "participantType": "organisation",
+        "organisationName": "Groen Tilburg",
+        "organisationKind": "vereniging",
+    }
+    pledge(clean_engine, tilburg, secret, body)
+    for n in range(10):
+        pledge(clean_engine, tilburg, secret, {"kind": "time", "text": f"Ik plant een boom {n}"})
+    refresh_all(clean_engine)
+    for entry in client.get(
+        f"/dialogues/{tilburg.dialogue_id}/pledges", headers=coordinator
+    ).json():
+        linked = client.patch(
+            f"/pledges/{entry['id']}", json={"agendaItemId": item["id"]}, headers=coordinator
+        )
+        assert linked.status_code == 200, linked.text
+    agenda = client.get(f"/dialogues/{tilburg.dialogue_id}/agenda", headers=coordinator).json()
+    assert agenda["items"][0]["contributions"] == {
+        "organisations": [
+            {
+                "name": "Groen Tilburg",
+                "kind": "vereniging",
+                "description": "Wij zorgen voor de bomen op het plein",
+            }
+        ],
+        "residentPledges": 10,
+        "residentPledgesAtLeast": 10,
+    }
+
+
 def test_a_pledge_links_only_to_an_agenda_item_of_its_own_dialogue(
     client: TestClient, db: Session, clean_engine: Engine, settings, tilburg: Place,
     den_bosch: Place, admin,
