@@ -14,17 +14,39 @@ from tests.resident.test_ballots import put_ballot
 from tests.resident.test_pledges import pledge
 
 
+class _ClockAtAMinutesStart:
+    """The `time` module, but with `time()` moved on so that it was one second past a full
+    minute when it was made; it runs at the real pace from there."""
+
+    def __init__(self) -> None:
+        now = time.time()
+        self._shift = 61 - now % 60
+
+    def time(self) -> float:
+        return time.time() + self._shift
+
+    def __getattr__(self, name: str):  # noqa: ANN204  (everything else as in `time`)
+        return getattr(time, name)
+
+
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Small limits, so a handful of requests reach them, sent within one limit window.
 
     The limiter counts in clock-aligned minutes and weighs the previous minute by what is left
     of it: just after a minute turns, the last minute's 7 weigh 6.99, so one more goes through.
-    A test that starts in the second half of a minute waits for the next one to begin, so that
-    its requests (a few seconds' worth even on a slow machine) all fall in one minute.
+    The limiter's clock (and the Retry-After computed from it) is therefore set to start the
+    test one second into a minute, so that its requests (a few seconds' worth even on a slow
+    machine) all fall in one minute, without waiting for the next minute to begin.
     """
-    if time.time() % 60 > 30:
-        time.sleep(60 - time.time() % 60)
+    import limits.storage.memory
+    import limits.strategies
+
+    from api.core import ratelimit
+
+    clock = _ClockAtAMinutesStart()
+    for module in (limits.storage.memory, limits.strategies, ratelimit):
+        monkeypatch.setattr(module, "time", clock)
     return settings.model_copy(
         update={"participant_writes_limit": "3/minute", "session_writes_limit": "7/minute"}
     )
