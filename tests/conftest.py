@@ -35,20 +35,26 @@ EVERY_TEST_ON_EVERY_DATABASE = os.environ.get("WG_TEST_EVERY_DATABASE", "") not 
 DATABASE_FIXTURES = ("database_url", "fresh_database_url")
 
 
+def _parametrized_names(metafunc: pytest.Metafunc) -> set[str]:
+    """The argument names the test's own `parametrize` marks give values to."""
+    names: set[str] = set()
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(argnames, str):
+            argnames = argnames.split(",")
+        names.update(name.strip() for name in argnames)
+    return names
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize the database fixtures: the first database for every test, all of them for
     tests marked `both_databases` (a test's own `parametrize` of the fixture wins)."""
-    chosen = {
-        name
-        for mark in metafunc.definition.iter_markers("parametrize")
-        for name in ([mark.args[0]] if isinstance(mark.args[0], (list, tuple)) else
-                     [n.strip() for n in mark.args[0].split(",")])
-    }  # fmt: skip
     on_all = EVERY_TEST_ON_EVERY_DATABASE or metafunc.definition.get_closest_marker(
         "both_databases"
     )
+    own = _parametrized_names(metafunc)
     for name in DATABASE_FIXTURES:
-        if name in metafunc.fixturenames and name not in chosen:
+        if name in metafunc.fixturenames and name not in own:
             metafunc.parametrize(name, DATABASES if on_all else DATABASES[:1], indirect=True)
 
 
