@@ -2,6 +2,7 @@
 #   make run    virtualenv, install, migrate, demo data (with simulated ballots and pledges),
 #               serve on http://127.0.0.1:8000 (PORT=…)
 #   make test   everything the tests need (PostgreSQL, Chromium, Spectral), then all tests
+#               (on SQLite; those marked both_databases on PostgreSQL too)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -10,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SPECTRAL_DIR := tests/adr
 
-.PHONY: run test install install-test services lint format bench clean
+.PHONY: run test test-every-database install install-test services lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,11 @@ services:
 # shares), so that two `make test` in two clones never touch each other's.
 test: install-test services $(SPECTRAL_DIR)/node_modules/.bin/spectral
 	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
+
+# Every test on PostgreSQL as well, not only those marked both_databases (slower; for a
+# nightly run, or before a release).
+test-every-database:
+	WG_TEST_EVERY_DATABASE=1 $(MAKE) test
 
 lint: install-test
 	$(BIN)/ruff check api tests migrations

@@ -1,4 +1,10 @@
-"""Fixtures: every API and database test runs on SQLite and on PostgreSQL."""
+"""Fixtures: every API and database test runs on SQLite; those marked `both_databases` (they
+prove locking, a constraint, concurrency or dialect-specific SQL) run on PostgreSQL as well.
+
+WG_TEST_DATABASES lists the databases (default "sqlite,postgresql"): every test runs on the
+first, marked tests on all of them. WG_TEST_EVERY_DATABASE=1 runs every test on all of them
+(the whole suite on PostgreSQL too, as before the marker; slow).
+"""
 
 import os
 import secrets
@@ -25,6 +31,31 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "postgresql+psycopg://welvaartgesprek:welvaartgesprek@127.0.0.1:5432/postgres",
 )
 DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
+EVERY_TEST_ON_EVERY_DATABASE = os.environ.get("WG_TEST_EVERY_DATABASE", "") not in ("", "0")
+DATABASE_FIXTURES = ("database_url", "fresh_database_url")
+
+
+def _parametrized_names(metafunc: pytest.Metafunc) -> set[str]:
+    """The argument names the test's own `parametrize` marks give values to."""
+    names: set[str] = set()
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        argnames = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(argnames, str):
+            argnames = argnames.split(",")
+        names.update(name.strip() for name in argnames)
+    return names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize the database fixtures: the first database for every test, all of them for
+    tests marked `both_databases` (a test's own `parametrize` of the fixture wins)."""
+    on_all = EVERY_TEST_ON_EVERY_DATABASE or metafunc.definition.get_closest_marker(
+        "both_databases"
+    )
+    own = _parametrized_names(metafunc)
+    for name in DATABASE_FIXTURES:
+        if name in metafunc.fixturenames and name not in own:
+            metafunc.parametrize(name, DATABASES if on_all else DATABASES[:1], indirect=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -58,7 +89,7 @@ def _drop_postgres_database(name: str) -> None:
     drop_postgres_database(POSTGRES_ADMIN_URL, name)
 
 
-@pytest.fixture(scope="session", params=DATABASES)
+@pytest.fixture(scope="session")
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:

@@ -1,5 +1,9 @@
-"""The `welvaartgesprek` command, run as a real process against a SQLite file."""
+"""The `welvaartgesprek` command against a SQLite file: in-process through `main(argv)`, with
+the settings from the environment and the working directory a real run would have, and once
+as a real process (`serve`, which the last test starts and talks to over a socket)."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -15,7 +19,9 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import SQLModel
 
 import api.tables  # noqa: F401  (every table on the metadata)
+from api.cli import main
 from api.core.access import SYSTEM
+from api.core.config import get_settings
 from api.core.db import create_db_engine, open_session, utcnow
 from api.core.migrations import upgrade_to_head
 from api.core.security import verify_password
@@ -51,6 +57,32 @@ class Cli:
     database_url: str
 
     def run(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+        """Run the command in this process: `main(argv)` with this environment, working
+        directory and standard input; what it printed and its exit code come back."""
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            for name in SETTING_VARIABLES:
+                patch.delenv(name, raising=False)
+            for name, value in self.environment(**env).items():
+                patch.setenv(name, value)
+            patch.chdir(self.directory)
+            patch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+            get_settings.cache_clear()  # read afresh, as a new process would
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                try:
+                    code = main(list(args))
+                except SystemExit as stop:  # argparse refusing the arguments
+                    code = stop.code if isinstance(stop.code, int) else 1
+                finally:
+                    get_settings.cache_clear()
+        return subprocess.CompletedProcess(
+            [str(COMMAND), *args], code, stdout.getvalue(), stderr.getvalue()
+        )
+
+    def run_process(
+        self, *args: str, stdin: str | None = None, **env: str
+    ) -> subprocess.CompletedProcess:
+        """Run the installed command as a real process."""
         environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
         environment.update(self.environment(**env))
         return subprocess.run(
@@ -511,7 +543,7 @@ def _wait_until_serving(server: subprocess.Popen, base: str) -> None:
 def test_without_public_url_demo_and_served_links_follow_the_port_served(cli: Cli):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    printed = ok(cli.run("demo", "--port", str(port), PUBLIC_URL=""))
+    printed = ok(cli.run_process("demo", "--port", str(port), PUBLIC_URL=""))
     assert f"{base}/c/WVSTAD" in printed and ":8000" not in printed
     assert qr_terminal(f"{base}/c/WVSTAD") in printed
     environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}

@@ -47,6 +47,7 @@ def upload(client: TestClient, headers: dict[str, str], data: bytes, *, dry_run:
     )
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("fixture", [RD, WGS84], ids=["rd-new", "wgs84"])
 def test_a_preview_of_pdoks_buurten_writes_nothing_and_the_import_then_matches_it(
     client: TestClient, brugdorp, fixture: Path
@@ -150,6 +151,7 @@ def test_every_bad_feature_is_named_with_a_reason_in_english_and_dutch(
     ]
 
 
+@pytest.mark.both_databases
 def test_the_database_takes_alphanumeric_codes_but_not_lower_case_ones(
     client: TestClient, db: Session, brugdorp
 ):

@@ -66,6 +66,7 @@ def test_a_bad_contact_address_or_period_is_a_400_naming_the_field(client: TestC
         assert problem["invalidParams"][0]["name"] == field
 
 
+@pytest.mark.both_databases
 def test_the_purge_keeps_contacts_as_long_as_each_municipality_says(
     client: TestClient, db: Session, coordinator, tilburg: Place, den_bosch: Place
 ):
@@ -117,6 +118,7 @@ def test_a_logo_is_checked_by_its_bytes_served_safely_and_removable(
     assert client.get("/municipalities/GM0855").json()["logoUrl"] is None
 
 
+@pytest.mark.both_databases
 def test_an_invitation_link_sets_the_password_once_and_is_stored_hashed(
     client: TestClient, db: Session, coordinator
 ):
@@ -152,6 +154,7 @@ def test_an_invitation_link_sets_the_password_once_and_is_stored_hashed(
     assert assert_problem(again, 400)["invalidParams"][0]["name"] == "token"
 
 
+@pytest.mark.both_databases
 def test_a_new_invitation_replaces_the_old_and_an_expired_one_fails(
     client: TestClient, db: Session, coordinator
 ):

@@ -100,6 +100,7 @@ def test_a_theme_key_that_is_not_a_key_is_a_400(client: TestClient, tilburg: Pla
     assert problem["invalidParams"][0]["name"] == "priorities.0.themeKey"
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_dialogue_title_in_a_municipality_is_a_409(
     client: TestClient, tilburg: Place, den_bosch: Place, admin
 ):

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Place
@@ -23,6 +24,7 @@ def test_a_municipality_code_must_be_a_cbs_code(client: TestClient, admin):
         assert body["invalidParams"][0]["name"] == "cbsCode"
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_municipality_is_a_409(client: TestClient, admin):
     create_municipality(client, admin, "GM0855", "Tilburg")
     response = client.post(
@@ -82,6 +84,7 @@ def test_a_buurt_needs_its_wijk_and_must_be_of_the_municipality(client, admin, t
     assert_problem(bad_code, 400, mentions="code")
 
 
+@pytest.mark.both_databases
 def test_import_of_cbs_statcode_csv_creates_then_updates_without_duplicates(client, admin):
     create_municipality(client, admin, "GM0855", "Tilburg")
     csv = "statcode;statnaam\nWK085501;Centrum\nBU08550101;Binnenstad\nBU08550102;Oude Stad\n"
@@ -110,6 +113,7 @@ def test_import_of_cbs_statcode_csv_creates_then_updates_without_duplicates(clie
     assert len(names) == 3 and names["BU08550102"] == "Oude Stad-Noord"
 
 
+@pytest.mark.both_databases
 def test_import_of_geojson_keeps_geometry_for_the_map(client, admin):
     create_municipality(client, admin, "GM0855", "Tilburg")
     square = {
@@ -145,6 +149,7 @@ def test_import_as_multipart_upload(client, admin):
     assert response.json()["created"] == 1
 
 
+@pytest.mark.both_databases
 def test_a_bad_import_file_names_the_wrong_row_and_writes_nothing(client, admin):
     create_municipality(client, admin, "GM0855", "Tilburg")
     csv = "statcode;statnaam\nWK085501;Centrum\nBU0855010;Kapot\nBU08550102;\n"

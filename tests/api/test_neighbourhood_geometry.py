@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from tests.api.conftest import Place
 from tests.resident.conftest import check_in
+
+pytestmark = pytest.mark.both_databases  # the geometry test differs per dialect
 
 
 def ring(points: int) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Staff accounts: an admin creates, lists and changes them; everyone reads their own."""
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -84,6 +85,7 @@ def test_an_unknown_or_malformed_municipality_is_a_400(client: TestClient, tilbu
     assert problem["invalidParams"][0]["name"].startswith("municipalities")
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_email_is_a_409_whatever_its_case(client: TestClient, tilburg: Place, admin):
     assert client.post("/users", json=user_body(), headers=admin).status_code == 201
     again = client.post(

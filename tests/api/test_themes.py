@@ -1,5 +1,6 @@
 """The brede welvaart themes: the default taxonomy and a municipality's own themes."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Place
@@ -20,6 +21,7 @@ def theme_body(**changes) -> dict:
     return {**body, **changes}
 
 
+@pytest.mark.both_databases
 def test_anyone_gets_the_ten_default_themes_with_names_descriptions_and_sdgs(client: TestClient):
     response = client.get("/themes")
     assert response.status_code == 200
@@ -50,6 +52,7 @@ def test_an_admin_adds_a_theme_for_one_municipality(
     assert "cultuur" not in [t["key"] for t in client.get("/themes").json()]
 
 
+@pytest.mark.both_databases
 def test_a_theme_key_already_in_use_is_a_409(client: TestClient, tilburg: Place, admin):
     assert (
         client.post("/municipalities/GM0855/themes", json=theme_body(), headers=admin).status_code
@@ -63,6 +66,7 @@ def test_a_theme_key_already_in_use_is_a_409(client: TestClient, tilburg: Place,
     assert_problem(default, 409, mentions="milieu")
 
 
+@pytest.mark.both_databases
 def test_the_same_theme_key_may_be_added_by_two_municipalities(
     client: TestClient, tilburg: Place, den_bosch: Place, admin
 ):

@@ -1,5 +1,6 @@
 """Venues: the libraries, youth centres and community centres where sessions are held."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Place
@@ -85,6 +86,7 @@ def test_an_unknown_or_malformed_neighbourhood_code_is_a_400(
         assert assert_problem(malformed, 400)["invalidParams"][0]["name"] == "neighbourhoodCode"
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_venue_name_in_a_municipality_is_a_409(
     client: TestClient, tilburg: Place, den_bosch: Place, admin
 ):

@@ -1,10 +1,13 @@
 """Migration 0006c: a geometry stored as the JSON text `null` becomes SQL NULL."""
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from api.core.db import create_db_engine
 from api.core.migrations import alembic_config
+
+pytestmark = pytest.mark.both_databases  # a migration, on each dialect
 
 
 def test_migration_turns_a_json_null_geometry_into_sql_null_and_keeps_real_shapes(

@@ -24,6 +24,9 @@ from api.core.migrations import alembic_config
 from tests.api.conftest import Place, build_place
 from tests.helpers import DEFAULT_THEME_KEYS
 
+# migrations and the constraints they create, on each dialect
+pytestmark = pytest.mark.both_databases
+
 TABLES = SQLModel.metadata.tables
 DEFAULT_THEMES = set(DEFAULT_THEME_KEYS)
 

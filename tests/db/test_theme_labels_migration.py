@@ -1,10 +1,13 @@
 """Migration 0008e: the long-term theme is "Voor de toekomst", the default texts say "je"."""
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from api.core.db import create_db_engine
 from api.core.migrations import alembic_config
+
+pytestmark = pytest.mark.both_databases  # a migration, on each dialect
 
 
 def _defaults(engine) -> dict[str, tuple[str, str, str]]:

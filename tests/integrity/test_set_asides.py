@@ -20,6 +20,9 @@ from tests.helpers import login, make_staff, staff_headers
 from tests.integrity.conftest import Clients
 from tests.integrity.test_check_in_limits import check_in_and_vote
 
+# set-asides lock rows (FOR UPDATE) and move released ballots
+pytestmark = pytest.mark.both_databases
+
 FLOOD = 12
 RESIDENTS = 10
 

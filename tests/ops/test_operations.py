@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
@@ -14,6 +15,8 @@ from api.main import create_app
 from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer, free_port
 from tests.resident.conftest import check_in
+
+pytestmark = pytest.mark.both_databases  # readiness against each database, up, down or unmigrated
 
 METRICS_TOKEN = "metrics-" + secrets.token_urlsafe(16)
 

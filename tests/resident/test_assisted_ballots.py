@@ -22,6 +22,7 @@ def staff_id(client: TestClient, headers) -> int:
     return client.get("/users/me", headers=headers).json()["id"]
 
 
+@pytest.mark.both_databases
 def test_a_facilitator_types_in_a_paper_ballot_that_counts_like_any_other(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator
 ):
@@ -108,6 +109,7 @@ def test_no_paper_ballots_for_a_session_that_is_not_open(
     assert row_counts(db) == before
 
 
+@pytest.mark.both_databases
 def test_a_bad_paper_ballot_is_a_400_and_leaves_no_participant_behind(
     client: TestClient, db: Session, tilburg: Place, den_bosch: Place, tilburg_facilitator
 ):

@@ -49,6 +49,7 @@ def stored_ballots(db: Session) -> list[dict]:
     return ballots
 
 
+@pytest.mark.both_databases
 def test_a_ballot_is_stored_with_its_ranking_neighbourhood_and_age_band(
     client: TestClient, db: Session, resident: Resident, tilburg: Place
 ):
@@ -86,6 +87,7 @@ def test_a_ballot_is_stored_with_its_ranking_neighbourhood_and_age_band(
     }
 
 
+@pytest.mark.both_databases
 def test_a_second_put_replaces_the_first_ballot(
     client: TestClient, db: Session, resident: Resident, tilburg: Place
 ):
@@ -195,6 +197,7 @@ def test_every_bad_ballot_is_a_400_problem_and_writes_nothing(
     assert stored_ballots(db) == ballots_before
 
 
+@pytest.mark.both_databases
 def test_a_ballot_for_a_fresh_participant_that_is_refused_leaves_no_ballot(
     client: TestClient, db: Session, resident: Resident, tilburg: Place, den_bosch: Place
 ):
@@ -245,6 +248,7 @@ def test_an_oversized_body_is_a_413_problem_and_writes_nothing(
     assert row_counts(db) == before
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("status", ["closed", "planned"])
 def test_a_ballot_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     client: TestClient, db: Session, resident: Resident, tilburg: Place, status: str
@@ -262,6 +266,7 @@ def test_a_ballot_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     assert stored_ballots(db) == ballots_before
 
 
+@pytest.mark.both_databases
 def test_ballots_of_different_participants_are_kept_apart(
     client: TestClient, db: Session, tilburg: Place, den_bosch: Place
 ):

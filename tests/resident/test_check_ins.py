@@ -17,6 +17,7 @@ from tests.resident.conftest import row_counts
 NOON = datetime(2027, 3, 2, 12, 0, 0, tzinfo=UTC)  # the start of a 30-second window
 
 
+@pytest.mark.both_databases
 def test_checking_in_with_the_poster_code_gives_a_token_the_session_and_its_priorities(
     client: TestClient, db: Session, tilburg: Place, settings
 ):
@@ -78,6 +79,7 @@ def test_a_malformed_check_in_is_a_400(client: TestClient, db: Session, tilburg:
     assert row_counts(db) == before
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("status", ["planned", "closed"])
 def test_a_session_that_is_not_open_admits_no_one(
     client: TestClient, db: Session, tilburg: Place, status: str

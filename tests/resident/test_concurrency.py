@@ -19,7 +19,8 @@ from tests.resident.conftest import resident_from, row_counts
 from tests.resident.test_ballots import stored_ballots
 from tests.resident.test_pledges import stored_pledges
 
-pytestmark = [pytest.mark.concurrency, pytest.mark.timeout(120)]
+# both_databases: races between concurrent writers.
+pytestmark = [pytest.mark.both_databases, pytest.mark.concurrency, pytest.mark.timeout(120)]
 
 ROOM = 200
 CONNECTIONS = 64

@@ -24,6 +24,8 @@ from tests.resident.conftest import Resident, check_in, resident_from, row_count
 from tests.resident.test_ballots import put_ballot, stored_ballots
 from tests.resident.test_pledges import pledge, stored_pledges
 
+pytestmark = pytest.mark.both_databases  # key claims, leases and PostgreSQL's advisory locks
+
 
 def test_a_replayed_ballot_returns_the_first_response_and_changes_nothing(
     client: TestClient, db: Session, resident: Resident, tilburg: Place

@@ -158,6 +158,7 @@ def test_the_list_shows_only_the_paper_ballots_this_facilitator_typed_in_this_se
     assert [e["ranking"] for e in entered(client, tilburg, admin)] == [tilburg.priority_ids[:2]]
 
 
+@pytest.mark.both_databases
 def test_voiding_takes_a_paper_ballot_out_of_the_count_and_restoring_puts_it_back_audited(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator
 ):
@@ -190,6 +191,7 @@ def test_voiding_takes_a_paper_ballot_out_of_the_count_and_restoring_puts_it_bac
     ]
 
 
+@pytest.mark.both_databases
 def test_a_voided_paper_ballot_is_out_of_the_released_results(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator, admin
 ):

@@ -88,6 +88,7 @@ def test_a_full_pledge_is_stored_and_echoed_without_contact_details(
     assert row_counts(db)["contact_offers"] == 0
 
 
+@pytest.mark.both_databases
 def test_a_pledge_with_contact_details_is_kept_as_an_offer_nothing_links_to_its_maker(
     client: TestClient, db: Session, resident: Resident, tilburg: Place
 ):
@@ -267,6 +268,7 @@ def test_every_bad_pledge_is_a_400_problem_and_writes_nothing(
     assert row_counts(db) == before
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("offers", [0, 2, 5])
 def test_at_most_five_pledges_per_participant(
     client: TestClient, db: Session, resident: Resident, tilburg: Place, offers: int
@@ -304,6 +306,7 @@ def test_a_pledge_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     assert row_counts(db) == before
 
 
+@pytest.mark.both_databases
 def test_purge_empties_the_contact_details_of_ended_dialogues_and_keeps_the_offers(
     client: TestClient, db: Session, tilburg: Place, den_bosch: Place
 ):

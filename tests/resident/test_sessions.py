@@ -32,6 +32,7 @@ def plan(client: TestClient, place: Place, headers: dict[str, str], **fields) ->
     return response.json()
 
 
+@pytest.mark.both_databases
 def test_a_facilitator_plans_a_session_and_reads_and_lists_it(
     client: TestClient, tilburg: Place, tilburg_facilitator
 ):
@@ -54,6 +55,7 @@ def test_a_facilitator_plans_a_session_and_reads_and_lists_it(
     assert {s["id"] for s in listed.json()} == {tilburg.session_id, created["id"]}
 
 
+@pytest.mark.both_databases
 def test_a_session_must_end_after_it_starts_and_carry_a_time_zone(
     client: TestClient, tilburg: Place, tilburg_facilitator
 ):
@@ -174,6 +176,7 @@ def test_analysts_do_not_run_sessions(client: TestClient, tilburg: Place, tilbur
     assert_problem(opened, 403)
 
 
+@pytest.mark.both_databases
 def test_status_only_moves_forward_from_planned_to_open_to_closed(
     client: TestClient, tilburg: Place, tilburg_facilitator
 ):
@@ -302,6 +305,7 @@ def test_join_codes_are_six_characters_without_0_o_1_i_or_l(
     assert len(set(codes + [tilburg.join_code])) == 26
 
 
+@pytest.mark.both_databases
 def test_a_join_code_already_taken_is_drawn_again(
     client: TestClient, tilburg: Place, tilburg_facilitator, monkeypatch: pytest.MonkeyPatch
 ):

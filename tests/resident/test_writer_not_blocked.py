@@ -21,7 +21,8 @@ from tests.api.conftest import Place
 from tests.helpers import PASSWORD, CountingHasher, bearer, make_staff
 from tests.resident.conftest import Resident, resident_from
 
-pytestmark = [pytest.mark.concurrency, pytest.mark.timeout(180)]
+# both_databases: the writer lock and connection pool of each dialect.
+pytestmark = [pytest.mark.both_databases, pytest.mark.concurrency, pytest.mark.timeout(180)]
 
 # Generous: on a loaded machine a ballot may take a while, but never the 90 s the held
 # request waits before giving up (the tests release it only after the ballot is in).

@@ -21,6 +21,8 @@ from tests.results.conftest import (
     results_of,
 )
 
+pytestmark = pytest.mark.both_databases  # figures from each dialect's scan of the released ballots
+
 Breakdown = tuple[str, str | None, str | None]
 
 

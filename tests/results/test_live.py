@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -12,6 +13,8 @@ from api.core.access import Role
 from api.main import create_app
 from tests.helpers import assert_problem, staff_headers
 from tests.results.conftest import World, build_world, results_of
+
+pytestmark = pytest.mark.both_databases  # the background refresher (SKIP LOCKED on PostgreSQL)
 
 
 def server_sent_events(response: httpx.Response) -> Iterator[tuple[str, dict]]:

@@ -3,6 +3,7 @@
 import dataclasses
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from jose import jwt
 from sqlalchemy import delete, select
@@ -18,6 +19,9 @@ from tests.results.conftest import (
     assert_group_matches_reference,
     results_of,
 )
+
+# the refresher's store: ON CONFLICT, SKIP LOCKED, COPY, REPEATABLE READ
+pytestmark = pytest.mark.both_databases
 
 
 def stored_cells(world: World) -> dict[tuple[str, str, str], tuple[int, bool, list[int]]]:

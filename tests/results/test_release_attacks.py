@@ -1,10 +1,13 @@
 """Issue 9's attacks on the results, replayed: each now learns nothing about one ballot."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.results.models import GroupBy
 from tests.helpers import assert_problem
 from tests.results.conftest import AGE_BANDS, TruthBallot, World, results_of
+
+pytestmark = pytest.mark.both_databases  # the release rule over the store of each dialect
 
 COARSE = (GroupBy.NEIGHBOURHOOD, GroupBy.VENUE_KIND, GroupBy.AGE_BAND, GroupBy.SESSION)
 

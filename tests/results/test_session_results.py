@@ -1,5 +1,6 @@
 """GET /sessions/{id}/results: the room's results, from minGroupSize ballots, in releases."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.core.access import SYSTEM
@@ -9,6 +10,8 @@ from api.sessions.models import Session as SessionRow
 from api.sessions.models import SessionUpdate
 from tests.helpers import assert_problem
 from tests.results.conftest import World, assert_group_matches_reference
+
+pytestmark = pytest.mark.both_databases  # releases per session from each dialect's store
 
 
 def room(client: TestClient, session_id: int) -> dict:
