@@ -12,6 +12,9 @@ from tests.resident.conftest import Resident, check_in, row_counts
 from tests.resident.test_ballots import put_ballot
 from tests.resident.test_pledges import pledge
 
+# The ballots' CHECK constraints and the results store run per dialect.
+pytestmark = pytest.mark.both_databases
+
 
 def stored(db: Session) -> list[tuple]:
     rows = db.execute(

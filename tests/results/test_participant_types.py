@@ -18,6 +18,9 @@ from tests.results.conftest import (
     results_of,
 )
 
+# The results store (the released ballots' new columns) runs per dialect.
+pytestmark = pytest.mark.both_databases
+
 YOUTH_ANSWERS = [7, 8, 8, 9, 6, 5, 10, 7, 7, 8, 9, 4, 6, 8]
 ORGANISATION_ANSWERS = [6, 7, 8, 5, 9, 7, 6, 8, 7, 3, 7]
 
