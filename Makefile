@@ -64,6 +64,7 @@ bench: install-test services
 	$(BIN)/python -m tests.bench.resident_load --database postgresql
 	$(BIN)/python -m tests.bench.results_scale
 	$(BIN)/python -m tests.bench.pwa_first_visit
+	$(BIN)/python -m tests.bench.lighthouse_scores
 
 clean:
-	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules .pytest_cache .pytest-tmp .hypothesis
+	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules tests/bench/lighthouse/node_modules .pytest_cache .pytest-tmp .hypothesis
