@@ -59,7 +59,7 @@ KNOWN_ROUTER_TABLE_IMPORTS = {
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph("api")
+    return grimp.build_graph("api", cache_dir=None)
 
 
 def _packages(graph: grimp.ImportGraph) -> list[str]:
