@@ -17,7 +17,7 @@ def test_node_test_runner_passes_the_javascript_unit_tests():
             "node is not installed; the JavaScript unit tests need Node 20 or later.", pytrace=False
         )
     result = subprocess.run(
-        [node, "--test", "--test-reporter=spec", str(JS_TESTS)],
+        [node, "--test", "--test-reporter=spec", *map(str, sorted(JS_TESTS.glob("**/*.test.mjs")))],
         capture_output=True,
         text=True,
         timeout=120,
