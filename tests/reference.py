@@ -4,6 +4,10 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
+from api.results.aggregation import Tally, tally_width
+
 Ballot = tuple[int, ...]
 
 
@@ -135,3 +139,36 @@ def reference_life_satisfaction(answers: list[int]) -> ReferenceLifeSatisfaction
         mean_high=min(10.0, float(mean) + half_width),
         shares={band: Fraction(sum(a in r for a in answers), n) for band, r in bands.items()},
     )
+
+
+# --- a byte form of a tally (no production code stores one; kept to prove Tally round-trips) ---
+
+TALLY_BYTES_FORMAT_VERSION = 1
+TALLY_BYTES_ITEM_SIZES = (1, 2, 4, 8)
+
+
+def tally_to_bytes(tally: Tally) -> bytes:
+    """Compact little-endian form of a tally, using the narrowest integer that fits."""
+    lowest, highest = int(tally.values.min()), int(tally.values.max())
+    item_size = next(
+        size
+        for size in TALLY_BYTES_ITEM_SIZES
+        if -(1 << (8 * size - 1)) <= lowest and highest < (1 << (8 * size - 1))
+    )
+    header = bytes((TALLY_BYTES_FORMAT_VERSION, item_size))
+    return header + tally.values.astype(f"<i{item_size}").tobytes()
+
+
+def tally_from_bytes(data: bytes, *, m: int) -> Tally:
+    """Read a tally written by ``tally_to_bytes`` for a dialogue with ``m`` priorities."""
+    if (
+        len(data) < 2
+        or data[0] != TALLY_BYTES_FORMAT_VERSION
+        or data[1] not in TALLY_BYTES_ITEM_SIZES
+    ):
+        raise ValueError("not a tally written by tally_to_bytes")
+    item_size = data[1]
+    if len(data) != 2 + item_size * tally_width(m):
+        raise ValueError(f"tally bytes do not match m={m}")
+    stored = np.frombuffer(data, dtype=f"<i{item_size}", offset=2)
+    return Tally(m=m, values=stored.astype(np.int64))

@@ -217,10 +217,6 @@ class Conflict(Problem):
     status = 409
 
 
-class PayloadTooLarge(Problem):
-    status = 413
-
-
 class UnsupportedMediaType(Problem):
     status = 415
     title = "Unsupported media type"

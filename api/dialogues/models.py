@@ -235,7 +235,7 @@ class DialogueUpdate(ApiInput):
     @field_validator("priorities")
     @classmethod
     def _unique_titles(cls, priorities: list[PriorityUpdate] | None) -> list[PriorityUpdate] | None:
-        _check_unique_titles(priorities)  # type: ignore[arg-type]
+        _check_unique_titles(priorities)  # type: ignore[arg-type]  # the check reads only .title, which PriorityUpdate has too
         return priorities
 
 

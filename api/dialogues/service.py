@@ -38,14 +38,14 @@ def list_dialogues(
     session: Session, *, actor: Actor, municipality_code: str | None = None
 ) -> list[Dialogue]:
     """The dialogues the actor may see, newest first, optionally of one municipality."""
-    query = select(Dialogue).order_by(Dialogue.starts_on.desc(), Dialogue.id.desc())  # type: ignore[attr-defined,union-attr]
+    query = select(Dialogue).order_by(Dialogue.starts_on.desc(), Dialogue.id.desc())  # type: ignore[attr-defined,union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     if municipality_code:
         municipality = municipalities.get_municipality(
             session, cbs_code=municipality_code, actor=actor
         )
         query = query.where(Dialogue.municipality_id == municipality.id)
     elif not actor.is_admin:
-        query = query.where(Dialogue.municipality_id.in_(actor.municipality_ids))  # type: ignore[attr-defined]
+        query = query.where(Dialogue.municipality_id.in_(actor.municipality_ids))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
     return list(session.exec(query))
 
 
@@ -85,12 +85,12 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
         ) from error
     session.add_all(
         Priority(
-            dialogue_id=row.id,  # type: ignore[arg-type]
+            dialogue_id=row.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             position=position,
             title=priority.title,
             description=priority.description,
             translations=stored_translations(priority.translations),
-            theme_id=known[priority.theme_key].id,  # type: ignore[arg-type]
+            theme_id=known[priority.theme_key].id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         )
         for position, priority in enumerate(dialogue.priorities, 1)
     )
@@ -173,7 +173,7 @@ def _replace_priorities(
     session: Session, *, dialogue: Dialogue, changes: DialogueUpdate, has_ballots: bool
 ) -> None:
     assert changes.priorities is not None
-    current = {p.id: p for p in priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    current = {p.id: p for p in priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     wanted_ids = [p.id for p in changes.priorities if p.id is not None]
     foreign = [i for i in wanted_ids if i not in current]
     if foreign:
@@ -236,13 +236,13 @@ def _replace_priorities(
             "niet weg. U kunt de tekst nog wel aanpassen of de volgorde veranderen.",
         ) from error
     for position, change in enumerate(changes.priorities, 1):
-        row = current[change.id] if change.id is not None else Priority(dialogue_id=dialogue.id)  # type: ignore[arg-type]
+        row = current[change.id] if change.id is not None else Priority(dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         row.position = position
         row.title = change.title
         row.description = change.description
         if "translations" in change.model_fields_set or change.id is None:
             row.translations = stored_translations(change.translations)
-        row.theme_id = known[change.theme_key].id  # type: ignore[assignment]
+        row.theme_id = known[change.theme_key].id  # type: ignore[assignment]  # a stored row's id is set; SQLModel types it int | None
         session.add(row)
     session.flush()
 
@@ -253,7 +253,7 @@ def _priority_rows(
     return list(
         session.exec(
             select(Priority, Theme.key, Theme.sdgs)
-            .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]
+            .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
             .where(Priority.dialogue_id == dialogue_id)
             .order_by(Priority.position)
         )
@@ -264,7 +264,7 @@ def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPub
     """A dialogue's priorities as staff see them, with their translations."""
     return [
         PriorityPublic(
-            id=p.id,  # type: ignore[arg-type]
+            id=p.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             title=p.title,
             description=p.description,
             theme_key=key,
@@ -290,7 +290,7 @@ def resident_priorities(
         )
         priorities.append(
             ResidentPriority(
-                id=p.id,  # type: ignore[arg-type]
+                id=p.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
                 theme_key=key,
                 sdgs=sorted(sdgs or []),
                 position=p.position,
@@ -307,7 +307,7 @@ def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
         session, municipality_id=dialogue.municipality_id
     )
     return DialoguePublic(
-        id=dialogue.id,  # type: ignore[arg-type]
+        id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         municipality=municipality.cbs_code,
         title=dialogue.title,
         description=dialogue.description,
@@ -317,7 +317,7 @@ def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
         },
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
-        priorities=priorities_public(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+        priorities=priorities_public(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         created_at=dialogue.created_at,
         updated_at=dialogue.updated_at,
     )

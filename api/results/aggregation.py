@@ -23,8 +23,6 @@ Z_95 = 1.96
 MAX_PRIORITIES = 63
 TOP_POSITIONS = 3
 _VECTOR_FIELDS = ("points2_sum", "points2_sq_sum", "first", "top3", "rank2_sum")
-_BYTES_FORMAT_VERSION = 1
-_BYTES_ITEM_SIZES = (1, 2, 4, 8)
 _PRIORITIES_PER_PASS = 4  # bits of the ranked-before mask binned per pass (16 bins each)
 
 
@@ -101,32 +99,10 @@ class Tally(_TallyFields):
         """The tally of no ballots."""
         return cls(m=m, values=np.zeros(tally_width(m), dtype=np.int64))
 
-    @classmethod
-    def from_bytes(cls, data: bytes, *, m: int) -> Tally:
-        """Read a tally written by ``to_bytes`` for a dialogue with ``m`` priorities."""
-        if len(data) < 2 or data[0] != _BYTES_FORMAT_VERSION or data[1] not in _BYTES_ITEM_SIZES:
-            raise ValueError("not a tally written by Tally.to_bytes")
-        item_size = data[1]
-        if len(data) != 2 + item_size * tally_width(m):
-            raise ValueError(f"tally bytes do not match m={m}")
-        stored = np.frombuffer(data, dtype=f"<i{item_size}", offset=2)
-        return cls(m=m, values=stored.astype(np.int64))
-
     @property
     def n(self) -> int:
         """Number of ballots."""
         return int(self.values[0])
-
-    def to_bytes(self) -> bytes:
-        """Compact little-endian form for a BLOB column, using the narrowest integer that fits."""
-        lowest, highest = int(self.values.min()), int(self.values.max())
-        item_size = next(
-            size
-            for size in _BYTES_ITEM_SIZES
-            if -(1 << (8 * size - 1)) <= lowest and highest < (1 << (8 * size - 1))
-        )
-        header = bytes((_BYTES_FORMAT_VERSION, item_size))
-        return header + self.values.astype(f"<i{item_size}").tobytes()
 
     def _same_dialogue(self, other: Tally) -> None:
         """Refuse arithmetic between tallies of dialogues of different sizes."""

@@ -46,27 +46,27 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
             m.id: m
             for m in session.execute(
                 select(Municipality).where(
-                    Municipality.id.in_({v.municipality_id for v in places_of.values()})  # type: ignore[union-attr]
+                    Municipality.id.in_({v.municipality_id for v in places_of.values()})  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
                 )
             ).scalars()
         }
         for row in rows:
             host = hosts[places_of[row.venue_id].municipality_id]
-            session_municipality[row.id] = host.cbs_code  # type: ignore[index]
+            session_municipality[row.id] = host.cbs_code  # type: ignore[index]  # a stored row's id is set; SQLModel types it int | None
             municipality_names[host.cbs_code] = host.name
     for row in rows:
         venue = places_of[row.venue_id]
-        session_kind[row.id] = venue.kind.value  # type: ignore[index]
-        session_ids_by_kind.setdefault(venue.kind.value, []).append(row.id)  # type: ignore[arg-type]
+        session_kind[row.id] = venue.kind.value  # type: ignore[index]  # a stored row's id is set; SQLModel types it int | None
+        session_ids_by_kind.setdefault(venue.kind.value, []).append(row.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         session_labels[row.id] = (
-            f"{row.title or venue.name} ({venue.name}, {row.starts_at:%Y-%m-%d})"  # type: ignore[index]
+            f"{row.title or venue.name} ({venue.name}, {row.starts_at:%Y-%m-%d})"  # type: ignore[index]  # a stored row's id is set; SQLModel types it int | None
         )
     return DialogueLayout(
         priority_ids=tuple(
             sorted(p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id))
-        ),  # type: ignore[misc, arg-type]
-        buurt_code=buurt_code,  # type: ignore[arg-type]
-        wijk_code=wijk_code,  # type: ignore[arg-type]
+        ),  # type: ignore[misc, arg-type]  # priority ids read from the database are set
+        buurt_code=buurt_code,  # type: ignore[arg-type]  # neighbourhood ids read from the database are set
+        wijk_code=wijk_code,  # type: ignore[arg-type]  # neighbourhood ids read from the database are set
         session_kind=session_kind,
         session_ids_by_kind={k: tuple(v) for k, v in session_ids_by_kind.items()},
         buurten_by_wijk={k: tuple(v) for k, v in buurten_by_wijk.items()},
@@ -88,8 +88,8 @@ def min_group_size_of(session: Session, dialogue: Dialogue) -> int:
         return municipality.min_group_size
     hosts = session.execute(
         select(func.max(Municipality.min_group_size))
-        .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]
-        .join(SessionRow, SessionRow.venue_id == Venue.id)  # type: ignore[arg-type]
+        .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .join(SessionRow, SessionRow.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(SessionRow.dialogue_id == dialogue.id)
     ).scalar()
     return max(municipality.min_group_size, hosts or 0)

@@ -341,7 +341,7 @@ def _cached_results(
     layout = dialogue_layout(session, dialogue=dialogue)
     splits = (
         split_view(
-            session, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size,  # type: ignore[arg-type]
+            session, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             release=(version, refreshed_at),
         )
         if final
@@ -354,7 +354,7 @@ def _cached_results(
         cells = _breakdown_cells(layout, group_by, venue_kind, age_band)
         rows = _released_cells(
             session,
-            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             layout=layout,
             min_group_size=min_group_size,
             cells=cells,
@@ -372,7 +372,7 @@ def _cached_results(
     groups = _with_presence(session, groups)
     total = groups[0]
     results = Results(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         group_by=group_by,
         venue_kind=venue_kind,
         age_band=age_band,
@@ -381,7 +381,7 @@ def _cached_results(
         unshown_ballots=_unshown(groups),
         version=version,
         refreshed_at=state.refreshed_at if state else utcnow(),
-        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         groups=groups,
     )
     document = results.model_dump_json(by_alias=True).encode()
@@ -429,7 +429,7 @@ def _hidden_if_flags_stale(
     shown_small = session.execute(
         select(GroupTally.ballots)
         .where(GroupTally.dialogue_id == dialogue_id)
-        .where(GroupTally.suppressed.is_(False))  # type: ignore[attr-defined]
+        .where(GroupTally.suppressed.is_(False))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
         .where(GroupTally.ballots < min_group_size)
         .limit(1)
     ).first()
@@ -507,18 +507,18 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
     """Pledge totals per group of the released pledges, small groups suppressed."""
     layout = dialogue_layout(session, dialogue=dialogue)
     minimum = min_group_size_of(session, dialogue)
-    released = store.released_pledges(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
+    released = store.released_pledges(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     view = release_view(pledger_counts(released, layout), layout, min_group_size=minimum)
     if group_by is GroupBy.PARTICIPANT_TYPE:
         return _pledges_by_type(session, dialogue=dialogue, released=released, view=view,
                                 min_group_size=minimum)  # fmt: skip
     return PledgeSummary(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         group_by=group_by,
         min_group_size=minimum,
         groups=pledge_groups(
             released,
-            store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+            store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             layout,
             cells=_breakdown_cells(layout, group_by, None, None),
             view=view,
@@ -550,7 +550,7 @@ def _pledges_by_type(
     total: Cell = (ALL, ALL, ALL)
     whole = pledge_groups(
         released,
-        store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+        store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         dialogue_layout(session, dialogue=dialogue),
         cells=[total],
         view=view,
@@ -559,7 +559,7 @@ def _pledges_by_type(
         key_of=_group_key,
     )
     return PledgeSummary(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         group_by=GroupBy.PARTICIPANT_TYPE,
         min_group_size=min_group_size,
         groups=[
@@ -585,7 +585,7 @@ def session_results(session: Session, *, row: Any) -> Results:
     state = session.get(ResultState, dialogue.id)
     rows = _released_cells(
         session,
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         layout=layout,
         min_group_size=min_group_size,
         cells=[cell],
@@ -597,13 +597,13 @@ def session_results(session: Session, *, row: Any) -> Results:
         _group_results(rows, layout, labels=labels, min_group_size=min_group_size),
     )
     return Results(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         group_by=GroupBy.SESSION,
         min_group_size=min_group_size,
         total_ballots=group.ballots,
         version=state.version if state else 0,
         refreshed_at=state.refreshed_at if state else row.created_at,
-        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]
+        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         groups=[group.model_copy(update={"key": str(row.id)})],
     )
 
@@ -618,7 +618,7 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
     shown = total is not None and not total.suppressed and total.priorities is not None
     state = session.get(ResultState, dialogue.id)
     return DialoguePage(
-        id=dialogue.id,  # type: ignore[arg-type]
+        id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         title=dialogue.title,
         question=dialogue.description,
         starts_on=dialogue.starts_on,
@@ -628,7 +628,7 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
         brand_colour=municipality.brand_colour,
         min_group_size=results.min_group_size,
         final=state is not None and state.final_at is not None,
-        ballots=total.ballots if shown else None,  # type: ignore[union-attr]
+        ballots=total.ballots if shown else None,  # type: ignore[union-attr]  # shown implies total is not None
         version=results.version,
         refreshed_at=results.refreshed_at if state else None,
         priorities=results.priorities,
@@ -637,7 +637,7 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
                 PublicRanking(
                     id=p.id, schulze_rank=p.schulze_rank, score=p.score, mean_rank=p.mean_rank
                 )
-                for p in total.priorities  # type: ignore[union-attr]
+                for p in total.priorities  # type: ignore[union-attr]  # only read when shown: total and its priorities are set
             ),
             key=lambda p: (p.schulze_rank, -p.score),
         )
@@ -674,7 +674,7 @@ def trends(session: Session, *, municipality: Municipality) -> list[Any]:
             figure = figures.get(label.id)
             trend.points.append(
                 TrendPoint(
-                    dialogue_id=dialogue.id,  # type: ignore[arg-type]
+                    dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
                     dialogue_title=dialogue.title,
                     starts_on=dialogue.starts_on,
                     ballots=total.ballots if total and not total.suppressed else None,

@@ -410,30 +410,30 @@ def dialogues_with_new_ballots(session: Session) -> list[int]:
     last release, and those whose municipality changed its minimum group size since."""
     finished = set(
         session.execute(
-            select(ResultState.dialogue_id).where(ResultState.final_at.is_not(None))  # type: ignore[union-attr]
+            select(ResultState.dialogue_id).where(ResultState.final_at.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         ).scalars()
     )
     waiting = {d for d in counting.dialogues_waiting(session) if d not in finished}
     waiting.update(d for d in store.dialogues_with_unreleased_pledges(session) if d not in finished)
     ending = session.execute(
         select(ResultState.dialogue_id)
-        .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]
-        .where(ResultState.final_at.is_(None))  # type: ignore[union-attr]
+        .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(ResultState.final_at.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         .where(Dialogue.ends_on < datetime.now(AMSTERDAM).date())
     ).scalars()
     waiting.update(ending)
     minimum_changed = session.execute(
         select(ResultState.dialogue_id)
-        .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]
-        .join(Municipality, Municipality.id == Dialogue.municipality_id)  # type: ignore[arg-type]
-        .where(Dialogue.region_id.is_(None))  # type: ignore[union-attr]
-        .where(ResultState.min_group_size.is_distinct_from(Municipality.min_group_size))  # type: ignore[union-attr]
+        .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .join(Municipality, Municipality.id == Dialogue.municipality_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(Dialogue.region_id.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .where(ResultState.min_group_size.is_distinct_from(Municipality.min_group_size))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).scalars()
     waiting.update(minimum_changed)
     regional = session.execute(
         select(Dialogue, ResultState.min_group_size)
-        .join(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]
-        .where(Dialogue.region_id.is_not(None))  # type: ignore[union-attr]
+        .join(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(Dialogue.region_id.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).all()
     waiting.update(
         dialogue.id

@@ -23,7 +23,7 @@ from api.results.models import (
 )
 
 _INSERT_CHUNK = 2_000
-_RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]
+_RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
 def lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
@@ -381,7 +381,7 @@ def publish_pledges(
     """Make these the released pledges of these pledgers."""
     for start in range(0, len(participant_ids), 900):
         chunk = participant_ids[start : start + 900]
-        session.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]
+        session.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
     session.add_all(pledges)
     session.flush()
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -529,11 +529,6 @@ def list_users(session: Session, *, actor: Actor | None = None) -> list[StaffUse
         )
         query = query.where(StaffUser.id.in_(linked))  # type: ignore[union-attr]
     return list(session.exec(query))
-
-
-def count_users(session: Session) -> int:
-    """How many staff accounts exist."""
-    return session.exec(select(func.count()).select_from(StaffUser)).one()
 
 
 def to_public(session: Session, user: StaffUser) -> StaffUserPublic:

@@ -24,20 +24,6 @@ def themes_by_key(session: Session, *, municipality_id: int) -> dict[str, Theme]
     return {theme.key: theme for theme in list_themes(session, municipality_id=municipality_id)}
 
 
-def resolve_theme(
-    session: Session, *, municipality_id: int, key: str, field: str = "themeKey"
-) -> Theme:
-    """The theme with this key in this municipality, or a 400 that lists the known keys."""
-    themes = themes_by_key(session, municipality_id=municipality_id)
-    if key not in themes:
-        raise InvalidInput(
-            f"There is no theme '{key}'. Known themes: {', '.join(sorted(themes))}.",
-            nl=f"Er is geen thema '{key}'. Bekende thema's: {', '.join(sorted(themes))}.",
-            invalid_params=[(field, f"unknown theme '{key}'", f"onbekend thema '{key}'")],
-        )
-    return themes[key]
-
-
 def create_theme(session: Session, *, municipality_id: int, theme: ThemeCreate) -> Theme:
     """Add a municipality's own theme."""
     if theme.key in themes_by_key(session, municipality_id=municipality_id):

@@ -1,0 +1,169 @@
+"""The import graph of `api`: core imports no domain, and no new package cycle or router that
+imports a table model creeps in beyond those that existed when the graph was first checked."""
+
+import ast
+import importlib
+import inspect
+from pathlib import Path
+
+import grimp
+import pytest
+from sqlmodel import SQLModel
+
+API = Path(__file__).resolve().parents[2] / "api"
+
+# Imports between two packages that lie on a cycle (the importer can be reached back from what
+# it imports). Issue 14 breaks these up with flows modules; until then none may be added.
+# Shrink this list as cycles go; never grow it.
+KNOWN_CYCLE_IMPORTS = {
+    ("agenda", "context"),
+    ("agenda", "dialogues"),
+    ("agenda", "pledges"),
+    ("agenda", "results"),
+    ("ballots", "dialogues"),
+    ("ballots", "pledges"),
+    ("ballots", "sessions"),
+    ("context", "dialogues"),
+    ("context", "results"),
+    ("dialogues", "ballots"),
+    ("municipalities", "staff"),
+    ("pledges", "agenda"),
+    ("pledges", "ballots"),
+    ("pledges", "dialogues"),
+    ("pledges", "results"),
+    ("pledges", "sessions"),
+    ("regions", "context"),
+    ("regions", "dialogues"),
+    ("regions", "results"),
+    ("regions", "sessions"),
+    ("results", "agenda"),
+    ("results", "ballots"),
+    ("results", "dialogues"),
+    ("results", "pledges"),
+    ("results", "sessions"),
+    ("sessions", "ballots"),
+    ("sessions", "dialogues"),
+    ("sessions", "pledges"),
+    ("sessions", "regions"),
+    ("staff", "municipalities"),
+}
+
+# Routers that import a table model (module, table class). Shrink as they move to schemas.
+KNOWN_ROUTER_TABLE_IMPORTS = {
+    ("api.agenda.router", "Dialogue"),
+    ("api.ballots.router", "Session"),
+    ("api.sessions.router", "Session"),
+    ("api.staff.router", "StaffUser"),
+}
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("api", cache_dir=None)
+
+
+def _packages(graph: grimp.ImportGraph) -> list[str]:
+    """The packages directly under `api` (domains and core), without the top-level modules."""
+    return sorted(m for m in graph.modules if m.count(".") == 1 and graph.find_children(m))
+
+
+def _import_lines(graph: grimp.ImportGraph, importer: str, imported: str) -> list[str]:
+    """Where package `importer` imports package `imported`, as 'module:line: code'."""
+    return [
+        f"{detail['importer']}:{detail['line_number']}: {detail['line_contents']}"
+        for found in graph.find_matching_direct_imports(
+            import_expression=f"{importer}.** -> {imported}.**"
+        )
+        for detail in graph.get_import_details(
+            importer=found["importer"], imported=found["imported"]
+        )
+    ]
+
+
+def cycle_imports(graph: grimp.ImportGraph) -> set[tuple[str, str]]:
+    """Imports between packages under `api` whose importer is reachable back from the imported."""
+    packages = _packages(graph)
+    imports = {
+        a: {
+            b
+            for b in packages
+            if a != b and graph.direct_import_exists(importer=a, imported=b, as_packages=True)
+        }
+        for a in packages
+    }
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for b in imports[todo.pop()] - seen:
+                seen.add(b)
+                todo.append(b)
+        return seen
+
+    return {
+        (a.removeprefix("api."), b.removeprefix("api."))
+        for a in packages
+        for b in imports[a]
+        if a in reachable(b)
+    }
+
+
+def table_models_imported_by_routers() -> set[tuple[str, str]]:
+    """(router module, class) for every table model a router imports, by name or as module.X."""
+
+    def is_table(obj: object) -> bool:
+        return inspect.isclass(obj) and issubclass(obj, SQLModel) and hasattr(obj, "__table__")
+
+    found: set[tuple[str, str]] = set()
+    for path in sorted(API.glob("**/router.py")):
+        module = ".".join(path.relative_to(API.parent).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("api"):
+                source = importlib.import_module(node.module)
+                for alias in node.names:
+                    imported = getattr(source, alias.name, None)
+                    if is_table(imported):
+                        found.add((module, alias.name))
+                    elif inspect.ismodule(imported):
+                        modules[alias.asname or alias.name] = imported
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("api.") and alias.asname:
+                        modules[alias.asname] = importlib.import_module(alias.name)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+                and is_table(getattr(modules[node.value.id], node.attr, None))
+            ):
+                found.add((module, node.attr))
+    return found
+
+
+def test_core_imports_nothing_outside_core(graph: grimp.ImportGraph):
+    outside = [
+        f"{detail['importer']}:{detail['line_number']}: {detail['line_contents']}"
+        for module in sorted(graph.find_descendants("api.core") | {"api.core"})
+        for imported in sorted(graph.find_modules_directly_imported_by(module))
+        if imported.startswith("api") and not imported.startswith("api.core")
+        for detail in graph.get_import_details(importer=module, imported=imported)
+    ]
+    assert outside == [], "api.core imports a domain (or main/cli):\n" + "\n".join(outside)
+
+
+def test_no_package_import_closes_a_cycle_beyond_the_known_ones(graph: grimp.ImportGraph):
+    new = sorted(cycle_imports(graph) - KNOWN_CYCLE_IMPORTS)
+    where = [
+        f"{a} -> {b}:\n  " + "\n  ".join(_import_lines(graph, f"api.{a}", f"api.{b}"))
+        for a, b in new
+    ]
+    assert new == [], "new imports on a package cycle:\n" + "\n".join(where)
+
+
+def test_no_router_imports_a_table_model_beyond_the_known_ones():
+    new = sorted(table_models_imported_by_routers() - KNOWN_ROUTER_TABLE_IMPORTS)
+    assert new == [], f"routers importing table models (use a schema or a service): {new}"
