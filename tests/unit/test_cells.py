@@ -15,6 +15,7 @@ from api.results.cells import (
     ballot_columns_from,
     hidden_cells,
     is_crossed,
+    is_municipality,
     published_tallies,
     session_key,
     suppression_lines,
@@ -270,7 +271,9 @@ def test_no_hidden_cell_is_recoverable_from_one_breakdown(world, min_group_size)
     full = full_counts(counts, layout)
     kinds = list(layout.session_ids_by_kind)
 
-    slices = {(v, b) for _, v, b in counts if not v.startswith("s")}
+    # A municipality is published for all neighbourhoods and age bands together only (never
+    # crossed), so it has no breakdown by neighbourhood or age band of its own: only sessions.
+    slices = {(v, b) for _, v, b in counts if venue_kind_or_all(v)}
     for venue, band in slices:
         # By neighbourhood: buurten, wijk-only parts and "not given" are the leaves.
         leaves = [
@@ -294,12 +297,30 @@ def test_no_hidden_cell_is_recoverable_from_one_breakdown(world, min_group_size)
             leaves_of = {leaf: frozenset([leaf]) for leaf in children}
             leaves_of[(ALL, ALL, band)] = frozenset(children)
             assert_none_recoverable(leaves_of, children, hidden, full, counts, min_group_size)
-    for venue in {v for n, v, _ in counts if n == ALL and not v.startswith("s")}:
+    for venue in {v for n, v, _ in counts if n == ALL and venue_kind_or_all(v)}:
         # By age band.
         children = [(ALL, venue, b) for b in (*BANDS, NOT_GIVEN)]
         leaves_of = {leaf: frozenset([leaf]) for leaf in children}
         leaves_of[(ALL, venue, ALL)] = frozenset(children)
         assert_none_recoverable(leaves_of, children, hidden, full, counts, min_group_size)
+    if layout.session_municipality:
+        # By member municipality, with the sessions nested within them: the total and its
+        # municipalities, a municipality and its sessions, the total and the sessions.
+        rooms = [(ALL, session_key(s), ALL) for s in layout.session_municipality]
+        leaves_of = {room: frozenset([room]) for room in rooms}
+        for code in layout.municipalities:
+            leaves_of[(ALL, code, ALL)] = frozenset(
+                (ALL, session_key(s), ALL)
+                for s, municipality in layout.session_municipality.items()
+                if municipality == code
+            )
+        leaves_of[(ALL, ALL, ALL)] = frozenset(rooms)
+        assert_none_recoverable(leaves_of, rooms, hidden, full, counts, min_group_size)
+
+
+def venue_kind_or_all(venue: str) -> bool:
+    """Whether a venue coordinate is ALL or a kind of venue (not a session or municipality)."""
+    return not venue.startswith("s") and not is_municipality(venue)
 
 
 def assert_none_recoverable(leaves_of, leaves, hidden, full, counts, min_group_size):
