@@ -251,6 +251,11 @@ class DialoguePublic(ApiOutput):
     )
     starts_on: date
     ends_on: date
+    region_id: int | None = PydanticField(
+        default=None,
+        description="A regional dialogue's region (its sessions may be held in the region's "
+        "member municipalities); null for a dialogue of one municipality.",
+    )
     priorities: list[PriorityPublic]
     created_at: datetime
     updated_at: datetime

@@ -317,6 +317,7 @@ def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
         },
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
+        region_id=dialogue.region_id,
         priorities=priorities_public(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         created_at=dialogue.created_at,
         updated_at=dialogue.updated_at,

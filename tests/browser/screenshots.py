@@ -28,6 +28,16 @@ from tests.browser.conftest import PHONE  # noqa: E402
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, served  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots" / "resident"
+# (name, kind, offer) of an organisation's pledge, as someone would type them in each language.
+ORGANISATION = {
+    "nl": ("Buurtvereniging De Linde", "vereniging", "Onze zaal is op dinsdagavond vrij."),
+    "en": (
+        "Linden Tree Residents' Association",
+        "association",
+        "Our hall is free on Tuesday evenings.",
+    ),
+    "ar": ("جمعية حي الزيزفون", "جمعية", "قاعتنا متاحة مساء كل ثلاثاء."),
+}
 
 
 @contextmanager
@@ -137,6 +147,15 @@ class Shooter:
         for _ in range(count):
             page.locator(".wg-pool-add").first.click()
 
+    def past_about_you(self, page) -> None:
+        """From the ranking to the pledge, skipping the optional "about you" step (which is
+        passed by itself when it cannot load: offline before it was ever used)."""
+        page.click("#wg-next")
+        page.wait_for_selector("#wg-h1-about-you, #wg-h1-pledge")
+        if page.locator("#wg-h1-about-you").count():
+            page.click("#wg-next")
+        page.wait_for_selector("#wg-h1-pledge")
+
 
 def journey(s: Shooter, lang: str, locale: str, names: set[str], results: dict | None) -> None:
     """Walk the journey in one language, saving the screens named in `names`."""
@@ -183,8 +202,7 @@ def journey(s: Shooter, lang: str, locale: str, names: set[str], results: dict |
     s.add(page, 3)
     page.locator(".wg-rank-item").nth(2).locator(".wg-rank-item__controls button").nth(1).click()
     shot("07-rank-top-three")
-    page.click("#wg-next")
-    page.wait_for_selector("#wg-h1-pledge")
+    s.past_about_you(page)
     shot("08-pledge")
     if "08b-pledge-errors" in names:
         page.click("#wg-pledge-submit")
@@ -217,6 +235,29 @@ def journey(s: Shooter, lang: str, locale: str, names: set[str], results: dict |
     page.context.close()
 
 
+def organisation(s: Shooter, lang: str, locale: str) -> None:
+    """The "about you" step answered for an organisation, and the pledge that names it."""
+    page = s.page(locale)
+    s.open(page)
+    s.to_rank(page, neighbourhood=None, age=None)
+    s.add(page, 3)
+    page.click("#wg-next")
+    page.wait_for_selector("#wg-h1-about-you")
+    page.locator(
+        "label.wg-choice:has(input[name='wg-participant-type'][value='organisation'])"
+    ).click()
+    page.locator("label.wg-choice:has(input[name='wg-life'][value='7'])").click()
+    s.shot(page, f"{lang}-07b-about-you")
+    page.click("#wg-next")
+    page.wait_for_selector("#wg-pledge-organisation")
+    page.locator("input[name='wg-pledge-kind'][value='space']").check()
+    page.fill("#wg-pledge-organisation", ORGANISATION[lang][0])
+    page.fill("#wg-pledge-organisation-kind", ORGANISATION[lang][1])
+    page.fill("#wg-pledge-text", ORGANISATION[lang][2])
+    s.shot(page, f"{lang}-08d-pledge-organisation")
+    page.context.close()
+
+
 def states(s: Shooter, engine) -> None:
     """Offline, refused, and the shared tablet (Dutch)."""
     from sqlmodel import Session as DbSession
@@ -232,8 +273,7 @@ def states(s: Shooter, engine) -> None:
     s.to_rank(page, neighbourhood=None, age=None)
     s.add(page, 2)
     page.context.set_offline(True)
-    page.click("#wg-next")
-    page.wait_for_selector("#wg-h1-pledge")
+    s.past_about_you(page)
     page.click("#wg-pledge-skip")
     page.wait_for_selector(".wg-sent--waiting")
     s.shot(page, "nl-12-saved-on-the-phone-offline")
@@ -246,8 +286,7 @@ def states(s: Shooter, engine) -> None:
     s.open(page, "/c/WVSTAD?tablet=1")
     s.to_rank(page, neighbourhood=None, age=None)
     s.add(page, 3)
-    page.click("#wg-next")
-    page.wait_for_selector("#wg-h1-pledge")
+    s.past_about_you(page)
     page.click("#wg-pledge-skip")
     page.wait_for_selector(".wg-sent--ok")
     page.wait_for_selector(".wg-countdown")
@@ -265,10 +304,8 @@ def states(s: Shooter, engine) -> None:
             db, row=row, changes=SessionUpdate(status=SessionStatus.CLOSED), actor=SYSTEM
         )
         db.commit()
-    page.click("#wg-next")
-    page.wait_for_selector("#wg-h1-pledge")
-    page.click("#wg-pledge-skip")
-    page.wait_for_selector(".wg-sent--failed")
+    page.click("#wg-next")  # refused as too late: a plain message, not the next step
+    page.wait_for_selector("#wg-h1-closed")
     s.shot(page, "nl-14-refused-session-closed")
     page.context.close()
 
@@ -278,8 +315,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for old in args.out.glob("*.png"):
-        old.unlink()
 
     from playwright.sync_api import sync_playwright
 
@@ -310,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         journey(shooter, "nl", "nl-NL", everything, None)
         journey(shooter, "en", "en-GB", some, None)
         journey(shooter, "ar", "ar", some | {"03-language"}, None)
+        for lang, locale in (("nl", "nl-NL"), ("en", "en-GB"), ("ar", "ar")):
+            organisation(shooter, lang, locale)
         ids = list(range(1, 11))
         journey(shooter, "nl", "nl-NL", {"09-thanks-example-results"}, example_results(1, ids))
         states(shooter, engine)

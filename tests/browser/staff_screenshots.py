@@ -5,7 +5,9 @@ pledges and an older dialogue (for the trends):
 
     .venv/bin/python -m tests.browser.staff_screenshots
 
-Writes PNG files to docs/screenshots/dashboard/ and docs/screenshots/console/.
+Writes PNG files to docs/screenshots/dashboard/ and docs/screenshots/console/, and (once the
+dialogue has ended, with the demo agenda and its report back) docs/screenshots/report/ and
+docs/screenshots/public/03-05.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if str(ROOT) not in sys.path:
 from playwright.sync_api import sync_playwright  # noqa: E402
 from pwdlib import PasswordHash  # noqa: E402
 from pwdlib.hashers.argon2 import Argon2Hasher  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from api.ballots import service as ballots  # noqa: E402
@@ -34,10 +37,12 @@ from api.core.access import SYSTEM  # noqa: E402
 from api.core.config import Settings  # noqa: E402
 from api.core.db import create_db_engine, open_session, utcnow  # noqa: E402
 from api.core.migrations import upgrade_to_head  # noqa: E402
+from api.demo.agenda import load_demo_agenda  # noqa: E402
 from api.demo.service import DEMO_DIALOGUE  # noqa: E402
 from api.dialogues import service as dialogues  # noqa: E402
 from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate  # noqa: E402
 from api.main import create_app  # noqa: E402
+from api.municipalities.models import Municipality  # noqa: E402
 from api.results.refresher import refresh_all  # noqa: E402
 from api.sessions import service as sessions  # noqa: E402
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate  # noqa: E402
@@ -191,6 +196,65 @@ def dashboard(browser, world: StaffWorld) -> None:
     shoot(phone, "dashboard/15-phone.png")
     phone.context.close()
     context.close()
+    for locale, name in (
+        ("nl-NL", "16-by-how-people-take-part"),
+        ("en-GB", "17-by-how-people-take-part-english"),
+    ):
+        by_type(browser, world, locale, f"dashboard/{name}.png")
+
+
+def by_type(browser, world: StaffWorld, locale: str, name: str) -> None:
+    """Results grouped by how people take part, with life satisfaction (after the end)."""
+    context = browser.new_context(locale=locale, viewport=DESKTOP, device_scale_factor=1)
+    page = context.new_page()
+    sign_in(
+        page,
+        world,
+        f"/dashboard/?dialogue={world.dialogue_id}&groupBy=participantType",
+        world.analyst,
+    )
+    page.wait_for_selector("#results [data-group='dialogue'] .wg-life")
+    page.wait_for_selector("#trends table")
+    settle(page)
+    page.locator("#results .wg-group__details > summary").first.click()
+    shoot(page.locator("#results"), name)
+    context.close()
+
+
+def report_and_public(browser, world: StaffWorld) -> None:
+    """The participation report (nl, en) and the public page with the report back (phone)."""
+    with open_session(world.engine) as db:
+        db.execute(text("DELETE FROM agenda_items"))
+        load_demo_agenda(db, municipality=db.exec(select(Municipality)).one())
+        db.commit()
+    authorised = {"Authorization": f"Bearer {world.token(world.analyst)}"}
+    for language, name in (("nl", "participatieverslag-nl"), ("en", "participation-report-en")):
+        context = browser.new_context(
+            locale="nl-NL", viewport=DESKTOP, device_scale_factor=1, extra_http_headers=authorised
+        )
+        page = context.new_page()
+        page.goto(
+            world.url(f"/api/v1/dialogues/{world.dialogue_id}/participation-report?lang={language}")
+        )
+        page.wait_for_selector("#method")
+        settle(page)
+        shoot(page, f"report/{name}.png", full_page=True)
+        context.close()
+    for locale, parts in (
+        ("nl-NL", (("#wg-report-back", "03-report-back"), ("#wg-agenda", "05-agenda"))),
+        ("en-GB", (("#wg-report-back", "04-report-back-english"),)),
+    ):
+        context = browser.new_context(
+            locale=locale, viewport={"width": 375, "height": 667}, device_scale_factor=1
+        )
+        page = context.new_page()
+        page.goto(world.url(f"/d/{world.dialogue_id}"))
+        page.wait_for_selector("#wg-report-back")
+        page.wait_for_selector("#wg-agenda")
+        settle(page)
+        for selector, name in parts:
+            shoot(page.locator(selector), f"public/{name}.png")
+        context.close()
 
 
 def console(browser, world: StaffWorld, rotating_id: int) -> None:
@@ -375,6 +439,7 @@ def main() -> None:
             # Filtered views come once the dialogue has ended (docs/release-rule.md).
             world.end_dialogue()
             dashboard(browser, world)
+            report_and_public(browser, world)
             browser.close()
     finally:
         serving.close()

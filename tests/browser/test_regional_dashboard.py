@@ -1,9 +1,16 @@
 # ruff: noqa: F811  (the fixtures imported from staff_fixtures are used as parameters)
 """The dashboard of a regional analyst in a real browser: the region's dialogue, its figures
-per member municipality equal to the API's, a small member hidden, axe clean in nl and en."""
+per member municipality equal to the API's, a small member hidden, axe clean in nl and en; the
+lead municipality's own staff break the same dialogue down per municipality.
 
+Screenshots: WG_DASHBOARD_SCREENSHOTS=docs/screenshots/dashboard pytest tests/browser/test_regional_dashboard.py
+(region-municipalities-{nl,en}.png and lead-per-municipality.png).
+"""
+
+import os
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -25,6 +32,8 @@ from tests.browser.staff_fixtures import (
     staff_page,  # noqa: F401  (fixture)
 )
 from tests.helpers import PASSWORD, make_staff
+
+SHOTS = os.environ.get("WG_DASHBOARD_SCREENSHOTS")
 
 pytestmark = [
     pytest.mark.browser,
@@ -91,7 +100,7 @@ def regional_world(db: Session, engine) -> dict:
 
 @pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
 def test_a_regional_analyst_reads_the_municipality_breakdown_and_axe_finds_nothing(
-    staff_page, db, clean_engine, live_server, cheap_hashing, axe, tmp_path, locale
+    staff_page, db, clean_engine, live_server, cheap_hashing, axe, locale
 ):
     world = regional_world(db, clean_engine)
     page = staff_page(locale=locale)
@@ -107,5 +116,54 @@ def test_a_regional_analyst_reads_the_municipality_breakdown_and_axe_finds_nothi
     assert page.locator("#results [data-group='GM0785']").get_attribute("data-suppressed") == "true"
     assert page.locator("#results [data-group='GM0796']").count() == 1
     assert axe_violations(page, axe) == []
-    # docs/screenshots/dashboard/region-municipalities-{nl,en}.png are this page.
-    page.screenshot(path=str(tmp_path / f"region-{locale}.png"), full_page=True)
+    if SHOTS:
+        page.screenshot(
+            path=str(Path(SHOTS) / f"region-municipalities-{locale[:2]}.png"), full_page=True
+        )
+
+
+def test_the_lead_municipality_breaks_its_regional_dialogue_down_per_municipality(
+    staff_page, db, clean_engine, live_server, cheap_hashing, axe
+):
+    world = regional_world(db, clean_engine)
+    analyst = make_staff(db, role=Role.ANALYST, municipalities=["GM0855"])
+    db.commit()
+    page = staff_page()
+    page.goto(f"{live_server}/dashboard/?dialogue={world['dialogue']}")
+    page.wait_for_selector("input[name=username]")
+    page.fill("input[name=username]", analyst)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#wg-signin-submit")
+    page.wait_for_selector("#results table.wg-table--results")
+    page.select_option("#wg-filter-groupBy", "municipality")
+    assert page.locator("#wg-filter-ageBand").is_disabled()  # the whole dialogue only
+    with page.expect_request(lambda r: r.url.endswith("/results?groupBy=municipality")):
+        page.click("#wg-filters-apply")
+    page.wait_for_selector("#results [data-group='GM0855']")
+    assert "Per gemeente" in page.inner_text("#results .wg-breakdown-title")
+    assert page.locator("#results [data-group='GM0796']").get_attribute("data-suppressed") != (
+        "true"
+    )
+    assert page.locator("#results [data-group='GM0785']").get_attribute("data-suppressed") == "true"
+    assert axe_violations(page, axe) == []
+    if SHOTS:
+        page.locator("#results [data-group='GM0855'] .wg-group__details > summary").click()
+        page.locator("#wg-filters").screenshot(path=str(Path(SHOTS) / "lead-filters.png"))
+        page.locator("#results").screenshot(path=str(Path(SHOTS) / "lead-per-municipality.png"))
+
+
+def test_a_dialogue_of_one_municipality_offers_no_breakdown_per_municipality(
+    staff_page, db, clean_engine, live_server, cheap_hashing
+):
+    place = build_place(db, "GM0855", "Tilburg", join_code="TBGAAA")
+    analyst = make_staff(db, role=Role.ANALYST, municipalities=[place.code])
+    db.commit()
+    page = staff_page()
+    page.goto(f"{live_server}/dashboard/?dialogue={place.dialogue_id}")
+    page.wait_for_selector("input[name=username]")
+    page.fill("input[name=username]", analyst)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#wg-signin-submit")
+    page.wait_for_selector("#wg-filter-groupBy")
+    options = page.eval_on_selector_all("#wg-filter-groupBy option", "os => os.map(o => o.value)")
+    assert "participantType" in options and "municipality" not in options

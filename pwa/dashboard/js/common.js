@@ -3,9 +3,14 @@ import { t } from '../../js/i18n.js';
 
 export const GROUP_BYS = ['neighbourhood', 'venueKind', 'ageBand', 'session', 'participantType', 'dialogue'];
 /** Groupings of the whole dialogue only: the venue and age filters do not apply to them. */
-export const UNFILTERED = ['participantType'];
+export const UNFILTERED = ['participantType', 'municipality'];
 export const VENUE_KINDS = ['library', 'youth_centre', 'community_centre', 'other'];
 export const AGE_BANDS = ['12-17', '18-24', '25-44', '45-64', '65+'];
+
+/** The groupings on offer for a dialogue: a regional one adds its member municipalities. */
+export function groupBysOf(dialogue) {
+  return dialogue.regionId ? [...GROUP_BYS.slice(0, -1), 'municipality', 'dialogue'] : GROUP_BYS;
+}
 
 /** The query string of a results request for this state. */
 export function resultsQuery(state) {

@@ -15,7 +15,7 @@ import { applyBrand } from '../../js/brand.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { downloadFile } from '../../js/staff/download.js';
 import * as fmt from '../../js/staff/format.js';
-import { GROUP_BYS, UNFILTERED, VENUE_KINDS, AGE_BANDS, resultsQuery, filterSummary } from './common.js';
+import { groupBysOf, UNFILTERED, VENUE_KINDS, AGE_BANDS, resultsQuery, filterSummary } from './common.js';
 import { renderGroups } from './groups.js';
 import { renderMapSection } from './map.js';
 import { renderPledges } from './pledges.js';
@@ -208,7 +208,7 @@ function select({ id, label, value, options, paused }) {
   );
 }
 
-function filtersForm(onApply) {
+function filtersForm(dialogue, onApply) {
   const form = h(
     'form',
     { class: 'wg-filters wg-no-print', id: 'wg-filters', 'aria-labelledby': 'wg-filters-title' },
@@ -220,7 +220,7 @@ function filtersForm(onApply) {
         id: 'wg-filter-groupBy',
         label: t('filters.groupBy'),
         value: state.groupBy,
-        options: GROUP_BYS.map((g) => ({ value: g, label: t(`groupBy.${g}`) })),
+        options: groupBysOf(dialogue).map((g) => ({ value: g, label: t(`groupBy.${g}`) })),
       }),
       select({
         id: 'wg-filter-venueKind',
@@ -347,7 +347,7 @@ function renderDashboard(dialogue, ticket) {
         csvStatus,
       ),
       toc,
-      filtersForm((changes) => {
+      filtersForm(dialogue, (changes) => {
         setState(changes, { push: true });
         loadSections(dialogue, sections, facts, { announceDone: true });
       }),
