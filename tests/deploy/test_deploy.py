@@ -412,8 +412,12 @@ def test_residents_through_nginx_lose_nothing_when_an_instance_is_killed(stack: 
             assert cast.status_code == 200, cast.text
             reported = next_status(lines, differs_from=first)
     assert reported["ballots"] == first["ballots"] + 1
-    print(f"\ndeploy: {RESIDENTS} residents acknowledged, {retried} needed a retry, "
-          f"ballots stored {len(stored) - before}; killed {leader.url}, survivor {survivor.url}")  # fmt: skip
+    failovers = stack.nginx_log.read_text().count("upstream")
+    print(
+        f"\ndeploy: {RESIDENTS} residents acknowledged, {retried} retried by the resident, "
+        f"{failovers} upstream errors nginx logged (and retried or answered 503), "
+        f"{len(stored) - before} ballots stored; killed {leader.url}, survivor {survivor.url}"
+    )
 
 
 def next_status(lines: Iterator[str], *, differs_from: dict | None = None) -> dict:
