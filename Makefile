@@ -74,4 +74,4 @@ bench: install-test services
 	$(BIN)/python -m tests.bench.lighthouse_scores
 
 clean:
-	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules tests/bench/lighthouse/node_modules .pytest_cache .pytest-tmp .hypothesis
+	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules tests/bench/lighthouse/node_modules .pytest_cache .pytest-tmp .pytest-tmp-deploy .hypothesis
