@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from sqlalchemy import Engine, text
 
@@ -59,6 +60,20 @@ def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = WAIT_
         if time.monotonic() > deadline:
             pytest.fail(f"not within {seconds} s: {what}")
         time.sleep(0.05)
+
+
+def drop_database(name: str) -> None:
+    """Drop a test database; autovacuum (the server's own role, which the test role may not
+    stop) may be busy in it after a restore or many writes: wait until it is done."""
+
+    def dropped() -> bool:
+        try:
+            drop_postgres_database(POSTGRES_ADMIN_URL, name)
+        except psycopg.errors.InsufficientPrivilege:
+            return False
+        return True
+
+    wait_for(dropped, what=f"database {name} dropped")
 
 
 def _get(url: str) -> httpx.Response | None:
@@ -190,7 +205,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     )
     engine = None
     with ExitStack() as cleanup:
-        cleanup.callback(drop_postgres_database, POSTGRES_ADMIN_URL, name)
+        cleanup.callback(drop_database, name)
         migrate = [str(Path(sys.executable).parent / "welvaartgesprek"), "migrate"]
         migrated = subprocess.run(migrate, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
         assert migrated.returncode == 0, migrated.stderr
@@ -463,7 +478,7 @@ def test_a_backup_with_pg_dump_restores_the_same_ballots_and_results(stack: Stac
         finally:
             copy.dispose()
     finally:
-        drop_postgres_database(POSTGRES_ADMIN_URL, name)
+        drop_database(name)
 
 
 def rows(engine: Engine, table: str) -> list[tuple]:
