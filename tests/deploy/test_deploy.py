@@ -310,12 +310,12 @@ class Acknowledged:
 
 def resident(stack: Stack, number: int, deadline: float) -> Acknowledged:
     """One resident (all in one session: the ballots cast after the kill then make a release
-    of their own, as a cell moves by at least min_group_size ballots): check in, then send the ballot until it is acknowledged, retrying with
-    the same Idempotency-Key on every failure, as the phone's outbox does."""
+    of their own, as a cell moves by at least min_group_size ballots): check in, then send
+    the ballot until it is acknowledged, retrying with the same Idempotency-Key on every
+    failure, as the phone's outbox does; then once more, as when the answer was lost."""
     world = stack.world
     ranking = world.priority_ids[: 1 + number % len(world.priority_ids)]
     key = str(uuid.uuid4())
-    attempts = 0
     with http(stack, timeout=5) as client:
         checked_in = None
         while checked_in is None:
@@ -330,22 +330,31 @@ def resident(stack: Stack, number: int, deadline: float) -> Acknowledged:
                 assert response.status_code in (502, 503, 504), response.text
                 time.sleep(0.05)
         session_id, token = checked_in["session"]["id"], checked_in["participantToken"]
-        while True:
-            assert time.monotonic() < deadline, f"resident {number}: no ballot after {attempts}"
-            attempts += 1
-            try:
-                response = client.put(
-                    f"/sessions/{session_id}/ballot", json={"ranking": ranking},
-                    headers={**bearer(token), "Idempotency-Key": key},
-                )  # fmt: skip
-            except httpx.HTTPError:
-                continue
-            if response.status_code == 200:
-                return Acknowledged(participant_of(token), session_id, ranking, attempts)
-            assert response.status_code in (409, 429, 502, 503, 504), response.text
-            if response.status_code == 429:
-                assert int(response.headers.get("retry-after", "1")) <= 2, response.text
-            time.sleep(0.05 if response.status_code != 429 else 1)
+
+        def send() -> tuple[httpx.Response, int]:
+            attempts = 0
+            while True:
+                assert time.monotonic() < deadline, f"resident {number}: no answer after {attempts}"  # fmt: skip
+                attempts += 1
+                try:
+                    response = client.put(
+                        f"/sessions/{session_id}/ballot", json={"ranking": ranking},
+                        headers={**bearer(token), "Idempotency-Key": key},
+                    )  # fmt: skip
+                except httpx.HTTPError:
+                    continue
+                if response.status_code == 200:
+                    return response, attempts
+                assert response.status_code in (409, 429, 502, 503, 504), response.text
+                if response.status_code == 429:
+                    assert int(response.headers.get("retry-after", "1")) <= 2, response.text
+                time.sleep(0.05 if response.status_code != 429 else 1)
+
+        acknowledged, attempts = send()
+        replayed, _ = send()
+    assert replayed.headers.get("idempotent-replayed") == "true"
+    assert replayed.json() == acknowledged.json()
+    return Acknowledged(participant_of(token), session_id, ranking, attempts)
 
 
 RELEASE_VERSION = "SELECT coalesce(max(version), 0) FROM result_states WHERE dialogue_id = :d"
