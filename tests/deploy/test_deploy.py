@@ -493,3 +493,32 @@ def test_a_backup_with_pg_dump_restores_the_same_ballots_and_results(stack: Stac
 def rows(engine: Engine, table: str) -> list[tuple]:
     with engine.connect() as connection:
         return sorted(map(tuple, connection.execute(text(f"SELECT * FROM {table}")).all()), key=repr)  # fmt: skip
+
+
+def test_the_whole_site_with_tls_passes_nginx_t(tmp_path: Path):
+    """The production site as shipped (TLS, redirect, brotli left out as it is by default),
+    with a throwaway certificate in place of the municipality's own."""
+    made = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=welvaart.example.nl", "-keyout", str(tmp_path / "privkey.pem"),
+         "-out", str(tmp_path / "fullchain.pem")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    for name in ("tls.conf", "redirect-http.conf"):
+        included = (SITE.parent / name).read_text()
+        (tmp_path / name).write_text(included.replace("/etc/ssl/welvaartgesprek", str(tmp_path)))  # fmt: skip
+    site = SITE.read_text().replace("/etc/nginx/welvaartgesprek", str(tmp_path))
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n"
+    )
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
+         "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "Strict-Transport-Security" in (SITE.parent / "tls.conf").read_text()
