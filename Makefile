@@ -11,7 +11,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SPECTRAL_DIR := tests/adr
 
-.PHONY: run test test-every-database install install-test services lint format bench clean
+.PHONY: run test test-deploy test-every-database install install-test services lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ services:
 test: install-test services $(SPECTRAL_DIR)/node_modules/.bin/spectral
 	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
 
+# The deployment in deploy/: PostgreSQL, two app instances and nginx on 127.0.0.1, one
+# instance killed while residents vote through nginx (tests/deploy/).
+test-deploy: install-test
+	bash tests/services/start-postgres.sh
+	bash tests/services/install-nginx.sh
+	$(BIN)/pytest -m deploy tests/deploy --basetemp=$(CURDIR)/.pytest-tmp-deploy
+
 # Every test on PostgreSQL as well, not only those marked both_databases (slower; for a
 # nightly run, or before a release).
 test-every-database:
@@ -67,4 +74,4 @@ bench: install-test services
 	$(BIN)/python -m tests.bench.lighthouse_scores
 
 clean:
-	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules tests/bench/lighthouse/node_modules .pytest_cache .pytest-tmp .hypothesis
+	rm -rf $(VENV) $(SPECTRAL_DIR)/node_modules tests/bench/lighthouse/node_modules .pytest_cache .pytest-tmp .pytest-tmp-deploy .hypothesis

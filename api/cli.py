@@ -39,6 +39,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,  # says nothing useful, costs bytes on every response
         log_level=settings.log_level,
         log_config=log_config(level=settings.log_level, log_format=settings.log_format),

@@ -576,3 +576,46 @@ def test_without_public_url_demo_and_served_links_follow_the_port_served(cli: Cl
     assert poster.status_code == 200
     assert f"{base}/c/WVSTAD" in poster.text and f"{base}/c</strong>" in poster.text
     assert ":8000" not in poster.text
+
+
+def test_serve_believes_x_forwarded_for_only_from_forwarded_allow_ips(cli: Cli):
+    """Unknown join codes are limited per client address. From a peer outside
+    FORWARDED_ALLOW_IPS a made-up X-Forwarded-For changes nothing: its attempts are counted
+    under its own address. From the trusted proxy (127.0.0.2 here) the header names the
+    client, so the same attempts count for two clients."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    environment = {k: v for k, v in os.environ.items() if k not in SETTING_VARIABLES}
+    environment.update(
+        cli.environment(FORWARDED_ALLOW_IPS="127.0.0.2", UNKNOWN_JOIN_CODES_LIMIT="2/minute")
+    )
+    server = subprocess.Popen(
+        [str(COMMAND), "serve", "--port", str(port)],
+        cwd=cli.directory,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def attempts(local_address: str) -> list[int]:
+        transport = httpx.HTTPTransport(local_address=local_address)
+        with httpx.Client(base_url=base, transport=transport, timeout=10) as client:
+            return [
+                client.post(
+                    "/api/v1/check-ins",
+                    json={"joinCode": "ZZZZZ9"},
+                    headers={"X-Forwarded-For": address},
+                ).status_code
+                for address in ("198.51.100.1", "198.51.100.2", "198.51.100.1", "198.51.100.2")
+            ]
+
+    try:
+        _wait_until_serving(server, base)
+        untrusted = attempts("127.0.0.1")
+        trusted = attempts("127.0.0.2")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert untrusted[:2] == [404, 404] and untrusted[2:] == [429, 429]
+    assert 429 not in trusted

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     idempotency_key_hours: int = Field(default=24, ge=1, le=24 * 14)
     contact_retention_days: int = Field(default=90, ge=0, le=3 * 365)
 
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses
+    # or networks, "*" for all): the reverse proxy only. Everyone else's are ignored, so a
+    # client cannot choose the address its rate limits are counted under.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_import_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
 

@@ -42,7 +42,7 @@ async def readyz(request: Request) -> Response:
 
 def _may_read_metrics(request: Request) -> bool:
     """With a metrics token: whoever sends it. Without: local requests only, not forwarded ones
-    (a reverse proxy on the same host is local too; deploy/nginx.conf keeps /metrics inside)."""
+    (a reverse proxy on the same host is local too; deploy/nginx/welvaartgesprek.conf keeps /metrics inside)."""
     token = request.app.state.settings.metrics_token
     if token is not None:
         sent = request.headers.get("authorization", "").removeprefix("Bearer ")
