@@ -8,7 +8,7 @@ from tests.results.conftest import World, results_of
 PAGE_FIELDS = {
     "id", "title", "question", "startsOn", "endsOn", "municipality", "municipalityName",
     "brandColour", "minGroupSize", "final", "ballots", "version", "refreshedAt", "priorities",
-    "ranking",
+    "ranking", "reportBack", "agenda",
 }  # fmt: skip
 
 
@@ -17,6 +17,9 @@ def page(client: TestClient, world: World) -> dict:
     assert response.status_code == 200, response.text
     body = response.json()
     assert set(body) == PAGE_FIELDS  # no breakdown, no groups, nothing else
+    assert (
+        body["reportBack"] is None and body["agenda"] is None
+    )  # until the report back is published
     return body
 
 
