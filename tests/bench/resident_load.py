@@ -313,6 +313,7 @@ async def run_phase(
     warmup: float = 0.0,
 ) -> Phase:
     """Run `step(http, worker, phase)` on every connection until the time is up."""
+    await _close(connections)  # idle through the other server's phase: the server closed them
     if warmup:
         warm = Phase(f"{name} (warm-up)")
         deadline = time.perf_counter() + warmup
@@ -348,6 +349,7 @@ async def run_open_phase(
 
     Latency counts from when the request was due, so time spent waiting for a free
     connection is not hidden (no coordinated omission)."""
+    await _close(connections)
     phase, scratch = Phase(name), Phase("scratch")
     free: asyncio.Queue[Http] = asyncio.Queue()
     for http in connections:
@@ -547,9 +549,19 @@ async def drive(
         else:
             phase.failed("POST /insert", f"{status} {content[:200]!r}")
 
+    sending: set[str] = set()  # residents with a PUT in flight in the open loop
+
     async def open_ballot_step(http: Http, worker: int, phase: Phase) -> None:
-        residents = mine[worker]
-        await put_ballot(world, http, phase, rngs[worker].choice(residents), rngs[worker], 0.0)
+        # One PUT at a time per resident, as a phone sends them: the revision each answer
+        # carries is then the number of PUTs acknowledged before it.
+        idle = [r for r in mine[worker] if r.participant_id not in sending]
+        idle = idle or [r for r in world.residents if r.participant_id not in sending]
+        resident = rngs[worker].choice(idle)
+        sending.add(resident.participant_id)
+        try:
+            await put_ballot(world, http, phase, resident, rngs[worker], 0.0)
+        finally:
+            sending.discard(resident.participant_id)
 
     check_ins = await run_phase(
         "check-ins",
