@@ -3,11 +3,13 @@
 import contextlib
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from cachetools import TLRUCache
 from jose import JWTError, jwt
 from pwdlib import PasswordHash
 
@@ -105,6 +107,30 @@ def decode_token(token: str, *, token_type: TokenType, signing_key: str) -> dict
         raise InvalidTokenError(str(exc)) from exc
     if claims.get("typ") != token_type.value:
         raise InvalidTokenError(f"this is not a {token_type.value} token")
+    return claims
+
+
+# Valid tokens by (signing key, token type, token text), each forgotten when it expires. Only
+# what the signature proves is remembered; whether the participant and the session still
+# accept writes is checked by each write itself.
+_verified: TLRUCache[tuple[str, str, str], dict[str, Any]] = TLRUCache(
+    maxsize=16384, ttu=lambda _key, claims, _now: claims["exp"], timer=time.time
+)
+_verified_lock = threading.Lock()
+
+
+def decode_token_remembered(
+    token: str, *, token_type: TokenType, signing_key: str
+) -> dict[str, Any]:
+    """`decode_token`, remembering a valid token until it expires (a bounded LRU), so a
+    resident's every write does not decode and check the same signature again."""
+    cache_key = (signing_key, token_type.value, token)
+    with _verified_lock:
+        claims = _verified.get(cache_key)
+    if claims is None:
+        claims = decode_token(token, token_type=token_type, signing_key=signing_key)
+        with _verified_lock:
+            _verified[cache_key] = claims
     return claims
 
 

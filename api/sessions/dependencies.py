@@ -11,7 +11,7 @@ from sqlmodel import Session as DbSession
 from api.core.config import Settings
 from api.core.db import open_session
 from api.core.problems import Unauthorized
-from api.core.security import InvalidTokenError, TokenType, decode_token
+from api.core.security import InvalidTokenError, TokenType, decode_token_remembered
 
 participant_bearer = HTTPBearer(
     auto_error=False,
@@ -38,6 +38,9 @@ async def get_participant(
 ) -> ParticipantIdentity:
     """The participant; 401 for a missing, invalid, expired or staff token.
 
+    A valid token is remembered until it expires (see `decode_token_remembered`): whether
+    the participant is still checked in and the session open is checked by the write itself.
+
     `async`, and the settings taken from the app rather than from `SettingsDep`, although
     nothing here waits: checking a signature takes microseconds, less than the trip to the
     thread pool and back that a plain-function dependency costs, on every resident write.
@@ -49,7 +52,7 @@ async def get_participant(
             nl="Meld je eerst aan: scan de QR-code of typ de code van de poster over.",
         )
     try:
-        claims = decode_token(
+        claims = decode_token_remembered(
             credentials.credentials,
             token_type=TokenType.PARTICIPANT,
             signing_key=settings.signing_key(),
