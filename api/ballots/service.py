@@ -69,12 +69,12 @@ def _check_ranking(session: Session, *, dialogue_id: int, ranking: list[int]) ->
 def _neighbourhood_id(session: Session, *, target: OpenSession, ballot: BallotPut) -> int | None:
     if not ballot.neighbourhood_code:
         return None
-    return municipalities.neighbourhood_in_municipality(
+    return municipalities.neighbourhood_id_in_municipality(
         session,
         municipality_id=target.municipality_id,
         code=ballot.neighbourhood_code,
         field="neighbourhoodCode",
-    ).id
+    )
 
 
 def store_ballot(
