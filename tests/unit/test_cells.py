@@ -330,3 +330,42 @@ def assert_none_recoverable(leaves_of, leaves, hidden, full, counts, min_group_s
     shown_or_hidden = (hidden | unpublished) & set(leaves_of)
     recovered = recoverable_cells(leaves_of, leaves, shown_or_hidden, count)
     assert not {c for c in recovered & hidden if count[c] < min_group_size}, recovered & hidden
+
+
+def test_final_view_leaves_no_small_crossed_group_to_work_out_through_a_wijk_of_one_venue():
+    # The library's "not given" group (6) would be its total minus its shown wijk WK2 minus
+    # WK1, whose every ballot was cast at the library: WK1 is published as it ran, so hiding
+    # WK1-at-the-library protects nothing; another partner must close the library's line.
+    layout = DialogueLayout(
+        priority_ids=(1, 2),
+        buurt_code={2: "BU01", 4: "BU02", 6: "BU03"},
+        wijk_code={1: "WK1", 2: "WK1", 3: "WK2", 4: "WK2", 5: "WK3", 6: "WK3"},
+        session_kind={1: "library", 2: "community_centre"},
+        session_ids_by_kind={"library": (1,), "community_centre": (2,)},
+        buurten_by_wijk={"WK1": ("BU01",), "WK2": ("BU02",), "WK3": ("BU03",)},
+        age_bands=BANDS,
+        place_names={},
+        session_labels={1: "Bibliotheek", 2: "Buurthuis"},
+    )
+    groups = {(1, 2): 20, (1, 4): 25, (1, None): 6, (2, 4): 30, (2, 6): 12, (2, None): 3}
+    ballots = [
+        RandomBallot(session, place, None, (1, 2))
+        for (session, place), n in groups.items()
+        for _ in range(n)
+    ]
+    counts = {c: int(v[0]) for c, v in published_tallies(columns(ballots, layout), layout).items()}
+    running = hidden_cells(counts, layout, min_group_size=10, final=False)
+    hidden = hidden_cells(counts, layout, min_group_size=10, final=True)
+
+    def shown(cell) -> int:
+        assert cell not in hidden, cell
+        return counts[cell]
+
+    library, centre = "library", "community_centre"
+    assert (NOT_GIVEN, library, ALL) in hidden and counts[(NOT_GIVEN, library, ALL)] == 6
+    assert {c for c in running if not is_crossed(c)} == {c for c in hidden if not is_crossed(c)}
+    assert shown(("WK1", ALL, ALL)) == 20 and ("WK1", centre, ALL) not in counts  # empty
+    assert ("WK3", library, ALL) not in counts  # empty
+    # The library's total minus WK2 there minus WK1 (all at the library) must not be readable.
+    assert shown((ALL, library, ALL)) == 51
+    assert ("WK2", library, ALL) in hidden
