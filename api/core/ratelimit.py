@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 from limits import parse_many
 from sqlalchemy import JSON, BigInteger, Column, Engine, Integer, create_engine, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
@@ -317,15 +318,16 @@ class PostgresRateLimiter(RateLimiter):
         if held is not None:
             return _fetch(held.execute(sql, params))
         for attempt in range(2):
-            raw = self._pool.raw_connection()
-            try:
-                return _fetch(raw.driver_connection.execute(sql, params))
-            except psycopg.OperationalError:
-                raw.invalidate()
-                if attempt:
-                    raise
-            finally:
-                raw.close()
+            with _as_database_error(sql, params):
+                raw = self._pool.raw_connection()
+                try:
+                    return _fetch(raw.driver_connection.execute(sql, params))
+                except psycopg.OperationalError:
+                    raw.invalidate()
+                    if attempt:
+                        raise
+                finally:
+                    raw.close()
         raise AssertionError("unreachable")
 
     @contextmanager
@@ -342,10 +344,11 @@ class PostgresRateLimiter(RateLimiter):
             with held.transaction():  # a savepoint
                 yield held
             return
-        raw = self._pool.raw_connection()
+        with _as_database_error("BEGIN", {}):
+            raw = self._pool.raw_connection()
         try:
             connection = raw.driver_connection
-            with connection.transaction():
+            with _as_database_error("COMMIT", {}), connection.transaction():
                 self._local.connection = connection
                 try:
                     yield connection
@@ -405,6 +408,16 @@ class PostgresRateLimiter(RateLimiter):
 @cache  # one pool per database for the process, however many apps it builds (tests do)
 def _pool_for(url: str) -> Engine:
     return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=10)
+
+
+@contextmanager
+def _as_database_error(statement: str, params: dict[str, Any]) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy's, so that the app answers a database that is down
+    with its 503 (as for every other statement) rather than a 500."""
+    try:
+        yield
+    except psycopg.Error as error:
+        raise sa_exc.DBAPIError.instance(statement, params, error, psycopg.Error) from error
 
 
 def _fetch(cursor: Any) -> list[tuple[Any, ...]]:
