@@ -305,6 +305,20 @@ class PledgePublic(ApiOutput):
     created_at: datetime
 
 
+class ContactOfferPublic(ApiOutput):
+    """What a coordinator sees of an offer: the pledge and how to reach its maker.
+
+    `contact` is null once the retention period has passed (`welvaartgesprek purge`)."""
+
+    id: str
+    kind: PledgeKind
+    priority_id: int | None
+    hours_per_month: float | None
+    text: str
+    contact: str | None
+    consented_on: date
+
+
 class PledgeFollowUp(ApiOutput):
     """A released pledge as a coordinator follows it up; `contact` only where its maker
     consented to be contacted (null once purged after the retention period)."""

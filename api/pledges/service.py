@@ -24,6 +24,7 @@ from api.pledges.models import (
     ORGANISATION_TYPES,
     ContactOffer,
     ContactOfferCount,
+    ContactOfferPublic,
     Pledge,
     PledgeCreate,
     PledgeKind,
@@ -226,6 +227,28 @@ def offer_facts(session: Session, *, dialogue_id: int) -> list[OfferFact]:
         )
         for offer_id, kind, priority, hours in rows
     ]
+
+
+def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
+    """The offers of a dialogue as its coordinator follows them up: each pledge's text, kind,
+    priority and hours with the contact details its maker left (None once purged).
+
+    Ordered by kind, priority and text, never by arrival (the random id gives none either).
+    """
+    rows = session.exec(select(ContactOffer).where(ContactOffer.dialogue_id == dialogue_id)).all()
+    offers = [
+        ContactOfferPublic(
+            id=row.id,
+            kind=row.kind,
+            priority_id=row.priority_id,
+            hours_per_month=float(row.hours_per_month) if row.hours_per_month is not None else None,
+            text=row.text,
+            contact=row.contact,
+            consented_on=row.consented_on,
+        )
+        for row in rows
+    ]
+    return sorted(offers, key=lambda o: (o.kind.value, o.priority_id or 0, o.text, o.id))
 
 
 def purge_contacts(session: Session, *, default_retention_days: int, today: date) -> int:
