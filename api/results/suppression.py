@@ -177,32 +177,6 @@ class Lattice(Generic[K]):
                     (leaf_lines if self.lines[affected].via else lines_first).append(affected)
         return hidden
 
-    def exposed(
-        self, counts: Mapping[K, int], hidden: set[K] | frozenset[K], *, min_group_size: int
-    ) -> list[list[K]]:
-        """The hidden members with ballots of every line under a shown total that still gives
-        them away: the lone one, or together fewer than ``min_group_size``."""
-        out = []
-        for line in self.lines:
-            if line.parent is None:
-                continue
-            if line.via:
-                left = [leaf for leaf in uncovered(line, hidden) if counts[leaf] > 0]
-                if (
-                    line.parent not in hidden
-                    and 0 < sum(map(counts.__getitem__, left)) < min_group_size
-                ):
-                    out.append(left)
-                continue
-            members = [
-                key for key in (line.parent, *line.children) if key in hidden and counts[key] > 0
-            ]
-            hidden_sum = sum(counts[key] for key in line.children if key in hidden)
-            small_sum = line.parent not in hidden and 0 < hidden_sum < min_group_size
-            if len(members) == 1 or small_sum:
-                out.append(members)
-        return out
-
 
 def suppressed_cells(
     counts: Mapping[K, int],
