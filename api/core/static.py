@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-from email.utils import formatdate
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,11 +58,9 @@ class PwaStaticFiles(StaticFiles):
             response = Response(
                 body if scope["method"] != "HEAD" else b"",
                 media_type=media_type,
-                headers={
-                    "ETag": etag,
-                    "Last-Modified": formatdate(stat_result.st_mtime, usegmt=True),
-                    "Content-Length": str(len(body)),
-                },
+                # The ETag alone revalidates: no Last-Modified (bytes on every file of a
+                # first visit on a slow connection).
+                headers={"ETag": etag, "Content-Length": str(len(body))},
             )
             if self.is_not_modified(response.headers, Headers(scope=scope)):
                 response = NotModifiedResponse(response.headers)
