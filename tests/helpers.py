@@ -5,11 +5,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import psycopg
 import uvicorn
 from fastapi.testclient import TestClient
@@ -211,3 +212,22 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
     """Drop a database made by `create_postgres_database`, whoever is still connected."""
     with psycopg.connect(plain_postgres_url(admin_url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = 60) -> None:
+    """Poll `condition` until it holds; fail after `seconds` (a bound, not a measurement)."""
+    import pytest
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds} s: {what}")
+        time.sleep(0.05)
+
+
+def answers_health(url: str) -> bool:
+    """Whether the app at `url` answers its /healthz."""
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False

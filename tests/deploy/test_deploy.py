@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -37,6 +37,7 @@ from tests.helpers import (
     free_port,
     make_staff,
     plain_postgres_url,
+    wait_for,
 )
 from tests.results.conftest import JOIN_CODES, World, build_world
 
@@ -51,15 +52,6 @@ WAIT_SECONDS = 60
 RESIDENTS = 36
 PARTICIPANT_WRITES = 6  # PARTICIPANT_WRITES_LIMIT per minute
 UNKNOWN_CODES = 4  # UNKNOWN_JOIN_CODES_LIMIT per minute
-
-
-def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = WAIT_SECONDS) -> None:
-    """Poll `condition` until it holds; fail after `seconds` (a bound, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {seconds} s: {what}")
-        time.sleep(0.05)
 
 
 def drop_database(name: str) -> None:

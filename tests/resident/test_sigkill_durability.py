@@ -12,9 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +21,7 @@ import pytest
 from jose import jwt
 from sqlalchemy import Engine, text
 
-from tests.helpers import free_port
+from tests.helpers import answers_health, free_port, wait_for
 from tests.results.conftest import JOIN_CODES, build_world
 
 pytestmark = [pytest.mark.both_databases, pytest.mark.concurrency, pytest.mark.timeout(240)]
@@ -42,21 +40,6 @@ class Sent:
     acknowledged: int = 0
     last_acknowledged: list[int] = field(default_factory=list)
     in_flight: list[int] = field(default_factory=list)
-
-
-def wait_for(condition: Callable[[], bool], *, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {WAIT_SECONDS} s: {what}")
-        time.sleep(0.05)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_no_acknowledged_ballot_is_lost_when_the_server_is_killed(
@@ -85,7 +68,11 @@ def test_no_acknowledged_ballot_is_lost_when_the_server_is_killed(
     sent: list[Sent] = []
     stop = threading.Event()
     try:
-        wait_for(lambda: _answers(url) or server.poll() is not None, what="the server answers")
+        wait_for(
+            lambda: answers_health(url) or server.poll() is not None,
+            what="the server answers",
+            seconds=WAIT_SECONDS,
+        )
         assert server.poll() is None, log.read_text()[-3000:]
         api = httpx.Client(base_url=f"{url}/api/v1", timeout=30)
         tokens = []
@@ -127,6 +114,7 @@ def test_no_acknowledged_ballot_is_lost_when_the_server_is_killed(
         wait_for(
             lambda: sum(r.acknowledged for r in sent) >= ACKNOWLEDGED_BEFORE_THE_KILL,
             what=f"{ACKNOWLEDGED_BEFORE_THE_KILL} ballots acknowledged",
+            seconds=WAIT_SECONDS,
         )
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=30)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,11 +27,13 @@ from api.core.migrations import upgrade_to_head
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.helpers import (
     PASSWORD,
+    answers_health,
     bearer,
     create_postgres_database,
     drop_postgres_database,
     free_port,
     make_staff,
+    wait_for,
 )
 from tests.results.conftest import JOIN_CODES, World, build_world
 
@@ -59,22 +61,6 @@ class Instance:
         return found is not None and float(found.group(1)) == 1.0
 
 
-def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = WAIT_SECONDS) -> None:
-    """Poll `condition` until it holds; fail after `seconds` (a bound, not a measurement)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not within {seconds} s: {what}")
-        time.sleep(0.05)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @contextmanager
 def instance(env: dict[str, str], log: Path) -> Iterator[Instance]:
     """Start uvicorn on a free port of 127.0.0.1; stop it at the end."""
@@ -87,7 +73,7 @@ def instance(env: dict[str, str], log: Path) -> Iterator[Instance]:
         )  # fmt: skip
     try:
         wait_for(
-            lambda: process.poll() is None and _answers(url) or process.poll() is not None,
+            lambda: process.poll() is None and answers_health(url) or process.poll() is not None,
             what="the instance answers /healthz",
             seconds=STARTUP_SECONDS,
         )
