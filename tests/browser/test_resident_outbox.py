@@ -40,6 +40,12 @@ def cached_paths(page) -> set[str]:
     )
 
 
+def answer_after_the_worker(page, route) -> None:
+    """Let a request through once the page's service worker is active."""
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    route.continue_()
+
+
 def _sent_states(page) -> list[str]:
     return [item["state"] for item in outbox_items(page)]
 
@@ -220,6 +226,9 @@ def test_the_worker_keeps_the_texts_of_the_language_in_use_and_others_once_chose
 ):
     context = new_context(locale="en-GB", service_workers="allow")
     page = context.new_page()
+    # The page's own English texts arrive after the worker is ready (as on a slow phone):
+    # until the app has applied them, <html lang> still says the page's Dutch.
+    page.route("**/i18n/resident.en.json", lambda route: answer_after_the_worker(page, route))
     open_session(page, demo)
     page.wait_for_selector("#wg-start")
     english = {"/i18n/resident.en.json", "/i18n/statements.en.json"}

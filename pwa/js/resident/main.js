@@ -35,12 +35,27 @@ if (boot.checkIn) boot.checkIn.catch(() => {}); // the app checks in again
 
 import('./app.js').then((app) => app.start(boot));
 
-/** The worker caches the texts of the language in use for offline use; others when chosen. */
+/** Resolves once the app shows its first screen, in the language it settled on. */
+const appReady = new Promise((resolve) => {
+  const root = document.documentElement;
+  if (root.dataset.wgReady) return resolve();
+  const watch = new MutationObserver(() => {
+    if (!root.dataset.wgReady) return;
+    watch.disconnect();
+    resolve();
+  });
+  watch.observe(root, { attributes: true, attributeFilter: ['data-wg-ready'] });
+});
+
+/**
+ * The worker caches the texts of the language in use for offline use; others when chosen.
+ * It is told only once the app is ready: before that, <html lang> still says the page's Dutch.
+ */
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.register('/sw.js', { updateViaCache: 'none' }).catch(() => {});
-  navigator.serviceWorker.ready.then((registration) => {
-    const used = document.documentElement.lang || lang;
+  Promise.all([navigator.serviceWorker.ready, appReady]).then(([registration]) => {
+    const used = document.documentElement.lang;
     registration.active.postMessage({ type: 'keep', paths: [`/i18n/resident.${used}.json`, `/i18n/statements.${used}.json`] });
   }).catch(() => {});
 }
