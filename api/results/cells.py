@@ -459,13 +459,33 @@ def final_view(
     lattice = _lattice(counts, layout, crossed=True)
     full = _full_counts(counts, lattice, layout)
     decided = [cell for cell in full if not is_crossed(cell)]
-    hidden = lattice.hidden(
-        full,
-        min_group_size=min_group_size,
-        fixed_hidden=[cell for cell in decided if cell in running.hidden],
-        fixed_shown=[cell for cell in decided if cell not in running.hidden],
-    )
-    return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+    shown_before = [cell for cell in decided if cell not in running.hidden]
+    # A hidden cell can be left alone in a line whose other members are all fixed or empty
+    # (a wijk whose ballots were all cast at the library): anyone can then work it out, so it
+    # protects nothing. Such a cell is decided again as if shown (it stays hidden), so that
+    # the lines it was to close take another partner.
+    worked_out: set[Cell] = set()
+    while True:
+        hidden = lattice.hidden(
+            full,
+            min_group_size=min_group_size,
+            fixed_hidden=[cell for cell in running.hidden if cell not in worked_out],
+            fixed_shown=[*shown_before, *worked_out],
+        )
+        exposed = lattice.exposed(full, hidden, min_group_size=min_group_size)
+        lone = {
+            members[0]
+            for members in exposed
+            if len(members) == 1 and full[members[0]] >= min_group_size
+        }
+        if lone <= worked_out:  # each round works out one cell more, so this ends
+            break
+        worked_out |= lone
+    if exposed:
+        # A small group stays exposed and no partner is left that would close its line: the
+        # crossed breakdowns are withheld, and only what was published while it ran is shown.
+        hidden |= {cell for cell in full if is_crossed(cell)}
+    return ReleaseView(hidden=frozenset(hidden | worked_out), counts=full, lines=lattice.lines)
 
 
 def hidden_cells(

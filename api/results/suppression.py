@@ -50,16 +50,9 @@ def _partner_to_hide(
     children gives it back), and, under a shown parent, when its hidden children together
     hold 1 … min_group_size − 1 ballots: their sum is then a readable figure of too few people.
     """
-    if line.parent is None:
-        return None
     if line.via:
         return _partner_in_leaf_line(line, counts, hidden, fixed, min_group_size)
-    hidden_members = [
-        key for key in (line.parent, *line.children) if key in hidden and counts[key] > 0
-    ]
-    hidden_sum = sum(counts[key] for key in line.children if key in hidden)
-    small_sum = line.parent not in hidden and 0 < hidden_sum < min_group_size
-    if len(hidden_members) != 1 and not small_sum:
+    if not _given_away(line, counts, hidden, min_group_size):
         return None
     shown = [child for child in line.children if child not in hidden and child not in fixed]
     preferred = [child for child in shown if child not in keep_shown]
@@ -68,6 +61,25 @@ def _partner_to_hide(
     if line.parent not in hidden and line.parent not in fixed:
         return line.parent
     return min(shown, key=counts.__getitem__) if shown else None
+
+
+def _given_away(
+    line: Line[K], counts: Mapping[K, int], hidden: set[K] | frozenset[K], min_group_size: int
+) -> list[K]:
+    """The hidden members with ballots that a line under a published total gives away (the
+    lone one, or hidden children of 1 … min_group_size − 1 ballots together); else none."""
+    if line.parent is None:
+        return []
+    if line.via:
+        left = [leaf for leaf in uncovered(line, hidden) if counts[leaf] > 0]
+        small = (
+            line.parent not in hidden and 0 < sum(counts[leaf] for leaf in left) < min_group_size
+        )
+        return left if small else []
+    members = [key for key in (line.parent, *line.children) if key in hidden and counts[key] > 0]
+    hidden_sum = sum(counts[key] for key in line.children if key in hidden)
+    small_sum = line.parent not in hidden and 0 < hidden_sum < min_group_size
+    return members if len(members) == 1 or small_sum else []
 
 
 def uncovered(line: Line[K], hidden: set[K] | frozenset[K]) -> list[K]:
@@ -86,10 +98,7 @@ def _partner_in_leaf_line(
     fixed: frozenset[K],
     min_group_size: int,
 ) -> K | None:
-    if line.parent in hidden:
-        return None
-    left = sum(counts[leaf] for leaf in uncovered(line, hidden))
-    if not 0 < left < min_group_size:
+    if not _given_away(line, counts, hidden, min_group_size):
         return None
     # Uncover more: a shown leaf of a hidden group, else a shown group with hidden leaves.
     leaves = [
@@ -143,7 +152,8 @@ class Lattice(Generic[K]):
         Cells in ``keep_shown`` (large enough, and promised to be shown elsewhere) are chosen
         as partners last: after the other children and after the line's parent. Cells whose
         state was decided (and published) before are ``fixed_hidden`` or ``fixed_shown``: they
-        keep it, and are never chosen as partners.
+        keep it, and are never chosen as partners. A ``fixed_shown`` cell that is never
+        published counts as readable (its figure can be worked out).
         """
         # A partner is the line's smallest shown child (earliest on ties), or its parent when
         # no child is left; hiding it re-checks every line it is in, until nothing changes.
@@ -155,7 +165,7 @@ class Lattice(Generic[K]):
         hidden = {
             key for key, count in counts.items() if count < min_group_size and key not in fixed
         }
-        hidden.update(self.unpublished)
+        hidden.update(self.unpublished - fixed)
         hidden.update(fixed_hidden)
         # Lines of one breakdown first: a leaf line is checked only once they all hold, so it
         # takes a partner only for what they leave uncovered.
@@ -176,6 +186,13 @@ class Lattice(Generic[K]):
                     queued.add(affected)
                     (leaf_lines if self.lines[affected].via else lines_first).append(affected)
         return hidden
+
+    def exposed(
+        self, counts: Mapping[K, int], hidden: set[K] | frozenset[K], *, min_group_size: int
+    ) -> list[list[K]]:
+        """For each line that gives hidden members away, those members."""
+        exposed = (_given_away(line, counts, hidden, min_group_size) for line in self.lines)
+        return [members for members in exposed if members]
 
 
 def suppressed_cells(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from api.results.aggregation import tally_groups
@@ -330,3 +330,150 @@ def assert_none_recoverable(leaves_of, leaves, hidden, full, counts, min_group_s
     shown_or_hidden = (hidden | unpublished) & set(leaves_of)
     recovered = recoverable_cells(leaves_of, leaves, shown_or_hidden, count)
     assert not {c for c in recovered & hidden if count[c] < min_group_size}, recovered & hidden
+
+
+def test_final_view_leaves_no_small_crossed_group_to_work_out_through_a_wijk_of_one_venue():
+    # The library's "not given" group (6) would be its total minus its shown wijk WK2 minus
+    # WK1, whose every ballot was cast at the library: WK1 is published as it ran, so hiding
+    # WK1-at-the-library protects nothing; another partner must close the library's line.
+    layout = DialogueLayout(
+        priority_ids=(1, 2),
+        buurt_code={2: "BU01", 4: "BU02", 6: "BU03"},
+        wijk_code={1: "WK1", 2: "WK1", 3: "WK2", 4: "WK2", 5: "WK3", 6: "WK3"},
+        session_kind={1: "library", 2: "community_centre"},
+        session_ids_by_kind={"library": (1,), "community_centre": (2,)},
+        buurten_by_wijk={"WK1": ("BU01",), "WK2": ("BU02",), "WK3": ("BU03",)},
+        age_bands=BANDS,
+        place_names={},
+        session_labels={1: "Bibliotheek", 2: "Buurthuis"},
+    )
+    groups = {(1, 2): 20, (1, 4): 25, (1, None): 6, (2, 4): 30, (2, 6): 12, (2, None): 3}
+    ballots = [
+        RandomBallot(session, place, None, (1, 2))
+        for (session, place), n in groups.items()
+        for _ in range(n)
+    ]
+    counts = {c: int(v[0]) for c, v in published_tallies(columns(ballots, layout), layout).items()}
+    running = hidden_cells(counts, layout, min_group_size=10, final=False)
+    hidden = hidden_cells(counts, layout, min_group_size=10, final=True)
+
+    def shown(cell) -> int:
+        assert cell not in hidden, cell
+        return counts[cell]
+
+    library, centre = "library", "community_centre"
+    assert (NOT_GIVEN, library, ALL) in hidden and counts[(NOT_GIVEN, library, ALL)] == 6
+    assert {c for c in running if not is_crossed(c)} == {c for c in hidden if not is_crossed(c)}
+    assert shown(("WK1", ALL, ALL)) == 20 and ("WK1", centre, ALL) not in counts  # empty
+    assert ("WK3", library, ALL) not in counts  # empty
+    # The library's total minus WK2 there minus WK1 (all at the library) must not be readable.
+    assert shown((ALL, library, ALL)) == 51
+    assert ("WK2", library, ALL) in hidden
+
+
+# ---------------------------------------------------------------- all breakdowns together
+
+
+@st.composite
+def clustered_worlds(draw: st.DrawFn):
+    """A few groups of ballots, each of one session, neighbourhood and age band: the shapes
+    (a wijk whose ballots were all cast at one venue) where breakdowns overlap by chance."""
+    layout = draw(layouts())
+    ballots = []
+    for _ in range(draw(st.integers(1, 7))):
+        session = draw(st.sampled_from(sorted(layout.session_kind)))
+        place = draw(st.none() | st.sampled_from(sorted(layout.wijk_code)))
+        band = draw(st.none() | st.sampled_from(BANDS[:2]))  # few bands: more overlap
+        size = draw(st.integers(1, 30))
+        ballots += [RandomBallot(session, place, band, layout.priority_ids)] * size
+    return layout, ballots
+
+
+def small_groups_worked_out(
+    layout: DialogueLayout, ballots: list[RandomBallot], hidden: set, min_group_size: int
+) -> set:
+    """Groups of 1 … min_group_size − 1 ballots that the readable figures together give away.
+
+    Readable: each shown cell's count, and each cell without ballots (anyone may guess that a
+    hidden cell is empty; a cell is hidden while the dialogue runs when it is crossed). A group
+    is given away when its indicator over the finest groups (session, neighbourhood named, age
+    band) lies in the row space of the readable cells' indicators. The groups checked: every
+    published cell, and the never-published ballots that name only a wijk, at every venue kind
+    and age band.
+    """
+    leaves = [
+        (session, place, band)
+        for session in layout.session_kind
+        for place in (None, *layout.wijk_code)
+        for band in (None, *BANDS)
+    ]
+    session, place, band = (np.array(column, dtype=object) for column in zip(*leaves, strict=True))
+    everywhere = np.ones(len(leaves), dtype=bool)
+    in_place = {ALL: everywhere, NOT_GIVEN: place == None}  # noqa: E711 (elementwise)
+    in_place |= {code: place == i for i, code in layout.buurt_code.items()}
+    in_place |= {
+        wijk: np.isin(place, [i for i, w in layout.wijk_code.items() if w == wijk])
+        for wijk in layout.buurten_by_wijk
+    }
+    in_place |= {
+        f"{wijk}+": np.isin(
+            place,
+            [i for i, w in layout.wijk_code.items() if w == wijk and i not in layout.buurt_code],
+        )
+        for wijk in layout.buurten_by_wijk
+    }
+    in_venue = {ALL: everywhere}
+    in_venue |= {kind: np.isin(session, ids) for kind, ids in layout.session_ids_by_kind.items()}
+    in_venue |= {session_key(s): session == s for s in layout.session_kind}
+    in_venue |= {
+        code: np.isin(session, [s for s, m in layout.session_municipality.items() if m == code])
+        for code in layout.municipalities
+    }
+    in_band = {ALL: everywhere, NOT_GIVEN: band == None}  # noqa: E711 (elementwise)
+    in_band |= {b: band == b for b in BANDS}
+
+    def indicator(cell) -> np.ndarray:
+        p, v, b = cell
+        return (in_place[p] & in_venue[v] & in_band[b]).astype(float)
+
+    size = np.zeros(len(leaves))
+    position = {leaf: i for i, leaf in enumerate(leaves)}
+    for ballot in ballots:
+        size[position[(ballot.session_id, ballot.neighbourhood_id, ballot.age_band)]] += 1
+
+    cells = every_published_cell(layout)
+    readable = [cell for cell in cells if cell not in hidden]
+    rows = np.array([indicator(cell) for cell in readable]).reshape(len(readable), len(leaves))
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
+    basis = vt[singular > 1e-9 * max(singular.max(initial=0), 1)]
+
+    wijk_only = [
+        (f"{wijk}+", venue, b)
+        for wijk in layout.buurten_by_wijk
+        for venue in (ALL, *layout.session_ids_by_kind)
+        for b in (ALL, NOT_GIVEN, *BANDS)
+    ]
+    given_away = set()
+    for group in (*cells, *wijk_only):
+        vector = indicator(group)
+        if 0 < vector @ size < min_group_size:
+            residual = vector - basis.T @ (basis @ vector)
+            if np.abs(residual).max() < 1e-6:
+                given_away.add(group)
+    return given_away
+
+
+@settings(max_examples=80, deadline=None)
+@given(clustered_worlds(), st.integers(2, 12))
+def test_the_final_view_gives_away_no_small_group_the_running_figures_did_not(
+    world, min_group_size
+):
+    layout, ballots = world
+    counts = {c: int(v[0]) for c, v in published_tallies(columns(ballots, layout), layout).items()}
+    running = hidden_cells(counts, layout, min_group_size=min_group_size, final=False)
+    final = hidden_cells(counts, layout, min_group_size=min_group_size, final=True)
+    note(f"{layout!r}\ncounts {sorted(counts.items())}\nfinal hidden {sorted(final)}")
+
+    before = small_groups_worked_out(layout, ballots, running, min_group_size)
+    after = small_groups_worked_out(layout, ballots, final, min_group_size)
+    assert after <= before
