@@ -9,12 +9,13 @@ import { otherLanguage, startLanguage } from './i18n.js';
 import { currentUser, signOut } from './auth.js';
 
 /**
- * Draw the header and footer. options: {area: 'dashboard'|'console', bundle (the area's
- * texts), context (e.g. the municipality), rerender() after a language switch, onSignedOut()}.
+ * Draw the header and footer. options: {area: 'console'|'dashboard'|'workspace', bundles (the
+ * area's texts), context (e.g. the municipality), rerender() after a language switch,
+ * onSignedOut()}.
  */
-export function renderChrome({ area, bundle, context, rerender, onSignedOut }) {
+export function renderChrome({ area, bundles, context, rerender, onSignedOut }) {
   const switchLanguage = async (code) => {
-    await startLanguage([bundle], code);
+    await startLanguage(bundles, code);
     rerender();
     focusElement(document.getElementById('wg-language'));
   };

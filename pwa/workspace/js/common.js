@@ -5,13 +5,7 @@
 import { h, focusElement } from '../../js/dom.js';
 import { language } from '../../js/i18n.js';
 import { readResponse, API_BASE } from '../../js/api.js';
-import { staffApi, token, signOut } from '../../js/staff/auth.js';
-
-let expiredHandler = null;
-/** Called when an upload finds the sign-in expired (staffApi's own handler covers the rest). */
-export function onUploadSignedOut(handler) {
-  expiredHandler = handler;
-}
+import { staffApi, token, expired } from '../../js/staff/auth.js';
 
 /** staffApi with Accept-Language, so the API's messages come in the person's language. */
 export function wsApi(path, options = {}) {
@@ -30,10 +24,7 @@ export async function sendBody(path, { method = 'POST', body, contentType } = {}
   }
   const result = await readResponse(response);
   result.language = (response.headers.get('content-language') || '').split(',')[0].trim() || null;
-  if (result.status === 401) {
-    signOut();
-    if (expiredHandler) expiredHandler(result);
-  }
+  if (result.status === 401) expired(result);
   return result;
 }
 

@@ -5,14 +5,8 @@
 import { h, replace } from '../../js/dom.js';
 import { t, language } from '../../js/i18n.js';
 import { API_BASE } from '../../js/api.js';
-import { token, signOut } from '../../js/staff/auth.js';
+import { token, expired } from '../../js/staff/auth.js';
 import { problemAlert } from '../../js/staff/problems.js';
-
-let expiredHandler = null;
-/** Called when an upload finds the sign-in expired. */
-export function onProgressUploadSignedOut(handler) {
-  expiredHandler = handler;
-}
 
 function parse(text) {
   try {
@@ -53,10 +47,7 @@ export function uploadWithProgress(path, body, { progress, status }) {
     const finish = (result) => {
       progress.hidden = true;
       if (status) status.textContent = '';
-      if (result.status === 401) {
-        signOut();
-        if (expiredHandler) expiredHandler(result);
-      }
+      if (result.status === 401) expired(result);
       resolve(result);
     };
     xhr.addEventListener('load', () => {
