@@ -10,6 +10,7 @@ import { t } from '../../js/i18n.js';
 import * as fmt from '../../js/staff/format.js';
 import { rankedPriorities } from '../../js/staff/results-view.js';
 import { problemAlert } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { groupId } from './common.js';
 
 export const CLASS_COUNT = 5;
@@ -252,51 +253,30 @@ export function mapFigure({ features, results, priority, attribution, linkToGrou
     'details',
     { class: 'wg-map__table' },
     h('summary', { text: t('map.asTable') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap' },
-      h(
-        'table',
-        { class: 'wg-table' },
-        h('caption', { text: t('map.tableCaption', { priority: priority.title }) }),
-        h(
-          'thead',
-          null,
-          h(
+    dataTable({
+      caption: t('map.tableCaption', { priority: priority.title }),
+      columns: [t('map.col.area'), { label: t('results.col.score'), num: true }, { label: t('results.col.interval'), num: true }, { label: t('map.col.ballots'), num: true }],
+      rows: features.map((feature, index) => {
+        const value = values[index];
+        const name = h('th', { scope: 'row', text: feature.properties.name });
+        if (value.state !== 'value') {
+          return h(
             'tr',
-            null,
-            h('th', { scope: 'col', text: t('map.col.area') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('results.col.score') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('results.col.interval') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('map.col.ballots') }),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          features.map((feature, index) => {
-            const value = values[index];
-            const name = h('th', { scope: 'row', text: feature.properties.name });
-            if (value.state !== 'value') {
-              return h(
-                'tr',
-                { dataset: { code: feature.properties.code } },
-                name,
-                h('td', { colspan: '3', text: value.state === 'suppressed' ? t('map.legendSuppressed', { count: results.minGroupSize }) : t('map.legendEmpty') }),
-              );
-            }
-            return h(
-              'tr',
-              { dataset: { code: feature.properties.code } },
-              name,
-              h('td', { class: 'wg-num', text: fmt.score(value.figure.score) }),
-              h('td', { class: 'wg-num', text: fmt.scoreInterval(value.figure.scoreLow, value.figure.scoreHigh) }),
-              h('td', { class: 'wg-num', text: String(value.group.ballots) }),
-            );
-          }),
-        ),
-      ),
-    ),
+            { dataset: { code: feature.properties.code } },
+            name,
+            h('td', { colspan: '3', text: value.state === 'suppressed' ? t('map.legendSuppressed', { count: results.minGroupSize }) : t('map.legendEmpty') }),
+          );
+        }
+        return h(
+          'tr',
+          { dataset: { code: feature.properties.code } },
+          name,
+          h('td', { class: 'wg-num', text: fmt.score(value.figure.score) }),
+          h('td', { class: 'wg-num', text: fmt.scoreInterval(value.figure.scoreLow, value.figure.scoreHigh) }),
+          h('td', { class: 'wg-num', text: String(value.group.ballots) }),
+        );
+      }),
+    }),
   );
 
   return h(

@@ -8,6 +8,7 @@ import { h, replace, focusElement } from '../../js/dom.js';
 import { t, language, formatNumber, formatPercent } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
 import { wsApi, field, input, clearErrors, showErrors } from './common.js';
 import { uploadWithProgress, progressParts, refusedFile } from './upload.js';
@@ -87,40 +88,27 @@ function difference(n) {
 }
 
 function groupTable(kind, groups, minGroupSize) {
-  const id = `wg-rep-${kind}`;
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table wg-rep-table', id },
-      h('caption', { text: t(`ws.pop.caption.${kind}`) }),
+  return dataTable({
+    caption: t(`ws.pop.caption.${kind}`),
+    id: `wg-rep-${kind}`,
+    className: 'wg-rep-table',
+    columns: ['group', 'participants', 'population', 'rate', 'participantShare', 'populationShare', 'difference'].map((c) => ({ label: t(`ws.pop.col.${c}`), num: c !== 'group' })),
+    rows: groups.map((g) =>
       h(
-        'thead',
-        null,
-        h('tr', null, ['group', 'participants', 'population', 'rate', 'participantShare', 'populationShare', 'difference'].map((c) => h('th', { scope: 'col', class: c === 'group' ? null : 'wg-num', text: t(`ws.pop.col.${c}`) }))),
-      ),
-      h(
-        'tbody',
-        null,
-        groups.map((g) =>
-          h(
-            'tr',
-            { dataset: { key: g.key, suppressed: String(g.suppressed) } },
-            g.kind === 'ageBand'
-              ? h('th', { scope: 'row', text: t('ws.pop.ageBand', { band: g.key }) })
-              : h('th', { scope: 'row' }, g.label, h('span', { class: 'wg-muted', text: ` ${g.key}` })),
-            h('td', { class: 'wg-num', dataset: { col: 'participants' }, text: g.suppressed ? t('ws.pop.hidden', { k: minGroupSize }) : count(g.participants) }),
-            h('td', { class: 'wg-num', dataset: { col: 'population' }, text: count(g.population) }),
-            h('td', { class: 'wg-num', dataset: { col: 'rate' }, text: rate(g.responseRate) }),
-            h('td', { class: 'wg-num', text: share(g.participantShare) }),
-            h('td', { class: 'wg-num', text: share(g.populationShare) }),
-            h('td', { class: 'wg-num', dataset: { col: 'difference' }, text: difference(g.shareDifference) }),
-          ),
-        ),
+        'tr',
+        { dataset: { key: g.key, suppressed: String(g.suppressed) } },
+        g.kind === 'ageBand'
+          ? h('th', { scope: 'row', text: t('ws.pop.ageBand', { band: g.key }) })
+          : h('th', { scope: 'row' }, g.label, h('span', { class: 'wg-muted', text: ` ${g.key}` })),
+        h('td', { class: 'wg-num', dataset: { col: 'participants' }, text: g.suppressed ? t('ws.pop.hidden', { k: minGroupSize }) : count(g.participants) }),
+        h('td', { class: 'wg-num', dataset: { col: 'population' }, text: count(g.population) }),
+        h('td', { class: 'wg-num', dataset: { col: 'rate' }, text: rate(g.responseRate) }),
+        h('td', { class: 'wg-num', text: share(g.participantShare) }),
+        h('td', { class: 'wg-num', text: share(g.populationShare) }),
+        h('td', { class: 'wg-num', dataset: { col: 'difference' }, text: difference(g.shareDifference) }),
       ),
     ),
-  );
+  });
 }
 
 function scoreTable(report) {
@@ -131,41 +119,26 @@ function scoreTable(report) {
     { class: 'wg-panel', id: 'wg-rep-scores', 'aria-labelledby': 'wg-rep-scores-title' },
     h('h2', { id: 'wg-rep-scores-title', text: t('ws.pop.scoresTitle') }),
     h('p', { text: t('ws.pop.scoresIntro') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap' },
-      h(
-        'table',
-        { class: 'wg-table', id: 'wg-rep-score-table' },
-        h('caption', { text: t('ws.pop.scoresCaption') }),
+    dataTable({
+      caption: t('ws.pop.scoresCaption'),
+      id: 'wg-rep-score-table',
+      columns: [
+        t('ws.pop.col.priority'),
+        { label: t('ws.pop.col.unweighted'), num: true },
+        { label: t('ws.pop.col.byBuurt'), num: true, className: 'wg-estimate' },
+        { label: t('ws.pop.col.byAgeBand'), num: true, className: 'wg-estimate' },
+      ],
+      rows: report.scores.map((s) =>
         h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'col', text: t('ws.pop.col.priority') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('ws.pop.col.unweighted') }),
-            h('th', { scope: 'col', class: 'wg-num wg-estimate', text: t('ws.pop.col.byBuurt') }),
-            h('th', { scope: 'col', class: 'wg-num wg-estimate', text: t('ws.pop.col.byAgeBand') }),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          report.scores.map((s) =>
-            h(
-              'tr',
-              { dataset: { priority: s.priorityId } },
-              h('th', { scope: 'row', text: s.title }),
-              h('td', { class: 'wg-num', dataset: { col: 'unweighted' }, text: s.unweighted == null ? '–' : fmt.score(s.unweighted) }),
-              h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byBuurt' }, text: estimate(s.weightedByBuurt) }),
-              h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byAgeBand' }, text: estimate(s.weightedByAgeBand) }),
-            ),
-          ),
+          'tr',
+          { dataset: { priority: s.priorityId } },
+          h('th', { scope: 'row', text: s.title }),
+          h('td', { class: 'wg-num', dataset: { col: 'unweighted' }, text: s.unweighted == null ? '–' : fmt.score(s.unweighted) }),
+          h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byBuurt' }, text: estimate(s.weightedByBuurt) }),
+          h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byAgeBand' }, text: estimate(s.weightedByAgeBand) }),
         ),
       ),
-    ),
+    }),
     h(
       'p',
       { class: 'wg-hint', id: 'wg-rep-covered' },

@@ -6,6 +6,7 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
 import { wsApi, field, input, clearErrors, showErrors, invalidParams } from './common.js';
 
@@ -106,17 +107,12 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     replace(
       tableHolder,
       people.length
-        ? h(
-            'div',
-            { class: 'wg-table-wrap' },
-            h(
-              'table',
-              { class: 'wg-table', id: 'wg-staff' },
-              h('caption', { text: t('ws.staff.caption', { name: place.name }) }),
-              h('thead', null, h('tr', null, ['name', 'email', 'role', 'status'].map((c) => h('th', { scope: 'col', text: t(`ws.staff.col.${c}`) })), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
-              h('tbody', null, people.map((person) => personRow({ person, me, linkArea, redraw }))),
-            ),
-          )
+        ? dataTable({
+            caption: t('ws.staff.caption', { name: place.name }),
+            id: 'wg-staff',
+            columns: [...['name', 'email', 'role', 'status'].map((c) => t(`ws.staff.col.${c}`)), { label: t('ws.actions'), hidden: true }],
+            rows: people.map((person) => personRow({ person, me, linkArea, redraw })),
+          })
         : h('p', { text: t('ws.staff.none') }),
     );
   };

@@ -8,6 +8,7 @@ import { h, replace, focusElement } from '../../js/dom.js';
 import { t, language, formatNumber } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
 import { wsApi, field, clearErrors, showErrors } from './common.js';
 import { uploadWithProgress, progressParts, refusedFile } from './upload.js';
@@ -129,28 +130,18 @@ function themeTable(photo, theme, areasByLevel, place) {
       ? h('p', { class: 'wg-photo-residents', text: residents ? t(residents.rankedHigh ? 'ws.photo.residentsHigh' : 'ws.photo.residents', { title: residents.title, rank: residents.rank, score: fmt.score(residents.score) }) : t('ws.photo.residentsNone') })
       : null,
     theme.indicators.length
-      ? h(
-          'div',
-          { class: 'wg-table-wrap' },
-          h(
-            'table',
-            { class: 'wg-table wg-photo-table', id: `wg-photo-${theme.themeKey}` },
-            h('caption', { text: t('ws.photo.caption', { theme: themeTitle(theme), place: place.name }) }),
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', { scope: 'col', text: t('ws.photo.col.indicator') }),
-                h('th', { scope: 'col', class: 'wg-num', text: place.name }),
-                levels.map((level) => h('th', { scope: 'col', class: 'wg-num', text: t(`ws.photo.level.${level}`, { name: areasByLevel[level].name }) })),
-                h('th', { scope: 'col', text: t('ws.photo.col.trend', { place: place.name }) }),
-              ),
-            ),
-            h('tbody', null, body),
-          ),
-        )
+      ? dataTable({
+          caption: t('ws.photo.caption', { theme: themeTitle(theme), place: place.name }),
+          id: `wg-photo-${theme.themeKey}`,
+          className: 'wg-photo-table',
+          columns: [
+            t('ws.photo.col.indicator'),
+            { label: place.name, num: true },
+            ...levels.map((level) => ({ label: t(`ws.photo.level.${level}`, { name: areasByLevel[level].name }), num: true })),
+            t('ws.photo.col.trend', { place: place.name }),
+          ],
+          rows: body,
+        })
       : h('p', { class: 'wg-muted', text: t('ws.photo.noIndicators') }),
   );
 }

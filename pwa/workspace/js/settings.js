@@ -4,6 +4,7 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { wsApi, sendBody, field, input, clearErrors, showErrors, invalidParams } from './common.js';
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -46,17 +47,12 @@ export async function renderMunicipalities({ app, main }) {
     ),
   );
   const table = rows.length
-    ? h(
-        'div',
-        { class: 'wg-table-wrap' },
-        h(
-          'table',
-          { class: 'wg-table', id: 'wg-places' },
-          h('caption', { text: t('ws.places.caption') }),
-          h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('ws.places.name') }), h('th', { scope: 'col', text: t('ws.places.code') }), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
-          h('tbody', null, rows),
-        ),
-      )
+    ? dataTable({
+        caption: t('ws.places.caption'),
+        id: 'wg-places',
+        columns: [t('ws.places.name'), t('ws.places.code'), { label: t('ws.actions'), hidden: true }],
+        rows,
+      })
     : h('p', { text: t('ws.places.none') });
 
   const messages = h('div', { class: 'wg-form-messages' });
