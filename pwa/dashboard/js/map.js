@@ -81,7 +81,7 @@ export function pathData(geometry, project) {
 }
 
 /** Where to put an area's name: the centroid of its largest ring, in map units. */
-export function labelPoint(geometry, project) {
+function labelPoint(geometry, project) {
   let best = null;
   for (const polygon of polygons(geometry)) {
     const ring = (polygon[0] || []).map(project);
@@ -101,6 +101,19 @@ export function labelPoint(geometry, project) {
     if (!best || candidate.area > best.area) best = candidate;
   }
   return best;
+}
+
+/** The areas' names on the map (also on paper, where nothing can be hovered). */
+export function nameLabels(features, project) {
+  const labels = svg('g', { class: 'wg-map__labels', 'aria-hidden': 'true' });
+  for (const feature of features) {
+    const point = labelPoint(feature.geometry, project);
+    if (!point) continue;
+    const text = svg('text', { x: point.x.toFixed(1), y: point.y.toFixed(1), class: 'wg-map__label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
+    text.textContent = feature.properties.name;
+    labels.append(text);
+  }
+  return labels;
 }
 
 /** Five equal-width classes between the lowest and the highest score shown. */
@@ -215,18 +228,8 @@ export function mapFigure({ features, results, priority, attribution, linkToGrou
     root.append(area);
   });
 
-  // Names on the map (also on paper, where nothing can be hovered), when they fit.
-  if (features.length <= LABEL_LIMIT) {
-    const labels = svg('g', { class: 'wg-map__labels', 'aria-hidden': 'true' });
-    for (const feature of features) {
-      const point = labelPoint(feature.geometry, project);
-      if (!point) continue;
-      const text = svg('text', { x: point.x.toFixed(1), y: point.y.toFixed(1), class: 'wg-map__label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
-      text.textContent = feature.properties.name;
-      labels.append(text);
-    }
-    root.append(labels);
-  }
+  // Names on the map, when they fit.
+  if (features.length <= LABEL_LIMIT) root.append(nameLabels(features, project));
 
   const legendTitleId = uid('legend');
   const legend = h(
