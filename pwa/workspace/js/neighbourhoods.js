@@ -7,7 +7,7 @@ import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { dataTable } from '../../js/staff/data-table.js';
-import { wsApi, sendBody, field, clearErrors, showErrors } from './common.js';
+import { wsApi, sendBody, field, showErrors, whenSubmitted } from './common.js';
 import { previewMap } from './preview-map.js';
 
 const ACCEPT = '.geojson,.json,.csv,application/geo+json,application/json,text/csv';
@@ -130,10 +130,7 @@ export async function renderNeighbourhoods({ app, main, isCurrent }) {
     replace(previewHolder);
     replace(messages);
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     replace(previewHolder);
     chosen = file.files[0];
     if (!chosen) return showErrors([[file, t('ws.nbh.choose')]]);

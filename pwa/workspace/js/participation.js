@@ -4,14 +4,14 @@
  * age band, and the weighted scores as estimates beside the counted ones, with the notes that
  * say how to read them. Every participant figure is a released one (suppression kept).
  */
-import { h, replace, focusElement } from '../../js/dom.js';
+import { h, replace } from '../../js/dom.js';
 import { t, language, formatNumber, formatPercent } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, clearErrors, showErrors } from './common.js';
-import { uploadWithProgress, progressParts, refusedFile } from './upload.js';
+import { wsApi, field, input } from './common.js';
+import { uploadForm } from './upload.js';
 
 const ACCEPT = '.json,.geojson,application/json,application/geo+json';
 const KINDS = ['buurt', 'wijk', 'ageBand'];
@@ -19,60 +19,35 @@ const KINDS = ['buurt', 'wijk', 'ageBand'];
 function populationForm(place, onImported) {
   const file = h('input', { type: 'file', class: 'wg-input', id: 'wg-pop-file', name: 'file', accept: ACCEPT, required: true });
   const year = input({ id: 'wg-pop-year', name: 'year', type: 'number', inputmode: 'numeric', min: '1990', max: '2100', required: true, class: 'wg-input wg-input--short', value: String(new Date().getFullYear() - 2) });
-  const submit = h('button', { type: 'submit', class: 'wg-button', id: 'wg-pop-import', text: t('ws.pop.import') });
-  const { progress, status } = progressParts('wg-pop');
-  const messages = h('div', { class: 'wg-form-messages', id: 'wg-pop-messages' });
-  const form = h(
-    'form',
-    { class: 'wg-panel wg-ws-form', novalidate: true, id: 'wg-pop-form', 'aria-labelledby': 'wg-pop-form-title' },
-    h('h2', { id: 'wg-pop-form-title', text: t('ws.pop.uploadTitle') }),
-    h('p', { text: t('ws.pop.uploadIntro') }),
-    field({ id: 'wg-pop-file', label: t('ws.pop.file'), hint: t('ws.pop.fileHint'), input: file }),
-    field({ id: 'wg-pop-year', label: t('ws.pop.year'), hint: t('ws.pop.yearHint'), input: year }),
-    h('div', { class: 'wg-actions' }, submit),
-    progress,
-    status,
-    messages,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
-    const errors = [];
-    const chosenYear = Number(year.value);
-    if (!file.files[0]) errors.push([file, t('ws.pop.choose')]);
-    if (!Number.isInteger(chosenYear) || chosenYear < 1990 || chosenYear > 2100) errors.push([year, t('ws.pop.badYear')]);
-    if (errors.length) return showErrors(errors);
-    const body = new FormData();
-    body.append('file', file.files[0], file.files[0].name);
-    submit.disabled = true;
-    const result = await uploadWithProgress(`/municipalities/${place.cbsCode}/population/import?year=${chosenYear}`, body, { progress, status });
-    submit.disabled = false;
-    if (!result.ok) {
-      if (result.status === 401) return;
-      replace(messages, refusedFile(result, { id: 'wg-pop-problem', title: t('ws.pop.refused') }));
-      focusElement(messages.firstChild);
-      return;
-    }
-    const report = result.data;
-    replace(
-      messages,
-      h(
-        'div',
-        { class: 'wg-alert wg-alert--success', role: 'status', id: 'wg-pop-imported' },
-        h(
-          'div',
-          { class: 'wg-alert__body' },
-          h('strong', { class: 'wg-alert__title', text: t('ws.pop.imported', { count: report.areas, year: String(report.year), source: t(`ws.pop.source.${report.source}`) }) }),
-          report.skippedOtherMunicipalities ? h('p', { text: t('ws.pop.skipped', { count: report.skippedOtherMunicipalities }) }) : null,
-          report.suppressedValues ? h('p', { text: t('ws.pop.suppressed', { count: report.suppressedValues }) }) : null,
-        ),
-      ),
-    );
-    file.value = '';
-    await onImported(report.year);
+  const chosenYear = () => Number(year.value);
+  return uploadForm({
+    prefix: 'wg-pop',
+    title: t('ws.pop.uploadTitle'),
+    intro: t('ws.pop.uploadIntro'),
+    submitText: t('ws.pop.import'),
+    refused: t('ws.pop.refused'),
+    fields: [
+      field({ id: 'wg-pop-file', label: t('ws.pop.file'), hint: t('ws.pop.fileHint'), input: file }),
+      field({ id: 'wg-pop-year', label: t('ws.pop.year'), hint: t('ws.pop.yearHint'), input: year }),
+    ],
+    check: () => {
+      const errors = [];
+      if (!file.files[0]) errors.push([file, t('ws.pop.choose')]);
+      if (!Number.isInteger(chosenYear()) || chosenYear() < 1990 || chosenYear() > 2100) errors.push([year, t('ws.pop.badYear')]);
+      return errors;
+    },
+    request: () => {
+      const body = new FormData();
+      body.append('file', file.files[0], file.files[0].name);
+      return [`/municipalities/${place.cbsCode}/population/import?year=${chosenYear()}`, body];
+    },
+    imported: (report) => [
+      t('ws.pop.imported', { count: report.areas, year: String(report.year), source: t(`ws.pop.source.${report.source}`) }),
+      report.skippedOtherMunicipalities ? h('p', { text: t('ws.pop.skipped', { count: report.skippedOtherMunicipalities }) }) : null,
+      report.suppressedValues ? h('p', { text: t('ws.pop.suppressed', { count: report.suppressedValues }) }) : null,
+    ],
+    after: (report) => onImported(report.year),
   });
-  return form;
 }
 
 const count = (n) => (n == null ? '–' : formatNumber(n));

@@ -8,7 +8,7 @@ import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, clearErrors, showErrors, invalidParams } from './common.js';
+import { wsApi, field, input, showErrors, whenSubmitted, showRefusal } from './common.js';
 
 const ROLES = ['coordinator', 'facilitator', 'analyst'];
 
@@ -131,10 +131,7 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     h('div', { class: 'wg-form-grid' }, field({ id: 'wg-invite-email', label: t('ws.staff.email'), input: email }), field({ id: 'wg-invite-name', label: t('ws.staff.name'), input: fullName })),
     h('div', { class: 'wg-actions' }, submit),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     if (!email.value.trim() || !email.checkValidity()) return showErrors([[email, t('ws.error.email')]]);
     submit.disabled = true;
     const created = await wsApi('/users', {
@@ -144,11 +141,7 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     submit.disabled = false;
     if (!created.ok) {
       if (created.status === 401) return;
-      replace(messages, problemAlert(created));
-      const controls = { email, role, fullName };
-      const found = invalidParams(created).filter(([n]) => controls[n.split('.').pop()]).map(([n, r]) => [controls[n.split('.').pop()], r]);
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+      showRefusal(messages, created, { email, role, fullName });
       return;
     }
     const who = created.data.fullName || created.data.email;
