@@ -67,7 +67,6 @@ export function renderChrome({ area, bundles, context, rerender, onSignedOut }) 
   }
 }
 
-/** A view's heading: focused after a view change so screen readers start there. */
 /** A link back to a dialogue's sessions, handled in the page (and a real link without script). */
 export function backToDialogue(app, dialogueId, text) {
   return h('a', {
@@ -81,6 +80,7 @@ export function backToDialogue(app, dialogueId, text) {
   });
 }
 
+/** A view's heading: focused after a view change so screen readers start there. */
 export function heading(text, level = 1, attrs = {}) {
   return h(`h${level}`, { tabindex: '-1', ...attrs, text });
 }
