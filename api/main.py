@@ -5,9 +5,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
@@ -146,6 +146,10 @@ def _api_root() -> JSONResponse:
     )
 
 
+# The staff pages: one page (pwa/js/staff/page.html) whose address names the area it shows.
+STAFF_AREAS = ("console", "dashboard", "workspace")
+
+
 def _mount_pwa(app: FastAPI, pwa_dir: Path, *, minify: bool) -> None:
     index = pwa_dir / "index.html"
 
@@ -161,6 +165,18 @@ def _mount_pwa(app: FastAPI, pwa_dir: Path, *, minify: bool) -> None:
     app.add_api_route(
         "/d/{dialogue_id}", dialogue_page, methods=["GET", "HEAD"], include_in_schema=False
     )
+
+    def staff_page() -> FileResponse:
+        return FileResponse(
+            pwa_dir / "js" / "staff" / "page.html", headers={"Cache-Control": "no-cache"}
+        )
+
+    def to_staff_page(request: Request) -> RedirectResponse:
+        return RedirectResponse(request.url.replace(path=f"{request.url.path}/"))
+
+    for area in STAFF_AREAS:
+        for path, endpoint in ((f"/{area}/", staff_page), (f"/{area}", to_staff_page)):
+            app.add_api_route(path, endpoint, methods=["GET", "HEAD"], include_in_schema=False)
     app.mount("/", PwaStaticFiles(directory=pwa_dir, minify=minify), name="pwa")
 
 

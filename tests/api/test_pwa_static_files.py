@@ -69,3 +69,13 @@ def test_minifying_can_be_switched_off_to_read_the_sources(pwa_client):
     client = pwa_client(minify_assets=False)
     response = client.get("/js/resident/app.js")
     assert response.content == (PWA / "js" / "resident" / "app.js").read_bytes()
+
+
+@pytest.mark.parametrize("area", ["console", "dashboard", "workspace"])
+def test_every_staff_address_serves_the_one_staff_page(pwa_client, area):
+    client = pwa_client()
+    page = client.get(f"/{area}/")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-cache"
+    assert page.content == (PWA / "js" / "staff" / "page.html").read_bytes()
+    bare = client.get(f"/{area}", params={"dialogue": "1"}, follow_redirects=False)
+    assert bare.status_code == 307 and bare.headers["location"].endswith(f"/{area}/?dialogue=1")

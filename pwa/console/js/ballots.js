@@ -15,6 +15,7 @@ import { backToDialogue, heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { themeLabel } from '../../js/staff/themes.js';
 import { time } from '../../js/staff/format.js';
+import { dataTable } from '../../js/staff/data-table.js';
 
 const AGE_BANDS = ['12-17', '18-24', '25-44', '45-64', '65+'];
 const PLEDGE_KINDS = ['time', 'skill', 'space', 'materials', 'network', 'other'];
@@ -79,16 +80,11 @@ function enteredList({ session, byId, placeName, summary, messages }) {
     { class: 'wg-panel', id: 'wg-entered-list', 'aria-labelledby': 'wg-entered-title' },
     h('h2', { id: 'wg-entered-title', text: t('ballots.list.title') }),
     h('p', { class: 'wg-hint', text: t('ballots.list.hint') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'wg-entered-title' },
-      h(
-        'table',
-        { class: 'wg-table' },
-        h('thead', null, h('tr', null, ['time', 'ranking', 'neighbourhood', 'age', 'status', 'action'].map((c) => h('th', { scope: 'col', text: t(`ballots.list.${c}`) })))),
-        body,
-      ),
-    ),
+    dataTable({
+      wrap: { tabindex: '0', role: 'region', 'aria-labelledby': 'wg-entered-title' },
+      columns: ['time', 'ranking', 'neighbourhood', 'age', 'status', 'action'].map((c) => t(`ballots.list.${c}`)),
+      rows: body,
+    }),
   );
   let entries = [];
 

@@ -3,15 +3,14 @@
  * close them, print the poster, open the projector window, and type in paper ballots.
  * State lives in the address: ?dialogue=1, &view=new, ?session=5&view=projector|ballots|integrity.
  */
-import { h, replace, focusElement } from '../../js/dom.js';
+import { replace, focusElement } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { applyBrand } from '../../js/brand.js';
-import { startLanguage, CONSOLE_BUNDLE } from '../../js/staff/i18n.js';
-import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
-import { currentUser, onSignedOut, staffApi } from '../../js/staff/auth.js';
-import { renderSignIn } from '../../js/staff/signin.js';
+import { CONSOLE_BUNDLE } from '../../js/staff/i18n.js';
+import { chrome, redraw, loadFirst } from '../../js/staff/shell.js';
+import { heading } from '../../js/staff/chrome.js';
+import { staffApi } from '../../js/staff/auth.js';
 import { readState, writeState } from '../../js/staff/state.js';
-import { loadThemes } from '../../js/staff/themes.js';
 import { problemAlert } from '../../js/staff/problems.js';
 import { renderSessions } from './sessions.js';
 import { renderNewSession } from './new-session.js';
@@ -20,21 +19,17 @@ import { renderBallots } from './ballots.js';
 import { renderIntegrity } from './integrity.js';
 
 const DEFAULTS = { dialogue: '', session: '', view: '' };
-const main = () => document.getElementById('wg-main');
-
 let state = readState(DEFAULTS);
-let signedOutReason = null;
 let dialogues = null;
 let municipalities = new Map();
 let flash = null; // a message for the next view: {kind, text}
-let renderCount = 0;
 
 const app = {
   navigate(changes, { message } = {}) {
     if (message) flash = message;
     state = { ...DEFAULTS, dialogue: state.dialogue, ...changes };
     writeState(state, { push: true });
-    render();
+    redraw();
   },
   takeFlash() {
     const message = flash;
@@ -52,68 +47,21 @@ const app = {
   },
 };
 
-function chrome(context) {
-  renderChrome({
-    area: 'console',
-    bundle: CONSOLE_BUNDLE,
-    context,
-    rerender: () => render({ focus: false }),
-    onSignedOut: () => {
-      signedOutReason = 'signedOut';
-      dialogues = null;
-      render();
-    },
-  });
-}
-
-async function render({ focus = true } = {}) {
-  const ticket = ++renderCount;
+async function render(view) {
   state = readState(DEFAULTS);
-  if (!currentUser()) {
-    chrome();
-    renderSignIn(main(), {
-      area: 'console',
-      reason: signedOutReason,
-      onSignedIn: () => {
-        signedOutReason = null;
-        render();
-      },
-    });
-    return;
-  }
-  const me = currentUser();
-  chrome();
-  if (!['facilitator', 'coordinator', 'admin'].includes(me.role)) {
-    replace(
-      main(),
-      h(
-        'section',
-        { class: 'wg-panel' },
-        heading(t('console.wrongRole.title')),
-        h('p', { text: t('console.wrongRole.text') }),
-        h('p', null, h('a', { href: '/dashboard/', text: t('console.wrongRole.dashboard') })),
-      ),
-    );
-    if (focus) focusElement(main().querySelector('h1'));
-    return;
-  }
   if (!dialogues) {
-    replace(main(), h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
-    const [list, places] = await Promise.all([staffApi('/dialogues'), staffApi('/municipalities'), loadThemes()]);
-    if (ticket !== renderCount) return;
-    if (!list.ok) {
-      if (list.status !== 401) replace(main(), heading(t('console.title')), problemAlert(list));
-      return;
-    }
+    const loaded = await loadFirst(view, t('console.title'), [staffApi('/dialogues'), staffApi('/municipalities')]);
+    if (!loaded) return;
+    const [list, places] = loaded;
     dialogues = list.data;
     municipalities = new Map(places.ok ? places.data.map((m) => [m.cbsCode, m]) : []);
   }
-  const view = { app, state, main: main(), isCurrent: () => ticket === renderCount };
+  view = { ...view, app, state };
   if (state.session && ['projector', 'ballots', 'integrity'].includes(state.view)) {
     const session = await staffApi(`/sessions/${encodeURIComponent(state.session)}`);
-    if (ticket !== renderCount) return;
+    if (!view.isCurrent()) return;
     if (!session.ok) {
-      if (session.status !== 401) replace(main(), heading(t('console.title')), problemAlert(session));
+      if (session.status !== 401) replace(view.main, heading(t('console.title')), problemAlert(session));
       return;
     }
     const dialogue = app.dialogue(session.data.dialogueId);
@@ -138,19 +86,18 @@ async function render({ focus = true } = {}) {
     if (dialogue && state.view === 'new') await renderNewSession({ ...view, dialogue });
     else await renderSessions({ ...view, dialogue });
   }
-  if (focus && ticket === renderCount) focusElement(main().querySelector('h1'));
+  if (view.focus && view.isCurrent()) focusElement(view.main.querySelector('h1'));
 }
 
-async function boot() {
-  await startLanguage([CONSOLE_BUNDLE]);
-  onSignedOut(() => {
-    signedOutReason = 'expired';
+export default {
+  bundles: [CONSOLE_BUNDLE],
+  roles: ['facilitator', 'coordinator', 'admin'],
+  elsewhere: 'dashboard',
+  render,
+  forget() {
     dialogues = null;
-    render();
-  });
-  window.addEventListener('popstate', () => render());
-  keepScrollRegionsReachable();
-  render();
-}
-
-boot();
+  },
+  start() {
+    window.addEventListener('popstate', () => redraw());
+  },
+};

@@ -5,12 +5,11 @@
  */
 import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t, formatNumber } from '../../js/i18n.js';
-import { startLanguage, DASHBOARD_BUNDLE } from '../../js/staff/i18n.js';
-import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
-import { currentUser, onSignedOut, staffApi } from '../../js/staff/auth.js';
-import { renderSignIn } from '../../js/staff/signin.js';
+import { DASHBOARD_BUNDLE } from '../../js/staff/i18n.js';
+import { chrome, redraw, loadFirst } from '../../js/staff/shell.js';
+import { heading } from '../../js/staff/chrome.js';
+import { staffApi } from '../../js/staff/auth.js';
 import { readState, writeState } from '../../js/staff/state.js';
-import { loadThemes } from '../../js/staff/themes.js';
 import { applyBrand } from '../../js/brand.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { downloadFile } from '../../js/staff/download.js';
@@ -27,11 +26,9 @@ const DEFAULTS = { dialogue: '', groupBy: 'neighbourhood', venueKind: '', ageBan
 const main = () => document.getElementById('wg-main');
 
 let state = readState(DEFAULTS);
-let signedOutReason = null;
 let dialogues = null; // cached list
 let municipalities = new Map();
 const geojsonCache = new Map();
-let renderCount = 0;
 
 function setState(changes, { push = false } = {}) {
   state = { ...state, ...changes };
@@ -48,20 +45,6 @@ function setState(changes, { push = false } = {}) {
   );
 }
 
-function chrome(context) {
-  renderChrome({
-    area: 'dashboard',
-    bundle: DASHBOARD_BUNDLE,
-    context,
-    rerender: () => render({ focus: false }),
-    onSignedOut: () => {
-      signedOutReason = 'signedOut';
-      dialogues = null;
-      render();
-    },
-  });
-}
-
 /** Show a view: new content in <main>, focus on its h1. */
 function show(...children) {
   replace(main(), ...children);
@@ -71,52 +54,18 @@ function focusHeading() {
   focusElement(main().querySelector('h1'));
 }
 
-async function render({ focus = true } = {}) {
-  const ticket = ++renderCount;
+async function render(view) {
+  const { me, focus, isCurrent } = view;
   state = readState(DEFAULTS);
-  if (!currentUser()) {
-    chrome();
-    renderSignIn(main(), {
-      area: 'dashboard',
-      reason: signedOutReason,
-      onSignedIn: () => {
-        signedOutReason = null;
-        render();
-      },
-    });
-    return;
-  }
-  const me = currentUser();
   if (me.role === 'regional_analyst') {
-    chrome();
     const { renderRegion } = await import('./region.js');
-    if (ticket === renderCount) await renderRegion(main(), { focus });
+    if (isCurrent()) await renderRegion(main(), { focus });
     return;
   }
-  if (!['analyst', 'coordinator', 'admin'].includes(me.role)) {
-    chrome();
-    show(
-      h(
-        'section',
-        { class: 'wg-panel' },
-        heading(t('dashboard.wrongRole.title')),
-        h('p', { text: t('dashboard.wrongRole.text') }),
-        h('p', null, h('a', { href: '/console/', text: t('dashboard.wrongRole.console') })),
-      ),
-    );
-    if (focus) focusHeading();
-    return;
-  }
-  chrome();
   if (!dialogues) {
-    show(h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
-    const [result, places] = await Promise.all([staffApi('/dialogues'), staffApi('/municipalities'), loadThemes()]);
-    if (ticket !== renderCount) return;
-    if (!result.ok) {
-      if (result.status === 401) return;
-      show(heading(t('dashboard.title')), problemAlert(result));
-      return;
-    }
+    const loaded = await loadFirst(view, t('dashboard.title'), [staffApi('/dialogues'), staffApi('/municipalities')]);
+    if (!loaded) return;
+    const [result, places] = loaded;
     municipalities = new Map(places.ok ? places.data.map((m) => [m.cbsCode, m]) : []);
     dialogues = result.data.map((d) => ({ ...d, municipalityName: (municipalities.get(d.municipality) || {}).name || d.municipality }));
   }
@@ -124,7 +73,7 @@ async function render({ focus = true } = {}) {
   if (!dialogue) {
     if (dialogues.length === 1 && !state.dialogue) {
       setState({ dialogue: String(dialogues[0].id) });
-      render({ focus });
+      redraw({ focus });
       return;
     }
     renderChooser();
@@ -135,13 +84,13 @@ async function render({ focus = true } = {}) {
   if (place && place.brandColour) applyBrand(place.brandColour);
   chrome(dialogue.municipalityName);
   if (state.view === 'report') await renderReport(main(), { dialogue, state, geojson: () => geojson(dialogue.municipality), onBack: () => navigate({ view: '' }) });
-  else renderDashboard(dialogue, ticket);
-  if (focus && ticket === renderCount) focusHeading();
+  else renderDashboard(dialogue);
+  if (focus && isCurrent()) focusHeading();
 }
 
 function navigate(changes) {
   setState(changes, { push: true });
-  render();
+  redraw();
 }
 
 function renderChooser() {
@@ -277,7 +226,7 @@ function explanation() {
   );
 }
 
-function renderDashboard(dialogue, ticket) {
+function renderDashboard(dialogue) {
   const csvStatus = h('div', { class: 'wg-csv-status', id: 'wg-csv-status', role: 'status' });
   const csvButton = h('button', { type: 'button', class: 'wg-button wg-button--secondary', id: 'wg-csv' }, t('dashboard.csv'));
   csvButton.addEventListener('click', async () => {
@@ -359,7 +308,7 @@ function renderDashboard(dialogue, ticket) {
       sections.integrity,
     ),
   );
-  loadSections(dialogue, sections, facts, { ticket });
+  loadSections(dialogue, sections, facts);
 }
 
 function loading(section, titleKey) {
@@ -419,28 +368,27 @@ function renderFacts(facts, results) {
   replace(facts, rows.map(([term, value]) => h('div', { class: 'wg-facts__item' }, h('dt', { text: term }), h('dd', { text: value }))));
 }
 
-async function boot() {
-  await startLanguage([DASHBOARD_BUNDLE]);
-  onSignedOut(() => {
-    signedOutReason = 'expired';
+export default {
+  bundles: [DASHBOARD_BUNDLE],
+  roles: ['analyst', 'regional_analyst', 'coordinator', 'admin'],
+  elsewhere: 'console',
+  render,
+  forget() {
     dialogues = null;
-    render();
-  });
-  window.addEventListener('popstate', () => render());
-  keepScrollRegionsReachable();
-  // Paper shows everything: open the collapsed parts while printing.
-  const opened = [];
-  window.addEventListener('beforeprint', () => {
-    for (const details of document.querySelectorAll('details:not([open])')) {
-      if (details.wgFill) details.wgFill();
-      details.open = true;
-      opened.push(details);
-    }
-  });
-  window.addEventListener('afterprint', () => {
-    while (opened.length) opened.pop().open = false;
-  });
-  render();
-}
-
-boot();
+  },
+  start() {
+    window.addEventListener('popstate', () => redraw());
+    // Paper shows everything: open the collapsed parts while printing.
+    const opened = [];
+    window.addEventListener('beforeprint', () => {
+      for (const details of document.querySelectorAll('details:not([open])')) {
+        if (details.wgFill) details.wgFill();
+        details.open = true;
+        opened.push(details);
+      }
+    });
+    window.addEventListener('afterprint', () => {
+      while (opened.length) opened.pop().open = false;
+    });
+  },
+};

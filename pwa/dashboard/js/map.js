@@ -10,6 +10,7 @@ import { t } from '../../js/i18n.js';
 import * as fmt from '../../js/staff/format.js';
 import { rankedPriorities } from '../../js/staff/results-view.js';
 import { problemAlert } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { groupId } from './common.js';
 
 export const CLASS_COUNT = 5;
@@ -80,7 +81,7 @@ export function pathData(geometry, project) {
 }
 
 /** Where to put an area's name: the centroid of its largest ring, in map units. */
-export function labelPoint(geometry, project) {
+function labelPoint(geometry, project) {
   let best = null;
   for (const polygon of polygons(geometry)) {
     const ring = (polygon[0] || []).map(project);
@@ -100,6 +101,19 @@ export function labelPoint(geometry, project) {
     if (!best || candidate.area > best.area) best = candidate;
   }
   return best;
+}
+
+/** The areas' names on the map (also on paper, where nothing can be hovered). */
+export function nameLabels(features, project) {
+  const labels = svg('g', { class: 'wg-map__labels', 'aria-hidden': 'true' });
+  for (const feature of features) {
+    const point = labelPoint(feature.geometry, project);
+    if (!point) continue;
+    const text = svg('text', { x: point.x.toFixed(1), y: point.y.toFixed(1), class: 'wg-map__label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
+    text.textContent = feature.properties.name;
+    labels.append(text);
+  }
+  return labels;
 }
 
 /** Five equal-width classes between the lowest and the highest score shown. */
@@ -214,18 +228,8 @@ export function mapFigure({ features, results, priority, attribution, linkToGrou
     root.append(area);
   });
 
-  // Names on the map (also on paper, where nothing can be hovered), when they fit.
-  if (features.length <= LABEL_LIMIT) {
-    const labels = svg('g', { class: 'wg-map__labels', 'aria-hidden': 'true' });
-    for (const feature of features) {
-      const point = labelPoint(feature.geometry, project);
-      if (!point) continue;
-      const text = svg('text', { x: point.x.toFixed(1), y: point.y.toFixed(1), class: 'wg-map__label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
-      text.textContent = feature.properties.name;
-      labels.append(text);
-    }
-    root.append(labels);
-  }
+  // Names on the map, when they fit.
+  if (features.length <= LABEL_LIMIT) root.append(nameLabels(features, project));
 
   const legendTitleId = uid('legend');
   const legend = h(
@@ -252,51 +256,30 @@ export function mapFigure({ features, results, priority, attribution, linkToGrou
     'details',
     { class: 'wg-map__table' },
     h('summary', { text: t('map.asTable') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap' },
-      h(
-        'table',
-        { class: 'wg-table' },
-        h('caption', { text: t('map.tableCaption', { priority: priority.title }) }),
-        h(
-          'thead',
-          null,
-          h(
+    dataTable({
+      caption: t('map.tableCaption', { priority: priority.title }),
+      columns: [t('map.col.area'), { label: t('results.col.score'), num: true }, { label: t('results.col.interval'), num: true }, { label: t('map.col.ballots'), num: true }],
+      rows: features.map((feature, index) => {
+        const value = values[index];
+        const name = h('th', { scope: 'row', text: feature.properties.name });
+        if (value.state !== 'value') {
+          return h(
             'tr',
-            null,
-            h('th', { scope: 'col', text: t('map.col.area') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('results.col.score') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('results.col.interval') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('map.col.ballots') }),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          features.map((feature, index) => {
-            const value = values[index];
-            const name = h('th', { scope: 'row', text: feature.properties.name });
-            if (value.state !== 'value') {
-              return h(
-                'tr',
-                { dataset: { code: feature.properties.code } },
-                name,
-                h('td', { colspan: '3', text: value.state === 'suppressed' ? t('map.legendSuppressed', { count: results.minGroupSize }) : t('map.legendEmpty') }),
-              );
-            }
-            return h(
-              'tr',
-              { dataset: { code: feature.properties.code } },
-              name,
-              h('td', { class: 'wg-num', text: fmt.score(value.figure.score) }),
-              h('td', { class: 'wg-num', text: fmt.scoreInterval(value.figure.scoreLow, value.figure.scoreHigh) }),
-              h('td', { class: 'wg-num', text: String(value.group.ballots) }),
-            );
-          }),
-        ),
-      ),
-    ),
+            { dataset: { code: feature.properties.code } },
+            name,
+            h('td', { colspan: '3', text: value.state === 'suppressed' ? t('map.legendSuppressed', { count: results.minGroupSize }) : t('map.legendEmpty') }),
+          );
+        }
+        return h(
+          'tr',
+          { dataset: { code: feature.properties.code } },
+          name,
+          h('td', { class: 'wg-num', text: fmt.score(value.figure.score) }),
+          h('td', { class: 'wg-num', text: fmt.scoreInterval(value.figure.scoreLow, value.figure.scoreHigh) }),
+          h('td', { class: 'wg-num', text: String(value.group.ballots) }),
+        );
+      }),
+    }),
   );
 
   return h(

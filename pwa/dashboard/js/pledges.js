@@ -6,6 +6,7 @@ import { h, replace } from '../../js/dom.js';
 import { t, formatNumber } from '../../js/i18n.js';
 import * as fmt from '../../js/staff/format.js';
 import { problemAlert } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { groupName } from './common.js';
 
 export const PLEDGE_KINDS = ['time', 'skill', 'space', 'materials', 'network', 'other'];
@@ -28,52 +29,38 @@ export function orderedGroups(groups) {
 
 /** One row per group: people, pledges, hours, and pledges per kind. */
 export function pledgeGroupsTable(summary, { caption }) {
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table wg-table--pledges', id: 'wg-pledges-table' },
-      h('caption', { text: caption }),
-      h(
-        'thead',
-        null,
-        h(
+  return dataTable({
+    caption,
+    id: 'wg-pledges-table',
+    className: 'wg-table--pledges',
+    columns: [
+      t('pledges.col.group'),
+      { label: t('pledges.col.people'), num: true },
+      { label: t('pledges.col.pledges'), num: true },
+      { label: t('pledges.col.hours'), num: true },
+      ...PLEDGE_KINDS.map((kind) => ({ label: t(`pledgeKind.${kind}`), num: true })),
+    ],
+    rows: orderedGroups(summary.groups).map((group) => {
+      const name = h('th', { scope: 'row', class: group.kind === 'buurt' ? 'wg-indent' : null, text: groupName(group) });
+      if (group.suppressed || !group.totals) {
+        return h(
           'tr',
-          null,
-          h('th', { scope: 'col', text: t('pledges.col.group') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('pledges.col.people') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('pledges.col.pledges') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('pledges.col.hours') }),
-          PLEDGE_KINDS.map((kind) => h('th', { scope: 'col', class: 'wg-num', text: t(`pledgeKind.${kind}`) })),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        orderedGroups(summary.groups).map((group) => {
-          const name = h('th', { scope: 'row', class: group.kind === 'buurt' ? 'wg-indent' : null, text: groupName(group) });
-          if (group.suppressed || !group.totals) {
-            return h(
-              'tr',
-              { dataset: { group: group.key, suppressed: 'true' } },
-              name,
-              h('td', { colspan: String(3 + PLEDGE_KINDS.length), class: 'wg-suppressed', text: t('pledges.suppressed', { count: summary.minGroupSize }) }),
-            );
-          }
-          return h(
-            'tr',
-            { dataset: { group: group.key, suppressed: 'false' } },
-            name,
-            h('td', { class: 'wg-num', text: formatNumber(group.pledgers) }),
-            h('td', { class: 'wg-num', text: formatNumber(group.totals.pledges) }),
-            h('td', { class: 'wg-num', text: fmt.hours(group.totals.hoursPerMonth) }),
-            PLEDGE_KINDS.map((kind) => h('td', { class: 'wg-num', text: cellCount((group.byKind || {})[kind]) })),
-          );
-        }),
-      ),
-    ),
-  );
+          { dataset: { group: group.key, suppressed: 'true' } },
+          name,
+          h('td', { colspan: String(3 + PLEDGE_KINDS.length), class: 'wg-suppressed', text: t('pledges.suppressed', { count: summary.minGroupSize }) }),
+        );
+      }
+      return h(
+        'tr',
+        { dataset: { group: group.key, suppressed: 'false' } },
+        name,
+        h('td', { class: 'wg-num', text: formatNumber(group.pledgers) }),
+        h('td', { class: 'wg-num', text: formatNumber(group.totals.pledges) }),
+        h('td', { class: 'wg-num', text: fmt.hours(group.totals.hoursPerMonth) }),
+        PLEDGE_KINDS.map((kind) => h('td', { class: 'wg-num', text: cellCount((group.byKind || {})[kind]) })),
+      );
+    }),
+  });
 }
 
 /** Pledges linked to each priority, for one (unsuppressed) group. */
@@ -81,39 +68,20 @@ export function pledgePriorityTable(group, results, { caption }) {
   const titles = new Map((results ? results.priorities : []).map((p) => [String(p.id), p.title]));
   const rows = Object.entries(group.byPriority || {}).sort((a, b) => b[1].pledges - a[1].pledges);
   if (!rows.length) return h('p', { text: t('pledges.noPriorityLinks') });
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table', id: 'wg-pledges-priorities' },
-      h('caption', { text: caption }),
+  return dataTable({
+    caption,
+    id: 'wg-pledges-priorities',
+    columns: [t('results.col.priority'), { label: t('pledges.col.pledges'), num: true }, { label: t('pledges.col.hours'), num: true }],
+    rows: rows.map(([id, totals]) =>
       h(
-        'thead',
+        'tr',
         null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col', text: t('results.col.priority') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('pledges.col.pledges') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('pledges.col.hours') }),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        rows.map(([id, totals]) =>
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'row', text: titles.get(id) || `#${id}` }),
-            h('td', { class: 'wg-num', text: formatNumber(totals.pledges) }),
-            h('td', { class: 'wg-num', text: fmt.hours(totals.hoursPerMonth) }),
-          ),
-        ),
+        h('th', { scope: 'row', text: titles.get(id) || `#${id}` }),
+        h('td', { class: 'wg-num', text: formatNumber(totals.pledges) }),
+        h('td', { class: 'wg-num', text: fmt.hours(totals.hoursPerMonth) }),
       ),
     ),
-  );
+  });
 }
 
 /** The pledges content (without its h2) for a summary document. */

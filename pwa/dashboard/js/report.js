@@ -8,6 +8,7 @@ import { t, formatNumber } from '../../js/i18n.js';
 import { staffApi } from '../../js/staff/auth.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { groupFigures, rankedPriorities, suppressedText } from '../../js/staff/results-view.js';
 import * as fmt from '../../js/staff/format.js';
 import { resultsQuery, filterSummary, groupName } from './common.js';
@@ -19,38 +20,19 @@ function figures(results, group, title) {
 }
 
 function buurtTopTable(results, buurten, wijk) {
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table wg-table--top3' },
-      h('caption', { text: t('report.buurtTopCaption', { wijk: wijk.label }) }),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col', text: t('report.col.buurt') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('map.col.ballots') }),
-          [1, 2, 3].map((n) => h('th', { scope: 'col', text: t('report.col.place', { n }) })),
-        ),
-      ),
-      h(
-        'tbody',
-        null,
-        buurten.map((b) => {
-          const name = h('th', { scope: 'row', text: b.label });
-          if (b.suppressed || !b.priorities) {
-            return h('tr', { dataset: { suppressed: 'true' } }, name, h('td', { colspan: '4', class: 'wg-suppressed', text: suppressedText(results.minGroupSize, b.suppressedReason) }));
-          }
-          const top = rankedPriorities(results, b).slice(0, 3);
-          return h('tr', null, name, h('td', { class: 'wg-num', text: formatNumber(b.ballots) }), top.map((p) => h('td', { text: p.title })));
-        }),
-      ),
-    ),
-  );
+  return dataTable({
+    caption: t('report.buurtTopCaption', { wijk: wijk.label }),
+    className: 'wg-table--top3',
+    columns: [t('report.col.buurt'), { label: t('map.col.ballots'), num: true }, ...[1, 2, 3].map((n) => t('report.col.place', { n }))],
+    rows: buurten.map((b) => {
+      const name = h('th', { scope: 'row', text: b.label });
+      if (b.suppressed || !b.priorities) {
+        return h('tr', { dataset: { suppressed: 'true' } }, name, h('td', { colspan: '4', class: 'wg-suppressed', text: suppressedText(results.minGroupSize, b.suppressedReason) }));
+      }
+      const top = rankedPriorities(results, b).slice(0, 3);
+      return h('tr', null, name, h('td', { class: 'wg-num', text: formatNumber(b.ballots) }), top.map((p) => h('td', { text: p.title })));
+    }),
+  });
 }
 
 export async function renderReport(main, { dialogue, state, geojson, onBack }) {

@@ -7,6 +7,7 @@ import { t } from '../../js/i18n.js';
 import * as fmt from '../../js/staff/format.js';
 import { problemAlert } from '../../js/staff/problems.js';
 import { themeLabel } from '../../js/staff/themes.js';
+import { dataTable } from '../../js/staff/data-table.js';
 
 function sparkline(points) {
   const shown = points.filter((p) => !p.suppressed && p.score !== null);
@@ -48,50 +49,34 @@ export function renderTrends(section, { trends, dialogue }) {
     section,
     title,
     h('p', { text: many ? t('trends.intro') : t('trends.single') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap' },
-      h(
-        'table',
-        { class: 'wg-table wg-table--trends', id: 'wg-trends-table' },
-        h('caption', { text: t('trends.tableCaption') }),
+    dataTable({
+      caption: t('trends.tableCaption'),
+      id: 'wg-trends-table',
+      className: 'wg-table--trends',
+      columns: [
+        t('results.col.priority'),
+        ...dialoguesInOrder.map((d) => ({ label: [d.dialogueTitle, h('span', { class: 'wg-th-sub', text: fmt.date(d.startsOn) })], num: true })),
+        many ? t('trends.col.line') : null,
+      ],
+      rows: rows.map((s) =>
         h(
-          'thead',
+          'tr',
           null,
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'col', text: t('results.col.priority') }),
-            dialoguesInOrder.map((d) =>
-              h('th', { scope: 'col', class: 'wg-num' }, d.dialogueTitle, h('span', { class: 'wg-th-sub', text: fmt.date(d.startsOn) })),
-            ),
-            many ? h('th', { scope: 'col', text: t('trends.col.line') }) : null,
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          rows.map((s) =>
-            h(
-              'tr',
-              null,
-              h('th', { scope: 'row' }, h('span', { class: 'wg-priority-title', text: s.title }), themeLabel(s.themeKey)),
-              dialoguesInOrder.map((d) => {
-                const p = s.points.find((q) => q.dialogueId === d.dialogueId);
-                if (!p) return h('td', { class: 'wg-num', text: '–' });
-                if (p.suppressed || p.score === null) return h('td', { class: 'wg-num wg-suppressed', text: t('trends.hidden') });
-                return h(
-                  'td',
-                  { class: 'wg-num' },
-                  fmt.score(p.score),
-                  h('span', { class: 'wg-td-sub', text: `(${fmt.scoreInterval(p.scoreLow, p.scoreHigh)})` }),
-                );
-              }),
-              many ? h('td', null, sparkline(s.points)) : null,
-            ),
-          ),
+          h('th', { scope: 'row' }, h('span', { class: 'wg-priority-title', text: s.title }), themeLabel(s.themeKey)),
+          dialoguesInOrder.map((d) => {
+            const p = s.points.find((q) => q.dialogueId === d.dialogueId);
+            if (!p) return h('td', { class: 'wg-num', text: '–' });
+            if (p.suppressed || p.score === null) return h('td', { class: 'wg-num wg-suppressed', text: t('trends.hidden') });
+            return h(
+              'td',
+              { class: 'wg-num' },
+              fmt.score(p.score),
+              h('span', { class: 'wg-td-sub', text: `(${fmt.scoreInterval(p.scoreLow, p.scoreHigh)})` }),
+            );
+          }),
+          many ? h('td', null, sparkline(s.points)) : null,
         ),
       ),
-    ),
+    }),
   );
 }

@@ -43,7 +43,8 @@ export function onSignedOut(handler) {
   signedOutHandler = handler;
 }
 
-function expired(result) {
+/** The API refused the sign-in (401): forget it and let the page ask for it again. */
+export function expired(result) {
   write(null);
   if (signedOutHandler) signedOutHandler(result);
 }

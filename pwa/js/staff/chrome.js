@@ -9,12 +9,13 @@ import { otherLanguage, startLanguage } from './i18n.js';
 import { currentUser, signOut } from './auth.js';
 
 /**
- * Draw the header and footer. options: {area: 'dashboard'|'console', bundle (the area's
- * texts), context (e.g. the municipality), rerender() after a language switch, onSignedOut()}.
+ * Draw the header and footer. options: {area: 'console'|'dashboard'|'workspace', bundles (the
+ * area's texts), context (e.g. the municipality), rerender() after a language switch,
+ * onSignedOut()}.
  */
-export function renderChrome({ area, bundle, context, rerender, onSignedOut }) {
+export function renderChrome({ area, bundles, context, rerender, onSignedOut }) {
   const switchLanguage = async (code) => {
-    await startLanguage([bundle], code);
+    await startLanguage(bundles, code);
     rerender();
     focusElement(document.getElementById('wg-language'));
   };
@@ -66,7 +67,6 @@ export function renderChrome({ area, bundle, context, rerender, onSignedOut }) {
   }
 }
 
-/** A view's heading: focused after a view change so screen readers start there. */
 /** A link back to a dialogue's sessions, handled in the page (and a real link without script). */
 export function backToDialogue(app, dialogueId, text) {
   return h('a', {
@@ -80,6 +80,7 @@ export function backToDialogue(app, dialogueId, text) {
   });
 }
 
+/** A view's heading: focused after a view change so screen readers start there. */
 export function heading(text, level = 1, attrs = {}) {
   return h(`h${level}`, { tabindex: '-1', ...attrs, text });
 }

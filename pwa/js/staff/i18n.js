@@ -1,5 +1,5 @@
 /**
- * Languages for the staff pages (dashboard and console): Dutch and English.
+ * Languages for the staff pages (console, dashboard and workspace): Dutch and English.
  *
  * This reuses the shared i18n layer (js/i18n.js, which reads /i18n/<bundle>.<lang>.json). The
  * staff texts live in our own folders; a bundle name with a relative path reaches them,
@@ -18,6 +18,7 @@ const STORE_KEY = 'wg.staff.language';
 export const STAFF_BUNDLE = '../js/staff/i18n/staff';
 export const DASHBOARD_BUNDLE = '../dashboard/i18n/dashboard';
 export const CONSOLE_BUNDLE = '../console/i18n/console';
+export const WORKSPACE_BUNDLE = '../workspace/i18n/workspace';
 
 function stored() {
   try {

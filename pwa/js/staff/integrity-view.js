@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import * as fmt from './format.js';
 import { notice } from './problems.js';
+import { dataTable } from './data-table.js';
 
 /** The largest network's share in words: "half to three quarters", or "too few to show". */
 export function shareText(signals) {
@@ -60,46 +61,33 @@ export function busyMinutes(signals) {
 export function minutesTable(signals, { caption, action, id } = {}) {
   const minutes = busyMinutes(signals);
   if (!minutes.length) return h('p', { class: 'wg-muted', text: t('integrity.noCheckIns') });
-  return h(
-    'div',
-    { class: 'wg-table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-    h(
-      'table',
-      { class: 'wg-table wg-integrity__minutes', id },
-      h('caption', { text: caption }),
-      h(
-        'thead',
-        null,
+  return dataTable({
+    caption,
+    id,
+    className: 'wg-integrity__minutes',
+    wrap: { tabindex: '0', role: 'region', 'aria-label': caption },
+    columns: [
+      t('integrity.col.minute'),
+      { label: t('integrity.col.checkIns'), num: true },
+      { label: t('integrity.col.oneNetwork'), num: true },
+      { label: t('integrity.col.refused'), num: true },
+      t('integrity.col.burst'),
+      action ? t('integrity.col.action') : null,
+    ],
+    rows: minutes
+      .slice()
+      .reverse()
+      .map((m) =>
         h(
           'tr',
-          null,
-          h('th', { scope: 'col', text: t('integrity.col.minute') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('integrity.col.checkIns') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('integrity.col.oneNetwork') }),
-          h('th', { scope: 'col', class: 'wg-num', text: t('integrity.col.refused') }),
-          h('th', { scope: 'col', text: t('integrity.col.burst') }),
-          action ? h('th', { scope: 'col', text: t('integrity.col.action') }) : null,
+          { dataset: { minute: m.minute, burst: String(m.burst) }, class: m.burst ? 'wg-integrity__burst' : null },
+          h('th', { scope: 'row', text: fmt.time(m.minute) }),
+          h('td', { class: 'wg-num', text: formatNumber(m.checkIns) }),
+          h('td', { class: 'wg-num', text: formatNumber(m.fromLargestNetwork) }),
+          h('td', { class: 'wg-num', text: formatNumber(m.refused) }),
+          h('td', { text: m.burst ? t('integrity.burstYes') : '' }),
+          action ? h('td', null, action(m)) : null,
         ),
       ),
-      h(
-        'tbody',
-        null,
-        minutes
-          .slice()
-          .reverse()
-          .map((m) =>
-            h(
-              'tr',
-              { dataset: { minute: m.minute, burst: String(m.burst) }, class: m.burst ? 'wg-integrity__burst' : null },
-              h('th', { scope: 'row', text: fmt.time(m.minute) }),
-              h('td', { class: 'wg-num', text: formatNumber(m.checkIns) }),
-              h('td', { class: 'wg-num', text: formatNumber(m.fromLargestNetwork) }),
-              h('td', { class: 'wg-num', text: formatNumber(m.refused) }),
-              h('td', { text: m.burst ? t('integrity.burstYes') : '' }),
-              action ? h('td', null, action(m)) : null,
-            ),
-          ),
-      ),
-    ),
-  );
+  });
 }

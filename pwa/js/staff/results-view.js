@@ -6,6 +6,7 @@ import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import * as fmt from './format.js';
 import { themeLabel } from './themes.js';
+import { dataTable } from './data-table.js';
 
 /** The group's priorities joined with their titles, best first (Schulze rank, then score). */
 export function rankedPriorities(results, group) {
@@ -68,33 +69,24 @@ export function rankedTable(ranked, { caption, compact = false } = {}) {
     t('results.col.topThree'),
     t('results.col.meanRank'),
   ];
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table wg-table--results' },
-      h('caption', { text: caption }),
-      h('thead', null, h('tr', null, head.map((label, i) => h('th', { scope: 'col', class: i >= 2 ? 'wg-num' : null, text: label })))),
+  return dataTable({
+    caption,
+    className: 'wg-table--results',
+    columns: head.map((label, i) => ({ label, num: i >= 2 })),
+    rows: ranked.map((p) =>
       h(
-        'tbody',
-        null,
-        ranked.map((p) =>
-          h(
-            'tr',
-            { dataset: { priority: p.id } },
-            h('td', { class: 'wg-num', text: String(p.schulzeRank) }),
-            h('th', { scope: 'row' }, h('span', { class: 'wg-priority-title', text: p.title }), compact || !p.themeKey ? null : themeLabel(p.themeKey)),
-            h('td', { class: 'wg-num', dataset: { col: 'score' }, text: fmt.score(p.score) }),
-            h('td', { class: 'wg-num', dataset: { col: 'interval' }, text: fmt.scoreInterval(p.scoreLow, p.scoreHigh) }),
-            h('td', { class: 'wg-num', dataset: { col: 'first' }, text: fmt.share(p.firstChoiceShare) }),
-            h('td', { class: 'wg-num', dataset: { col: 'topThree' }, text: fmt.share(p.topThreeShare) }),
-            h('td', { class: 'wg-num', dataset: { col: 'meanRank' }, text: fmt.meanRank(p.meanRank) }),
-          ),
-        ),
+        'tr',
+        { dataset: { priority: p.id } },
+        h('td', { class: 'wg-num', text: String(p.schulzeRank) }),
+        h('th', { scope: 'row' }, h('span', { class: 'wg-priority-title', text: p.title }), compact || !p.themeKey ? null : themeLabel(p.themeKey)),
+        h('td', { class: 'wg-num', dataset: { col: 'score' }, text: fmt.score(p.score) }),
+        h('td', { class: 'wg-num', dataset: { col: 'interval' }, text: fmt.scoreInterval(p.scoreLow, p.scoreHigh) }),
+        h('td', { class: 'wg-num', dataset: { col: 'first' }, text: fmt.share(p.firstChoiceShare) }),
+        h('td', { class: 'wg-num', dataset: { col: 'topThree' }, text: fmt.share(p.topThreeShare) }),
+        h('td', { class: 'wg-num', dataset: { col: 'meanRank' }, text: fmt.meanRank(p.meanRank) }),
       ),
     ),
-  );
+  });
 }
 
 /** Chart and table of one group, or the suppression notice. */

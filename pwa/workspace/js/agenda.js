@@ -10,7 +10,7 @@ import { icon } from '../../js/icons.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, textarea, clearErrors, showErrors, invalidParams } from './common.js';
+import { wsApi, field, input, textarea, clearErrors, showErrors, showRefusal } from './common.js';
 
 const STATUSES = ['planned', 'underway', 'done', 'dropped'];
 const HORIZONS = ['short', 'long'];
@@ -192,16 +192,13 @@ function itemForm({ dialogue, photo, item, onSaved, onCancel }) {
     submit.disabled = false;
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      const found = [];
-      for (const [name, reason] of invalidParams(result)) {
+      showRefusal(messages, result, (name, reason) => {
         const key = name.replace(/^body\./, '');
         const el = controls.get(key) || controls.get(key.split('.')[0]);
-        if (el === priorities) setPrioritiesError(reason);
-        else if (el) found.push([el, reason]);
-      }
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+        if (el !== priorities) return el;
+        setPrioritiesError(reason); // a group of checkboxes: its own message
+        return null;
+      });
       return;
     }
     onSaved(result.data, isNew);

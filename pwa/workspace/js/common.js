@@ -2,16 +2,11 @@
  * What every workspace page uses: API calls in the person's language, form fields with their
  * error messages, and times in Europe/Amsterdam (the municipality's zone, not the browser's).
  */
-import { h, focusElement } from '../../js/dom.js';
+import { h, replace, focusElement } from '../../js/dom.js';
 import { language } from '../../js/i18n.js';
 import { readResponse, API_BASE } from '../../js/api.js';
-import { staffApi, token, signOut } from '../../js/staff/auth.js';
-
-let expiredHandler = null;
-/** Called when an upload finds the sign-in expired (staffApi's own handler covers the rest). */
-export function onUploadSignedOut(handler) {
-  expiredHandler = handler;
-}
+import { staffApi, token, expired } from '../../js/staff/auth.js';
+import { problemAlert } from '../../js/staff/problems.js';
 
 /** staffApi with Accept-Language, so the API's messages come in the person's language. */
 export function wsApi(path, options = {}) {
@@ -30,10 +25,7 @@ export async function sendBody(path, { method = 'POST', body, contentType } = {}
   }
   const result = await readResponse(response);
   result.language = (response.headers.get('content-language') || '').split(',')[0].trim() || null;
-  if (result.status === 401) {
-    signOut();
-    if (expiredHandler) expiredHandler(result);
-  }
+  if (result.status === 401) expired(result);
   return result;
 }
 
@@ -81,6 +73,16 @@ export function clearErrors(root) {
   for (const f of root.querySelectorAll('.wg-field--error')) f.classList.remove('wg-field--error');
 }
 
+/** Handle a form's submission in the page: earlier errors and messages go first. */
+export function whenSubmitted(form, messages, handle) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    replace(messages);
+    return handle();
+  });
+}
+
 /** Show field errors; focus the first wrong control. errors: [[control, message], …]. */
 export function showErrors(errors) {
   for (const [control, message] of errors) setError(control, message);
@@ -88,9 +90,24 @@ export function showErrors(errors) {
 }
 
 /** The API's reasons per field (invalidParams), as [[name, reason]]. */
-export function invalidParams(result) {
+function invalidParams(result) {
   const params = (result && result.problem && result.problem.invalidParams) || [];
   return params.map((p) => [String(p.name || ''), String(p.reason || '')]);
+}
+
+/**
+ * A form the API refused: its problem in `messages`, and each reason it gives for a field at
+ * that field's control (the first is focused; with none, the problem is). `controls` maps the
+ * last part of a field's name to its control, or is a function (name, reason) → control.
+ */
+export function showRefusal(messages, result, controls) {
+  const controlFor = typeof controls === 'function' ? controls : (name) => controls[name.split('.').pop()];
+  replace(messages, problemAlert(result));
+  const found = invalidParams(result)
+    .map(([name, reason]) => [controlFor(name, reason), reason])
+    .filter(([control]) => control);
+  if (found.length) showErrors(found);
+  else focusElement(messages.firstChild);
 }
 
 /* ---------- Europe/Amsterdam ---------- */

@@ -10,7 +10,7 @@ import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import { loadThemes, themeName } from '../../js/staff/themes.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, textarea, clearErrors, showErrors, invalidParams, amsterdamToday } from './common.js';
+import { wsApi, field, input, textarea, showErrors, whenSubmitted, showRefusal, amsterdamToday } from './common.js';
 
 export const OTHER_LANGUAGES = ['en', 'ar'];
 const MIN_PRIORITIES = 2;
@@ -279,10 +279,7 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
     h('div', { class: 'wg-actions' }, submit, h('a', { href: '#/dialogues', class: 'wg-button wg-button--secondary', text: t('ws.editor.back') })),
   );
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     if (!model.title.trim()) errors.push([title, t('ws.error.required')]);
     if (!model.startsOn) errors.push([startsOn, t('ws.error.date')]);
@@ -321,14 +318,7 @@ export async function renderDialogueEditor({ app, main, params, isCurrent }) {
     submit.disabled = false;
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      const found = [];
-      for (const [name, reason] of invalidParams(result)) {
-        const control = controls.get(name) || dialogueControls.get(name);
-        if (control) found.push([control, reason]);
-      }
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+      showRefusal(messages, result, (name) => controls.get(name) || dialogueControls.get(name));
       return;
     }
     app.navigate('dialogues', { message: { kind: 'success', text: t(isNew ? 'ws.editor.created' : 'ws.editor.saved', { title: result.data.title }) } });

@@ -4,16 +4,15 @@
  * Back and links work; the chosen municipality is kept for this tab.
  */
 import { h, replace, focusElement } from '../../js/dom.js';
-import { t, loadBundles } from '../../js/i18n.js';
+import { t } from '../../js/i18n.js';
 import { applyBrand } from '../../js/brand.js';
-import { startLanguage, CONSOLE_BUNDLE } from '../../js/staff/i18n.js';
-import { renderChrome, heading, keepScrollRegionsReachable } from '../../js/staff/chrome.js';
-import { currentUser, onSignedOut } from '../../js/staff/auth.js';
-import { renderSignIn } from '../../js/staff/signin.js';
+import { CONSOLE_BUNDLE, WORKSPACE_BUNDLE } from '../../js/staff/i18n.js';
+import { chrome, redraw, loadFirst } from '../../js/staff/shell.js';
+import { heading } from '../../js/staff/chrome.js';
+import { currentUser } from '../../js/staff/auth.js';
 import { landingPath } from '../../js/staff/landing.js';
-import { loadThemes } from '../../js/staff/themes.js';
-import { problemAlert, notice } from '../../js/staff/problems.js';
-import { wsApi, onUploadSignedOut } from './common.js';
+import { notice } from '../../js/staff/problems.js';
+import { wsApi } from './common.js';
 import { renderWelcome } from './welcome.js';
 import { renderMunicipalities, renderSettings } from './settings.js';
 import { renderNeighbourhoods } from './neighbourhoods.js';
@@ -27,9 +26,7 @@ import { renderPhoto } from './photo.js';
 import { renderParticipation } from './participation.js';
 import { renderAgenda } from './agenda.js';
 import { renderReportBack } from './report-back.js';
-import { onProgressUploadSignedOut } from './upload.js';
 
-export const WORKSPACE_BUNDLE = '../workspace/i18n/workspace';
 const ROLES = ['admin', 'coordinator'];
 const PLACE_KEY = 'wg.workspace.municipality';
 
@@ -55,10 +52,8 @@ const NAV = ['settings', 'neighbourhoods', 'venues', 'staff', 'photo', 'dialogue
 const main = () => document.getElementById('wg-main');
 const nav = () => document.getElementById('wg-nav');
 
-let signedOutReason = null;
 let municipalities = null;
 let flash = null;
-let renderCount = 0;
 
 function parseHash() {
   const raw = location.hash.startsWith('#/') ? location.hash.slice(2) : '';
@@ -79,7 +74,7 @@ const app = {
   navigate(path, { message } = {}) {
     if (message) flash = message;
     const target = `#/${path}`;
-    if (location.hash === target) render();
+    if (location.hash === target) redraw();
     else location.hash = target;
   },
   /** A status region with the message left by the previous page, if any. */
@@ -114,21 +109,6 @@ const app = {
     frame(parseHash().path.split('/')[0]);
   },
 };
-
-function chrome(context) {
-  renderChrome({
-    area: 'workspace',
-    bundle: WORKSPACE_BUNDLE,
-    context,
-    // the session pages reuse the console's texts, in the newly chosen language too
-    rerender: () => loadBundles([CONSOLE_BUNDLE]).then(() => render({ focus: false })),
-    onSignedOut: () => {
-      signedOutReason = 'signedOut';
-      municipalities = null;
-      render();
-    },
-  });
-}
 
 function placePicker(current) {
   if (app.municipalities.length < 2) return null;
@@ -172,45 +152,25 @@ function frame(section) {
   replace(el, placePicker(place), list);
 }
 
-async function render({ focus = true } = {}) {
-  const ticket = ++renderCount;
+function routeOf(path) {
+  return ROUTES.find(([, pattern]) => pattern.test(path));
+}
+
+/** The welcome page of an invitation, for anyone with the link: true when it is drawn. */
+function open({ main: where }) {
   const { path, query } = parseHash();
-  const route = ROUTES.find(([, pattern]) => pattern.test(path));
-  if (route && route[0] === 'welcome') {
-    nav().hidden = true;
-    chrome();
-    await renderWelcome({ main: main(), query, onSignedIn: afterSignIn });
-    return;
-  }
-  if (!currentUser()) {
-    nav().hidden = true;
-    chrome();
-    renderSignIn(main(), {
-      area: 'workspace',
-      reason: signedOutReason,
-      onSignedIn: (me) => {
-        signedOutReason = null;
-        afterSignIn(me);
-      },
-    });
-    return;
-  }
-  const me = currentUser();
-  if (!ROLES.includes(me.role)) {
-    location.replace(landingPath(me.role));
-    return;
-  }
-  if (!municipalities) {
-    nav().hidden = true;
-    chrome();
-    replace(main(), h('p', { class: 'wg-loading', role: 'status', text: t('staff.loading') }));
-    const [result] = await Promise.all([app.reloadMunicipalities(), loadThemes()]);
-    if (ticket !== renderCount) return;
-    if (!result.ok) {
-      if (result.status !== 401) replace(main(), heading(t('ws.title')), problemAlert(result));
-      return;
-    }
-  }
+  const route = routeOf(path);
+  if (!route || route[0] !== 'welcome') return false;
+  chrome();
+  renderWelcome({ main: where, query, onSignedIn: afterSignIn });
+  return true;
+}
+
+async function render(shellView) {
+  const { me, focus, isCurrent } = shellView;
+  const { path, query } = parseHash();
+  const route = routeOf(path);
+  if (!municipalities && !(await loadFirst(shellView, t('ws.title'), [app.reloadMunicipalities()]))) return;
   let [section, pattern, view] = route || [];
   let params = pattern ? pattern.exec(path).slice(1) : [];
   if (!route || (!app.municipality && section !== 'municipalities')) {
@@ -228,8 +188,8 @@ async function render({ focus = true } = {}) {
     }
   }
   frame(section);
-  await view({ app, main: main(), me, params, query, municipality: app.municipality, isCurrent: () => ticket === renderCount });
-  if (ticket !== renderCount) return;
+  await view({ app, main: main(), me, params, query, municipality: app.municipality, isCurrent });
+  if (!isCurrent()) return;
   const title = main().querySelector('h1');
   if (title) document.title = `${title.textContent} – ${t('workspace.pageTitle')} – ${t('staff.product')}`;
   if (focus) focusElement(title);
@@ -242,28 +202,29 @@ function afterSignIn(me) {
   }
   municipalities = null;
   if (parseHash().path === 'welcome') app.navigate('settings');
-  else render();
+  else redraw();
 }
 
-async function boot() {
-  await startLanguage([CONSOLE_BUNDLE, WORKSPACE_BUNDLE]);
-  const expired = () => {
-    signedOutReason = 'expired';
+export default {
+  bundles: [CONSOLE_BUNDLE, WORKSPACE_BUNDLE], // the session pages reuse the console's texts
+  roles: ROLES,
+  open,
+  render,
+  onSignedIn: afterSignIn,
+  forget() {
     municipalities = null;
-    render();
-  };
-  onSignedOut(expired);
-  onUploadSignedOut(expired);
-  onProgressUploadSignedOut(expired);
-  window.addEventListener('hashchange', () => {
-    if (location.hash === '' || location.hash.startsWith('#/')) render();
-  });
-  document.getElementById('wg-skip').addEventListener('click', (event) => {
-    event.preventDefault(); // the address keeps the page; the skip link only moves focus
-    focusElement(main());
-  });
-  keepScrollRegionsReachable();
-  render();
-}
-
-boot();
+  },
+  start() {
+    // The navigation column beside the page.
+    const columns = h('div', { class: 'wg-workspace' }, h('nav', { class: 'wg-workspace__nav', id: 'wg-nav', hidden: true }));
+    main().before(columns);
+    columns.append(main());
+    window.addEventListener('hashchange', () => {
+      if (location.hash === '' || location.hash.startsWith('#/')) redraw();
+    });
+    document.getElementById('wg-skip').addEventListener('click', (event) => {
+      event.preventDefault(); // the address keeps the page; the skip link only moves focus
+      focusElement(main());
+    });
+  },
+};

@@ -6,7 +6,8 @@ import { h, replace, focusElement } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
-import { wsApi, sendBody, field, clearErrors, showErrors } from './common.js';
+import { dataTable } from '../../js/staff/data-table.js';
+import { wsApi, sendBody, field, showErrors, whenSubmitted } from './common.js';
 import { previewMap } from './preview-map.js';
 
 const ACCEPT = '.geojson,.json,.csv,application/geo+json,application/json,text/csv';
@@ -43,35 +44,22 @@ function badFile(result) {
 
 function changeTable(changes) {
   if (!changes.length) return h('p', { text: t('ws.nbh.noChanges') });
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table', id: 'wg-import-changes' },
-      h('caption', { text: t('ws.nbh.changesCaption', { count: changes.length }) }),
+  return dataTable({
+    caption: t('ws.nbh.changesCaption', { count: changes.length }),
+    id: 'wg-import-changes',
+    columns: ['code', 'name', 'kind', 'wijk', 'change'].map((c) => t(`ws.nbh.col.${c}`)),
+    rows: changes.map((c) =>
       h(
-        'thead',
-        null,
-        h('tr', null, ['code', 'name', 'kind', 'wijk', 'change'].map((c) => h('th', { scope: 'col', text: t(`ws.nbh.col.${c}`) }))),
-      ),
-      h(
-        'tbody',
-        null,
-        changes.map((c) =>
-          h(
-            'tr',
-            { dataset: { code: c.code, change: c.change } },
-            h('td', { text: c.code }),
-            h('th', { scope: 'row', text: c.name }),
-            h('td', { text: t(`ws.nbh.kind.${c.kind}`) }),
-            h('td', { text: c.wijkCode || '' }),
-            h('td', { text: c.change === 'updated' && c.previousName ? t('ws.nbh.renamed', { name: c.previousName }) : t(`ws.nbh.change.${c.change}`) }),
-          ),
-        ),
+        'tr',
+        { dataset: { code: c.code, change: c.change } },
+        h('td', { text: c.code }),
+        h('th', { scope: 'row', text: c.name }),
+        h('td', { text: t(`ws.nbh.kind.${c.kind}`) }),
+        h('td', { text: c.wijkCode || '' }),
+        h('td', { text: c.change === 'updated' && c.previousName ? t('ws.nbh.renamed', { name: c.previousName }) : t(`ws.nbh.change.${c.change}`) }),
       ),
     ),
-  );
+  });
 }
 
 function previewSection(preview) {
@@ -142,10 +130,7 @@ export async function renderNeighbourhoods({ app, main, isCurrent }) {
     replace(previewHolder);
     replace(messages);
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     replace(previewHolder);
     chosen = file.files[0];
     if (!chosen) return showErrors([[file, t('ws.nbh.choose')]]);

@@ -4,13 +4,14 @@
  * age band, and the weighted scores as estimates beside the counted ones, with the notes that
  * say how to read them. Every participant figure is a released one (suppression kept).
  */
-import { h, replace, focusElement } from '../../js/dom.js';
+import { h, replace } from '../../js/dom.js';
 import { t, language, formatNumber, formatPercent } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, clearErrors, showErrors } from './common.js';
-import { uploadWithProgress, progressParts, refusedFile } from './upload.js';
+import { wsApi, field, input } from './common.js';
+import { uploadForm } from './upload.js';
 
 const ACCEPT = '.json,.geojson,application/json,application/geo+json';
 const KINDS = ['buurt', 'wijk', 'ageBand'];
@@ -18,60 +19,35 @@ const KINDS = ['buurt', 'wijk', 'ageBand'];
 function populationForm(place, onImported) {
   const file = h('input', { type: 'file', class: 'wg-input', id: 'wg-pop-file', name: 'file', accept: ACCEPT, required: true });
   const year = input({ id: 'wg-pop-year', name: 'year', type: 'number', inputmode: 'numeric', min: '1990', max: '2100', required: true, class: 'wg-input wg-input--short', value: String(new Date().getFullYear() - 2) });
-  const submit = h('button', { type: 'submit', class: 'wg-button', id: 'wg-pop-import', text: t('ws.pop.import') });
-  const { progress, status } = progressParts('wg-pop');
-  const messages = h('div', { class: 'wg-form-messages', id: 'wg-pop-messages' });
-  const form = h(
-    'form',
-    { class: 'wg-panel wg-ws-form', novalidate: true, id: 'wg-pop-form', 'aria-labelledby': 'wg-pop-form-title' },
-    h('h2', { id: 'wg-pop-form-title', text: t('ws.pop.uploadTitle') }),
-    h('p', { text: t('ws.pop.uploadIntro') }),
-    field({ id: 'wg-pop-file', label: t('ws.pop.file'), hint: t('ws.pop.fileHint'), input: file }),
-    field({ id: 'wg-pop-year', label: t('ws.pop.year'), hint: t('ws.pop.yearHint'), input: year }),
-    h('div', { class: 'wg-actions' }, submit),
-    progress,
-    status,
-    messages,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
-    const errors = [];
-    const chosenYear = Number(year.value);
-    if (!file.files[0]) errors.push([file, t('ws.pop.choose')]);
-    if (!Number.isInteger(chosenYear) || chosenYear < 1990 || chosenYear > 2100) errors.push([year, t('ws.pop.badYear')]);
-    if (errors.length) return showErrors(errors);
-    const body = new FormData();
-    body.append('file', file.files[0], file.files[0].name);
-    submit.disabled = true;
-    const result = await uploadWithProgress(`/municipalities/${place.cbsCode}/population/import?year=${chosenYear}`, body, { progress, status });
-    submit.disabled = false;
-    if (!result.ok) {
-      if (result.status === 401) return;
-      replace(messages, refusedFile(result, { id: 'wg-pop-problem', title: t('ws.pop.refused') }));
-      focusElement(messages.firstChild);
-      return;
-    }
-    const report = result.data;
-    replace(
-      messages,
-      h(
-        'div',
-        { class: 'wg-alert wg-alert--success', role: 'status', id: 'wg-pop-imported' },
-        h(
-          'div',
-          { class: 'wg-alert__body' },
-          h('strong', { class: 'wg-alert__title', text: t('ws.pop.imported', { count: report.areas, year: String(report.year), source: t(`ws.pop.source.${report.source}`) }) }),
-          report.skippedOtherMunicipalities ? h('p', { text: t('ws.pop.skipped', { count: report.skippedOtherMunicipalities }) }) : null,
-          report.suppressedValues ? h('p', { text: t('ws.pop.suppressed', { count: report.suppressedValues }) }) : null,
-        ),
-      ),
-    );
-    file.value = '';
-    await onImported(report.year);
+  const chosenYear = () => Number(year.value);
+  return uploadForm({
+    prefix: 'wg-pop',
+    title: t('ws.pop.uploadTitle'),
+    intro: t('ws.pop.uploadIntro'),
+    submitText: t('ws.pop.import'),
+    refused: t('ws.pop.refused'),
+    fields: [
+      field({ id: 'wg-pop-file', label: t('ws.pop.file'), hint: t('ws.pop.fileHint'), input: file }),
+      field({ id: 'wg-pop-year', label: t('ws.pop.year'), hint: t('ws.pop.yearHint'), input: year }),
+    ],
+    check: () => {
+      const errors = [];
+      if (!file.files[0]) errors.push([file, t('ws.pop.choose')]);
+      if (!Number.isInteger(chosenYear()) || chosenYear() < 1990 || chosenYear() > 2100) errors.push([year, t('ws.pop.badYear')]);
+      return errors;
+    },
+    request: () => {
+      const body = new FormData();
+      body.append('file', file.files[0], file.files[0].name);
+      return [`/municipalities/${place.cbsCode}/population/import?year=${chosenYear()}`, body];
+    },
+    imported: (report) => [
+      t('ws.pop.imported', { count: report.areas, year: String(report.year), source: t(`ws.pop.source.${report.source}`) }),
+      report.skippedOtherMunicipalities ? h('p', { text: t('ws.pop.skipped', { count: report.skippedOtherMunicipalities }) }) : null,
+      report.suppressedValues ? h('p', { text: t('ws.pop.suppressed', { count: report.suppressedValues }) }) : null,
+    ],
+    after: (report) => onImported(report.year),
   });
-  return form;
 }
 
 const count = (n) => (n == null ? '–' : formatNumber(n));
@@ -87,40 +63,27 @@ function difference(n) {
 }
 
 function groupTable(kind, groups, minGroupSize) {
-  const id = `wg-rep-${kind}`;
-  return h(
-    'div',
-    { class: 'wg-table-wrap' },
-    h(
-      'table',
-      { class: 'wg-table wg-rep-table', id },
-      h('caption', { text: t(`ws.pop.caption.${kind}`) }),
+  return dataTable({
+    caption: t(`ws.pop.caption.${kind}`),
+    id: `wg-rep-${kind}`,
+    className: 'wg-rep-table',
+    columns: ['group', 'participants', 'population', 'rate', 'participantShare', 'populationShare', 'difference'].map((c) => ({ label: t(`ws.pop.col.${c}`), num: c !== 'group' })),
+    rows: groups.map((g) =>
       h(
-        'thead',
-        null,
-        h('tr', null, ['group', 'participants', 'population', 'rate', 'participantShare', 'populationShare', 'difference'].map((c) => h('th', { scope: 'col', class: c === 'group' ? null : 'wg-num', text: t(`ws.pop.col.${c}`) }))),
-      ),
-      h(
-        'tbody',
-        null,
-        groups.map((g) =>
-          h(
-            'tr',
-            { dataset: { key: g.key, suppressed: String(g.suppressed) } },
-            g.kind === 'ageBand'
-              ? h('th', { scope: 'row', text: t('ws.pop.ageBand', { band: g.key }) })
-              : h('th', { scope: 'row' }, g.label, h('span', { class: 'wg-muted', text: ` ${g.key}` })),
-            h('td', { class: 'wg-num', dataset: { col: 'participants' }, text: g.suppressed ? t('ws.pop.hidden', { k: minGroupSize }) : count(g.participants) }),
-            h('td', { class: 'wg-num', dataset: { col: 'population' }, text: count(g.population) }),
-            h('td', { class: 'wg-num', dataset: { col: 'rate' }, text: rate(g.responseRate) }),
-            h('td', { class: 'wg-num', text: share(g.participantShare) }),
-            h('td', { class: 'wg-num', text: share(g.populationShare) }),
-            h('td', { class: 'wg-num', dataset: { col: 'difference' }, text: difference(g.shareDifference) }),
-          ),
-        ),
+        'tr',
+        { dataset: { key: g.key, suppressed: String(g.suppressed) } },
+        g.kind === 'ageBand'
+          ? h('th', { scope: 'row', text: t('ws.pop.ageBand', { band: g.key }) })
+          : h('th', { scope: 'row' }, g.label, h('span', { class: 'wg-muted', text: ` ${g.key}` })),
+        h('td', { class: 'wg-num', dataset: { col: 'participants' }, text: g.suppressed ? t('ws.pop.hidden', { k: minGroupSize }) : count(g.participants) }),
+        h('td', { class: 'wg-num', dataset: { col: 'population' }, text: count(g.population) }),
+        h('td', { class: 'wg-num', dataset: { col: 'rate' }, text: rate(g.responseRate) }),
+        h('td', { class: 'wg-num', text: share(g.participantShare) }),
+        h('td', { class: 'wg-num', text: share(g.populationShare) }),
+        h('td', { class: 'wg-num', dataset: { col: 'difference' }, text: difference(g.shareDifference) }),
       ),
     ),
-  );
+  });
 }
 
 function scoreTable(report) {
@@ -131,41 +94,26 @@ function scoreTable(report) {
     { class: 'wg-panel', id: 'wg-rep-scores', 'aria-labelledby': 'wg-rep-scores-title' },
     h('h2', { id: 'wg-rep-scores-title', text: t('ws.pop.scoresTitle') }),
     h('p', { text: t('ws.pop.scoresIntro') }),
-    h(
-      'div',
-      { class: 'wg-table-wrap' },
-      h(
-        'table',
-        { class: 'wg-table', id: 'wg-rep-score-table' },
-        h('caption', { text: t('ws.pop.scoresCaption') }),
+    dataTable({
+      caption: t('ws.pop.scoresCaption'),
+      id: 'wg-rep-score-table',
+      columns: [
+        t('ws.pop.col.priority'),
+        { label: t('ws.pop.col.unweighted'), num: true },
+        { label: t('ws.pop.col.byBuurt'), num: true, className: 'wg-estimate' },
+        { label: t('ws.pop.col.byAgeBand'), num: true, className: 'wg-estimate' },
+      ],
+      rows: report.scores.map((s) =>
         h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'col', text: t('ws.pop.col.priority') }),
-            h('th', { scope: 'col', class: 'wg-num', text: t('ws.pop.col.unweighted') }),
-            h('th', { scope: 'col', class: 'wg-num wg-estimate', text: t('ws.pop.col.byBuurt') }),
-            h('th', { scope: 'col', class: 'wg-num wg-estimate', text: t('ws.pop.col.byAgeBand') }),
-          ),
-        ),
-        h(
-          'tbody',
-          null,
-          report.scores.map((s) =>
-            h(
-              'tr',
-              { dataset: { priority: s.priorityId } },
-              h('th', { scope: 'row', text: s.title }),
-              h('td', { class: 'wg-num', dataset: { col: 'unweighted' }, text: s.unweighted == null ? '–' : fmt.score(s.unweighted) }),
-              h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byBuurt' }, text: estimate(s.weightedByBuurt) }),
-              h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byAgeBand' }, text: estimate(s.weightedByAgeBand) }),
-            ),
-          ),
+          'tr',
+          { dataset: { priority: s.priorityId } },
+          h('th', { scope: 'row', text: s.title }),
+          h('td', { class: 'wg-num', dataset: { col: 'unweighted' }, text: s.unweighted == null ? '–' : fmt.score(s.unweighted) }),
+          h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byBuurt' }, text: estimate(s.weightedByBuurt) }),
+          h('td', { class: 'wg-num wg-estimate', dataset: { col: 'byAgeBand' }, text: estimate(s.weightedByAgeBand) }),
         ),
       ),
-    ),
+    }),
     h(
       'p',
       { class: 'wg-hint', id: 'wg-rep-covered' },

@@ -6,8 +6,9 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, input, clearErrors, showErrors, invalidParams } from './common.js';
+import { wsApi, field, input, showErrors, whenSubmitted, showRefusal } from './common.js';
 
 const ROLES = ['coordinator', 'facilitator', 'analyst'];
 
@@ -106,17 +107,12 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     replace(
       tableHolder,
       people.length
-        ? h(
-            'div',
-            { class: 'wg-table-wrap' },
-            h(
-              'table',
-              { class: 'wg-table', id: 'wg-staff' },
-              h('caption', { text: t('ws.staff.caption', { name: place.name }) }),
-              h('thead', null, h('tr', null, ['name', 'email', 'role', 'status'].map((c) => h('th', { scope: 'col', text: t(`ws.staff.col.${c}`) })), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
-              h('tbody', null, people.map((person) => personRow({ person, me, linkArea, redraw }))),
-            ),
-          )
+        ? dataTable({
+            caption: t('ws.staff.caption', { name: place.name }),
+            id: 'wg-staff',
+            columns: [...['name', 'email', 'role', 'status'].map((c) => t(`ws.staff.col.${c}`)), { label: t('ws.actions'), hidden: true }],
+            rows: people.map((person) => personRow({ person, me, linkArea, redraw })),
+          })
         : h('p', { text: t('ws.staff.none') }),
     );
   };
@@ -135,10 +131,7 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     h('div', { class: 'wg-form-grid' }, field({ id: 'wg-invite-email', label: t('ws.staff.email'), input: email }), field({ id: 'wg-invite-name', label: t('ws.staff.name'), input: fullName })),
     h('div', { class: 'wg-actions' }, submit),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     if (!email.value.trim() || !email.checkValidity()) return showErrors([[email, t('ws.error.email')]]);
     submit.disabled = true;
     const created = await wsApi('/users', {
@@ -148,11 +141,7 @@ export async function renderPeople({ app, main, me, isCurrent }) {
     submit.disabled = false;
     if (!created.ok) {
       if (created.status === 401) return;
-      replace(messages, problemAlert(created));
-      const controls = { email, role, fullName };
-      const found = invalidParams(created).filter(([n]) => controls[n.split('.').pop()]).map(([n, r]) => [controls[n.split('.').pop()], r]);
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+      showRefusal(messages, created, { email, role, fullName });
       return;
     }
     const who = created.data.fullName || created.data.email;

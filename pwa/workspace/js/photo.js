@@ -4,13 +4,14 @@
  * value of each indicator beside its COROP area, province and the Netherlands, in words, with
  * its trend; and, for a dialogue, what residents rank high where the municipality scores low.
  */
-import { h, replace, focusElement } from '../../js/dom.js';
+import { h, replace } from '../../js/dom.js';
 import { t, language, formatNumber } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import * as fmt from '../../js/staff/format.js';
-import { wsApi, field, clearErrors, showErrors } from './common.js';
-import { uploadWithProgress, progressParts, refusedFile } from './upload.js';
+import { wsApi, field } from './common.js';
+import { uploadForm } from './upload.js';
 
 const LEVELS = ['corop', 'provincie', 'nederland'];
 const CSV = '.csv,.txt,.json,text/csv,text/plain,application/json';
@@ -24,63 +25,38 @@ function themeTitle(theme) {
 function importForm(place, onImported) {
   const indicators = h('input', { type: 'file', class: 'wg-input', id: 'wg-photo-indicators', name: 'indicators', accept: CSV, required: true });
   const areas = h('input', { type: 'file', class: 'wg-input', id: 'wg-photo-areas', name: 'areas', accept: CSV, required: true });
-  const submit = h('button', { type: 'submit', class: 'wg-button', id: 'wg-photo-import', text: t('ws.photo.import') });
-  const { progress, status } = progressParts('wg-photo');
-  const messages = h('div', { class: 'wg-form-messages', id: 'wg-photo-messages' });
-  const form = h(
-    'form',
-    { class: 'wg-panel wg-ws-form', novalidate: true, id: 'wg-photo-form', 'aria-labelledby': 'wg-photo-form-title' },
-    h('h2', { id: 'wg-photo-form-title', text: t('ws.photo.uploadTitle') }),
-    h('p', { text: t('ws.photo.uploadIntro') }),
-    field({ id: 'wg-photo-indicators', label: t('ws.photo.indicatorsFile'), hint: t('ws.photo.indicatorsHint'), input: indicators }),
-    field({ id: 'wg-photo-areas', label: t('ws.photo.areasFile'), hint: t('ws.photo.areasHint'), input: areas }),
-    h('div', { class: 'wg-actions' }, submit),
-    progress,
-    status,
-    messages,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
-    const errors = [];
-    if (!indicators.files[0]) errors.push([indicators, t('ws.photo.chooseIndicators')]);
-    if (!areas.files[0]) errors.push([areas, t('ws.photo.chooseAreas')]);
-    if (errors.length) return showErrors(errors);
-    const body = new FormData();
-    body.append('indicators', indicators.files[0], indicators.files[0].name);
-    body.append('areas', areas.files[0], areas.files[0].name);
-    submit.disabled = true;
-    const result = await uploadWithProgress(`/municipalities/${place.cbsCode}/wellbeing/import`, body, { progress, status });
-    submit.disabled = false;
-    if (!result.ok) {
-      if (result.status === 401) return;
-      replace(messages, refusedFile(result, { id: 'wg-photo-problem', title: t('ws.photo.refused') }));
-      focusElement(messages.firstChild);
-      return;
-    }
-    const report = result.data;
-    replace(
-      messages,
-      h(
-        'div',
-        { class: 'wg-alert wg-alert--success', role: 'status', id: 'wg-photo-imported' },
-        h(
-          'div',
-          { class: 'wg-alert__body' },
-          h('strong', { class: 'wg-alert__title', text: t('ws.photo.imported', { count: report.figures }) }),
-          h('p', { text: t('ws.photo.importedAreas', { areas: report.areas.map((a) => `${a.name} (${a.code})`).join(', ') }) }),
-          report.skippedRows ? h('p', { text: t('ws.photo.skipped', { count: report.skippedRows }) }) : null,
-          report.unmappedIndicators.length
-            ? h('div', null, h('p', { text: t('ws.photo.unmapped', { count: report.unmappedIndicators.length }) }), h('ul', null, report.unmappedIndicators.map((label) => h('li', { lang: 'nl', text: label }))))
-            : null,
-        ),
-      ),
-    );
-    form.reset();
-    await onImported();
+  return uploadForm({
+    prefix: 'wg-photo',
+    title: t('ws.photo.uploadTitle'),
+    intro: t('ws.photo.uploadIntro'),
+    submitText: t('ws.photo.import'),
+    refused: t('ws.photo.refused'),
+    fields: [
+      field({ id: 'wg-photo-indicators', label: t('ws.photo.indicatorsFile'), hint: t('ws.photo.indicatorsHint'), input: indicators }),
+      field({ id: 'wg-photo-areas', label: t('ws.photo.areasFile'), hint: t('ws.photo.areasHint'), input: areas }),
+    ],
+    check: () => {
+      const errors = [];
+      if (!indicators.files[0]) errors.push([indicators, t('ws.photo.chooseIndicators')]);
+      if (!areas.files[0]) errors.push([areas, t('ws.photo.chooseAreas')]);
+      return errors;
+    },
+    request: () => {
+      const body = new FormData();
+      body.append('indicators', indicators.files[0], indicators.files[0].name);
+      body.append('areas', areas.files[0], areas.files[0].name);
+      return [`/municipalities/${place.cbsCode}/wellbeing/import`, body];
+    },
+    imported: (report) => [
+      t('ws.photo.imported', { count: report.figures }),
+      h('p', { text: t('ws.photo.importedAreas', { areas: report.areas.map((a) => `${a.name} (${a.code})`).join(', ') }) }),
+      report.skippedRows ? h('p', { text: t('ws.photo.skipped', { count: report.skippedRows }) }) : null,
+      report.unmappedIndicators.length
+        ? h('div', null, h('p', { text: t('ws.photo.unmapped', { count: report.unmappedIndicators.length }) }), h('ul', null, report.unmappedIndicators.map((label) => h('li', { lang: 'nl', text: label }))))
+        : null,
+    ],
+    after: () => onImported(),
   });
-  return form;
 }
 
 function comparedWord(word) {
@@ -129,28 +105,18 @@ function themeTable(photo, theme, areasByLevel, place) {
       ? h('p', { class: 'wg-photo-residents', text: residents ? t(residents.rankedHigh ? 'ws.photo.residentsHigh' : 'ws.photo.residents', { title: residents.title, rank: residents.rank, score: fmt.score(residents.score) }) : t('ws.photo.residentsNone') })
       : null,
     theme.indicators.length
-      ? h(
-          'div',
-          { class: 'wg-table-wrap' },
-          h(
-            'table',
-            { class: 'wg-table wg-photo-table', id: `wg-photo-${theme.themeKey}` },
-            h('caption', { text: t('ws.photo.caption', { theme: themeTitle(theme), place: place.name }) }),
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', { scope: 'col', text: t('ws.photo.col.indicator') }),
-                h('th', { scope: 'col', class: 'wg-num', text: place.name }),
-                levels.map((level) => h('th', { scope: 'col', class: 'wg-num', text: t(`ws.photo.level.${level}`, { name: areasByLevel[level].name }) })),
-                h('th', { scope: 'col', text: t('ws.photo.col.trend', { place: place.name }) }),
-              ),
-            ),
-            h('tbody', null, body),
-          ),
-        )
+      ? dataTable({
+          caption: t('ws.photo.caption', { theme: themeTitle(theme), place: place.name }),
+          id: `wg-photo-${theme.themeKey}`,
+          className: 'wg-photo-table',
+          columns: [
+            t('ws.photo.col.indicator'),
+            { label: place.name, num: true },
+            ...levels.map((level) => ({ label: t(`ws.photo.level.${level}`, { name: areasByLevel[level].name }), num: true })),
+            t('ws.photo.col.trend', { place: place.name }),
+          ],
+          rows: body,
+        })
       : h('p', { class: 'wg-muted', text: t('ws.photo.noIndicators') }),
   );
 }

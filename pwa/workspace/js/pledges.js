@@ -7,6 +7,7 @@ import { t } from '../../js/i18n.js';
 import { icon } from '../../js/icons.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
+import { dataTable } from '../../js/staff/data-table.js';
 import { downloadFile } from '../../js/staff/download.js';
 import * as fmt from '../../js/staff/format.js';
 import { wsApi } from './common.js';
@@ -115,17 +116,12 @@ export async function renderPledges({ app, main, params, isCurrent }) {
     h('div', { class: 'wg-actions' }, download),
     messages,
     rows.length
-      ? h(
-          'div',
-          { class: 'wg-table-wrap' },
-          h(
-            'table',
-            { class: 'wg-table', id: 'wg-pledges' },
-            h('caption', { text: t('ws.pledges.caption', { title: dialogue.data.title }) }),
-            h('thead', null, h('tr', null, ['number', 'text', 'kind', 'priority', 'hours', 'contact', 'status', ...(agendaItems.length ? ['agenda'] : [])].map((c) => h('th', { scope: 'col', class: c === 'hours' ? 'wg-num' : null, text: t(`ws.pledges.col.${c}`) })))),
-            h('tbody', null, rows),
-          ),
-        )
+      ? dataTable({
+          caption: t('ws.pledges.caption', { title: dialogue.data.title }),
+          id: 'wg-pledges',
+          columns: ['number', 'text', 'kind', 'priority', 'hours', 'contact', 'status', ...(agendaItems.length ? ['agenda'] : [])].map((c) => ({ label: t(`ws.pledges.col.${c}`), num: c === 'hours' })),
+          rows,
+        })
       : h('p', { text: t('ws.pledges.none') }),
     h('p', { class: 'wg-hint', text: t('ws.pledges.privacy') }),
   );

@@ -4,7 +4,7 @@
  */
 import { h, svg, uid } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
-import { fit, pathData, labelPoint } from '../../dashboard/js/map.js';
+import { fit, pathData, nameLabels } from '../../dashboard/js/map.js';
 
 const PALETTE = ['#cfe4f3', '#fbe3c0', '#d7ecd0', '#eadcf2', '#f6d5d9', '#e3e3e3'];
 
@@ -21,15 +21,7 @@ export function previewMap(features) {
     shape.append(title);
     root.append(shape);
   }
-  const labels = svg('g', { class: 'wg-map__labels', 'aria-hidden': 'true' });
-  for (const feature of features) {
-    const point = labelPoint(feature.geometry, project);
-    if (!point) continue;
-    const text = svg('text', { x: point.x.toFixed(1), y: point.y.toFixed(1), class: 'wg-map__label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
-    text.textContent = feature.properties.name;
-    labels.append(text);
-  }
-  root.append(labels);
+  root.append(nameLabels(features, project));
   return h(
     'figure',
     { class: 'wg-map', id: 'wg-import-map' },

@@ -9,7 +9,7 @@ import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
 import * as fmt from '../../js/staff/format.js';
 import { openPoster } from '../../console/js/poster.js';
-import { wsApi, field, input, clearErrors, showErrors, invalidParams, amsterdamParts, amsterdamToIso, amsterdamToday } from './common.js';
+import { wsApi, field, input, showErrors, whenSubmitted, showRefusal, amsterdamParts, amsterdamToIso, amsterdamToday } from './common.js';
 
 function when(session) {
   if (fmt.date(session.startsAt) !== fmt.date(session.endsAt)) {
@@ -69,10 +69,7 @@ function sessionForm({ dialogue, venues, session, onDone }) {
     h('div', { class: 'wg-field' }, h('label', { class: 'wg-check', for: `${prefix}-results` }, showResults, h('span', { text: t('new.showResults') }))),
     h('div', { class: 'wg-actions' }, submit, editing ? h('button', { type: 'button', class: 'wg-button wg-button--secondary', text: t('ws.cancel'), onclick: () => onDone(null) }) : null),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     if (!venue.value) errors.push([venue, t('new.error.venue')]);
     for (const [control, message] of [[startDate, t('new.error.date')], [startTime, t('new.error.time')], [endDate, t('new.error.date')], [endTime, t('new.error.time')]]) {
@@ -104,11 +101,7 @@ function sessionForm({ dialogue, venues, session, onDone }) {
     submit.disabled = false;
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      const controls = { venueId: venue, title, startsAt: startTime, endsAt: endTime };
-      const found = invalidParams(result).filter(([n]) => controls[n.split('.').pop()]).map(([n, r]) => [controls[n.split('.').pop()], r]);
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+      showRefusal(messages, result, { venueId: venue, title, startsAt: startTime, endsAt: endTime });
       return;
     }
     onDone(result.data);

@@ -4,21 +4,11 @@ import { h, replace, focusElement, announce } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
-import { wsApi, sendBody, field, input, clearErrors, showErrors, invalidParams } from './common.js';
+import { dataTable } from '../../js/staff/data-table.js';
+import { wsApi, sendBody, field, input, showErrors, whenSubmitted, showRefusal } from './common.js';
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const LOGO_MAX_BYTES = 256 * 1024;
-
-/** Put the API's reasons next to the fields they name; the rest stays in the alert. */
-function fieldErrors(result, controls) {
-  const errors = [];
-  for (const [name, reason] of invalidParams(result)) {
-    const control = controls[name.split('.').pop()];
-    if (control) errors.push([control, reason]);
-  }
-  showErrors(errors);
-  return errors.length;
-}
 
 export async function renderMunicipalities({ app, main }) {
   const flash = app.flashRegion();
@@ -46,17 +36,12 @@ export async function renderMunicipalities({ app, main }) {
     ),
   );
   const table = rows.length
-    ? h(
-        'div',
-        { class: 'wg-table-wrap' },
-        h(
-          'table',
-          { class: 'wg-table', id: 'wg-places' },
-          h('caption', { text: t('ws.places.caption') }),
-          h('thead', null, h('tr', null, h('th', { scope: 'col', text: t('ws.places.name') }), h('th', { scope: 'col', text: t('ws.places.code') }), h('th', { scope: 'col' }, h('span', { class: 'wg-visually-hidden', text: t('ws.actions') })))),
-          h('tbody', null, rows),
-        ),
-      )
+    ? dataTable({
+        caption: t('ws.places.caption'),
+        id: 'wg-places',
+        columns: [t('ws.places.name'), t('ws.places.code'), { label: t('ws.actions'), hidden: true }],
+        rows,
+      })
     : h('p', { text: t('ws.places.none') });
 
   const messages = h('div', { class: 'wg-form-messages' });
@@ -70,10 +55,7 @@ export async function renderMunicipalities({ app, main }) {
     h('div', { class: 'wg-form-grid' }, field({ id: 'wg-new-code', label: t('ws.places.code'), hint: t('ws.places.codeHint'), input: code }), field({ id: 'wg-new-name', label: t('ws.places.name'), input: name })),
     h('div', { class: 'wg-actions' }, h('button', { type: 'submit', class: 'wg-button', id: 'wg-create-place', text: t('ws.places.create') })),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     const cbsCode = code.value.trim().toUpperCase();
     if (!/^GM\d{4}$/.test(cbsCode)) errors.push([code, t('ws.places.codeWrong')]);
@@ -85,8 +67,7 @@ export async function renderMunicipalities({ app, main }) {
     const result = await wsApi('/municipalities', { method: 'POST', body: { cbsCode, name: name.value.trim() } });
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      if (!fieldErrors(result, { cbsCode: code, name })) focusElement(messages.firstChild);
+      showRefusal(messages, result, { cbsCode: code, name });
       return;
     }
     await app.reloadMunicipalities();
@@ -126,10 +107,7 @@ function logoSection(app, place) {
     remove.hidden = !fresh.logoUrl;
     replace(status, notice('success', text));
   };
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(status);
+  whenSubmitted(form, status, async () => {
     const chosen = file.files[0];
     if (!chosen) return showErrors([[file, t('ws.settings.logoChoose')]]);
     if (!LOGO_TYPES.includes(chosen.type)) return showErrors([[file, t('ws.settings.logoType')]]);
@@ -180,10 +158,7 @@ export async function renderSettings({ app, main }) {
     ),
     h('div', { class: 'wg-actions' }, h('button', { type: 'submit', class: 'wg-button', id: 'wg-save-settings', text: t('ws.settings.save') })),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     const group = Number(minGroup.value);
     const days = Number(retention.value);
@@ -210,8 +185,7 @@ export async function renderSettings({ app, main }) {
     const result = await wsApi(`/municipalities/${place.cbsCode}`, { method: 'PATCH', body });
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      if (!fieldErrors(result, controls)) focusElement(messages.firstChild);
+      showRefusal(messages, result, controls);
       return;
     }
     await app.reloadMunicipalities();

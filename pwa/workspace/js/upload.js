@@ -2,17 +2,12 @@
  * Uploading CBS files with a visible progress bar (fetch reports no upload progress, so this
  * uses XMLHttpRequest), and a refused file shown with the row the API names.
  */
-import { h, replace } from '../../js/dom.js';
+import { h, replace, focusElement } from '../../js/dom.js';
 import { t, language } from '../../js/i18n.js';
 import { API_BASE } from '../../js/api.js';
-import { token, signOut } from '../../js/staff/auth.js';
+import { token, expired } from '../../js/staff/auth.js';
 import { problemAlert } from '../../js/staff/problems.js';
-
-let expiredHandler = null;
-/** Called when an upload finds the sign-in expired. */
-export function onProgressUploadSignedOut(handler) {
-  expiredHandler = handler;
-}
+import { showErrors, whenSubmitted } from './common.js';
 
 function parse(text) {
   try {
@@ -26,7 +21,7 @@ function parse(text) {
  * POST a FormData to the API, reporting progress to `progress` (a <progress> element and a
  * status text). Resolves to {ok, status, data, problem, language}.
  */
-export function uploadWithProgress(path, body, { progress, status }) {
+function uploadWithProgress(path, body, { progress, status }) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', API_BASE + path);
@@ -53,10 +48,7 @@ export function uploadWithProgress(path, body, { progress, status }) {
     const finish = (result) => {
       progress.hidden = true;
       if (status) status.textContent = '';
-      if (result.status === 401) {
-        signOut();
-        if (expiredHandler) expiredHandler(result);
-      }
+      if (result.status === 401) expired(result);
       resolve(result);
     };
     xhr.addEventListener('load', () => {
@@ -74,14 +66,14 @@ export function uploadWithProgress(path, body, { progress, status }) {
 }
 
 /** The progress bar and its spoken status, for one upload form. */
-export function progressParts(id) {
+function progressParts(id) {
   const progress = h('progress', { class: 'wg-upload-progress', id: `${id}-progress`, 'aria-label': t('ws.upload.progress'), hidden: true });
   const status = h('p', { class: 'wg-hint', id: `${id}-status`, role: 'status' });
   return { progress, status };
 }
 
 /** A refused file: the title, the API's words (naming the row) and each reason by field. */
-export function refusedFile(result, { id, title }) {
+function refusedFile(result, { id, title }) {
   if (result.status !== 400 && result.status !== 422 && result.status !== 413) return problemAlert(result, { id });
   const problem = result.problem || {};
   const params = Array.isArray(problem.invalidParams) ? problem.invalidParams : [];
@@ -98,4 +90,54 @@ export function refusedFile(result, { id, title }) {
       h('p', { class: 'wg-hint', text: t('ws.upload.fixAndRetry') }),
     ),
   );
+}
+
+/**
+ * A panel with a form that uploads files, showing its progress. Its parts are named after
+ * `prefix` (-form, -import, -progress, -messages, -problem, -imported). check() gives the
+ * fields' errors ([[control, message]]); request() the address and the FormData to send; a
+ * refused file is shown under the title `refused`; imported(report) gives the success
+ * notice's title and lines; then the file fields are emptied and after(report) runs.
+ */
+export function uploadForm({ prefix, title, intro, fields, submitText, check, request, refused, imported, after }) {
+  const submit = h('button', { type: 'submit', class: 'wg-button', id: `${prefix}-import`, text: submitText });
+  const { progress, status } = progressParts(prefix);
+  const messages = h('div', { class: 'wg-form-messages', id: `${prefix}-messages` });
+  const form = h(
+    'form',
+    { class: 'wg-panel wg-ws-form', novalidate: true, id: `${prefix}-form`, 'aria-labelledby': `${prefix}-form-title` },
+    h('h2', { id: `${prefix}-form-title`, text: title }),
+    h('p', { text: intro }),
+    fields,
+    h('div', { class: 'wg-actions' }, submit),
+    progress,
+    status,
+    messages,
+  );
+  whenSubmitted(form, messages, async () => {
+    const errors = check();
+    if (errors.length) return showErrors(errors);
+    const [path, body] = request();
+    submit.disabled = true;
+    const result = await uploadWithProgress(path, body, { progress, status });
+    submit.disabled = false;
+    if (!result.ok) {
+      if (result.status === 401) return;
+      replace(messages, refusedFile(result, { id: `${prefix}-problem`, title: refused }));
+      focusElement(messages.firstChild);
+      return;
+    }
+    const [summary, ...lines] = imported(result.data);
+    replace(
+      messages,
+      h(
+        'div',
+        { class: 'wg-alert wg-alert--success', role: 'status', id: `${prefix}-imported` },
+        h('div', { class: 'wg-alert__body' }, h('strong', { class: 'wg-alert__title', text: summary }), lines),
+      ),
+    );
+    for (const file of form.querySelectorAll('input[type=file]')) file.value = '';
+    await after(result.data);
+  });
+  return form;
 }

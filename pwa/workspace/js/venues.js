@@ -2,8 +2,8 @@
 import { h, replace, focusElement } from '../../js/dom.js';
 import { t } from '../../js/i18n.js';
 import { heading } from '../../js/staff/chrome.js';
-import { problemAlert, notice } from '../../js/staff/problems.js';
-import { wsApi, field, input, textarea, clearErrors, showErrors, invalidParams } from './common.js';
+import { problemAlert } from '../../js/staff/problems.js';
+import { wsApi, field, input, textarea, showErrors, whenSubmitted, showRefusal } from './common.js';
 
 export const VENUE_KINDS = ['library', 'youth_centre', 'community_centre', 'other'];
 const OTHER_LANGUAGES = ['en', 'ar'];
@@ -39,10 +39,7 @@ function venueForm({ app, place, venue, onDone }) {
     ),
     h('div', { class: 'wg-actions' }, submit, editing ? h('button', { type: 'button', class: 'wg-button wg-button--secondary', text: t('ws.cancel'), onclick: () => onDone(null) }) : null),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     if (!kind.value) errors.push([kind, t('ws.venues.kindChoose')]);
     if (!name.value.trim()) errors.push([name, t('ws.error.required')]);
@@ -59,11 +56,7 @@ function venueForm({ app, place, venue, onDone }) {
     submit.disabled = false;
     if (!result.ok) {
       if (result.status === 401) return;
-      replace(messages, problemAlert(result));
-      const controls = { kind, name, address, accessibilityNotes: notes };
-      const found = invalidParams(result).filter(([n]) => controls[n.split('.').pop()]).map(([n, r]) => [controls[n.split('.').pop()], r]);
-      if (found.length) showErrors(found);
-      else focusElement(messages.firstChild);
+      showRefusal(messages, result, { kind, name, address, accessibilityNotes: notes });
       return;
     }
     onDone(result.data);

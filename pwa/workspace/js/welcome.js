@@ -5,7 +5,7 @@ import { api } from '../../js/api.js';
 import { startSession } from '../../js/staff/auth.js';
 import { heading } from '../../js/staff/chrome.js';
 import { problemAlert, notice } from '../../js/staff/problems.js';
-import { field, input, clearErrors, showErrors } from './common.js';
+import { field, input, showErrors, whenSubmitted } from './common.js';
 
 const MIN_PASSWORD = 12;
 
@@ -27,10 +27,7 @@ export async function renderWelcome({ main, query, onSignedIn }) {
     field({ id: 'wg-repeat-password', label: t('welcome.repeat'), input: repeat }),
     submit,
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(messages);
+  whenSubmitted(form, messages, async () => {
     const errors = [];
     if (password.value.length < MIN_PASSWORD) errors.push([password, t('welcome.tooShort', { count: MIN_PASSWORD })]);
     else if (repeat.value !== password.value) errors.push([repeat, t('welcome.different')]);
