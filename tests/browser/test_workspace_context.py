@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from api.core.access import Role
@@ -121,8 +122,7 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
         label, year, area, value = line.split(";")
         if area == "Welvaartstad" and int(year) >= latest.get(label, (0, 0))[0]:
             latest[label] = (int(year), float(value.replace(",", ".")))
-    shown_rows = page.locator(".wg-photo-table tbody tr")
-    assert shown_rows.count() == len(latest)
+    expect(page.locator(".wg-photo-table tbody tr")).to_have_count(len(latest))
     for label, (year, value) in latest.items():
         cell = page.locator(
             f".wg-photo-table tr[data-indicator='{label}'] td[data-level='gemeente']"
@@ -162,7 +162,7 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
     # Weighted scores beside the counted ones, labelled as estimates; the notes say why.
     headers = page.locator("#wg-rep-score-table thead th").all_inner_texts()
     assert headers[1] == "Geteld" and all("schatting" in h for h in headers[2:]), headers
-    assert page.locator("#wg-rep-score-table tbody tr").count() == len(report["scores"])
+    expect(page.locator("#wg-rep-score-table tbody tr")).to_have_count(len(report["scores"]))
     notes = page.inner_text("#wg-rep-notes")
     assert "geen steekproef" in notes and "12-24" in notes
     shots.check(page, "context-04-who-took-part")
