@@ -6,6 +6,7 @@ ballot that reaches the database, close the session; axe on every view."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from api.ballots import service as ballots
@@ -166,7 +167,7 @@ def test_plan_open_poster_projector_paper_ballot_close(staff_page, staff_world, 
     assert sent.value.status == 201 and sent.value.json()["assisted"] is True
     assert len(sent.value.request.headers["idempotency-key"]) == 36
     page.wait_for_selector("#wg-ballot-messages .wg-alert--success")
-    assert page.locator("#wg-ranking li").count() == 0  # ready for the next paper ballot
+    expect(page.locator("#wg-ranking li")).to_have_count(0)  # ready for the next paper ballot
 
     [assisted] = db.exec(
         select(Participant).where(
@@ -199,7 +200,7 @@ def assert_no_staff_identity(projector, email: str) -> None:
     """Nothing of the staff member on the projector: no e-mail, no chrome, no sign-in."""
     assert projector.url.split("#")[0] == projector.url  # the link left the address bar
     assert email not in projector.content()
-    assert projector.locator("#wg-header, #wg-footer, .wg-staff").count() == 0
+    expect(projector.locator("#wg-header, #wg-footer, .wg-staff")).to_have_count(0)
     assert projector.evaluate("() => sessionStorage.getItem('wg.staff.session')") is None
     token = projector.evaluate("() => JSON.parse(sessionStorage.getItem('wg.projector')).token")
     assert token and "sign in" not in projector.inner_text("body").lower()

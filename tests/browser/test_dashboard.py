@@ -5,6 +5,7 @@ to the API's figures, suppression, filters, the map, CSV, pledges, the print rep
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from api.core.access import SYSTEM
 from api.dialogues import service as dialogues
@@ -101,7 +102,7 @@ def test_sign_in_choose_a_dialogue_and_the_tables_equal_the_api(staff_page, staf
     assert all("session" not in key and "token" not in key for key in storage[1])
 
     page.wait_for_selector("#wg-dialogues")
-    assert page.locator("#wg-dialogues a").count() == 2
+    expect(page.locator("#wg-dialogues a")).to_have_count(2)
     page.click(f"#wg-dialogues a[data-dialogue='{world.dialogue_id}']")
     page.wait_for_selector("#results table.wg-table--results")
     assert f"dialogue={world.dialogue_id}" in page.url
@@ -161,7 +162,7 @@ def test_filters_change_the_request_and_the_view(staff_page, ended_staff_world):
         shown = page.locator(f"#results {group_selector(group['key'])}")
         assert shown.get_attribute("data-suppressed") == "true"
         assert SUPPRESSED.search(shown.inner_text())
-        assert shown.locator("table").count() == 0
+        expect(shown.locator("table")).to_have_count(0)
     whole = next(g for g in results["groups"] if g["kind"] == "dialogue")
     assert table_rows(page, group_selector("dialogue")) == expected_rows(results, whole)
 
@@ -216,7 +217,7 @@ def test_map_coloured_by_the_chosen_priority_and_csv_download(
     areas = page.locator("#map svg.wg-map__svg .wg-map__area")
     assert areas.count() == len(with_geometry) == 6
     assert {areas.nth(i).get_attribute("data-code") for i in range(areas.count())} == with_geometry
-    assert page.locator("#map .wg-map__svg path").count() == 6
+    expect(page.locator("#map .wg-map__svg path")).to_have_count(6)
     assert f"Kaartgegevens: {ATTRIBUTION}" in page.inner_text("#map")
 
     results = world.api(
@@ -257,7 +258,7 @@ def test_map_coloured_by_the_chosen_priority_and_csv_download(
     figure = next(p for p in groups[code]["priorities"] if p["id"] == other)
     assert nl_score(figure["score"]) in page.inner_text("#map .wg-map__caption")
     assert nl_score(figure["score"]) in first.get_attribute("aria-label")
-    assert page.locator("#map .wg-map__table tbody tr").count() == 6
+    expect(page.locator("#map .wg-map__table tbody tr")).to_have_count(6)
 
     # A filter that leaves small groups hatches them on the map.
     page.select_option("#wg-filter-ageBand", "12-17")
@@ -319,7 +320,7 @@ def test_print_report(staff_page, staff_world, tmp_path):
         page.locator("#wg-report .wg-report__top li").first.inner_text()
         == world.priorities[top["id"]]
     )
-    assert page.locator("#wg-report .wg-map__area").count() == 6
+    expect(page.locator("#wg-report .wg-map__area")).to_have_count(6)
     pdf = page.pdf(format="A4")
     (tmp_path / "report.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 3

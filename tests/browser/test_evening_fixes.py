@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -197,5 +198,5 @@ def test_closing_with_people_still_answering_says_how_many_and_their_late_answer
     screen(resident, "closed")
     assert resident.inner_text("#wg-h1-closed") == resident_text("ar", "closed.title")
     assert resident_text("ar", "closed.text") in resident.inner_text("main")
-    assert resident.locator("#wg-h1-pledge").count() == 0
+    expect(resident.locator("#wg-h1-pledge")).to_have_count(0)
     assert "closed" not in resident.inner_text("main").lower(), "no English server message"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from api.core.access import Role
@@ -86,7 +87,7 @@ def test_a_resident_sends_an_idea_from_the_thank_you_screen_masked_and_accessibl
     assert page.get_attribute("#wg-idea-text", "aria-invalid") == "true"
     page.focus("#wg-idea-text")
     page.keyboard.type(IDEA)
-    assert page.locator("#wg-idea-text-error").count() == 0  # typing again clears the error
+    expect(page.locator("#wg-idea-text-error")).to_have_count(0)  # typing again clears the error
     assert page.get_attribute("#wg-idea-text", "aria-invalid") is None
     assert str(280 - len(IDEA)) in counter.inner_text()
     describedby = page.get_attribute("#wg-idea-text", "aria-describedby").split()
@@ -173,7 +174,7 @@ def test_the_moderation_queue_is_worked_through_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     page.wait_for_selector("#wg-ideas")
     cards = page.locator("#wg-ideas > li")
-    assert cards.count() == 3
+    expect(cards).to_have_count(3)
     masked = page.locator("#wg-ideas > li:has(mark.wg-masked) mark.wg-masked")
     assert masked.all_inner_texts() == ["[telefoonnummer verborgen]", "[e-mailadres verborgen]"]
     queue = page.locator("#wg-ideas .wg-idea__text").all_inner_texts()  # in the page's order

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from api.core.access import SYSTEM
@@ -84,7 +85,7 @@ def test_print_type_in_three_void_one_and_the_results_leave_it_out(
     dutch = paper.inner_text("#copy-nl")
     for title in world.priorities.values():
         assert title in dutch
-    assert paper.locator("#copy-nl .number").count() == len(world.priorities)
+    expect(paper.locator("#copy-nl .number")).to_have_count(len(world.priorities))
     svg = paper.eval_on_selector("#copy-nl .qr svg", "e => e.outerHTML")
     (address,) = decode_svg(svg)
     assert address.endswith(f"/c/{join_code}")  # the service's public address, as configured
@@ -120,7 +121,7 @@ def test_print_type_in_three_void_one_and_the_results_leave_it_out(
     assert typed_offers == [("time", "06 98765432")]
 
     rows = page.locator("#wg-entered-list tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)
     # Void the first one by keyboard.
     page.focus(f"#wg-entered-list tr[data-ballot='{typed[0]['id']}'] [data-action='void']")
     with page.expect_response(lambda r: r.request.method == "DELETE") as voided:
@@ -129,7 +130,7 @@ def test_print_type_in_three_void_one_and_the_results_leave_it_out(
     page.wait_for_selector(f"#wg-entered-list tr[data-ballot='{typed[0]['id']}'][data-voided='true']")  # fmt: skip
     # Focus stays on the row, now on its "undo" button.
     assert page.evaluate("document.activeElement.dataset.action") == "restore"
-    assert page.locator("#wg-entered-list tr[data-voided='false']").count() == 2
+    expect(page.locator("#wg-entered-list tr[data-voided='false']")).to_have_count(2)
     assert page.inner_text("#wg-entered").startswith("2 ingevoerde stembiljetten tellen mee")
     found["paper ballots list"] = axe_violations(page, axe)
 

@@ -6,6 +6,7 @@ coordinator publishes the report-back, an anonymous visitor reads it, response i
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from api.core.access import Role
 from api.reports.models import SECTION_IDS
@@ -39,10 +40,10 @@ def test_the_report_reads_and_prints_in_both_languages_and_axe_finds_nothing(
         assert page.inner_text("#who h2") == heading
         assert draft in page.inner_text("h1")
         for section in SECTION_IDS:
-            assert page.locator(f"section#{section} h2").count() == 1
+            expect(page.locator(f"section#{section} h2")).to_have_count(1)
         # The demo's population is imported: participants stand beside it, buurt by buurt.
-        assert page.locator("#who table").count() == 4
-        assert page.locator("#results tbody tr").count() == len(world.priorities)
+        expect(page.locator("#who table")).to_have_count(4)
+        expect(page.locator("#results tbody tr")).to_have_count(len(world.priorities))
         found[language] = axe_violations(page, axe)
         page.emulate_media(media="print")
         breaks = page.eval_on_selector_all(
@@ -89,7 +90,7 @@ def test_the_report_reads_and_prints_in_both_languages_and_axe_finds_nothing(
     page.wait_for_selector("#method")
     assert "CONCEPT" not in page.inner_text("h1")
     answers = page.locator("#response table").first.locator("tbody tr")
-    assert answers.count() == len(world.priorities)
+    expect(answers).to_have_count(len(world.priorities))
     assert "Meer groen op schoolpleinen" in page.inner_text("#response")
     found["published"] = axe_violations(page, axe)
     assert found == {"nl": [], "en": [], "published": []}

@@ -2,6 +2,7 @@
 keyboard, sent with the ballot, the organisation's name on the pledge; axe finds nothing."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import (
@@ -38,7 +39,7 @@ def test_about_you_is_answered_by_keyboard_and_sent_with_the_ballot(
     assert page.evaluate("() => document.documentElement.dir") == (
         "rtl" if locale == "ar" else "ltr"
     )
-    assert page.locator("legend", has_text=QUESTION[locale]).count() == 1
+    expect(page.locator("legend", has_text=QUESTION[locale])).to_have_count(1)
     assert axe_violations(page, axe) == []
 
     # Keyboard only: arrows move through a radio group and choose; Enter on the button.
@@ -78,7 +79,7 @@ def test_skipping_about_you_sends_the_ballot_without_it_and_no_organisation_fiel
     screen(page, "about-you")
     page.click("#wg-next")
     page.wait_for_selector("#wg-h1-pledge")
-    assert page.locator("#wg-pledge-organisation").count() == 0
+    expect(page.locator("#wg-pledge-organisation")).to_have_count(0)
     outbox_settled(page)
     ballot = db.execute(text("SELECT participant_type, life_satisfaction FROM ballots")).one()
     db.commit()

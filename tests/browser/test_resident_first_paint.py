@@ -1,6 +1,7 @@
 """The resident app's first screen appears at once, without jumping into place."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_ready
 
@@ -29,7 +30,7 @@ def test_nothing_moves_when_the_first_screen_replaces_the_loading_page(page, dem
     page.goto(demo.join_url)
     page.wait_for_function(TWO_FRAMES)
     wait_until(lambda: held or page.evaluate(TWO_FRAMES) and held, message="the check-in held")
-    assert page.locator("html[data-wg-ready]").count() == 0
+    expect(page.locator("html[data-wg-ready]")).to_have_count(0)
     held[0].continue_()
     wait_ready(page)
     page.wait_for_selector("#wg-start")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from tests.browser.conftest import (
@@ -180,7 +181,7 @@ def test_read_aloud_button_on_every_screen(new_context, demo):
     other = quiet.new_page()
     other.goto(demo.join_url)
     wait_ready(other)
-    assert other.locator("#wg-read-aloud").count() == 0
+    expect(other.locator("#wg-read-aloud")).to_have_count(0)
     assert other.locator("#wg-language summary").is_visible()
 
 
@@ -299,4 +300,4 @@ def test_results_only_when_enough_people_took_part(page, demo, status, suppresse
             "text=De uitkomst zie je als minstens 10 mensen hebben meegedaan. "
             "Zo blijft ieders keuze geheim."
         )
-        assert page.locator("#wg-results").count() == 0
+        expect(page.locator("#wg-results")).to_have_count(0)

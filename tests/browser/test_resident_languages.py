@@ -2,6 +2,7 @@
 marks what it shows in Dutch instead; changing the language reads the texts again."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from api.dialogues.models import Dialogue, Priority
@@ -67,7 +68,7 @@ def test_an_english_phone_shows_english_priorities_and_marks_the_dutch_fallback(
     about = page.locator(".wg-about")
     assert about.locator("h2").inner_text() == ENGLISH_TITLE
     assert about.get_attribute("lang") == "en"
-    assert page.locator(".wg-about .wg-lang-note").count() == 0
+    expect(page.locator(".wg-about .wg-lang-note")).to_have_count(0)
     walk_to_rank(page, demo)
     items = pool_items(page)
     dutch_title = list(translated.values())[-1]

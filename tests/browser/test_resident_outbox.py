@@ -4,6 +4,7 @@ shown and never retried, the app opens without a connection, and a shared tablet
 import json
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from api.core.access import SYSTEM
@@ -141,7 +142,7 @@ def test_a_4xx_is_shown_as_a_message_and_not_retried(new_context, demo, db: Sess
     screen(page, "closed")
     assert page.inner_text("#wg-h1-closed") == "Dit gesprek was al gesloten"
     assert "tellen ze niet mee" in page.inner_text("main")
-    assert page.locator("#wg-h1-pledge").count() == 0
+    expect(page.locator("#wg-h1-pledge")).to_have_count(0)
 
     # Going offline and online again, and a reload, are all moments the outbox retries:
     # a refused answer is not among what it sends.

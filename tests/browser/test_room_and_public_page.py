@@ -4,6 +4,7 @@ the dialogue's public page; the public page shows the released overall ranking o
 numbers with their names as text alternatives. axe on each."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from api.dialogues.models import Dialogue
@@ -57,7 +58,7 @@ def test_thank_you_screen_says_what_happens_next_and_links_to_the_public_page(pa
     assert page.inner_text("#wg-page-title") == dialogue.title
     # One ballot is far below the minimum group size: no figures, only why.
     page.wait_for_selector("#wg-results-none")
-    assert page.locator("#wg-ranking").count() == 0
+    expect(page.locator("#wg-ranking")).to_have_count(0)
     assert "minstens 10 mensen" in page.inner_text("#wg-results-none")
     assert axe_violations(page, axe) == []
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from api.core.access import Role
@@ -205,8 +206,8 @@ def test_from_an_empty_database_to_a_pledge_followed_up(
     page.wait_for_selector("#wg-import-preview")
     assert page.inner_text("#wg-import-counts [data-fact='wijken'] dd") == "2"
     assert page.inner_text("#wg-import-counts [data-fact='buurten'] dd") == "6"
-    assert page.locator("#wg-import-map path.wg-map__shape").count() == 6
-    assert page.locator("#wg-import-changes tbody tr[data-change='created']").count() == 8
+    expect(page.locator("#wg-import-map path.wg-map__shape")).to_have_count(6)
+    expect(page.locator("#wg-import-changes tbody tr[data-change='created']")).to_have_count(8)
     assert row_of(db, "SELECT count(*) AS n FROM neighbourhoods")["n"] == 0  # a preview only
     shots.check(page, "07-neighbourhoods-preview")
     page.click("#wg-nbh-apply")

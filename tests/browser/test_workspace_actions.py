@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from api.core.access import SYSTEM, Role
 from api.dialogues.models import Dialogue
@@ -123,7 +124,7 @@ def test_a_session_is_rescheduled_in_amsterdam_time_and_cancelled(staff_page, pl
     open_workspace(page, place, f"dialogues/{place['dialogue_id']}/sessions", "#wg-sessions")
     card = f"#wg-sessions li[data-session='{place['planned_id']}']"
     prefix = f"#wg-s-{place['planned_id']}"
-    assert page.locator("#wg-sessions li[data-session] [data-action='edit']").count() == 1
+    expect(page.locator("#wg-sessions li[data-session] [data-action='edit']")).to_have_count(1)
 
     page.click(f"{card} [data-action='edit']")
     later = place["tomorrow"] + timedelta(days=1)
@@ -200,7 +201,8 @@ def test_pages_are_titled_and_forms_name_what_is_wrong_at_the_field(staff_page, 
     page.click("#wg-save-dialogue")
     page.wait_for_selector("#wg-d-title[aria-invalid='true']")
     assert page.evaluate("() => document.activeElement.id") == "wg-d-title"
-    assert page.locator("#wg-priorities [aria-invalid='true']").count() == 4  # 2 × title, theme
+    invalid = page.locator("#wg-priorities [aria-invalid='true']")
+    expect(invalid).to_have_count(4)  # 2 × title, theme
     assert "Nog niet alles is goed ingevuld" in page.inner_text("#wg-dialogue-form")
     assert axe_violations(page, axe) == []
 
