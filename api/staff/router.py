@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from sqlmodel import Session as DbSession
 
 from api.core.db import open_session
 from api.core.deps import PublicUrlDep, RateLimiterDep, ResourceId, SessionDep, SettingsDep
@@ -14,7 +13,6 @@ from api.staff.dependencies import CurrentActor, ManagerActor, SignInForm
 from api.staff.models import (
     Invitation,
     InvitationAccept,
-    StaffUser,
     StaffUserCreate,
     StaffUserInvited,
     StaffUserPublic,
@@ -141,12 +139,8 @@ def list_users(actor: ManagerActor, session: SessionDep) -> list[StaffUserPublic
 
 
 def _with_invitation(
-    session: DbSession,
-    public_url: str,
-    user: StaffUser,
-    invitation: service.InvitationLink | None,
+    public: StaffUserPublic, public_url: str, invitation: service.InvitationLink | None
 ) -> StaffUserInvited:
-    public = service.to_public(session, user)
     link = None
     if invitation is not None:
         link = Invitation(url=public_url + invitation.path, expires_at=invitation.expires_at)
@@ -169,7 +163,7 @@ def create_user(
             municipality_codes=body.municipalities,
             actor=actor,
         )
-        return _with_invitation(session, public_url, user, invitation)
+        return _with_invitation(service.to_public(session, user), public_url, invitation)
     user = service.create_user(
         session,
         email=body.email,
@@ -180,7 +174,7 @@ def create_user(
         actor_id=actor.user_id,
         actor=actor,
     )
-    return _with_invitation(session, public_url, user, None)
+    return _with_invitation(service.to_public(session, user), public_url, None)
 
 
 @users_router.patch("/{id}", response_model=StaffUserPublic)
@@ -210,4 +204,4 @@ def reinvite_user(
     """A new one-time invitation link for the account (valid 7 days); the earlier link stops
     working. The account keeps its password until the link is used."""
     user, invitation = service.reinvite(session, user_id=user_id, actor=actor)
-    return _with_invitation(session, public_url, user, invitation)
+    return _with_invitation(service.to_public(session, user), public_url, invitation)
