@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
+from api.accounts.router import users_router
 from api.agenda.router import router as agenda_router
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
@@ -40,7 +41,7 @@ from api.results.router import router as results_router
 from api.sessions.limits import RefusedCheckIns
 from api.sessions.router import check_ins_router
 from api.sessions.router import router as sessions_router
-from api.staff.router import auth_router, users_router
+from api.staff.router import auth_router
 from api.themes.router import router as themes_router
 from api.venues.router import router as venues_router
 from api.venues.router import venues_router as venue_objects_router

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from api.accounts import service as accounts
 from api.ballots import service as ballots
 from api.ballots.models import AgeBand, BallotPut
 from api.core.access import SYSTEM, Role
@@ -22,7 +23,6 @@ from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions import service as sessions
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
 from api.sessions.models import Session as DialogueSession
-from api.staff import service as staff
 from api.staff.models import StaffUser
 from api.venues import service as venues
 from api.venues.models import Venue, VenueCreate, VenueKind
@@ -164,7 +164,7 @@ def load_demo(session: Session) -> DialogueSession:
     for account in DEMO_ACCOUNTS:
         exists = session.exec(select(StaffUser).where(StaffUser.email == account.email)).first()
         if exists is None:
-            staff.create_user(
+            accounts.create_user(
                 session,
                 email=account.email,
                 password=account.password,

@@ -26,7 +26,6 @@ KNOWN_CYCLE_IMPORTS = {
     ("context", "dialogues"),
     ("context", "results"),
     ("dialogues", "ballots"),
-    ("municipalities", "staff"),
     ("pledges", "agenda"),
     ("pledges", "ballots"),
     ("pledges", "dialogues"),
@@ -45,8 +44,8 @@ KNOWN_CYCLE_IMPORTS = {
     ("sessions", "dialogues"),
     ("sessions", "pledges"),
     ("sessions", "regions"),
-    ("staff", "municipalities"),
 }
+
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
