@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from api.agenda import service
+from api.agenda import flows, service
 from api.agenda.schemas import (
     AgendaItem,
     AgendaItemCreate,
     AgendaItemUpdate,
     AgendaList,
+    DialoguePage,
     PublicAgendaList,
     ReportBack,
     ReportBackUpdate,
@@ -22,6 +23,7 @@ from api.dialogues import service as dialogues
 from api.staff.dependencies import ManagerActor, bearer_token, get_actor, require_role
 
 router = APIRouter(tags=["Agenda and report back"])
+page_router = APIRouter(tags=["Results"])
 
 
 def optional_reader(
@@ -145,3 +147,13 @@ def write_report_back(
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     service.save_report_back(session, dialogue=dialogue, body=body)
     return service.report_back_of(session, dialogue=dialogue, language=language)
+
+
+@page_router.get("/dialogues/{id}/public", response_model=DialoguePage)
+def read_dialogue_page(
+    dialogue_id: ResourceId, session: SessionDep, language: RequestedLanguage
+) -> DialoguePage:
+    """A dialogue as anyone may read it: its question, period and released overall ranking;
+    once published, the report back and agenda in the language asked for."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
+    return flows.dialogue_page(session, dialogue=dialogue, language=language)
