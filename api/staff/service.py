@@ -168,7 +168,7 @@ def find_credentials(session: Session, *, email: str) -> Credentials | None:
     password: argon2 takes a good part of a second, and no transaction (on SQLite, no write
     lock) may stay open that long.
     """
-    user = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
+    user = find_user_by_email(session, email=email)
     if user is None:
         return None
     assert user.id is not None
@@ -237,6 +237,11 @@ def load_actor(session: Session, *, user_id: int, token_version: int) -> Actor |
 def find_user(session: Session, *, user_id: int) -> StaffUser | None:
     """The staff account with this id, if any."""
     return session.get(StaffUser, user_id)
+
+
+def find_user_by_email(session: Session, *, email: str) -> StaffUser | None:
+    """The staff account with this e-mail address, if any."""
+    return session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
 
 
 def get_user(session: Session, *, user_id: int) -> StaffUser:
