@@ -90,9 +90,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     """Create a staff account; the password comes from standard input."""
+    from api.accounts import service as accounts
     from api.core.access import Role
     from api.core.problems import Problem
-    from api.staff import service as staff
 
     if not args.password_stdin:
         print(
@@ -107,7 +107,7 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     engine = create_db_engine(settings.database_url)
     try:
         with open_session(engine) as session:
-            user = staff.create_user(
+            user = accounts.create_user(
                 session,
                 email=args.email,
                 password=password,

@@ -11,6 +11,8 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 
+from api.accounts.router import users_router
+from api.agenda.router import page_router as dialogue_page_router
 from api.agenda.router import router as agenda_router
 from api.ballots.router import assisted_router as assisted_ballots_router
 from api.ballots.router import router as ballots_router
@@ -24,6 +26,7 @@ from api.core.problems import install_problem_handlers
 from api.core.ratelimit import rate_limiter_for
 from api.core.static import PwaStaticFiles
 from api.dialogues.router import router as dialogues_router
+from api.follow_up.router import router as follow_up_router
 from api.ideas.router import router as ideas_router
 from api.integrity.router import router as integrity_router
 from api.municipalities.models import MAX_LOGO_BYTES
@@ -31,7 +34,6 @@ from api.municipalities.router import router as municipalities_router
 from api.ops.metrics import Metrics, MetricsMiddleware
 from api.ops.router import router as ops_router
 from api.ops.service import migration_heads
-from api.pledges.router import follow_up_router
 from api.pledges.router import router as pledges_router
 from api.regions.router import router as regions_router
 from api.reports.router import router as reports_router
@@ -40,7 +42,7 @@ from api.results.router import router as results_router
 from api.sessions.limits import RefusedCheckIns
 from api.sessions.router import check_ins_router
 from api.sessions.router import router as sessions_router
-from api.staff.router import auth_router, users_router
+from api.staff.router import auth_router
 from api.themes.router import router as themes_router
 from api.venues.router import router as venues_router
 from api.venues.router import venues_router as venue_objects_router
@@ -107,6 +109,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         follow_up_router,
         ideas_router,
         results_router,
+        dialogue_page_router,
         context_router,
         regions_router,
         agenda_router,

@@ -18,8 +18,8 @@ from httpx import Response
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from api.accounts import service as accounts
 from api.core.access import Role
-from api.staff import service as staff
 
 PASSWORD = "correct horse battery staple"
 
@@ -123,7 +123,7 @@ def make_staff(
 ) -> str:
     """Create a staff account; returns its e-mail address (the password is PASSWORD)."""
     email = email or f"{role.value}-{'-'.join(municipalities) or 'all'}@example.org".lower()
-    staff.create_user(
+    accounts.create_user(
         db, email=email, password=PASSWORD, role=role, municipality_codes=list(municipalities)
     )
     return email

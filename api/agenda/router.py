@@ -5,25 +5,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from api.agenda import service
+from api.agenda import flows, service
 from api.agenda.schemas import (
     AgendaItem,
     AgendaItemCreate,
     AgendaItemUpdate,
     AgendaList,
+    DialoguePage,
     PublicAgendaList,
     ReportBack,
     ReportBackUpdate,
 )
 from api.core.access import Actor, Role
 from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.problems import NotFound
 from api.core.translations import RequestedLanguage
 from api.dialogues import service as dialogues
-from api.dialogues.models import Dialogue
 from api.staff.dependencies import ManagerActor, bearer_token, get_actor, require_role
 
 router = APIRouter(tags=["Agenda and report back"])
+page_router = APIRouter(tags=["Results"])
 
 
 def optional_reader(
@@ -50,16 +50,6 @@ _WRITE_RESPONSES = {
 }
 
 
-def _readable_dialogue(session: SessionDep, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    if actor is None and not service.is_published(dialogue):
-        raise NotFound(
-            f"Dialogue {dialogue_id} has not reported back yet.",
-            nl=f"Dialoog {dialogue_id} heeft nog niet teruggekoppeld.",
-        )
-    return dialogue
-
-
 @router.get("/dialogues/{id}/agenda", response_model=AgendaList, responses=_READ_RESPONSES)
 def read_agenda(
     dialogue_id: ResourceId,
@@ -69,7 +59,7 @@ def read_agenda(
 ) -> Response:
     """The dialogue's agenda: for staff always, in Dutch with translations; for anyone once the
     report back is published, in their language and without the budget line."""
-    dialogue = _readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = service.readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     if actor is not None:
         staff = AgendaList(items=service.staff_agenda(session, dialogue=dialogue))
         return JSONResponse(staff.model_dump(mode="json", by_alias=True))
@@ -132,7 +122,7 @@ def read_report_back(
 ) -> ReportBack:
     """What the municipality did with each priority and why: for anyone once published, for
     staff also as a draft. Texts in the language asked for, Dutch where not translated."""
-    dialogue = _readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = service.readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     response.headers["Content-Language"] = language
     return service.report_back_of(session, dialogue=dialogue, language=language)
 
@@ -157,3 +147,13 @@ def write_report_back(
     dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
     service.save_report_back(session, dialogue=dialogue, body=body)
     return service.report_back_of(session, dialogue=dialogue, language=language)
+
+
+@page_router.get("/dialogues/{id}/public", response_model=DialoguePage)
+def read_dialogue_page(
+    dialogue_id: ResourceId, session: SessionDep, language: RequestedLanguage
+) -> DialoguePage:
+    """A dialogue as anyone may read it: its question, period and released overall ranking;
+    once published, the report back and agenda in the language asked for."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
+    return flows.dialogue_page(session, dialogue=dialogue, language=language)

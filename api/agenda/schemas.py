@@ -20,6 +20,7 @@ from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput, Day, Id, check_translation_languages
 from api.core.translations import Language
 from api.dialogues.models import MAX_PRIORITIES
+from api.results.models import DialogueResultsPage
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 
@@ -245,3 +246,16 @@ class ReportBack(ApiOutput):
     published: bool
     published_at: datetime | None
     responses: list[ReportBackItem] = Field(description="In the order of the priorities.")
+
+
+class DialoguePage(DialogueResultsPage):
+    """A dialogue as anyone may read it: what was asked, when, and its released ranking."""
+
+    report_back: ReportBack | None = Field(
+        default=None,
+        description="What the municipality did with each priority; null until published.",
+    )
+    agenda: list[AgendaItemPublic] | None = Field(
+        default=None,
+        description="The agenda that follows; null until the report back is published.",
+    )

@@ -359,6 +359,18 @@ def is_published(dialogue: Dialogue) -> bool:
     return dialogue.report_back_published_at is not None
 
 
+def readable_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
+    """The dialogue whose agenda and report back the actor reads; for anyone (None) only once
+    the report back is published."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    if actor is None and not is_published(dialogue):
+        raise NotFound(
+            f"Dialogue {dialogue_id} has not reported back yet.",
+            nl=f"Dialoog {dialogue_id} heeft nog niet teruggekoppeld.",
+        )
+    return dialogue
+
+
 def report_back_of(session: Session, *, dialogue: Dialogue, language: Language) -> ReportBack:
     """The report back in `language` (Dutch where not translated), draft or published.
 

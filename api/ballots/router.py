@@ -22,7 +22,7 @@ from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.limits import require_own_session
-from api.sessions.models import Session, SessionStatus
+from api.sessions.models import SessionStatus
 from api.sessions.resident_writes import run_resident_write
 from api.staff.dependencies import FacilitatorActor
 
@@ -121,8 +121,8 @@ def create_assisted_ballot(
     )
 
 
-def _while_open(row: Session) -> None:
-    if row.status is not SessionStatus.OPEN:
+def _while_open(status: SessionStatus) -> None:
+    if status is not SessionStatus.OPEN:
         raise Conflict(
             "The paper ballots you typed in can only be seen and voided while the session is open.",
             nl="De papieren stembiljetten die u hebt ingevoerd, ziet en schrapt u alleen zolang "
@@ -140,7 +140,7 @@ def list_assisted_ballots(
     session_id: ResourceId, actor: FacilitatorActor, session: SessionDep
 ) -> list[AssistedBallotEntry]:
     """The paper ballots you typed in in this session (only yours, only while it is open)."""
-    _while_open(sessions.get_session(session, session_id=session_id, actor=actor))
+    _while_open(sessions.get_session(session, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
     return service.assisted_ballots_of(session, session_id=session_id, staff_id=actor.user_id)
 
@@ -148,7 +148,7 @@ def list_assisted_ballots(
 def _set_voided(
     session: SessionDep, *, session_id: int, ballot_id: int, actor: Actor, voided: bool
 ) -> AssistedBallotEntry:
-    _while_open(sessions.get_session(session, session_id=session_id, actor=actor))
+    _while_open(sessions.get_session(session, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
     target = sessions.open_session_for_writes(session, session_id=session_id)
     entry = service.set_voided(

@@ -107,6 +107,18 @@ def import_wellbeing(
     )
 
 
+def has_wellbeing_figures(session: Session, *, municipality_id: int) -> bool:
+    """Whether the municipality's indicator figures were imported."""
+    query = select(WellbeingFigure.id).where(WellbeingFigure.municipality_id == municipality_id)
+    return session.exec(query).first() is not None
+
+
+def has_population_figures(session: Session, *, municipality_id: int) -> bool:
+    """Whether any of the municipality's population figures were imported."""
+    query = select(PopulationFigure.id).where(PopulationFigure.municipality_id == municipality_id)
+    return session.exec(query).first() is not None
+
+
 def _comparison_area(area) -> ComparisonArea:  # noqa: ANN001 (an importers.Area)
     return ComparisonArea(level=area.level, code=area.code, name=area.name)
 

@@ -1,12 +1,11 @@
 """The demo's agenda and report back: what Welvaartstad does with its residents' priorities."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.agenda import service as agenda
-from api.agenda.models import AgendaItem
 from api.agenda.schemas import AgendaItemCreate, ReportBackUpdate
+from api.core.access import SYSTEM
 from api.dialogues import service as dialogues
-from api.dialogues.models import Dialogue
 from api.municipalities.models import Municipality
 from api.results.service import has_ended
 
@@ -106,15 +105,15 @@ _NOT_NOW = (
 def load_demo_agenda(session: Session, *, municipality: Municipality) -> None:
     """Put the demo agenda on the latest ended dialogue and publish its report back; without an
     ended dialogue, on the running one, with the report back as a draft. Only once."""
-    rows = session.exec(
-        select(Dialogue)
-        .where(Dialogue.municipality_id == municipality.id)
-        .order_by(Dialogue.ends_on.desc())  # type: ignore[attr-defined]
-    ).all()
+    rows = sorted(
+        dialogues.list_dialogues(session, actor=SYSTEM, municipality_code=municipality.cbs_code),
+        key=lambda d: d.ends_on,
+        reverse=True,
+    )
     if not rows:
         return
     dialogue = next((d for d in rows if has_ended(d)), rows[0])
-    if session.exec(select(AgendaItem.id).where(AgendaItem.dialogue_id == dialogue.id)).first():
+    if agenda.items_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set
         return
     priorities = {p.title: p for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
     for item in _ITEMS:

@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.context import service as context
-from api.context.models import PopulationFigure, WellbeingFigure
 from api.municipalities.models import Municipality
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -14,10 +13,8 @@ POPULATION_YEAR = 2024
 
 def load_demo_context(session: Session, *, municipality: Municipality) -> None:
     """Import the demo's indicator and population files, unless they are in already."""
-    has_photo = session.exec(
-        select(WellbeingFigure.id).where(WellbeingFigure.municipality_id == municipality.id)
-    ).first()
-    if has_photo is None:
+    assert municipality.id is not None
+    if not context.has_wellbeing_figures(session, municipality_id=municipality.id):
         context.import_wellbeing(
             session,
             municipality=municipality,
@@ -26,10 +23,7 @@ def load_demo_context(session: Session, *, municipality: Municipality) -> None:
             ).read_bytes(),
             areas=(DATA_DIR / "welvaartstad-gebieden-in-nederland-2024.csv").read_bytes(),
         )
-    has_population = session.exec(
-        select(PopulationFigure.id).where(PopulationFigure.municipality_id == municipality.id)
-    ).first()
-    if has_population is None:
+    if not context.has_population_figures(session, municipality_id=municipality.id):
         context.import_population(
             session,
             municipality=municipality,

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from api.accounts import service as accounts
 from api.ballots import service as ballots
 from api.ballots.models import AgeBand, BallotPut
 from api.core.access import SYSTEM, Role
@@ -23,9 +24,8 @@ from api.sessions import service as sessions
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
 from api.sessions.models import Session as DialogueSession
 from api.staff import service as staff
-from api.staff.models import StaffUser
 from api.venues import service as venues
-from api.venues.models import Venue, VenueCreate, VenueKind
+from api.venues.models import VenueCreate, VenueKind
 
 DEMO_MUNICIPALITY = "GM9999"
 DEMO_JOIN_CODE = "WVSTAD"
@@ -127,6 +127,26 @@ def _grid_polygon(column: int, row: int) -> dict[str, object]:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+def _demo_dialogue(session: Session) -> Dialogue | None:
+    """The demo dialogue, once made."""
+    rows = dialogues.list_dialogues(session, actor=SYSTEM, municipality_code=DEMO_MUNICIPALITY)
+    return next((d for d in rows if d.title == DEMO_DIALOGUE), None)
+
+
+def _session_of(
+    session: Session, *, dialogue: Dialogue, join_code: str | None = None, title: str | None = None
+) -> DialogueSession | None:
+    """The demo dialogue's session with this join code or title, once made."""
+    return next(
+        (
+            row
+            for row in sessions.list_sessions(session, dialogue=dialogue)
+            if join_code in (None, row.join_code) and title in (None, row.title)
+        ),
+        None,
+    )
+
+
 def load_demo(session: Session) -> DialogueSession:
     """Create whatever of the demo is missing; running it again changes nothing."""
     municipality = municipalities.find_municipality(session, cbs_code=DEMO_MUNICIPALITY)
@@ -162,9 +182,8 @@ def load_demo(session: Session) -> DialogueSession:
             )
 
     for account in DEMO_ACCOUNTS:
-        exists = session.exec(select(StaffUser).where(StaffUser.email == account.email)).first()
-        if exists is None:
-            staff.create_user(
+        if staff.find_user_by_email(session, email=account.email) is None:
+            accounts.create_user(
                 session,
                 email=account.email,
                 password=account.password,
@@ -184,11 +203,7 @@ def load_demo(session: Session) -> DialogueSession:
                 ),
             )
 
-    dialogue = session.exec(
-        select(Dialogue).where(
-            Dialogue.municipality_id == municipality.id, Dialogue.title == DEMO_DIALOGUE
-        )
-    ).first()
+    dialogue = _demo_dialogue(session)
     if dialogue is None:
         today = date.today()
         dialogue = dialogues.create_dialogue(
@@ -207,9 +222,7 @@ def load_demo(session: Session) -> DialogueSession:
             actor=SYSTEM,
         )
 
-    demo_session = session.exec(
-        select(DialogueSession).where(DialogueSession.join_code == DEMO_JOIN_CODE)
-    ).first()
+    demo_session = _session_of(session, dialogue=dialogue, join_code=DEMO_JOIN_CODE)
     if demo_session is None:
         starts_at, ends_at = demo_evening(utcnow())
         demo_session = sessions.create_session(
@@ -246,21 +259,18 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
     """Top the clearly marked simulation session up to `count` simulated ballots; the first
     simulated residents also pledge (some leave a fictional contact address)."""
     load_demo(session)
-    dialogue = session.exec(select(Dialogue).where(Dialogue.title == DEMO_DIALOGUE)).one()
-    simulation = session.exec(
-        select(DialogueSession).where(
-            DialogueSession.dialogue_id == dialogue.id, DialogueSession.title == SIMULATION_TITLE
-        )
-    ).first()
+    dialogue = _demo_dialogue(session)
+    assert dialogue is not None  # load_demo made it
+    simulation = _session_of(session, dialogue=dialogue, title=SIMULATION_TITLE)
     if simulation is None:
         municipality = municipalities.get_municipality_by_id(
             session, municipality_id=dialogue.municipality_id
         )
-        venue = session.exec(
-            select(Venue).where(
-                Venue.municipality_id == municipality.id, Venue.kind == VenueKind.COMMUNITY_CENTRE
-            )
-        ).one()
+        venue = next(
+            v
+            for v in venues.list_venues(session, municipality=municipality)
+            if v.kind == VenueKind.COMMUNITY_CENTRE
+        )
         soon = utcnow().replace(microsecond=0) + timedelta(hours=1)
         simulation = sessions.create_session(
             session,

@@ -8,7 +8,6 @@ from pydantic import Field as PydanticField
 from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Numeric, String
 from sqlmodel import Field, SQLModel
 
-from api.agenda.schemas import AgendaItemPublic, ReportBack
 from api.core.db import UTCDateTime, utcnow
 from api.core.schemas import ApiOutput
 
@@ -287,8 +286,8 @@ class PublicRanking(ApiOutput):
     mean_rank: float = PydanticField(description="The average place residents gave it.")
 
 
-class DialoguePage(ApiOutput):
-    """A dialogue as anyone may read it: what was asked, when, and its released ranking."""
+class DialogueResultsPage(ApiOutput):
+    """What the results give the public page of a dialogue (the agenda adds the rest)."""
 
     id: int
     title: str
@@ -309,12 +308,4 @@ class DialoguePage(ApiOutput):
     ranking: list[PublicRanking] | None = PydanticField(
         description="The released overall ranking, head-to-head (Schulze) winner first; empty "
         "until the release holds minGroupSize ballots."
-    )
-    report_back: ReportBack | None = PydanticField(
-        default=None,
-        description="What the municipality did with each priority; null until published.",
-    )
-    agenda: list[AgendaItemPublic] | None = PydanticField(
-        default=None,
-        description="The agenda that follows; null until the report back is published.",
     )

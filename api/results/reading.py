@@ -29,7 +29,7 @@ from api.results.layout import dialogue_layout, min_group_size_of
 from api.results.models import (
     ALL,
     NOT_GIVEN,
-    DialoguePage,
+    DialogueResultsPage,
     GroupBy,
     GroupResult,
     GroupTally,
@@ -608,7 +608,7 @@ def session_results(session: Session, *, row: Any) -> Results:
     )
 
 
-def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
+def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialogueResultsPage:
     """The public page of a dialogue: its question and period, and the overall ranking of the
     released results only (the whole dialogue's group, no breakdown)."""
     municipality = session.get(Municipality, dialogue.municipality_id)
@@ -617,7 +617,7 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialoguePage:
     total = results.groups[0] if results.groups else None
     shown = total is not None and not total.suppressed and total.priorities is not None
     state = session.get(ResultState, dialogue.id)
-    return DialoguePage(
+    return DialogueResultsPage(
         id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         title=dialogue.title,
         question=dialogue.description,

@@ -7,16 +7,14 @@ from fastapi.responses import Response
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.agenda import service as agenda
 from api.ballots.models import AgeBand
 from api.core.deps import CbsCodePath, ResourceId, SessionDep, SettingsDep
 from api.core.problems import NotFound
-from api.core.translations import RequestedLanguage
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.results import live, reading
 from api.results.export import CSV_DESCRIPTION, results_csv
-from api.results.models import DialoguePage, GroupBy, PledgeSummary, Results, Trend
+from api.results.models import GroupBy, PledgeSummary, Results, Trend
 from api.sessions import service as sessions
 from api.staff.dependencies import AnalystActor, ScreenActor
 from api.venues.models import VenueKind
@@ -104,20 +102,6 @@ def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep)
     """Each priority's score across the municipality's dialogues over time (matched by title)."""
     municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
     return reading.trends(session, municipality=municipality)
-
-
-@router.get("/dialogues/{id}/public", response_model=DialoguePage)
-def read_dialogue_page(
-    dialogue_id: ResourceId, session: SessionDep, language: RequestedLanguage
-) -> DialoguePage:
-    """A dialogue as anyone may read it: its question, period and released overall ranking;
-    once published, the report back and agenda in the language asked for."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
-    page = reading.dialogue_page(session, dialogue=dialogue)
-    if agenda.is_published(dialogue):
-        page.report_back = agenda.report_back_of(session, dialogue=dialogue, language=language)
-        page.agenda = agenda.agenda_of(session, dialogue=dialogue, language=language)
-    return page
 
 
 @router.get("/sessions/{id}/results", response_model=Results)

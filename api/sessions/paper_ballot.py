@@ -28,10 +28,18 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from sqlmodel import Session as DbSession
 
 from api.ballots.models import AgeBand
+from api.core.config import Settings
+from api.dialogues import service as dialogues
+from api.municipalities import service as municipalities
+from api.municipalities.models import NeighbourhoodKind
 from api.pledges.models import PledgeKind
+from api.sessions.models import CheckInMode, Session
 from api.sessions.qr import qr_matrix, qr_svg_element
+from api.sessions.service import check_in_url
+from api.venues import service as venues
 
 # Beyond this many buurten the ballot asks to write the buurt in, rather than tick one.
 MAX_LISTED_BUURTEN = 24
@@ -578,3 +586,42 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
     )
     document.build(story)
     return buffer.getvalue()
+
+
+def paper_ballot_of(
+    session: DbSession, *, row: Session, settings: Settings, public_url: str
+) -> PaperBallot:
+    """What the session's paper ballot shows (the session's access is checked already)."""
+    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
+    municipality = municipalities.get_municipality_by_id(
+        session, municipality_id=dialogue.municipality_id
+    )
+    buurten = sorted(
+        n.name
+        for n in municipalities.list_neighbourhoods(session, municipality=municipality)
+        if n.kind is NeighbourhoodKind.BUURT
+    )
+    rotating = row.check_in_mode is CheckInMode.ROTATING
+    venue = venues.get_venue(session, venue_id=row.venue_id)
+    priorities = dialogues.priorities_of(session, dialogue_id=row.dialogue_id)
+    return PaperBallot(
+        municipality_name=municipality.name,
+        dialogue_title=dialogue.title,
+        dialogue_description=dialogue.description,
+        venue_name=venue.name,
+        priorities=[p.title for p in priorities],
+        translations=translated_texts(
+            dialogue=dialogue.translations,
+            priorities=[p.translations for p in priorities],
+            venue_name=venue.name,
+            venue=venue.translations,
+        ),
+        buurten=buurten,
+        check_in_url=None if rotating else check_in_url(public_url, row.join_code),
+        join_page_url=f"{public_url}/c",
+        join_code=None if rotating else row.join_code,
+        min_group_size=municipality.min_group_size,
+        contact_retention_days=municipalities.retention_days_of(
+            municipality, default_days=settings.contact_retention_days
+        ),
+    )

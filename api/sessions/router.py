@@ -5,10 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlmodel import Session as DbSession
 
-from api.core.access import Actor
-from api.core.config import Settings
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
 from api.core.negotiation import prefers_pdf
@@ -16,7 +13,6 @@ from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
-from api.municipalities.models import NeighbourhoodKind
 from api.sessions import limits, networks, service
 from api.sessions.dependencies import CurrentParticipant, ReadSessionDep
 from api.sessions.models import (
@@ -31,14 +27,12 @@ from api.sessions.models import (
     SessionPublic,
     SessionUpdate,
 )
-from api.sessions.models import Session as SessionRow
 from api.sessions.paper_ballot import (
     PDF_LANGUAGES,
-    PaperBallot,
     PaperLanguage,
     paper_ballot_html,
+    paper_ballot_of,
     paper_ballot_pdf,
-    translated_texts,
 )
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
@@ -272,7 +266,7 @@ def read_paper_ballot(
             kind="paper-ballot-arabic-pdf",
             invalid_params=[("lang", "Arabic is in the HTML only", "Arabisch alleen in html")],
         )
-    ballot = _paper_ballot(session, row=row, actor=actor, settings=settings, public_url=public_url)
+    ballot = paper_ballot_of(session, row=row, settings=settings, public_url=public_url)
     if pdf:
         return Response(
             paper_ballot_pdf(ballot, languages=chosen),
@@ -283,45 +277,6 @@ def read_paper_ballot(
             },
         )
     return HTMLResponse(paper_ballot_html(ballot, languages=chosen), headers={"Vary": "Accept"})
-
-
-def _paper_ballot(
-    session: DbSession, *, row: SessionRow, actor: Actor, settings: Settings, public_url: str
-) -> PaperBallot:
-    """What the session's paper ballot shows (the session's access is checked already)."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
-    municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
-    )
-    buurten = sorted(
-        n.name
-        for n in municipalities.list_neighbourhoods(session, municipality=municipality)
-        if n.kind is NeighbourhoodKind.BUURT
-    )
-    rotating = row.check_in_mode is CheckInMode.ROTATING
-    venue = venues.get_venue(session, venue_id=row.venue_id)
-    priorities = dialogues.priorities_of(session, dialogue_id=row.dialogue_id)
-    return PaperBallot(
-        municipality_name=municipality.name,
-        dialogue_title=dialogue.title,
-        dialogue_description=dialogue.description,
-        venue_name=venue.name,
-        priorities=[p.title for p in priorities],
-        translations=translated_texts(
-            dialogue=dialogue.translations,
-            priorities=[p.translations for p in priorities],
-            venue_name=venue.name,
-            venue=venue.translations,
-        ),
-        buurten=buurten,
-        check_in_url=None if rotating else service.check_in_url(public_url, row.join_code),
-        join_page_url=f"{public_url}/c",
-        join_code=None if rotating else row.join_code,
-        min_group_size=municipality.min_group_size,
-        contact_retention_days=municipalities.retention_days_of(
-            municipality, default_days=settings.contact_retention_days
-        ),
-    )
 
 
 @check_ins_router.post(

@@ -1,29 +1,21 @@
-"""Staff sign-in (OAuth2 password flow) and staff accounts."""
+"""Staff sign-in (OAuth2 password flow) and accepting an invitation."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
-from sqlmodel import Session as DbSession
+from fastapi import APIRouter, Depends, Request
 
 from api.core.db import open_session
-from api.core.deps import PublicUrlDep, RateLimiterDep, ResourceId, SessionDep, SettingsDep
+from api.core.deps import RateLimiterDep, SettingsDep
 from api.core.problems import InvalidInput, Unauthorized
 from api.core.security import TokenType, create_token, expiry_after, hash_password
 from api.staff import service, sign_in_limits
-from api.staff.dependencies import CurrentActor, ManagerActor, SignInForm
+from api.staff.dependencies import SignInForm
 from api.staff.models import (
-    Invitation,
     InvitationAccept,
-    StaffUser,
-    StaffUserCreate,
-    StaffUserInvited,
-    StaffUserPublic,
-    StaffUserUpdate,
     Token,
 )
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
-users_router = APIRouter(prefix="/users", tags=["Staff accounts"])
 
 
 @auth_router.post(
@@ -126,88 +118,3 @@ def _invalid_invitation() -> InvalidInput:
             ("token", "not a valid invitation", "geen geldige uitnodiging"),
         ],
     )
-
-
-@users_router.get("/me", response_model=StaffUserPublic)
-def read_me(actor: CurrentActor, session: SessionDep) -> StaffUserPublic:
-    """The signed-in staff member."""
-    return service.to_public(session, service.get_user(session, user_id=actor.user_id))
-
-
-@users_router.get("", response_model=list[StaffUserPublic])
-def list_users(actor: ManagerActor, session: SessionDep) -> list[StaffUserPublic]:
-    """Every staff account (for a coordinator: the staff of their municipalities)."""
-    return [service.to_public(session, user) for user in service.list_users(session, actor=actor)]
-
-
-def _with_invitation(
-    session: DbSession,
-    public_url: str,
-    user: StaffUser,
-    invitation: service.InvitationLink | None,
-) -> StaffUserInvited:
-    public = service.to_public(session, user)
-    link = None
-    if invitation is not None:
-        link = Invitation(url=public_url + invitation.path, expires_at=invitation.expires_at)
-    return StaffUserInvited(**public.model_dump(), invitation=link)
-
-
-@users_router.post("", response_model=StaffUserInvited, status_code=status.HTTP_201_CREATED)
-def create_user(
-    body: StaffUserCreate, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
-) -> StaffUserInvited:
-    """Create a staff account: with a password, or without one to get a one-time invitation
-    link (valid 7 days, shown only in this answer). A coordinator creates coordinators,
-    facilitators and analysts of their own municipalities only."""
-    if body.password is None:
-        user, invitation = service.invite_user(
-            session,
-            email=body.email,
-            role=body.role,
-            full_name=body.full_name,
-            municipality_codes=body.municipalities,
-            actor=actor,
-        )
-        return _with_invitation(session, public_url, user, invitation)
-    user = service.create_user(
-        session,
-        email=body.email,
-        password=body.password,
-        role=body.role,
-        full_name=body.full_name,
-        municipality_codes=body.municipalities,
-        actor_id=actor.user_id,
-        actor=actor,
-    )
-    return _with_invitation(session, public_url, user, None)
-
-
-@users_router.patch("/{id}", response_model=StaffUserPublic)
-def update_user(
-    user_id: ResourceId,
-    body: StaffUserUpdate,
-    actor: ManagerActor,
-    session: SessionDep,
-) -> StaffUserPublic:
-    """Change a staff account (`isActive: false` deactivates it); changing role, password or
-    access signs its sessions out. Coordinators change only the staff of their own
-    municipalities, never an admin."""
-    user = service.update_user(
-        session,
-        user_id=user_id,
-        changes=body.model_dump(exclude_unset=True),
-        actor_id=actor.user_id,
-        actor=actor,
-    )
-    return service.to_public(session, user)
-
-
-@users_router.post("/{id}/invitation", response_model=StaffUserInvited)
-def reinvite_user(
-    user_id: ResourceId, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
-) -> StaffUserInvited:
-    """A new one-time invitation link for the account (valid 7 days); the earlier link stops
-    working. The account keeps its password until the link is used."""
-    user, invitation = service.reinvite(session, user_id=user_id, actor=actor)
-    return _with_invitation(session, public_url, user, invitation)

@@ -27,6 +27,7 @@ import numpy as np
 import psycopg
 from sqlalchemy.engine import make_url
 
+from api.accounts import service as accounts
 from api.core.access import SYSTEM, Role
 from api.core.db import create_db_engine, open_session, utcnow
 from api.core.migrations import upgrade_to_head
@@ -36,7 +37,6 @@ from api.municipalities import service as municipalities
 from api.results import service as results
 from api.sessions import service as sessions
 from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
-from api.staff import service as staff
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
 from tests.helpers import create_postgres_database, drop_postgres_database, plain_postgres_url
@@ -110,7 +110,7 @@ def build_world(url: str) -> dict:
                 db, row=row, changes=SessionUpdate(status=SessionStatus.OPEN), actor=SYSTEM
             )
             session_ids.append(row.id)
-        staff.create_user(
+        accounts.create_user(
             db,
             email="analyst@bench.example",
             password=PASSWORD,
