@@ -5,13 +5,18 @@ and when that transaction is lost each of its writes runs again alone."""
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
 from api.core.db import Writer, create_db_engine
+from api.idempotency import service as idempotency
+from api.idempotency.models import IdempotencyRecord
+from api.idempotency.service import StoredResponse
 
 Write = Callable[[Session], str]
 
@@ -45,7 +50,9 @@ def _note(
     return write
 
 
-def _run_grouped(engine: Engine, rest: list[Write]) -> tuple[list[object], list[list[str]]]:
+def _run_grouped(
+    engine: Engine, rest: list[Callable[[Session], object]]
+) -> tuple[list[object], list[list[str]]]:
     """Run `first` holding the writer while `rest` queue behind it (so they form one batch);
     each outcome, and what was committed when each answer came."""
     holding, release = threading.Event(), threading.Event()
@@ -140,3 +147,54 @@ def test_a_batch_that_sqlite_rolled_back_runs_each_write_again_alone(engine: Eng
     assert outcomes[0] == "first"
     assert outcomes[1:] == ["second", "third", "fourth"]
     assert _committed(engine) == ["first", "fourth", "second", "third"]
+
+
+class _Note(BaseModel):
+    body: str
+
+
+def _keyed(body: str) -> Callable[[Session], StoredResponse]:
+    """A write of `body` once per Idempotency-Key "same-key", as a resident write runs."""
+
+    def write(session: Session) -> StoredResponse:
+        def insert(_target: None) -> _Note:
+            session.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
+            return _Note(body=body)
+
+        return idempotency.run_once(
+            session,
+            scope="participant:p",
+            key="same-key",
+            request_hash="hash",
+            ttl=timedelta(hours=1),
+            status=200,
+            prepare=lambda: None,
+            write=insert,
+        )
+
+    return write
+
+
+@pytest.mark.parametrize("commit_fails", [False, True])
+def test_a_retry_in_the_same_batch_is_answered_from_the_first_and_after_its_commit(
+    engine: Engine, commit_fails: bool
+) -> None:
+    IdempotencyRecord.__table__.create(engine)  # type: ignore[attr-defined]
+    commits: list[int] = []
+
+    @event.listens_for(engine, "commit")
+    def fail_the_batch(_connection) -> None:  # type: ignore[no-untyped-def]
+        commits.append(1)
+        if commit_fails and len(commits) == 2:  # the batch holding both requests
+            raise OSError("disk I/O error")
+
+    outcomes, committed_when_answered = _run_grouped(engine, [_keyed("once"), _keyed("once")])
+
+    first, retry = outcomes[1], outcomes[2]
+    assert isinstance(first, StoredResponse) and isinstance(retry, StoredResponse)
+    assert (first.replayed, retry.replayed) == (False, True)
+    assert retry.body == first.body == {"body": "once"}
+    assert _committed(engine) == ["first", "once"]  # written once
+    assert committed_when_answered[1] == committed_when_answered[2] == ["first", "once"]
+    # One transaction for both (a replay commits nothing); after a lost one, the first alone.
+    assert len(commits) == (3 if commit_fails else 2)
