@@ -177,7 +177,10 @@ class Writer:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(queued)
-            outcomes = self._commit_together(batch)
+            try:
+                outcomes = self._commit_together(batch)
+            except Exception:  # no connection to be had: each write meets that on its own
+                outcomes = None
             if outcomes is None:  # nothing of the batch was kept: each runs again, alone
                 for queued in batch:
                     queued.settle(self._outcome(queued.write, self._alone))
