@@ -92,7 +92,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
     )
     install_problem_handlers(api)
     api.add_middleware(MetricsMiddleware, metrics=metrics)
-    for router in (
+    documented = (
         themes_router,
         auth_router,
         users_router,
@@ -114,13 +114,25 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         regions_router,
         agenda_router,
         reports_router,
-    ):
+    )
+    # Matched first: the residents' busiest routes (every router tried before costs each
+    # request a match). None of them matches a path of a router that would have come first.
+    matched_first = (ballots_router, pledges_router, check_ins_router)
+    for router in (*matched_first, *(r for r in documented if r not in matched_first)):
         api.include_router(router)
+    place = {id(router): index for index, router in enumerate(documented)}
+    # The OpenAPI document keeps the order above (FastAPI keeps an included router as one
+    # route, `original_router`; a route of the app itself sorts first, as it came first).
+    documented_routes = sorted(
+        api.router.routes,
+        key=lambda route: place.get(id(getattr(route, "original_router", None)), -1),
+    )
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
             api.openapi_schema = adr_openapi(
                 api,
+                routes=documented_routes,
                 servers=[{"url": f"{settings.public_base_url or ''}{API_BASE_PATH}"}],
                 contact={
                     "name": "Welvaartgesprek",

@@ -1,16 +1,18 @@
 """Database engine, sessions and the column types shared by every domain."""
 
 import asyncio
+import queue
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
@@ -118,23 +120,149 @@ def open_session(engine: Engine, *, write: bool = True) -> Session:
 
 
 class Writer:
-    """Runs the resident writes off the event loop: in turn on one thread for SQLite.
+    """Runs the resident writes off the event loop, each with a database session of its own,
+    and returns a write's result only once it is committed.
 
-    SQLite has one writer at a time. One thread taking the writes in turn does them faster
-    than a pool of threads queueing on the writer lock, where each waiting thread still
-    competes for the GIL with the one that holds the lock. PostgreSQL writes in parallel.
+    SQLite has one writer at a time and a disk flush per commit. One thread takes the writes
+    in turn and commits every write queued meanwhile in one transaction, each in a savepoint
+    of its own (group commit): a write that fails rolls back its savepoint alone, and a write
+    that commits (releases its savepoint) is answered only after the transaction's commit.
+    One flush then serves many writes, and no thread waiting on the writer lock competes for
+    the GIL with the one holding it. If that transaction cannot commit, or SQLite rolled it
+    back, each write of it runs again alone, in a transaction of its own, in the same order:
+    only a write that fails on its own fails. PostgreSQL writes in parallel, a transaction each.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        workers = 1 if engine.dialect.name == "sqlite" else 8
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="writer")
+    _BATCH = 128
 
-    async def run(self, write: Callable[[], T]) -> T:
-        """Run `write` on a writer thread and return its result (or raise its error)."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, write)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._executor: ThreadPoolExecutor | None = None
+        self._queue: queue.SimpleQueue[_Queued | None] = queue.SimpleQueue()
+        if engine.dialect.name == "sqlite":
+            self._thread = threading.Thread(target=self._serve, name="writer", daemon=True)
+            self._thread.start()
+        else:
+            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="writer")
+
+    async def run(self, write: Callable[[Session], T]) -> T:
+        """Run `write(session)` on a writer thread; its result (or error) once committed.
+
+        `write` commits through its session; with group commit that releases its savepoint,
+        and the transaction holding it commits before the result comes back here.
+        """
+        loop = asyncio.get_running_loop()
+        if self._executor is not None:
+            return await loop.run_in_executor(self._executor, self._alone, write)
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put(_Queued(write, future, loop))
+        return await future
+
+    def _alone(self, write: Callable[[Session], T]) -> T:
+        with open_session(self._engine) as session:
+            return write(session)
+
+    def _serve(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._BATCH:
+                try:
+                    queued = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if queued is None:
+                    self._queue.put(None)  # stop after this batch
+                    break
+                batch.append(queued)
+            try:
+                outcomes = self._commit_together(batch)
+            except Exception:  # no connection to be had: each write meets that on its own
+                outcomes = None
+            if outcomes is None:  # nothing of the batch was kept: each runs again, alone
+                for queued in batch:
+                    queued.settle(self._outcome(queued.write, self._alone))
+                continue
+            for queued, outcome in zip(batch, outcomes, strict=True):
+                queued.settle(outcome)
+
+    def _commit_together(self, batch: list["_Queued"]) -> list[tuple[bool, Any]] | None:
+        """The outcome of each write, all committed in one transaction; None if it was lost."""
+        outcomes: list[tuple[bool, Any]] = []
+        with self._engine.connect() as connection:
+            try:
+                transaction = connection.begin()
+                for queued in batch:
+                    outcome = self._outcome(
+                        queued.write, lambda write: self._in_savepoint(connection, write)
+                    )
+                    outcomes.append(outcome)
+                    driver = connection.connection.driver_connection
+                    if not outcome[0] and not driver.in_transaction:  # type: ignore[union-attr]
+                        # SQLite rolled the whole transaction back (disk full, I/O error):
+                        # the writes before this one went with it.
+                        raise _BatchLost
+                transaction.commit()
+            except Exception:
+                # Whatever state the failure left it in, this connection is not used again:
+                # closing it rolls back what it holds and gives the write lock back.
+                connection.invalidate()
+                return None
+        return outcomes
+
+    @staticmethod
+    def _in_savepoint(connection: Connection, write: Callable[[Session], T]) -> T:
+        with Session(
+            connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            try:
+                return write(session)
+            except Exception:
+                session.rollback()  # this write's savepoint only
+                raise
+
+    @staticmethod
+    def _outcome(
+        write: Callable[[Session], T], run: Callable[[Callable[[Session], T]], T]
+    ) -> tuple[bool, Any]:
+        try:
+            return True, run(write)
+        except Exception as error:
+            return False, error
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+        else:
+            self._queue.put(None)
+            self._thread.join()
+
+
+class _BatchLost(Exception):
+    """The database dropped a group commit's transaction before its commit."""
+
+
+@dataclass(frozen=True)
+class _Queued:
+    """A write waiting for the writer thread, and where its outcome goes."""
+
+    write: Callable[[Session], Any]
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+
+    def settle(self, outcome: tuple[bool, Any]) -> None:
+        self.loop.call_soon_threadsafe(self._settle, outcome)
+
+    def _settle(self, outcome: tuple[bool, Any]) -> None:
+        if self.future.done():  # the request was cancelled meanwhile (the client left)
+            return
+        succeeded, value = outcome
+        if succeeded:
+            self.future.set_result(value)
+        else:
+            self.future.set_exception(value)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -1,10 +1,12 @@
 """The OpenAPI document, made to follow the Dutch API Design Rules (Logius ADR)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, routing
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from api.core.config import API_VERSION
 from api.core.problems import PROBLEM_JSON, InvalidParam, ProblemDetails
@@ -70,13 +72,20 @@ def _operations_declaring_422(app: FastAPI) -> set[tuple[str, str]]:
     return declared
 
 
-def adr_openapi(app: FastAPI, *, servers: list[dict[str, str]], **info: Any) -> dict[str, Any]:
-    """The app's OpenAPI document with ADR conventions applied to every operation."""
+def adr_openapi(
+    app: FastAPI,
+    *,
+    servers: list[dict[str, str]],
+    routes: Sequence[BaseRoute] | None = None,
+    **info: Any,
+) -> dict[str, Any]:
+    """The app's OpenAPI document with ADR conventions applied to every operation; its
+    operations in the order of `routes` (the app's own by default)."""
     schema = get_openapi(
         title=app.title,
         version=app.version,
         description=app.description,
-        routes=app.routes,
+        routes=app.routes if routes is None else routes,
         servers=servers,
         tags=app.openapi_tags,
         **info,

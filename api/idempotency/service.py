@@ -1,11 +1,13 @@
 """`Idempotency-Key` handling (IETF draft-ietf-httpapi-idempotency-key-header).
 
-A keyed write runs in one transaction: look the key up, check that the write may happen,
-write, and store the response under the key, then commit. Either the write and its stored
-response are both kept or neither is, and a refused request leaves nothing behind, so the
-client can correct it and retry with the same key. A retry of a request that was answered
-gets the stored answer (`Idempotent-Replayed: true`); the same key with another request is
-a 422.
+A keyed write runs in one transaction: check that the write may happen, write, and store
+the response under the key unless the key has a record already, then commit. Either the
+write and its stored response are both kept or neither is, and a refused request leaves
+nothing behind, so the client can correct it and retry with the same key. A key with a
+record (found by that insert, or after a refusal) rolls the write back: a retry of a request
+that was answered gets the stored answer (`Idempotent-Replayed: true`); the same key with
+another request is a 422. The first request with a key, by far the most common, thus needs
+no lookup of the key.
 
 While a request with a key is running, the same key gets a 409 at once: this process keeps
 the keys it is working on, and on PostgreSQL a transaction-scoped advisory lock on the key
@@ -27,8 +29,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from api.core.db import utcnow
@@ -50,7 +52,13 @@ _FIND = select(
     _RECORDS.c.response_body,
     _RECORDS.c.expires_at,
 ).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
-_INSERT = insert(_RECORDS)
+# Stores the record unless the key has one already: the usual first request needs no lookup.
+_INSERT_NEW = {
+    name: dialect.insert(_RECORDS)
+    .on_conflict_do_nothing(index_elements=[_RECORDS.c.scope, _RECORDS.c.key])
+    .returning(_RECORDS.c.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 
 _running: dict[tuple[str, str], str] = {}  # (scope, key) → fingerprint, of requests in flight
 _running_lock = threading.Lock()
@@ -188,35 +196,48 @@ def run_once(
             session.rollback()  # let the next writer in now, not when the request is torn down
             raise
         return StoredResponse(status=status, body=body, replayed=False)
+    insert_new = _INSERT_NEW["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]  # fmt: skip
     with _running_here(scope, key, request_hash):
+        seen = False  # whether the key has a record: then it is looked up before the write
         for _attempt in range(_ATTEMPTS):
             _lock_key(session, scope, key)
-            stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
-            if stored is not None:
-                return stored
+            if seen:
+                stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
+                if stored is not None:
+                    return stored
             try:
                 body = write(prepare()).model_dump(mode="json", by_alias=True)
                 now = utcnow()
-                try:
-                    session.execute(
-                        _INSERT,
-                        {
-                            "scope": scope,
-                            "key": key,
-                            "fingerprint": request_hash,
-                            "state": IdempotencyState.COMPLETED,
-                            "locked_until": now,
-                            "response_status": status,
-                            "response_body": json.dumps(body),
-                            "created_at": now,
-                            "expires_at": now + ttl,
-                        },
-                    )
-                except IntegrityError:
-                    # Another instance stored this key first (it could, were the advisory
-                    # lock released early): drop this write and answer from its record.
-                    session.rollback()
-                    continue
+                inserted = session.execute(
+                    insert_new,
+                    {
+                        "scope": scope,
+                        "key": key,
+                        "fingerprint": request_hash,
+                        "state": IdempotencyState.COMPLETED,
+                        "locked_until": now,
+                        "response_status": status,
+                        "response_body": json.dumps(body),
+                        "created_at": now,
+                        "expires_at": now + ttl,
+                    },
+                ).first()
+            except Exception:
+                session.rollback()
+                if not seen:  # a retry answered before gets its answer, even if refused now
+                    stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
+                    session.rollback()  # nothing of a stale record's removal is kept
+                    if stored is not None:
+                        return stored
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            if inserted is None:  # the key has a record: drop this write, answer from it
+                session.rollback()
+                seen = True
+                continue
+            try:
                 session.commit()
             except BaseException:
                 session.rollback()

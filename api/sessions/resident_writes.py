@@ -8,7 +8,6 @@ from pydantic import BaseModel
 from sqlmodel import Session as DbSession
 
 from api.core.config import API_BASE_PATH
-from api.core.db import open_session
 from api.idempotency import service as idempotency
 from api.idempotency.http import stored_response
 from api.sessions import service as sessions
@@ -33,7 +32,7 @@ async def run_resident_write(
 
     The busiest requests of all: settings, limiter and engine come straight from the app
     rather than from plain-function dependencies (each a trip to the thread pool), and the
-    database session is opened and closed on the writer thread, where the write runs.
+    database session is the writer's (on SQLite, a savepoint in a group commit).
     """
     state = request.app.state
     require_own_session(participant, session_id)
@@ -47,22 +46,21 @@ async def run_resident_write(
     scope = participant.idempotency_scope
     idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
 
-    def write_once() -> idempotency.StoredResponse:
+    def write_once(session: DbSession) -> idempotency.StoredResponse:
         if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
             limit_resident_write(limiter, state.settings, participant)
-        with open_session(state.engine) as session:
-            return idempotency.run_once(
-                session,
-                scope=scope,
-                key=idempotency_key,
-                request_hash=request_hash,
-                ttl=state.settings.idempotency_ttl,
-                status=status,
-                prepare=lambda: sessions.open_session_for_writes(
-                    session, session_id=session_id, participant_id=participant.participant_id
-                ),
-                write=lambda target: write(session, target),
-            )
+        return idempotency.run_once(
+            session,
+            scope=scope,
+            key=idempotency_key,
+            request_hash=request_hash,
+            ttl=state.settings.idempotency_ttl,
+            status=status,
+            prepare=lambda: sessions.open_session_for_writes(
+                session, session_id=session_id, participant_id=participant.participant_id
+            ),
+            write=lambda target: write(session, target),
+        )
 
     stored = await state.writer.run(write_once)
     state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
