@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -74,6 +74,19 @@ def _test_clients_read_english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migration_heads_read_once() -> Iterator[None]:
+    """Every app the tests create reads the migration heads from the scripts once, not once
+    per app (a tenth of a second each, on every test with a client)."""
+    import api.main
+    from api.ops.service import migration_heads
+
+    heads = frozenset(migration_heads())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api.main, "migration_heads", lambda: set(heads))
+        yield
+
+
 def _create_postgres_database() -> tuple[str, str]:
     try:
         return create_postgres_database(POSTGRES_ADMIN_URL, prefix="wg_test")
@@ -108,6 +121,14 @@ def database_url(
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = create_db_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        # No fsync on each commit (the app's FULL): the tests' databases are thrown away, and
+        # the one test of durability (tests/resident/test_sigkill_durability.py) runs its
+        # server in a process of its own, on the app's own settings.
+        @event.listens_for(engine, "connect")
+        def _no_fsync(dbapi_connection, _record) -> None:
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+
     yield engine
     engine.dispose()
 
@@ -117,17 +138,20 @@ def _empty_tables(engine: Engine) -> None:
     themes = SQLModel.metadata.tables["themes"]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            defaults = (
-                connection.execute(themes.select().where(themes.c.municipality_id.is_(None)))
-                .mappings()
-                .all()
-            )
-            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            connection.execute(themes.insert(), [dict(row) for row in defaults])
-            connection.execute(
-                text("SELECT setval(pg_get_serial_sequence('themes', 'id'), max(id)) FROM themes")
-            )
+            # DELETE, not TRUNCATE: the tables of a test hold a few rows, and TRUNCATE makes new
+            # files for every table and index (about a second a test on a loaded machine).
+            statements = [
+                f'DELETE FROM "{table.name}"'
+                + (" WHERE municipality_id IS NOT NULL" if table is themes else "")
+                for table in reversed(SQLModel.metadata.sorted_tables)
+            ]
+            # Identities start again at 1, as on SQLite (the default themes keep theirs).
+            statements += [
+                "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))"
+                "::regclass, 1, false) FROM pg_sequences WHERE schemaname = current_schema()",
+                "SELECT setval(pg_get_serial_sequence('themes', 'id'), max(id)) FROM themes",
+            ]
+            connection.exec_driver_sql(";\n".join(statements))
         else:
             connection.execute(text("PRAGMA defer_foreign_keys = ON"))
             for table in reversed(SQLModel.metadata.sorted_tables):
