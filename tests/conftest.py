@@ -34,6 +34,9 @@ DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql")
 EVERY_TEST_ON_EVERY_DATABASE = os.environ.get("WG_TEST_EVERY_DATABASE", "") not in ("", "0")
 DATABASE_FIXTURES = ("database_url", "fresh_database_url")
 
+# The world of two municipalities and its fixtures (tilburg, den_bosch, admin, ...).
+pytest_plugins = ["tests.support.places"]
+
 
 def _parametrized_names(metafunc: pytest.Metafunc) -> set[str]:
     """The argument names the test's own `parametrize` marks give values to."""

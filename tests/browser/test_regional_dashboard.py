@@ -25,12 +25,12 @@ from api.sessions import service as sessions
 from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
 from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
-from tests.api.conftest import build_place
 from tests.browser.staff_fixtures import (
     axe_violations,
     staff_page,  # noqa: F401  (fixture)
 )
 from tests.helpers import PASSWORD, make_staff
+from tests.support.places import build_place
 
 SHOTS = os.environ.get("WG_DASHBOARD_SCREENSHOTS")
 

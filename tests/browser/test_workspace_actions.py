@@ -18,12 +18,12 @@ from api.sessions import service as sessions
 from api.sessions.models import SessionCreate
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
-from tests.api.conftest import build_place
 from tests.browser.staff_fixtures import (
     axe_violations,
     staff_page,  # noqa: F401  (fixture)
 )
 from tests.helpers import PASSWORD, make_staff
+from tests.support.places import build_place
 
 pytestmark = [
     pytest.mark.browser,
