@@ -105,35 +105,65 @@ def _drop_postgres_database(name: str) -> None:
     drop_postgres_database(POSTGRES_ADMIN_URL, name)
 
 
+class _SharedDatabases:
+    """The migrated database of each kind and its engine, made when a test first needs it and
+    kept until the session ends: a test on the other kind in between drops neither (as a
+    session-scoped parametrized fixture would, each time the kind changes)."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp_path_factory = tmp_path_factory
+        self._urls: dict[str, str] = {}
+        self._engines: dict[str, Engine] = {}
+        self._postgres_names: list[str] = []
+
+    def url(self, kind: str) -> str:
+        if kind not in self._urls:
+            if kind == "sqlite":
+                url = f"sqlite:///{self._tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+            else:
+                name, url = _create_postgres_database()
+                self._postgres_names.append(name)
+            upgrade_to_head(url)
+            self._urls[kind] = url
+        return self._urls[kind]
+
+    def engine(self, url: str) -> Engine:
+        if url not in self._engines:
+            engine = create_db_engine(url)
+            if engine.dialect.name == "sqlite":
+                # No fsync on each commit (the app's FULL): the tests' databases are thrown
+                # away, and the one test of durability (tests/resident/test_sigkill_durability.py)
+                # runs its server in a process of its own, on the app's own settings.
+                @event.listens_for(engine, "connect")
+                def _no_fsync(dbapi_connection, _record) -> None:
+                    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+            self._engines[url] = engine
+        return self._engines[url]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        for name in self._postgres_names:
+            _drop_postgres_database(name)
+
+
 @pytest.fixture(scope="session")
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def _shared_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_SharedDatabases]:
+    shared = _SharedDatabases(tmp_path_factory)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, _shared_databases: _SharedDatabases) -> str:
     """A freshly migrated database of each kind, shared by the tests of that kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
-        upgrade_to_head(url)
-        yield url
-        return
-    name, url = _create_postgres_database()
-    upgrade_to_head(url)
-    yield url
-    _drop_postgres_database(name)
+    return _shared_databases.url(request.param)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(database_url)
-    if engine.dialect.name == "sqlite":
-        # No fsync on each commit (the app's FULL): the tests' databases are thrown away, and
-        # the one test of durability (tests/resident/test_sigkill_durability.py) runs its
-        # server in a process of its own, on the app's own settings.
-        @event.listens_for(engine, "connect")
-        def _no_fsync(dbapi_connection, _record) -> None:
-            dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def engine(database_url: str, _shared_databases: _SharedDatabases) -> Engine:
+    return _shared_databases.engine(database_url)
 
 
 def _empty_tables(engine: Engine) -> None:
