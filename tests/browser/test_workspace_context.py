@@ -120,8 +120,10 @@ def test_a_coordinator_imports_the_photo_and_population_writes_the_agenda_and_re
         label, year, area, value = line.split(";")
         if area == "Welvaartstad" and int(year) >= latest.get(label, (0, 0))[0]:
             latest[label] = (int(year), float(value.replace(",", ".")))
-    shown_rows = page.locator(".wg-photo-table tbody tr")
-    assert shown_rows.count() == len(latest)
+    page.wait_for_function(
+        "count => document.querySelectorAll('.wg-photo-table tbody tr').length === count",
+        arg=len(latest),
+    )
     for label, (year, value) in latest.items():
         cell = page.locator(
             f".wg-photo-table tr[data-indicator='{label}'] td[data-level='gemeente']"
