@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SPECTRAL_DIR := tests/adr
+# Test processes for `make test` (pytest-xdist; each gets whole test modules): one per core.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-deploy test-every-database install install-test services lint format bench clean
 
@@ -43,9 +45,11 @@ services:
 	bash tests/services/install-chromium.sh
 
 # Temporary files under the clone (not /tmp/pytest-of-$USER, which every run on the machine
-# shares), so that two `make test` in two clones never touch each other's.
+# shares), so that two `make test` in two clones never touch each other's. Whole modules per
+# worker (--dist loadfile): a module's own fixtures (app instances, a CLI database) are made once.
 test: install-test services $(SPECTRAL_DIR)/node_modules/.bin/spectral
-	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest --basetemp=$(CURDIR)/.pytest-tmp
+	WG_SPECTRAL_DIR=$(CURDIR)/$(SPECTRAL_DIR) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile \
+		--basetemp=$(CURDIR)/.pytest-tmp
 
 # The deployment in deploy/: PostgreSQL, two app instances and nginx on 127.0.0.1, one
 # instance killed while residents vote through nginx (tests/deploy/).

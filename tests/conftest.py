@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -33,6 +33,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 DATABASES = [d for d in os.environ.get("WG_TEST_DATABASES", "sqlite,postgresql").split(",") if d]
 EVERY_TEST_ON_EVERY_DATABASE = os.environ.get("WG_TEST_EVERY_DATABASE", "") not in ("", "0")
 DATABASE_FIXTURES = ("database_url", "fresh_database_url")
+
+# The world of two municipalities and its fixtures (tilburg, den_bosch, admin, ...).
+pytest_plugins = ["tests.support.places"]
 
 
 def _parametrized_names(metafunc: pytest.Metafunc) -> set[str]:
@@ -74,6 +77,19 @@ def _test_clients_read_english() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migration_heads_read_once() -> Iterator[None]:
+    """Every app the tests create reads the migration heads from the scripts once, not once
+    per app (a tenth of a second each, on every test with a client)."""
+    import api.main
+    from api.ops.service import migration_heads
+
+    heads = frozenset(migration_heads())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api.main, "migration_heads", lambda: set(heads))
+        yield
+
+
 def _create_postgres_database() -> tuple[str, str]:
     try:
         return create_postgres_database(POSTGRES_ADMIN_URL, prefix="wg_test")
@@ -89,27 +105,65 @@ def _drop_postgres_database(name: str) -> None:
     drop_postgres_database(POSTGRES_ADMIN_URL, name)
 
 
+class _SharedDatabases:
+    """The migrated database of each kind and its engine, made when a test first needs it and
+    kept until the session ends: a test on the other kind in between drops neither (as a
+    session-scoped parametrized fixture would, each time the kind changes)."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp_path_factory = tmp_path_factory
+        self._urls: dict[str, str] = {}
+        self._engines: dict[str, Engine] = {}
+        self._postgres_names: list[str] = []
+
+    def url(self, kind: str) -> str:
+        if kind not in self._urls:
+            if kind == "sqlite":
+                url = f"sqlite:///{self._tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+            else:
+                name, url = _create_postgres_database()
+                self._postgres_names.append(name)
+            upgrade_to_head(url)
+            self._urls[kind] = url
+        return self._urls[kind]
+
+    def engine(self, url: str) -> Engine:
+        if url not in self._engines:
+            engine = create_db_engine(url)
+            if engine.dialect.name == "sqlite":
+                # No fsync on each commit (the app's FULL): the tests' databases are thrown
+                # away, and the one test of durability (tests/resident/test_sigkill_durability.py)
+                # runs its server in a process of its own, on the app's own settings.
+                @event.listens_for(engine, "connect")
+                def _no_fsync(dbapi_connection, _record) -> None:
+                    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+            self._engines[url] = engine
+        return self._engines[url]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+        for name in self._postgres_names:
+            _drop_postgres_database(name)
+
+
 @pytest.fixture(scope="session")
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def _shared_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_SharedDatabases]:
+    shared = _SharedDatabases(tmp_path_factory)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, _shared_databases: _SharedDatabases) -> str:
     """A freshly migrated database of each kind, shared by the tests of that kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
-        upgrade_to_head(url)
-        yield url
-        return
-    name, url = _create_postgres_database()
-    upgrade_to_head(url)
-    yield url
-    _drop_postgres_database(name)
+    return _shared_databases.url(request.param)
 
 
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_db_engine(database_url)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def engine(database_url: str, _shared_databases: _SharedDatabases) -> Engine:
+    return _shared_databases.engine(database_url)
 
 
 def _empty_tables(engine: Engine) -> None:
@@ -117,17 +171,20 @@ def _empty_tables(engine: Engine) -> None:
     themes = SQLModel.metadata.tables["themes"]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            defaults = (
-                connection.execute(themes.select().where(themes.c.municipality_id.is_(None)))
-                .mappings()
-                .all()
-            )
-            names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            connection.execute(themes.insert(), [dict(row) for row in defaults])
-            connection.execute(
-                text("SELECT setval(pg_get_serial_sequence('themes', 'id'), max(id)) FROM themes")
-            )
+            # DELETE, not TRUNCATE: the tables of a test hold a few rows, and TRUNCATE makes new
+            # files for every table and index (about a second a test on a loaded machine).
+            statements = [
+                f'DELETE FROM "{table.name}"'
+                + (" WHERE municipality_id IS NOT NULL" if table is themes else "")
+                for table in reversed(SQLModel.metadata.sorted_tables)
+            ]
+            # Identities start again at 1, as on SQLite (the default themes keep theirs).
+            statements += [
+                "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))"
+                "::regclass, 1, false) FROM pg_sequences WHERE schemaname = current_schema()",
+                "SELECT setval(pg_get_serial_sequence('themes', 'id'), max(id)) FROM themes",
+            ]
+            connection.exec_driver_sql(";\n".join(statements))
         else:
             connection.execute(text("PRAGMA defer_foreign_keys = ON"))
             for table in reversed(SQLModel.metadata.sorted_tables):

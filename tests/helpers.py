@@ -209,9 +209,21 @@ def create_postgres_database(admin_url: str, *, prefix: str) -> tuple[str, str]:
 
 
 def drop_postgres_database(admin_url: str, name: str) -> None:
-    """Drop a database made by `create_postgres_database`, whoever is still connected."""
+    """Drop a database made by `create_postgres_database`, whoever is still connected.
+
+    An autovacuum worker in it (the tests delete many rows) is a process the test role may
+    not end: FORCE then refuses, and the drop is tried again until the worker is done.
+    """
+    deadline = time.monotonic() + 120
     with psycopg.connect(plain_postgres_url(admin_url), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while True:
+            try:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
 
 def wait_for(condition: Callable[[], bool], *, what: str, seconds: float = 60) -> None:

@@ -559,15 +559,18 @@ def test_without_public_url_demo_and_served_links_follow_the_port_served(cli: Cl
     try:
         _wait_until_serving(server, base)
         facilitator = next(a for a in DEMO_ACCOUNTS if a.role.value == "facilitator")
-        token = httpx.post(
-            f"{base}/api/v1/auth/token",
-            data={"username": facilitator.email, "password": facilitator.password},
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        dialogue = httpx.get(f"{base}/api/v1/dialogues", headers=headers).json()[0]
-        listed = httpx.get(f"{base}/api/v1/dialogues/{dialogue['id']}/sessions", headers=headers)
-        demo_session = next(s for s in listed.json() if s["joinCode"] == "WVSTAD")
-        poster = httpx.get(f"{base}/api/v1/sessions/{demo_session['id']}/poster", headers=headers)
+        # A bound, not a measure: the server hashes at production cost, on a machine that
+        # may be running other tests beside it.
+        with httpx.Client(base_url=base, timeout=60) as served:
+            token = served.post(
+                "/api/v1/auth/token",
+                data={"username": facilitator.email, "password": facilitator.password},
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            dialogue = served.get("/api/v1/dialogues", headers=headers).json()[0]
+            listed = served.get(f"/api/v1/dialogues/{dialogue['id']}/sessions", headers=headers)
+            demo_session = next(s for s in listed.json() if s["joinCode"] == "WVSTAD")
+            poster = served.get(f"/api/v1/sessions/{demo_session['id']}/poster", headers=headers)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]

@@ -18,9 +18,9 @@ from api.municipalities.models import Municipality
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.service import OpenSession
-from tests.api.conftest import Place, build_place
 from tests.helpers import login, make_staff, staff_headers
 from tests.reference import reference_summary
+from tests.support.places import Place, build_place
 
 # The CBS table "Gebieden in Nederland" as a titled CSV: Tilburg and 's-Hertogenbosch in the
 # COROP area CR35, Utrecht elsewhere, Goirle in CR35 but not in the product.

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.core.access import Role
-from tests.api.conftest import Place
 from tests.helpers import bearer, staff_headers
+from tests.support.places import Place
 
 ACTORS = (
     "admin",

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from api.core.access import Role
 from api.results.refresher import refresh_all
-from tests.api.conftest import Place
 from tests.api.test_pledge_follow_up import pledge
 from tests.helpers import assert_problem, staff_headers
+from tests.support.places import Place
 
 
 @pytest.fixture

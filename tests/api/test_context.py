@@ -14,8 +14,8 @@ from api.core.access import Role
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.service import OpenSession
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, staff_headers
+from tests.support.places import Place
 from tests.unit.test_context_importers import AREAS_CSV
 
 LABELS = ("Ervaren gezondheid", "Eenzaamheid", "Tevredenheid met de woning")

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 
 from api.core.db import utcnow
-from tests.api.conftest import Place
 from tests.api.roles import MANAGERS_ONLY, actors_fixture, check_matrix  # noqa: F401
+from tests.support.places import Place
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 STAFF_ONLY = {"participant": 401, "anonymous": 401}

@@ -15,8 +15,8 @@ from api.core.access import Role
 from api.core.db import utcnow
 from api.pledges import service as pledges
 from api.staff.models import StaffUser
-from tests.api.conftest import Place
 from tests.helpers import PASSWORD, assert_problem, bearer, login, staff_headers
+from tests.support.places import Place
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

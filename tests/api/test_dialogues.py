@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from api.pledges.models import Pledge
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
+from tests.support.places import Place
 
 
 def dialogue_body(**changes) -> dict:

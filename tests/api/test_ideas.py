@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.core.access import Role
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, staff_headers
 from tests.resident.conftest import check_in
+from tests.support.places import Place
 
 WITH_CONTACT = "Een moestuin bij de school! Bel 06-12345678 of mail piet@example.nl"
 

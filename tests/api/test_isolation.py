@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.core.access import Role
-from tests.api.conftest import Place
 from tests.helpers import PASSWORD, assert_problem, login, make_staff, staff_headers
+from tests.support.places import Place
 
 NO_SUCH_ID = 987654
 

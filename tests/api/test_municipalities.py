@@ -5,8 +5,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, create_municipality
+from tests.support.places import Place
 
 
 def test_admin_creates_and_lists_municipalities(client: TestClient, admin):

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
-from tests.api.conftest import Place
 from tests.resident.conftest import check_in
+from tests.support.places import Place
 
 pytestmark = pytest.mark.both_databases  # the geometry test differs per dialect
 

@@ -18,9 +18,9 @@ from sqlmodel import Session
 from api.core.access import Role
 from api.core.db import create_db_engine, utcnow
 from api.main import create_app
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, free_port, make_staff
 from tests.resident.conftest import check_in
+from tests.support.places import Place
 
 # values each database refuses in its own way (NUL, int4, dates, outages)
 pytestmark = pytest.mark.both_databases

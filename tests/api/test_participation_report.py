@@ -10,10 +10,10 @@ from sqlmodel import Session
 from api.core.access import Role
 from api.reports.models import SECTION_IDS
 from api.results.refresher import refresh_all
-from tests.api.conftest import Place
 from tests.api.test_agenda import add_item, publish
 from tests.api.test_context import TILBURG_KWB, _cast, _kwb
 from tests.helpers import staff_headers
+from tests.support.places import Place
 
 DUTCH = {"Accept-Language": "nl"}
 

@@ -20,8 +20,8 @@ from api.pledges.models import PledgeCreate
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.service import OpenSession
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer, staff_headers
+from tests.support.places import Place
 
 KINDS = ["time", "skill", "space", "materials", "network", "other"]
 

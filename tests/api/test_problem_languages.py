@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from api.core.config import Settings
 from api.core.languages import negotiate
 from api.core.problems import KINDS, problem_response, problem_type
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
+from tests.support.places import Place
 
 
 @pytest.mark.parametrize(

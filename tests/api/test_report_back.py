@@ -12,9 +12,9 @@ from api.core.access import Role
 from api.demo.agenda import load_demo_agenda
 from api.demo.service import load_demo
 from api.municipalities.models import Municipality
-from tests.api.conftest import Place
 from tests.api.test_agenda import add_item
 from tests.helpers import assert_problem, staff_headers
+from tests.support.places import Place
 
 DECISIONS = ["adopted", "partly", "notAdopted", "adopted", "partly"]
 

@@ -23,8 +23,8 @@ from schemathesis import GenerationMode
 from sqlmodel import Session
 
 from api.core.access import Role
-from tests.api.conftest import Place
 from tests.helpers import bearer, login, make_staff
+from tests.support.places import Place
 
 # any input a database may refuse in its own way is still no 500
 pytestmark = pytest.mark.both_databases

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.staff.models import StaffUser
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, login
+from tests.support.places import Place
 
 
 def user_body(**changes) -> dict:

@@ -3,9 +3,9 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Place
 from tests.helpers import DEFAULT_THEME_KEYS as DEFAULT_KEYS
 from tests.helpers import assert_problem
+from tests.support.places import Place
 
 
 def theme_body(**changes) -> dict:

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 
 from api.core.db import open_session
 from api.venues.models import Venue
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer
+from tests.support.places import Place
 
 ENGLISH_DIALOGUE = {"title": "Broad prosperity Tilburg", "description": "What matters to you?"}
 ARABIC_DIALOGUE = {"title": "الرفاه الواسع تيلبورخ", "description": "ما المهم بالنسبة لك؟"}

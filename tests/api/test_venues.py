@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
+from tests.support.places import Place
 
 
 def test_a_facilitator_adds_a_venue_in_a_neighbourhood(

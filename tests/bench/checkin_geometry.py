@@ -27,9 +27,9 @@ from api.core.config import Settings
 from api.core.db import create_db_engine, open_session
 from api.core.migrations import upgrade_to_head
 from api.main import create_app
-from tests.api.conftest import build_place
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.helpers import create_postgres_database, drop_postgres_database
+from tests.support.places import build_place
 
 POLYGON_BYTES = 16_500_000
 

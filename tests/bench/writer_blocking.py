@@ -35,8 +35,8 @@ from api.core.config import Settings
 from api.core.db import create_db_engine, open_session
 from api.core.migrations import upgrade_to_head
 from api.main import create_app
-from tests.api.conftest import build_place
 from tests.helpers import PASSWORD, make_staff, served
+from tests.support.places import build_place
 
 RAISED_LIMITS = {
     "participant_writes_limit": "1000000/minute",

@@ -89,21 +89,6 @@ class StaffWorld:
         self.tally()
 
 
-@pytest.fixture
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters: signing in is not what these tests are about."""
-    from pwdlib import PasswordHash
-    from pwdlib.hashers.argon2 import Argon2Hasher
-
-    from api.core import security
-
-    monkeypatch.setattr(
-        security,
-        "_password_hash",
-        PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)),
-    )
-
-
 def add_pledges(db: Session, *, session_id: int, count: int) -> None:
     """Pledges of `count` simulated participants (kinds, hours and priorities mixed)."""
     row = db.get(DialogueSession, session_id)
@@ -172,7 +157,7 @@ def build_world(db: Session, engine: Any, base_url: str) -> StaffWorld:
 
 
 @pytest.fixture
-def staff_world(db: Session, clean_engine, live_server: str, cheap_hashing) -> StaffWorld:
+def staff_world(db: Session, clean_engine, live_server: str) -> StaffWorld:
     return build_world(db, clean_engine, live_server)
 
 

@@ -26,7 +26,6 @@ from api.sessions.models import Session as DialogueSession
 from api.venues.models import Venue
 from tests.browser.staff_fixtures import (
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     sign_in,
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)

@@ -13,7 +13,6 @@ from api.dialogues.models import DialogueCreate, PriorityCreate
 from tests.browser.staff_fixtures import (
     ATTRIBUTION,
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     ended_staff_world,  # noqa: F401  (fixture)
     nl_interval,
     nl_rank,

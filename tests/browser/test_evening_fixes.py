@@ -23,7 +23,6 @@ from api.venues.models import Venue
 from tests.browser.conftest import add_priorities, screen, wait_ready, walk_to_rank
 from tests.browser.staff_fixtures import (
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     sign_in,
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)

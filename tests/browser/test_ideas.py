@@ -28,7 +28,6 @@ from tests.browser.conftest import (
 )
 from tests.browser.staff_fixtures import (  # noqa: F401  (fixtures)
     DESKTOP,
-    cheap_hashing,
     staff_page,
 )
 from tests.helpers import PASSWORD, make_staff
@@ -134,9 +133,7 @@ def tab_to(page, description: str, limit: int = 30) -> None:
     raise AssertionError(f"Tab never reached {description!r}; last: {focused(page)!r}")
 
 
-def test_the_moderation_queue_is_worked_through_with_the_keyboard_alone(
-    staff_page, demo, db, axe, cheap_hashing
-):
+def test_the_moderation_queue_is_worked_through_with_the_keyboard_alone(staff_page, demo, db, axe):
     email = make_staff(db, role=Role.COORDINATOR, municipalities=["GM9999"])
     db.commit()
     send_ideas(demo.base_url, [IDEA, "Meer bankjes in het park", "Iets onaardigs"])

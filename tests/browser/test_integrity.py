@@ -21,7 +21,6 @@ from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     sign_in,
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)

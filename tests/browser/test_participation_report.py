@@ -13,7 +13,6 @@ from api.reports.models import SECTION_IDS
 from tests.browser.staff_fixtures import (
     MUNICIPALITY,
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     ended_staff_world,  # noqa: F401  (fixture)
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)

@@ -26,13 +26,12 @@ from api.sessions import service as sessions
 from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
 from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
-from tests.api.conftest import build_place
 from tests.browser.staff_fixtures import (
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     staff_page,  # noqa: F401  (fixture)
 )
 from tests.helpers import PASSWORD, make_staff
+from tests.support.places import build_place
 
 SHOTS = os.environ.get("WG_DASHBOARD_SCREENSHOTS")
 
@@ -101,7 +100,7 @@ def regional_world(db: Session, engine) -> dict:
 
 @pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
 def test_a_regional_analyst_reads_the_municipality_breakdown_and_axe_finds_nothing(
-    staff_page, db, clean_engine, live_server, cheap_hashing, axe, locale
+    staff_page, db, clean_engine, live_server, axe, locale
 ):
     world = regional_world(db, clean_engine)
     page = staff_page(locale=locale)
@@ -124,7 +123,7 @@ def test_a_regional_analyst_reads_the_municipality_breakdown_and_axe_finds_nothi
 
 
 def test_the_lead_municipality_breaks_its_regional_dialogue_down_per_municipality(
-    staff_page, db, clean_engine, live_server, cheap_hashing, axe
+    staff_page, db, clean_engine, live_server, axe
 ):
     world = regional_world(db, clean_engine)
     analyst = make_staff(db, role=Role.ANALYST, municipalities=["GM0855"])
@@ -154,7 +153,7 @@ def test_the_lead_municipality_breaks_its_regional_dialogue_down_per_municipalit
 
 
 def test_a_dialogue_of_one_municipality_offers_no_breakdown_per_municipality(
-    staff_page, db, clean_engine, live_server, cheap_hashing
+    staff_page, db, clean_engine, live_server
 ):
     place = build_place(db, "GM0855", "Tilburg", join_code="TBGAAA")
     analyst = make_staff(db, role=Role.ANALYST, municipalities=[place.code])

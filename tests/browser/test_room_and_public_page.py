@@ -16,7 +16,6 @@ from tests.browser.conftest import (
     walk_to_rank,
 )
 from tests.browser.staff_fixtures import (
-    cheap_hashing,  # noqa: F401  (fixture)
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)
 )

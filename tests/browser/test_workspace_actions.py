@@ -19,12 +19,12 @@ from api.sessions import service as sessions
 from api.sessions.models import SessionCreate
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind
-from tests.api.conftest import build_place
 from tests.browser.staff_fixtures import (
     axe_violations,
     staff_page,  # noqa: F401  (fixture)
 )
 from tests.helpers import PASSWORD, make_staff
+from tests.support.places import build_place
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,6 +33,10 @@ pytestmark = [
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CODE = "GM9998"
+
+# An upper bound on a request to the live server (httpx waits 5 s by default), never a pause:
+# on a loaded machine the server shares its CPU with the browser and other tests.
+WAIT_SECONDS = 60
 
 
 @pytest.fixture
@@ -85,8 +89,13 @@ def read(place, path: str) -> httpx.Response:
     token = httpx.post(
         f"{place['base']}/api/v1/auth/token",
         data={"username": place["coordinator"], "password": PASSWORD},
+        timeout=WAIT_SECONDS,
     ).json()["access_token"]
-    return httpx.get(f"{place['base']}/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
+    return httpx.get(
+        f"{place['base']}/api/v1{path}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=WAIT_SECONDS,
+    )
 
 
 def test_a_venue_is_changed_and_deleted_but_not_while_sessions_use_it(staff_page, place, axe):
@@ -181,6 +190,7 @@ def test_a_new_invitation_link_replaces_the_old_and_a_deactivated_account_cannot
     refused = httpx.post(
         f"{place['base']}/api/v1/auth/token",
         data={"username": "analist@voorbeeldstad.example", "password": PASSWORD},
+        timeout=WAIT_SECONDS,
     )
     assert refused.status_code == 401
 

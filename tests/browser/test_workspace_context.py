@@ -22,7 +22,6 @@ from sqlalchemy import text
 from api.core.access import Role
 from tests.browser.staff_fixtures import (
     axe_violations,
-    cheap_hashing,  # noqa: F401  (fixture)
     sign_in,
     staff_page,  # noqa: F401  (fixture)
     staff_world,  # noqa: F401  (fixture)

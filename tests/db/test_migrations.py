@@ -21,8 +21,8 @@ from sqlmodel import Session, SQLModel
 import api.tables  # noqa: F401  (every table on the metadata)
 from api.core.db import create_db_engine, utcnow
 from api.core.migrations import alembic_config
-from tests.api.conftest import Place, build_place
 from tests.helpers import DEFAULT_THEME_KEYS
+from tests.support.places import Place, build_place
 
 # migrations and the constraints they create, on each dialect
 pytestmark = pytest.mark.both_databases

@@ -5,16 +5,6 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import (  # noqa: F401  (fixtures shared with the API tests)
-    Place,
-    admin,
-    build_place,
-    den_bosch,
-    tilburg,
-    tilburg_analyst,
-    tilburg_facilitator,
-)
-
 
 class Clients:
     """TestClients of one app, each seen by the app as coming from its own address."""

@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from api.core.config import Settings
 from api.sessions.networks import client_key, network_hash, network_prefix
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer
 from tests.integrity.conftest import Clients
+from tests.support.places import Place
 
 FLOODER = "203.0.113.9"
 

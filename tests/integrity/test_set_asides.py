@@ -15,10 +15,10 @@ from api.core.db import utcnow
 from api.results import store
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from tests.api.conftest import Place
 from tests.helpers import login, make_staff, staff_headers
 from tests.integrity.conftest import Clients
 from tests.integrity.test_check_in_limits import check_in_and_vote
+from tests.support.places import Place
 
 # set-asides lock rows (FOR UPDATE) and move released ballots
 pytestmark = pytest.mark.both_databases

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.ops.logs import log_config
-from tests.api.conftest import Place
 from tests.resident.conftest import check_in
+from tests.support.places import Place
 
 
 @pytest.fixture

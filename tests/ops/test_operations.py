@@ -12,9 +12,9 @@ from pydantic import SecretStr
 
 from api.core.config import Settings
 from api.main import create_app
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer, free_port
 from tests.resident.conftest import check_in
+from tests.support.places import Place
 
 pytestmark = pytest.mark.both_databases  # readiness against each database, up, down or unmigrated
 

@@ -9,16 +9,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.sessions.models import CheckInMode
-from tests.api.conftest import (  # noqa: F401  (fixtures shared with the API tests)
-    Place,
-    admin,
-    build_place,
-    den_bosch,
-    tilburg,
-    tilburg_analyst,
-    tilburg_facilitator,
-)
 from tests.helpers import bearer
+from tests.support.places import Place, build_place
 
 # Every table a resident write can touch; "writes nothing" means none of these changed.
 RESIDENT_TABLES = (
@@ -76,7 +68,7 @@ def row_counts(db: Session) -> dict[str, int]:
 
 
 @pytest.fixture
-def resident(client: TestClient, tilburg: Place) -> Resident:  # noqa: F811 (the fixture)
+def resident(client: TestClient, tilburg: Place) -> Resident:
     """A participant checked in to Tilburg's open poster session."""
     return check_in(client, tilburg.join_code)
 

@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 from api.audit.models import AuditEvent
 from api.core.access import Role
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, staff_headers
 from tests.resident.conftest import check_in, row_counts
 from tests.resident.test_ballots import bad_ballots, put_ballot, stored_ballots
+from tests.support.places import Place
 
 
 def assisted(client: TestClient, place: Place, headers, body):

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
+from tests.support.places import Place
 
 
 def put_ballot(client: TestClient, resident: Resident, body, *, key: str | None = None, **kwargs):

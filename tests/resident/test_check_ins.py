@@ -10,9 +10,9 @@ import api.sessions.router as sessions_router
 from api.core.security import TokenType, decode_token
 from api.sessions import service as sessions
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import row_counts
+from tests.support.places import Place
 
 NOON = datetime(2027, 3, 2, 12, 0, 0, tzinfo=UTC)  # the start of a 30-second window
 

@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from api.core.config import Settings
 from api.core.problems import problem_type
-from tests.api.conftest import Place
 from tests.resident.conftest import resident_from, row_counts
 from tests.resident.test_ballots import stored_ballots
 from tests.resident.test_pledges import stored_pledges
+from tests.support.places import Place
 
 # both_databases: races between concurrent writers.
 pytestmark = [pytest.mark.both_databases, pytest.mark.concurrency, pytest.mark.timeout(120)]

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from api.sessions.models import Session as SessionRow
 from api.sessions.models import SessionStatus
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
+from tests.support.places import Place
 
 RAW = "Een bankje bij de bushalte. Bel me: 06-12345678 of mail piet@example.nl"
 

@@ -18,11 +18,11 @@ from api.core.problems import problem_type
 from api.idempotency import service as idempotency
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, resident_from, row_counts
 from tests.resident.test_ballots import put_ballot, stored_ballots
 from tests.resident.test_pledges import pledge, stored_pledges
+from tests.support.places import Place
 
 pytestmark = pytest.mark.both_databases  # key claims, leases and PostgreSQL's advisory locks
 

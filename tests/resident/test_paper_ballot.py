@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.sessions.models import CheckInMode
-from tests.api.conftest import Place, build_place
 from tests.helpers import assert_problem
 from tests.resident.conftest import check_in
 from tests.resident.qr_decode import decode_svg
+from tests.support.places import Place, build_place
 
 
 def paper(client: TestClient, place: Place, headers, **params) -> str:

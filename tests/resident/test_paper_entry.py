@@ -10,11 +10,11 @@ from api.ballots import service as ballots
 from api.core.access import Role
 from api.results.refresher import refresh_all
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, login, make_staff
 from tests.reference import reference_summary
 from tests.resident.conftest import check_in, row_counts
 from tests.resident.test_assisted_ballots import assisted, staff_id
+from tests.support.places import Place
 
 
 def entered(client: TestClient, place: Place, headers) -> list[dict]:

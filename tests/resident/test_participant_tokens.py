@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from api.core.db import utcnow
 from api.core.security import TokenType, create_token
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, bearer
 from tests.resident.conftest import Resident, check_in, row_counts
+from tests.support.places import Place
 
 
 def staff_routes(client: TestClient) -> list[tuple[str, str]]:

@@ -6,11 +6,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
 from tests.resident.test_ballots import put_ballot
 from tests.resident.test_pledges import pledge
+from tests.support.places import Place
 
 # The ballots' CHECK constraints and the results store run per dialect.
 pytestmark = pytest.mark.both_databases

@@ -15,9 +15,9 @@ from api.dialogues.models import Dialogue
 from api.pledges import service as pledges_service
 from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions.models import Session as SessionRow
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
+from tests.support.places import Place
 
 
 def pledge(client: TestClient, resident: Resident, body, *, key: str | None = None):

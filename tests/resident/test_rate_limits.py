@@ -5,12 +5,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.core.config import Settings
-from tests.api.conftest import Place
 from tests.helpers import assert_problem
 from tests.resident.conftest import check_in, row_counts
 from tests.resident.test_ballots import put_ballot
 from tests.resident.test_ideas import send_idea
 from tests.resident.test_pledges import pledge
+from tests.support.places import Place
 
 
 @pytest.fixture

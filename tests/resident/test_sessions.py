@@ -10,9 +10,9 @@ from sqlmodel import Session
 from api.core.access import Role
 from api.sessions import service as sessions
 from api.sessions.models import JOIN_CODE_ALPHABET, CheckInMode, SessionStatus
-from tests.api.conftest import Place
 from tests.helpers import assert_problem, login, make_staff
 from tests.resident.qr_decode import decode_png, decode_svg
+from tests.support.places import Place
 
 JOIN_CODE = re.compile(r"^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}$")
 EVENING = {"startsAt": "2027-03-02T19:00:00+01:00", "endsAt": "2027-03-02T21:30:00+01:00"}

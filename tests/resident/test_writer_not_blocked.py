@@ -17,9 +17,9 @@ from sqlmodel import Session
 
 from api.core.access import Role
 from api.staff import service as staff
-from tests.api.conftest import Place
 from tests.helpers import PASSWORD, CountingHasher, bearer, make_staff
 from tests.resident.conftest import Resident, resident_from
+from tests.support.places import Place
 
 # both_databases: the writer lock and connection pool of each dialect.
 pytestmark = [pytest.mark.both_databases, pytest.mark.concurrency, pytest.mark.timeout(180)]
