@@ -82,9 +82,14 @@ def refresh_dialogue(session: Session, *, dialogue_id: int, recount: bool = Fals
             return _refresh_once(session, dialogue_id=dialogue_id, recount=recount)
         except OperationalError as error:  # PostgreSQL: a ballot changed meanwhile; again
             session.rollback()
-            if attempt == 4 or "serializ" not in str(error).lower():
+            if attempt == 4 or not is_serialization_failure(error):
                 raise
     raise AssertionError("unreachable")
+
+
+def is_serialization_failure(error: OperationalError) -> bool:
+    """Whether PostgreSQL refused a REPEATABLE READ transaction because rows it read changed."""
+    return getattr(error.orig, "sqlstate", None) == "40001"
 
 
 def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
