@@ -168,9 +168,12 @@ function open({ main: where }) {
 
 async function render(shellView) {
   const { me, focus, isCurrent } = shellView;
+  if (!municipalities && !(await loadFirst(shellView, t('ws.title'), [app.reloadMunicipalities()]))) return;
+  // Read the address only now, and only if no newer drawing began meanwhile: a stale one must
+  // not send the page back to its start (#/settings) after the address changed.
+  if (!isCurrent()) return;
   const { path, query } = parseHash();
   const route = routeOf(path);
-  if (!municipalities && !(await loadFirst(shellView, t('ws.title'), [app.reloadMunicipalities()]))) return;
   let [section, pattern, view] = route || [];
   let params = pattern ? pattern.exec(path).slice(1) : [];
   if (!route || (!app.municipality && section !== 'municipalities')) {
