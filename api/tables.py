@@ -9,9 +9,9 @@ from api.dialogues.models import Dialogue, Priority
 from api.ideas.models import Idea, IdeaCount
 from api.idempotency.models import IdempotencyRecord
 from api.integrity.models import SetAside
+from api.membership.models import Region, RegionMember
 from api.municipalities.models import Municipality, Neighbourhood
 from api.pledges.models import ContactOffer, ContactOfferCount, Pledge
-from api.regions.models import Region, RegionMember
 from api.results.models import (
     GroupTally,
     ReleasedBallot,
@@ -19,7 +19,7 @@ from api.results.models import (
     ReleasedPledge,
     ResultState,
 )
-from api.sessions.models import Participant, Session, SessionFacilitator
+from api.sessions.models import DialogueSession, Participant, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffRegion, StaffUser
 from api.themes.models import Theme
 from api.venues.models import Venue
@@ -52,7 +52,7 @@ __all__ = [
     "ReleasedOffer",
     "ReleasedPledge",
     "ResultState",
-    "Session",
+    "DialogueSession",
     "SessionFacilitator",
     "SetAside",
     "StaffMunicipality",

@@ -21,8 +21,13 @@ from api.municipalities import service as municipalities
 from api.pledges import service as pledges
 from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions import service as sessions
-from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
-from api.sessions.models import Session as DialogueSession
+from api.sessions.models import (
+    CheckInMode,
+    DialogueSession,
+    SessionCreate,
+    SessionStatus,
+    SessionUpdate,
+)
 from api.staff import service as staff
 from api.venues import service as venues
 from api.venues.models import VenueCreate, VenueKind

@@ -31,8 +31,7 @@ from api.ideas.models import (
     new_idea_id,
 )
 from api.sessions import service as sessions
-from api.sessions.models import Session as DialogueSession
-from api.sessions.models import SessionStatus
+from api.sessions.models import DialogueSession, SessionStatus
 from api.sessions.service import OpenSession
 from api.themes import service as themes
 from api.themes.models import Theme

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import func
-from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.ballots import service as ballots
@@ -26,14 +25,16 @@ from api.integrity.models import (
 )
 from api.results.layout import min_group_size_of
 from api.sessions import service as sessions
-from api.sessions.models import Participant, Session, SessionStatus
+from api.sessions.models import DialogueSession, Participant, SessionStatus
 from api.venues import service as venues
 
 RECENT_MINUTES = 180
 _SPAN_MINUTES = 24 * 60
 
 
-def session_for(db: DbSession, *, session_id: int, actor: Actor, write: bool = False) -> Session:
+def session_for(
+    db: Session, *, session_id: int, actor: Actor, write: bool = False
+) -> DialogueSession:
     """The session, if the actor may see its signals: its facilitators, admins and the
     municipality's coordinators, and (to read) its analysts. Anyone else gets a 404, as if it
     did not exist."""
@@ -82,9 +83,9 @@ def _share(largest: int, total: int, min_group_size: int) -> NetworkShare | None
 
 
 def signals(
-    db: DbSession,
+    db: Session,
     *,
-    row: Session,
+    row: DialogueSession,
     refused: Mapping[int, int],
     burst_min_check_ins: int,
     burst_factor: float,
@@ -182,7 +183,7 @@ def signals(
     )
 
 
-def list_set_asides(db: DbSession, *, session_id: int) -> list[SetAsidePublic]:
+def list_set_asides(db: Session, *, session_id: int) -> list[SetAsidePublic]:
     """The session's ballots set aside now (restored ones are in the audit log)."""
     rows = db.exec(
         select(SetAside)
@@ -192,7 +193,7 @@ def list_set_asides(db: DbSession, *, session_id: int) -> list[SetAsidePublic]:
     return [SetAsidePublic.model_validate(r) for r in rows]
 
 
-def set_aside(db: DbSession, *, row: Session, body: SetAsideCreate, actor: Actor) -> SetAside:
+def set_aside(db: Session, *, row: DialogueSession, body: SetAsideCreate, actor: Actor) -> SetAside:
     """Set aside the counted ballots of residents who checked in by code within the window
     (from one network, if given): out of the results, kept, restorable; audited.
 
@@ -268,7 +269,7 @@ def set_aside(db: DbSession, *, row: Session, body: SetAsideCreate, actor: Actor
     return record
 
 
-def restore(db: DbSession, *, row: Session, set_aside_id: int, actor: Actor) -> None:
+def restore(db: Session, *, row: DialogueSession, set_aside_id: int, actor: Actor) -> None:
     """Put a set-aside's ballots back into the results; audited."""
     record = db.exec(
         select(SetAside)

@@ -13,14 +13,9 @@ from api.core.db import open_session
 from api.core.deps import CbsCodePath, ResourceId, SessionDep
 from api.core.problems import InvalidInput
 from api.core.schemas import MAX_ID
+from api.membership.models import RegionKind
 from api.regions import service
-from api.regions.models import (
-    RegionalDialogue,
-    RegionalDialogueLink,
-    RegionCreate,
-    RegionKind,
-    RegionPublic,
-)
+from api.regions.models import RegionalDialogue, RegionalDialogueLink, RegionCreate, RegionPublic
 from api.results import reading
 from api.results.models import GroupBy, Results
 from api.staff.dependencies import AdminActor, CurrentActor, ManagerActor, require_role

@@ -20,19 +20,12 @@ from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
+from api.membership.models import MembershipStatus, Region, RegionKind, RegionMember
+from api.membership.service import is_joined, joined_municipality_ids
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.regions.models import (
-    MembershipStatus,
-    Region,
-    RegionalDialogue,
-    RegionKind,
-    RegionMember,
-    RegionMemberPublic,
-    RegionPublic,
-)
-from api.sessions.models import Session as SessionRow
-from api.sessions.models import SessionStatus
+from api.regions.models import RegionalDialogue, RegionMemberPublic, RegionPublic
+from api.sessions.models import DialogueSession, SessionStatus
 from api.staff import service as staff
 from api.staff.models import StaffRegion
 from api.venues.models import Venue
@@ -282,11 +275,11 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
         return member
     leaver = member.municipality_id
     crossing = session.execute(
-        select(SessionRow)
-        .join(Dialogue, Dialogue.id == SessionRow.dialogue_id)  # type: ignore[arg-type]
-        .join(Venue, Venue.id == SessionRow.venue_id)  # type: ignore[arg-type]
+        select(DialogueSession)
+        .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]
+        .join(Venue, Venue.id == DialogueSession.venue_id)  # type: ignore[arg-type]
         .where(Dialogue.region_id == region.id)
-        .where(SessionRow.status != SessionStatus.CLOSED)
+        .where(DialogueSession.status != SessionStatus.CLOSED)
         .where((Venue.municipality_id == leaver) != (Dialogue.municipality_id == leaver))
         .with_for_update()
     ).scalars()
@@ -316,23 +309,6 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
     )
     session.commit()
     return member
-
-
-def is_joined(session: Session, *, region_id: int, municipality_id: int) -> bool:
-    """Whether the municipality is a member of the region now."""
-    member = session.get(RegionMember, (region_id, municipality_id))
-    return member is not None and member.status is MembershipStatus.JOINED
-
-
-def joined_municipality_ids(session: Session, *, region_id: int) -> frozenset[int]:
-    """The municipalities that are members of the region now."""
-    return frozenset(
-        session.execute(
-            select(RegionMember.municipality_id)
-            .where(RegionMember.region_id == region_id)
-            .where(RegionMember.status == MembershipStatus.JOINED)
-        ).scalars()
-    )
 
 
 def _not_a_member(name: str) -> Conflict:
@@ -413,8 +389,8 @@ def dialogue_public(session: Session, dialogue: Dialogue) -> RegionalDialogue:
     hosts = session.execute(
         select(Municipality.cbs_code)
         .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]
-        .join(SessionRow, SessionRow.venue_id == Venue.id)  # type: ignore[arg-type]
-        .where(SessionRow.dialogue_id == dialogue.id)
+        .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]
+        .where(DialogueSession.dialogue_id == dialogue.id)
         .distinct()
     ).scalars()
     return RegionalDialogue(

@@ -12,7 +12,7 @@ from api.results.cells import (
     DialogueLayout,
 )
 from api.sessions import service as sessions
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from api.venues import service as venues
 from api.venues.models import Venue
 
@@ -89,7 +89,7 @@ def min_group_size_of(session: Session, dialogue: Dialogue) -> int:
     hosts = session.execute(
         select(func.max(Municipality.min_group_size))
         .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
-        .join(SessionRow, SessionRow.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
-        .where(SessionRow.dialogue_id == dialogue.id)
+        .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(DialogueSession.dialogue_id == dialogue.id)
     ).scalar()
     return max(municipality.min_group_size, hosts or 0)

@@ -44,6 +44,7 @@ from api.results.models import (
 from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
 from api.results.splits import TYPES, WHOLE, SplitView, life_satisfaction, split_view
 from api.sessions import service as sessions
+from api.sessions.models import DialogueSession
 
 _LABELS_NL = {
     "library": "Bibliotheek",
@@ -575,7 +576,7 @@ def _pledges_by_type(
     )
 
 
-def session_results(session: Session, *, row: Any) -> Results:
+def session_results(session: Session, *, row: DialogueSession) -> Results:
     """The room's view of a session: its cell of the dialogue's release, suppressed as there."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session as DbSession
+from sqlmodel import Session
 
 from api.core.config import Settings
 from api.core.db import open_session
@@ -68,7 +68,7 @@ async def get_participant(
 CurrentParticipant = Annotated[ParticipantIdentity, Depends(get_participant)]
 
 
-def get_read_session(request: Request) -> Iterator[DbSession]:
+def get_read_session(request: Request) -> Iterator[Session]:
     """A session for reads in a writing request; it never takes SQLite's writer lock.
 
     A writing request must not touch its writing session after its last commit: that would
@@ -81,4 +81,4 @@ def get_read_session(request: Request) -> Iterator[DbSession]:
         yield session
 
 
-ReadSessionDep = Annotated[DbSession, Depends(get_read_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]

@@ -51,7 +51,7 @@ class ParticipantOrigin(StrEnum):
     SIMULATED = "simulated"
 
 
-class Session(SQLModel, table=True):
+class DialogueSession(SQLModel, table=True):
     """A dialogue held at a venue at a time, with a join code."""
 
     __tablename__ = "sessions"

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from sqlmodel import Session as DbSession
+from sqlmodel import Session
 
 from api.ballots.models import AgeBand
 from api.core.config import Settings
@@ -36,7 +36,7 @@ from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.municipalities.models import NeighbourhoodKind
 from api.pledges.models import PledgeKind
-from api.sessions.models import CheckInMode, Session
+from api.sessions.models import CheckInMode, DialogueSession
 from api.sessions.qr import qr_matrix, qr_svg_element
 from api.sessions.service import check_in_url
 from api.venues import service as venues
@@ -589,7 +589,7 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
 
 
 def paper_ballot_of(
-    session: DbSession, *, row: Session, settings: Settings, public_url: str
+    session: Session, *, row: DialogueSession, settings: Settings, public_url: str
 ) -> PaperBallot:
     """What the session's paper ballot shows (the session's access is checked already)."""
     dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlmodel import Session as DbSession
+from sqlmodel import Session
 
 from api.core.config import API_BASE_PATH
 from api.idempotency import service as idempotency
@@ -15,7 +15,7 @@ from api.sessions.dependencies import ParticipantIdentity
 from api.sessions.limits import limit_resident_write, require_own_session
 from api.sessions.service import OpenSession
 
-WriteFunction = Callable[[DbSession, OpenSession], BaseModel]
+WriteFunction = Callable[[Session, OpenSession], BaseModel]
 
 
 async def run_resident_write(
@@ -46,7 +46,7 @@ async def run_resident_write(
     scope = participant.idempotency_scope
     idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
 
-    def write_once(session: DbSession) -> idempotency.StoredResponse:
+    def write_once(session: Session) -> idempotency.StoredResponse:
         if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
             limit_resident_write(limiter, state.settings, participant)
         return idempotency.run_once(

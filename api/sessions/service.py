@@ -12,8 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, exists, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.ballots.models import Ballot
@@ -25,14 +24,15 @@ from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
 from api.core.zones import AMSTERDAM
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
+from api.membership import service as membership
 from api.municipalities import service as municipalities
-from api.regions import service as regions
 from api.sessions.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     ROTATING_PART_LENGTH,
     CheckInMode,
     CheckInPublic,
+    DialogueSession,
     Participant,
     ParticipantOrigin,
     ProjectorLink,
@@ -41,7 +41,6 @@ from api.sessions.models import (
     ResidentVenue,
     ResidentView,
     RotatingCode,
-    Session,
     SessionCreate,
     SessionFacilitator,
     SessionPublic,
@@ -95,7 +94,7 @@ def _rotating_part(secret: str, window: int) -> str:
     return "".join(chars)
 
 
-def rotating_code(row: Session, *, now: datetime, seconds: int) -> tuple[str, datetime]:
+def rotating_code(row: DialogueSession, *, now: datetime, seconds: int) -> tuple[str, datetime]:
     """The code a rotating session accepts now (and until the moment returned)."""
     window = _window(now, seconds)
     valid_until = datetime.fromtimestamp((window + 1) * seconds, tz=now.tzinfo)
@@ -107,20 +106,20 @@ def check_in_url(public_url: str, join_code: str) -> str:
     return f"{public_url}/c/{join_code}"
 
 
-def _shares_with(session: DbSession, dialogue: Dialogue, municipality_id: int) -> bool:
+def _shares_with(session: Session, dialogue: Dialogue, municipality_id: int) -> bool:
     """Whether a regional dialogue's lead and this municipality are both members now."""
     return (
         dialogue.region_id is not None
-        and regions.is_joined(
+        and membership.is_joined(
             session, region_id=dialogue.region_id, municipality_id=dialogue.municipality_id
         )
-        and regions.is_joined(
+        and membership.is_joined(
             session, region_id=dialogue.region_id, municipality_id=municipality_id
         )
     )
 
 
-def may_run_at(session: DbSession, *, dialogue: Dialogue, venue: Venue, actor: Actor) -> bool:
+def may_run_at(session: Session, *, dialogue: Dialogue, venue: Venue, actor: Actor) -> bool:
     """Whether the actor may run the dialogue's sessions at this venue: staff of the venue's
     municipality, when that is the dialogue's own, or a member of its region now."""
     if not actor.can_access(venue.municipality_id):
@@ -130,7 +129,7 @@ def may_run_at(session: DbSession, *, dialogue: Dialogue, venue: Venue, actor: A
     )
 
 
-def dialogue_for_sessions(session: DbSession, *, dialogue_id: int, actor: Actor) -> Dialogue:
+def dialogue_for_sessions(session: Session, *, dialogue_id: int, actor: Actor) -> Dialogue:
     """A dialogue whose sessions the actor may plan or list: one of their municipality's, or a
     regional dialogue of a region one of their municipalities is a member of now (else 404)."""
     dialogue = session.get(Dialogue, dialogue_id)
@@ -146,7 +145,7 @@ def dialogue_for_sessions(session: DbSession, *, dialogue_id: int, actor: Actor)
     return dialogue
 
 
-def sessions_for(session: DbSession, *, dialogue: Dialogue, actor: Actor) -> list[Session]:
+def sessions_for(session: Session, *, dialogue: Dialogue, actor: Actor) -> list[DialogueSession]:
     """A dialogue's sessions the actor may see: all for its own municipality's staff; at
     their own venues for a member municipality's staff of a regional dialogue."""
     rows = list_sessions(session, dialogue=dialogue)
@@ -160,11 +159,11 @@ def sessions_for(session: DbSession, *, dialogue: Dialogue, actor: Actor) -> lis
     ]
 
 
-def get_session(session: DbSession, *, session_id: int, actor: Actor | None) -> Session:
+def get_session(session: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
     """The session, if it exists and the actor may see it (else 404): staff of the
     dialogue's municipality, or of the member municipality whose venue holds a regional
     dialogue's session."""
-    row = session.get(Session, session_id)
+    row = session.get(DialogueSession, session_id)
     if row is not None and actor is not None:
         dialogue = session.get(Dialogue, row.dialogue_id)
         if dialogue is None:
@@ -183,17 +182,19 @@ def get_session(session: DbSession, *, session_id: int, actor: Actor | None) -> 
     return row
 
 
-def list_sessions(session: DbSession, *, dialogue: Dialogue) -> list[Session]:
+def list_sessions(session: Session, *, dialogue: Dialogue) -> list[DialogueSession]:
     """A dialogue's sessions by start time."""
     return list(
         session.exec(
-            select(Session).where(Session.dialogue_id == dialogue.id).order_by(Session.starts_at)
+            select(DialogueSession)
+            .where(DialogueSession.dialogue_id == dialogue.id)
+            .order_by(DialogueSession.starts_at)
         )
     )
 
 
 def _check_facilitators(
-    session: DbSession, *, municipality_id: int, facilitator_ids: list[int]
+    session: Session, *, municipality_id: int, facilitator_ids: list[int]
 ) -> None:
     for user_id in dict.fromkeys(facilitator_ids):
         user = staff.find_user(session, user_id=user_id)
@@ -217,7 +218,7 @@ def _check_facilitators(
             )
 
 
-def _set_facilitators(session: DbSession, *, session_id: int, facilitator_ids: list[int]) -> None:
+def _set_facilitators(session: Session, *, session_id: int, facilitator_ids: list[int]) -> None:
     session.exec(delete(SessionFacilitator).where(SessionFacilitator.session_id == session_id))
     session.add_all(
         SessionFacilitator(session_id=session_id, staff_user_id=user_id)
@@ -245,13 +246,13 @@ def _refuse_an_end_in_the_past(ends_at: datetime, *, now: datetime) -> None:
 
 
 def create_session(
-    session: DbSession,
+    session: Session,
     *,
     dialogue: Dialogue,
     body: SessionCreate,
     actor: Actor,
     join_code: str | None = None,
-) -> Session:
+) -> DialogueSession:
     """Plan a session of a dialogue at one of the municipality's venues, ending in the future."""
     _refuse_an_end_in_the_past(body.ends_at, now=utcnow())
     venue = venues.get_venue(session, venue_id=body.venue_id)
@@ -285,7 +286,7 @@ def create_session(
     )
     for attempt in range(10):
         code = join_code if join_code and attempt == 0 else new_join_code()
-        row = Session(
+        row = DialogueSession(
             dialogue_id=dialogue.id,  # type: ignore[arg-type]
             venue_id=venue.id,  # type: ignore[arg-type]
             title=body.title,
@@ -325,8 +326,8 @@ def create_session(
 
 
 def update_session(
-    session: DbSession, *, row: Session, changes: SessionUpdate, actor: Actor
-) -> Session:
+    session: Session, *, row: DialogueSession, changes: SessionUpdate, actor: Actor
+) -> DialogueSession:
     """Change a session; `status` only moves forward: planned → open → closed.
 
     A status change first locks the session row (PostgreSQL; SQLite has one writer anyway):
@@ -395,7 +396,7 @@ def update_session(
     return row
 
 
-def facilitator_ids_of(session: DbSession, *, session_id: int) -> list[int]:
+def facilitator_ids_of(session: Session, *, session_id: int) -> list[int]:
     """Staff assigned to facilitate the session."""
     return sorted(
         session.exec(
@@ -406,12 +407,12 @@ def facilitator_ids_of(session: DbSession, *, session_id: int) -> list[int]:
     )
 
 
-def _venue_summary(session: DbSession, venue_id: int) -> VenueSummary:
+def _venue_summary(session: Session, venue_id: int) -> VenueSummary:
     venue = venues.get_venue(session, venue_id=venue_id)
     return VenueSummary(id=venue.id, name=venue.name, kind=venue.kind, address=venue.address)  # type: ignore[arg-type]
 
 
-def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPublic:
+def to_public(session: Session, row: DialogueSession, *, public_url: str) -> SessionPublic:
     """The staff view of a session."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
@@ -443,7 +444,7 @@ def to_public(session: DbSession, row: Session, *, public_url: str) -> SessionPu
     )
 
 
-def count_without_ballot(session: DbSession, *, session_id: int) -> int:
+def count_without_ballot(session: Session, *, session_id: int) -> int:
     """How many participants of the session have sent no ballot (yet)."""
     has_ballot = exists().where(Ballot.participant_id == Participant.id)
     return session.exec(
@@ -457,7 +458,7 @@ PROJECTOR_LINK_HOURS_AFTER_END = 6
 
 
 def projector_link(
-    session: DbSession, *, row: Session, actor: Actor, signing_key: str
+    session: Session, *, row: DialogueSession, actor: Actor, signing_key: str
 ) -> ProjectorLink:
     """A token for this session's projector window, valid until some hours after its end.
 
@@ -478,7 +479,7 @@ def projector_link(
     return ProjectorLink(token=token, expires_at=expires_at)
 
 
-def projector_view(session: DbSession, row: Session, *, public_url: str) -> ProjectorView:
+def projector_view(session: Session, row: DialogueSession, *, public_url: str) -> ProjectorView:
     """What the projector window shows of a session."""
     dialogue = session.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
@@ -505,8 +506,8 @@ def projector_view(session: DbSession, row: Session, *, public_url: str) -> Proj
 
 
 def resident_view(
-    session: DbSession,
-    row: Session,
+    session: Session,
+    row: DialogueSession,
     *,
     contact_retention_days: int,
     language: Language = DEFAULT_LANGUAGE,
@@ -553,18 +554,20 @@ def resident_view(
     )
 
 
-def _not_open_message(row: Session) -> str:
+def _not_open_message(row: DialogueSession) -> str:
     if row.status is SessionStatus.PLANNED:
         return "This session has not started yet. Ask the host when it opens."
     return "This session is closed. Thank you for your interest!"
 
 
 def find_by_join_code(
-    session: DbSession, *, join_code: str, now: datetime, rotate_seconds: int
-) -> Session:
+    session: Session, *, join_code: str, now: datetime, rotate_seconds: int
+) -> DialogueSession:
     """The open session this join code admits to; rotating codes must be current or previous."""
     code = normalise_join_code(join_code)
-    row = session.exec(select(Session).where(Session.join_code == code[:JOIN_CODE_LENGTH])).first()
+    row = session.exec(
+        select(DialogueSession).where(DialogueSession.join_code == code[:JOIN_CODE_LENGTH])
+    ).first()
     if row is None or len(code) < JOIN_CODE_LENGTH:
         raise NotFound(
             f"There is no session with code {code or join_code!r}. Check the code on the poster "
@@ -625,13 +628,13 @@ def find_by_join_code(
 
 
 def check_in(
-    session: DbSession,
+    session: Session,
     *,
-    row: Session,
+    row: DialogueSession,
     signing_key: str,
     token_grace_hours: int,
     contact_retention_days: int,
-    reader: DbSession | None = None,
+    reader: Session | None = None,
     network: str | None = None,
     language: Language = DEFAULT_LANGUAGE,
 ) -> CheckInPublic:
@@ -675,7 +678,7 @@ def check_in(
 
 
 def resident_texts(
-    session: DbSession, *, row: Session, contact_retention_days: int, language: Language
+    session: Session, *, row: DialogueSession, contact_retention_days: int, language: Language
 ) -> ResidentView:
     """The session and its priorities as a resident reads them, in `language` where translated."""
     return ResidentView(
@@ -690,19 +693,24 @@ def resident_texts(
 
 _PARTICIPANT_KNOWN = (
     exists()
-    .where(Participant.id == bindparam("participant"), Participant.session_id == Session.id)
+    .where(Participant.id == bindparam("participant"), Participant.session_id == DialogueSession.id)
     .label("participant_known")
 )
 _OPEN_CHECK = (
-    select(Session.status, Session.dialogue_id, Dialogue.municipality_id, _PARTICIPANT_KNOWN)
-    .join(Dialogue, Dialogue.id == Session.dialogue_id)  # type: ignore[arg-type]
-    .where(Session.id == bindparam("session"))
-    .with_for_update(read=True, of=Session)  # type: ignore[arg-type]
+    select(
+        DialogueSession.status,
+        DialogueSession.dialogue_id,
+        Dialogue.municipality_id,
+        _PARTICIPANT_KNOWN,
+    )
+    .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]
+    .where(DialogueSession.id == bindparam("session"))
+    .with_for_update(read=True, of=DialogueSession)  # type: ignore[arg-type]
 )  # built once, then only bound: it runs in every resident write
 
 
 def open_session_for_writes(
-    session: DbSession, *, session_id: int, participant_id: str | None = None
+    session: Session, *, session_id: int, participant_id: str | None = None
 ) -> OpenSession:
     """The session a resident writes to; 409 if it is not open, 401 if the participant
     writing (when given) is no longer checked in to it (removed since the token was made).
@@ -742,7 +750,7 @@ def participant_unknown() -> Unauthorized:
     )
 
 
-def participant_exists(session: DbSession, *, participant_id: str, session_id: int) -> bool:
+def participant_exists(session: Session, *, participant_id: str, session_id: int) -> bool:
     """Whether the participant is (still) checked in to the session."""
     return (
         session.exec(
@@ -754,7 +762,7 @@ def participant_exists(session: DbSession, *, participant_id: str, session_id: i
     )
 
 
-def lock_participant(session: DbSession, *, participant_id: str) -> None:
+def lock_participant(session: Session, *, participant_id: str) -> None:
     """Hold the participant's row until the transaction ends, so their own writes queue.
 
     PostgreSQL only: on SQLite the single writer already runs one transaction at a time.
@@ -765,7 +773,7 @@ def lock_participant(session: DbSession, *, participant_id: str) -> None:
         )
 
 
-def create_assisted_participant(session: DbSession, *, session_id: int, staff_id: int) -> str:
+def create_assisted_participant(session: Session, *, session_id: int, staff_id: int) -> str:
     """A participant for a paper ballot typed in by a facilitator (not committed)."""
     participant = Participant(
         id=str(uuid.uuid4()),
@@ -778,7 +786,7 @@ def create_assisted_participant(session: DbSession, *, session_id: int, staff_id
     return participant.id
 
 
-def create_simulated_participant(session: DbSession, *, session_id: int) -> str:
+def create_simulated_participant(session: Session, *, session_id: int) -> str:
     """A clearly marked simulated participant, for demo results (not committed)."""
     participant = Participant(
         id=str(uuid.uuid4()), session_id=session_id, origin=ParticipantOrigin.SIMULATED
@@ -787,14 +795,14 @@ def create_simulated_participant(session: DbSession, *, session_id: int) -> str:
     return participant.id
 
 
-def count_participants(session: DbSession, *, session_id: int) -> int:
+def count_participants(session: Session, *, session_id: int) -> int:
     """How many participants checked in to the session."""
     return session.exec(
         select(func.count()).select_from(Participant).where(Participant.session_id == session_id)
     ).one()
 
 
-def rotating_code_view(row: Session, *, public_url: str, seconds: int) -> RotatingCode:
+def rotating_code_view(row: DialogueSession, *, public_url: str, seconds: int) -> RotatingCode:
     """The current code for the projector of a rotating session."""
     if row.check_in_mode is not CheckInMode.ROTATING:
         raise Conflict(
@@ -813,7 +821,7 @@ def rotating_code_view(row: Session, *, public_url: str, seconds: int) -> Rotati
 
 
 def presence_verified_by_session(
-    session: DbSession, *, session_ids: Sequence[int]
+    session: Session, *, session_ids: Sequence[int]
 ) -> dict[int, bool]:
     """Per session: was presence verified for every ballot in its results?
 
@@ -826,7 +834,9 @@ def presence_verified_by_session(
     if not ids:
         return {}
     rows = session.execute(
-        select(Session.id, Session.check_in_mode, Session.status).where(Session.id.in_(ids))  # type: ignore[union-attr]
+        select(DialogueSession.id, DialogueSession.check_in_mode, DialogueSession.status).where(
+            DialogueSession.id.in_(ids)
+        )  # type: ignore[union-attr]
     ).all()
     unverified = set(
         session.execute(
@@ -848,7 +858,7 @@ def presence_verified_by_session(
     }
 
 
-def check_ins_of(session: DbSession, *, session_id: int) -> list[tuple[datetime, str | None]]:
+def check_ins_of(session: Session, *, session_id: int) -> list[tuple[datetime, str | None]]:
     """When each resident checked in by code (not paper ballots), and from which network."""
     return [
         (created_at, network)

@@ -260,12 +260,11 @@ def organisation(s: Shooter, lang: str, locale: str) -> None:
 
 def states(s: Shooter, engine) -> None:
     """Offline, refused, and the shared tablet (Dutch)."""
-    from sqlmodel import Session as DbSession
+    from sqlmodel import Session
 
     from api.core.access import SYSTEM
     from api.sessions import service as sessions
-    from api.sessions.models import Session as DialogueSession
-    from api.sessions.models import SessionStatus, SessionUpdate
+    from api.sessions.models import DialogueSession, SessionStatus, SessionUpdate
 
     # Saved on the phone: the connection drops before sending.
     page = s.page("nl-NL")
@@ -298,7 +297,7 @@ def states(s: Shooter, engine) -> None:
     s.open(page)
     s.to_rank(page, neighbourhood=None, age=None)
     s.add(page, 3)
-    with DbSession(engine) as db:
+    with Session(engine) as db:
         row = db.get(DialogueSession, 1)
         sessions.update_session(
             db, row=row, changes=SessionUpdate(status=SessionStatus.CLOSED), actor=SYSTEM

@@ -26,8 +26,7 @@ from api.dialogues.models import Priority
 from api.pledges import service as pledges
 from api.pledges.models import PledgeCreate
 from api.results.refresher import refresh_all
-from api.sessions.models import Participant
-from api.sessions.models import Session as DialogueSession
+from api.sessions.models import DialogueSession, Participant
 from api.sessions.service import OpenSession
 from tests.helpers import PASSWORD, make_staff
 

@@ -16,13 +16,13 @@ from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
 from api.sessions.models import (
     CheckInMode,
+    DialogueSession,
     Participant,
     ParticipantOrigin,
     SessionCreate,
     SessionStatus,
     SessionUpdate,
 )
-from api.sessions.models import Session as DialogueSession
 from api.venues.models import Venue
 from tests.browser.staff_fixtures import (
     axe_violations,

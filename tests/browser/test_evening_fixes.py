@@ -17,8 +17,7 @@ from api.core.access import SYSTEM
 from api.core.db import utcnow
 from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
-from api.sessions.models import Session as SessionRow
-from api.sessions.models import SessionCreate, SessionStatus
+from api.sessions.models import DialogueSession, SessionCreate, SessionStatus
 from api.venues.models import Venue
 from tests.browser.conftest import add_priorities, screen, wait_ready, walk_to_rank
 from tests.browser.staff_fixtures import (
@@ -136,7 +135,7 @@ def test_the_new_session_form_reads_amsterdam_times_in_a_new_york_browser(
         page.wait_for_selector(card(made[-1][1]["id"]))
 
     for day, session in made:
-        row = db.get(SessionRow, session["id"])
+        row = db.get(DialogueSession, session["id"])
         db.refresh(row)
         db.commit()
         starts, ends = row.starts_at.astimezone(AMSTERDAM), row.ends_at.astimezone(AMSTERDAM)

@@ -15,8 +15,7 @@ from api.core.access import SYSTEM
 from api.core.db import utcnow
 from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
-from api.sessions.models import Participant, SessionUpdate
-from api.sessions.models import Session as DialogueSession
+from api.sessions.models import DialogueSession, Participant, SessionUpdate
 from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (

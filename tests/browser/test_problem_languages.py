@@ -5,8 +5,7 @@ from sqlmodel import Session
 
 from api.core.access import SYSTEM
 from api.sessions import service as sessions
-from api.sessions.models import Session as SessionRow
-from api.sessions.models import SessionStatus, SessionUpdate
+from api.sessions.models import DialogueSession, SessionStatus, SessionUpdate
 from tests.browser.conftest import Demo, wait_ready
 
 pytestmark = [
@@ -16,7 +15,7 @@ pytestmark = [
 
 
 def _close(db: Session, demo: Demo) -> None:
-    row = db.get(SessionRow, demo.session_id)
+    row = db.get(DialogueSession, demo.session_id)
     sessions.update_session(
         db, row=row, changes=SessionUpdate(status=SessionStatus.CLOSED), actor=SYSTEM
     )

@@ -9,8 +9,7 @@ from sqlmodel import Session
 
 from api.core.access import SYSTEM
 from api.sessions import service as sessions
-from api.sessions.models import Session as DialogueSession
-from api.sessions.models import SessionStatus, SessionUpdate
+from api.sessions.models import DialogueSession, SessionStatus, SessionUpdate
 from tests.browser.conftest import (
     add_priorities,
     ballots,

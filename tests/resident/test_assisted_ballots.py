@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from api.audit.models import AuditEvent
 from api.core.access import Role
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem, staff_headers
 from tests.resident.conftest import check_in, row_counts
 from tests.resident.test_ballots import bad_ballots, put_ballot, stored_ballots
@@ -99,7 +99,7 @@ def test_a_facilitator_of_another_municipality_gets_a_404(
 def test_no_paper_ballots_for_a_session_that_is_not_open(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator, status: str
 ):
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = status
     db.add(row)
     db.commit()

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
 from tests.support.places import Place
@@ -254,7 +254,7 @@ def test_a_ballot_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     client: TestClient, db: Session, resident: Resident, tilburg: Place, status: str
 ):
     assert put_ballot(client, resident, {"ranking": tilburg.priority_ids[:2]}).status_code == 200
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = status
     db.add(row)
     db.commit()

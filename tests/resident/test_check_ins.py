@@ -9,7 +9,7 @@ from sqlmodel import Session
 import api.sessions.router as sessions_router
 from api.core.security import TokenType, decode_token
 from api.sessions import service as sessions
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem
 from tests.resident.conftest import row_counts
 from tests.support.places import Place
@@ -84,7 +84,7 @@ def test_a_malformed_check_in_is_a_400(client: TestClient, db: Session, tilburg:
 def test_a_session_that_is_not_open_admits_no_one(
     client: TestClient, db: Session, tilburg: Place, status: str
 ):
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = status
     db.add(row)
     db.commit()
@@ -94,13 +94,13 @@ def test_a_session_that_is_not_open_admits_no_one(
     assert row_counts(db) == before
 
 
-def _rotating(db: Session, place: Place) -> SessionRow:
-    row = db.get(SessionRow, place.session_id)
+def _rotating(db: Session, place: Place) -> DialogueSession:
+    row = db.get(DialogueSession, place.session_id)
     db.commit()
     return row
 
 
-def _code_at(row: SessionRow, moment: datetime) -> str:
+def _code_at(row: DialogueSession, moment: datetime) -> str:
     return sessions.rotating_code(row, now=moment, seconds=30)[0]
 
 

@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from api.sessions.models import Session as SessionRow
-from api.sessions.models import SessionStatus
+from api.sessions.models import DialogueSession, SessionStatus
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
 from tests.support.places import Place
@@ -134,7 +133,7 @@ def test_an_idea_needs_a_check_in_for_this_session_and_an_open_session(
         f"/sessions/{den_bosch.session_id}/ideas", json={"text": "Idee"}, headers=resident.headers
     )
     assert_problem(other, 403)
-    row = db.get(SessionRow, resident.session_id)
+    row = db.get(DialogueSession, resident.session_id)
     row.status = SessionStatus.CLOSED
     db.add(row)
     db.commit()

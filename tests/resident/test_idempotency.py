@@ -17,7 +17,7 @@ from api.core.db import utcnow
 from api.core.problems import problem_type
 from api.idempotency import service as idempotency
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, resident_from, row_counts
 from tests.resident.test_ballots import put_ballot, stored_ballots
@@ -141,7 +141,7 @@ def test_a_retry_after_the_session_closed_still_gets_the_stored_response(
     body = {"ranking": tilburg.priority_ids[:3]}
     first = put_ballot(client, resident, body, key=key)
     first_pledge = pledge(client, resident, {"kind": "time"}, key=pledge_key)
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = "closed"
     db.add(row)
     db.commit()

@@ -9,7 +9,7 @@ from api.audit.models import AuditEvent
 from api.ballots import service as ballots
 from api.core.access import Role
 from api.results.refresher import refresh_all
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem, login, make_staff
 from tests.reference import reference_summary
 from tests.resident.conftest import check_in, row_counts
@@ -220,7 +220,7 @@ def test_the_list_voiding_and_restoring_are_only_while_the_session_is_open(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator, status: str
 ):
     typed = type_in(client, tilburg, tilburg_facilitator, {"ranking": tilburg.priority_ids[:1]})
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = status
     db.add(row)
     db.commit()

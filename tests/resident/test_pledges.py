@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.dialogues.models import Dialogue
 from api.pledges import service as pledges_service
 from api.pledges.models import PledgeCreate, PledgeKind
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts
 from tests.support.places import Place
@@ -296,7 +296,7 @@ def test_at_most_five_pledges_per_participant(
 def test_a_pledge_for_a_session_that_is_not_open_is_a_409_and_writes_nothing(
     client: TestClient, db: Session, resident: Resident, tilburg: Place, status: str
 ):
-    row = db.get(SessionRow, tilburg.session_id)
+    row = db.get(DialogueSession, tilburg.session_id)
     row.status = status
     db.add(row)
     db.commit()

@@ -94,10 +94,10 @@ def test_a_session_cannot_be_planned_or_rescheduled_to_end_in_the_past(
 def test_a_session_whose_end_has_passed_cannot_be_opened_until_rescheduled(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator
 ):
-    from api.sessions.models import Session as SessionRow
+    from api.sessions.models import DialogueSession
 
     created = plan(client, tilburg, tilburg_facilitator)
-    row = db.get(SessionRow, created["id"])
+    row = db.get(DialogueSession, created["id"])
     row.starts_at = sessions.utcnow() - timedelta(hours=3)  # planned, then the evening passed
     row.ends_at = sessions.utcnow() - timedelta(hours=1)
     db.add(row)

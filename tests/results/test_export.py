@@ -141,11 +141,10 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(
     from api.core.access import SYSTEM
     from api.core.db import open_session
     from api.sessions import service as sessions
-    from api.sessions.models import Session as SessionRow
-    from api.sessions.models import SessionUpdate
+    from api.sessions.models import DialogueSession, SessionUpdate
 
     with open_session(world.engine) as db:
-        row = db.get(SessionRow, world.session_ids[0])
+        row = db.get(DialogueSession, world.session_ids[0])
         sessions.update_session(
             db, row=row, changes=SessionUpdate(title='=HYPERLINK("http://x.example")'), actor=SYSTEM
         )

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from api.core.access import Role
-from api.sessions.models import Session as SessionRow
+from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem, bearer, staff_headers
 from tests.results.conftest import World, build_world
 from tests.results.test_live import server_sent_events
@@ -33,7 +33,7 @@ def test_a_projector_link_opens_its_own_sessions_screen_and_nothing_else(
     room, other = world.session_ids[0], world.session_ids[1]
     facilitator = staff_headers(client, db, role=Role.FACILITATOR, municipalities=[world.code])
     link = projector_link(client, facilitator, room)
-    row = db.get(SessionRow, room)
+    row = db.get(DialogueSession, room)
     assert datetime.fromisoformat(link["expiresAt"]) > row.ends_at
     screen = bearer(link["token"])
 

@@ -6,8 +6,7 @@ from fastapi.testclient import TestClient
 from api.core.access import SYSTEM
 from api.core.db import open_session
 from api.sessions import service as sessions
-from api.sessions.models import Session as SessionRow
-from api.sessions.models import SessionUpdate
+from api.sessions.models import DialogueSession, SessionUpdate
 from tests.helpers import assert_problem
 from tests.results.conftest import World, assert_group_matches_reference
 
@@ -104,7 +103,7 @@ def test_session_results_are_a_404_when_the_session_does_not_show_them(
     world.refresh()
     assert room(client, library)["totalBallots"] == 12
     with open_session(world.engine) as db:
-        row = db.get(SessionRow, library)
+        row = db.get(DialogueSession, library)
         sessions.update_session(db, row=row, changes=SessionUpdate(showResults=False), actor=SYSTEM)
     assert_problem(client.get(f"/sessions/{library}/results"), 404)
     assert_problem(client.get("/sessions/999999/results"), 404)
