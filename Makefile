@@ -10,8 +10,10 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SPECTRAL_DIR := tests/adr
-# Test processes for `make test` (pytest-xdist; each gets whole test modules): one per core.
-TEST_WORKERS ?= auto
+# Test processes for `make test` (pytest-xdist; each gets whole test modules). One by default:
+# the browser tests wait on Chromium, which shares the cores with the other worker's servers;
+# `make test TEST_WORKERS=auto` runs one per core (about 7 minutes instead of 10 here).
+TEST_WORKERS ?= 0
 
 .PHONY: run test test-deploy test-every-database install install-test services lint format bench clean
 
