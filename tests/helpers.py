@@ -1,7 +1,10 @@
 """Small helpers shared by the tests and benchmarks."""
 
+import json
 import os
+import re
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -243,3 +246,43 @@ def answers_health(url: str) -> bool:
         return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def leads_the_refresher(url: str) -> bool:
+    """Whether the app at `url` says (in /metrics) that it leads the results refresher."""
+    try:
+        response = httpx.get(f"{url}/metrics", timeout=10)
+    except httpx.HTTPError:
+        return False
+    found = re.search(r"^welvaartgesprek_refresher_leader (\S+)$", response.text, re.MULTILINE)
+    return response.status_code == 200 and found is not None and float(found.group(1)) == 1.0
+
+
+def next_status(
+    lines: Iterator[str], *, differs_from: dict | None = None, seconds: float = 30
+) -> dict:
+    """The data of the next `status` event of a server-sent event stream (the next one that
+    differs from `differs_from`), within `seconds` (the stream pings every 15 s)."""
+    deadline = time.monotonic() + seconds
+    name = None
+    for line in lines:
+        if time.monotonic() > deadline:
+            break
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("data:") and name == "status":
+            status = json.loads(line.split(":", 1)[1])
+            if status != differs_from:
+                return status
+    raise AssertionError(f"no new status within {seconds} s")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server process, and kill it if it does not stop within 20 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

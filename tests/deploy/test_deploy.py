@@ -35,8 +35,11 @@ from tests.helpers import (
     create_postgres_database,
     drop_postgres_database,
     free_port,
+    leads_the_refresher,
     make_staff,
+    next_status,
     plain_postgres_url,
+    stop_process,
     wait_for,
 )
 from tests.results.conftest import JOIN_CODES, World, build_world
@@ -82,11 +85,7 @@ class Instance:
     log: Path
 
     def leads_the_refresher(self) -> bool:
-        response = _get(f"{self.url}/metrics")
-        if response is None or response.status_code != 200:
-            return False
-        found = re.search(r"^welvaartgesprek_refresher_leader (\S+)$", response.text, re.M)
-        return found is not None and float(found.group(1)) == 1.0
+        return leads_the_refresher(self.url)
 
 
 @dataclass
@@ -114,16 +113,6 @@ def start_instance(env: dict[str, str], log: Path) -> Instance:
     )
     assert process.poll() is None, log.read_text()[-3000:]
     return instance
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def render_site(*, listen_port: int, instance_ports: list[int]) -> str:
@@ -207,10 +196,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         instances = []
         for n in range(2):
             instance = start_instance(env, directory / f"app{n}.log")
-            cleanup.callback(stop, instance.process)
+            cleanup.callback(stop_process, instance.process)
             instances.append(instance)
         nginx, url = start_nginx(directory, [int(i.url.rsplit(":", 1)[1]) for i in instances])
-        cleanup.callback(stop, nginx)
+        cleanup.callback(stop_process, nginx)
         yield Stack(url, instances, engine, world, directory / "error.log")
 
 
@@ -434,22 +423,6 @@ def test_residents_through_nginx_lose_nothing_when_an_instance_is_killed(stack: 
         f"{failovers} upstream errors nginx logged (and retried or answered 503), "
         f"{len(stored) - before} ballots stored; killed {leader.url}, survivor {survivor.url}"
     )
-
-
-def next_status(lines: Iterator[str], *, differs_from: dict | None = None) -> dict:
-    """The next `status` event of the stream (one that differs from `differs_from`)."""
-    deadline = time.monotonic() + 30
-    name = None
-    for line in lines:
-        if time.monotonic() > deadline:
-            break
-        if line.startswith("event:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("data:") and name == "status":
-            status = json.loads(line.split(":", 1)[1])
-            if status != differs_from:
-                return status
-    raise AssertionError("no new status within 30 s")
 
 
 BACKED_UP_TABLES = ("ballots", "participants", "result_states", "group_tallies", "released_ballots", "alembic_version")  # fmt: skip

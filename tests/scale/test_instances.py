@@ -2,14 +2,11 @@
 rate limits counted across both, a retried ballot stored once, the live feed of one instance
 reporting ballots that landed on the other, and one results refresher that fails over."""
 
-import json
 import os
-import re
 import secrets
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +29,10 @@ from tests.helpers import (
     create_postgres_database,
     drop_postgres_database,
     free_port,
+    leads_the_refresher,
     make_staff,
+    next_status,
+    stop_process,
     wait_for,
 )
 from tests.results.conftest import JOIN_CODES, World, build_world
@@ -56,9 +56,7 @@ class Instance:
         return httpx.Client(base_url=f"{self.url}/api/v1", timeout=30)
 
     def leads_the_refresher(self) -> bool:
-        metrics = httpx.get(f"{self.url}/metrics", timeout=10).text
-        found = re.search(r"^welvaartgesprek_refresher_leader (\S+)$", metrics, re.MULTILINE)
-        return found is not None and float(found.group(1)) == 1.0
+        return leads_the_refresher(self.url)
 
 
 @contextmanager
@@ -80,13 +78,7 @@ def instance(env: dict[str, str], log: Path) -> Iterator[Instance]:
         assert process.poll() is None, log.read_text()[-3000:]
         yield Instance(process, url)
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
@@ -225,27 +217,10 @@ def test_the_live_feed_on_one_instance_reports_a_ballot_posted_on_the_other(
     ):
         assert stream.status_code == 200
         lines = stream.iter_lines()
-        first = next_status(lines)
+        first = next_status(lines, seconds=EVENT_SECONDS)
         assert put_ballot(b, session_id, resident, world.priority_ids[:1]).status_code == 200
-        reported = next_status(lines, differs_from=first)
+        reported = next_status(lines, differs_from=first, seconds=EVENT_SECONDS)
     assert reported["ballots"] == first["ballots"] + 1
-
-
-def next_status(lines: Iterator[str], *, differs_from: dict | None = None) -> dict:
-    """The data of the next `status` event of a server-sent event stream (the next one that
-    differs from `differs_from`), within EVENT_SECONDS (the stream pings every 15 s)."""
-    deadline = time.monotonic() + EVENT_SECONDS
-    name = None
-    for line in lines:
-        if time.monotonic() > deadline:
-            break
-        if line.startswith("event:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("data:") and name == "status":
-            status = json.loads(line.split(":", 1)[1])
-            if status != differs_from:
-                return status
-    raise AssertionError(f"no new status within {EVENT_SECONDS} s")
 
 
 def test_when_the_refreshers_leader_is_killed_the_other_instance_takes_over(
