@@ -401,6 +401,7 @@ async function loadExtras() {
   if (places && places.ok) j.neighbourhoods = places.data;
   else if (places && places.status === 404) j.neighbourhoods = [];
   save();
+  if (j.step === 'neighbourhood') render({ focus: 'none' }); // the choices arrived while it was open
 }
 
 /* ---------- Sending ---------- */

@@ -89,8 +89,11 @@ export function newJourney(joinCode, checkIn) {
   };
 }
 
-/** The steps shown (no neighbourhood step when the municipality has no neighbourhoods). */
-export const stepsOf = (j) => STEPS.filter((s) => s !== 'neighbourhood' || (j.neighbourhoods && j.neighbourhoods.length));
+/**
+ * The steps shown: no neighbourhood step once the municipality is known to have none. While its
+ * neighbourhoods are still loading the step stays, so a quick tap does not skip the question.
+ */
+export const stepsOf = (j) => STEPS.filter((s) => s !== 'neighbourhood' || !j.neighbourhoods || j.neighbourhoods.length);
 
 export function progressOf(j, step) {
   const counted = stepsOf(j).filter((s) => s !== 'welcome' && s !== 'thanks');
