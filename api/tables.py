@@ -17,6 +17,7 @@ from api.results.models import (
     ReleasedBallot,
     ReleasedOffer,
     ReleasedPledge,
+    ReleaseSnapshot,
     ResultState,
 )
 from api.sessions.models import DialogueSession, Participant, SessionFacilitator
@@ -51,6 +52,7 @@ __all__ = [
     "ReleasedBallot",
     "ReleasedOffer",
     "ReleasedPledge",
+    "ReleaseSnapshot",
     "ResultState",
     "DialogueSession",
     "SessionFacilitator",

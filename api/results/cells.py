@@ -447,7 +447,22 @@ def release_view(
     lattice = _lattice(coarse, layout, crossed=False)
     full = _full_counts(coarse, lattice, layout)
     hidden = lattice.hidden(full, min_group_size=min_group_size, keep_shown=_rooms(layout))
-    return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+    return ReleaseView(
+        hidden=frozenset(hidden), counts=full, lines=[*lattice.lines, *_read_apart(layout)]
+    )
+
+
+def _read_apart(layout: DialogueLayout) -> list[Line[Cell]]:
+    """Lines readers take on their own that suppression keeps through others: the total and
+    every session, as the breakdown by session shows them.
+
+    Within one release its hidden sessions together are 0 or ≥ the minimum, because the
+    venue-kind lines keep each part; between releases a part can change sides (a kind shown
+    since), so the release rule compares this line's remainder too.
+    """
+    if len(layout.session_kind) < 2:
+        return []
+    return [Line((ALL, ALL, ALL), tuple((ALL, session_key(s), ALL) for s in layout.session_kind))]
 
 
 def final_view(

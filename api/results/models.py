@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field as PydanticField
-from sqlalchemy import Column, ForeignKey, Integer, LargeBinary, Numeric, String
+from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Numeric, String
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, utcnow
@@ -110,6 +110,23 @@ class ReleasedPledge(SQLModel, table=True):
     kind: str = Field(max_length=12)
     priority_id: int | None = None
     hours_per_month: Decimal | None = Field(default=None, sa_type=Numeric(4, 1))
+
+
+class ReleaseSnapshot(SQLModel, table=True):
+    """An earlier readable release as readers saw it: per cell its count and whether it was
+    hidden, for ballots or pledgers (`figures`). The release rule compares every new release
+    with each of these. Counts of groups only: no ballot, pledge or participant."""
+
+    __tablename__ = "release_snapshots"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dialogue_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    figures: str = Field(max_length=8)
+    cells: list[list[str | int]] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class ReleasedOffer(SQLModel, table=True):

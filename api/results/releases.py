@@ -14,7 +14,10 @@ least `min_group_size` ballots:
 A ballot touches a cell when its released version or its new version lies in it. Changes
 that would break the rule wait, marked, for the next release: a cell advances only by at
 least `min_group_size` ballots, and so does every difference between two releases of any
-figure, of any pair of nested figures, or of a figure and its hidden remainder. Together
+figure, of any pair of nested figures, or of a figure and its hidden remainder. A remainder is
+also compared with every earlier readable release (`history`), not only the last one: ballots
+that entered it and ballots that left it (their group shown since) in different releases
+could add up to fewer than the minimum though every single step moved enough. Together
 with suppression inside each release (see `suppression.py`), no difference anyone can take
 between figures, across groupings, filters, views and time, covers 1 … min_group_size − 1
 ballots. Waiting beats hiding: a stray ballot no longer hides a whole total, it waits until
@@ -49,6 +52,14 @@ class View(Generic[C]):
     lines: Sequence[Line[C]]
 
 
+@dataclass(frozen=True)
+class Snapshot(Generic[C]):
+    """An earlier release as readers saw it: the cells it hid and every cell's count."""
+
+    hidden: frozenset[C]
+    counts: Mapping[C, int]
+
+
 def counts_after(
     released: Mapping[C, int], changes: Sequence[Change[C]], units: set[int]
 ) -> dict[C, int]:
@@ -71,11 +82,13 @@ def choose_release(
     decide: Callable[[dict[C, int]], View[C]],
     min_group_size: int,
     keep_shown: Collection[C] = (),
+    history: Sequence[Snapshot[C]] = (),
 ) -> tuple[set[int], View[C]]:
     """The units the next release takes in, and how it is shown.
 
     Groups in `keep_shown` (the whole dialogue, each room) are never hidden to protect a few
-    new ballots: those wait instead.
+    new ballots: those wait instead. `history` holds the earlier releases whose total was
+    readable, oldest first; the last release (`released`) need not be among them.
 
     Start from every change; while some readable figure would move by 1 … min_group_size − 1
     ballots, set aside every unit that moves it, and decide again. It ends: the set only
@@ -93,8 +106,10 @@ def choose_release(
         waiting = _units_moving_too_few(view, touching, min_group_size)
         waiting |= _units_hiding_a_shown_group(before, view, touching, min_group_size, keep_shown)
         waiting |= _units_revealing_a_hidden_group(before, view, touching, min_group_size)
-        waiting |= _units_moving_a_remainder(
-            before, view, [c for c in changes if c.unit in admitted], min_group_size
+        admitted_changes = [c for c in changes if c.unit in admitted]
+        waiting |= _units_moving_a_remainder(before, view, admitted_changes, min_group_size)
+        waiting |= _units_moving_a_remainder_since(
+            history, before, view, admitted_changes, min_group_size
         )
         if not waiting:
             return admitted, view
@@ -165,13 +180,13 @@ def _units_revealing_a_hidden_group(
     return waiting
 
 
-def _remainder(line: Line[C], view: View[C]) -> set[C] | None:
+def _remainder(line: Line[C], hidden: frozenset[C]) -> set[C] | None:
     """The cells of a line that no shown group covers, if its total is shown."""
-    if line.parent is None or line.parent in view.hidden:
+    if line.parent is None or line.parent in hidden:
         return None
     if line.via:
-        return set(uncovered(line, view.hidden))
-    return {child for child in line.children if child in view.hidden}
+        return set(uncovered(line, hidden))
+    return {child for child in line.children if child in hidden}
 
 
 def _units_moving_a_remainder(
@@ -189,7 +204,7 @@ def _units_moving_a_remainder(
             left_by[cell] += 1
     waiting: set[int] = set()
     for line in view.lines:
-        old, new = _remainder(line, before), _remainder(line, view)
+        old, new = _remainder(line, before.hidden), _remainder(line, view.hidden)
         if old is None or new is None:
             continue
         flipped = old ^ new
@@ -207,6 +222,68 @@ def _units_moving_a_remainder(
                 if involved.intersection(change.removed) or involved.intersection(change.added)
             }
     return waiting
+
+
+def _units_moving_a_remainder_since(
+    history: Sequence[Snapshot[C]],
+    before: View[C],
+    view: View[C],
+    changes: Sequence[Change[C]],
+    min_group_size: int,
+) -> set[int]:
+    """Units that would move what a line leaves uncovered by 1 … min_group_size − 1 ballots
+    since an earlier readable release than the last one (compared ballot by ballot above).
+
+    Counted per cell: a cell uncovered in both releases moved by the difference of its
+    counts, a cell uncovered in one of them by all its ballots then; a ballot of this
+    release replaced within the remainder moved too. Exact while ballots are only added.
+    When no change of this release lies in the line, the changes that flipped its groups
+    elsewhere wait, all of them: the last release did not move the line.
+    """
+    last = Snapshot(hidden=before.hidden, counts=_nonzero(before.counts))
+    waiting: set[int] = set()
+    for line in view.lines:
+        new = _remainder(line, view.hidden)
+        if new is None or (
+            new == _remainder(line, before.hidden) and _same_counts(new, before, view)
+        ):
+            continue
+        for earlier in history:
+            old = _remainder(line, earlier.hidden)
+            if old is None or earlier == last:
+                continue
+            involved = old | new
+            in_line = [
+                change
+                for change in changes
+                if involved.intersection(change.removed) or involved.intersection(change.added)
+            ]
+            replaced = sum(1 for change in in_line if new.intersection(change.removed))
+            if 0 < _cell_moves(old, new, earlier.counts, view.counts) + replaced < min_group_size:
+                waiting |= {change.unit for change in in_line or changes}
+                break
+    return waiting
+
+
+def _cell_moves(
+    old: set[C], new: set[C], old_counts: Mapping[C, int], new_counts: Mapping[C, int]
+) -> int:
+    """How many ballots differ between two remainders, counted per cell."""
+    moves = 0
+    for cell in old | new:
+        if cell in old and cell in new:
+            moves += abs(new_counts.get(cell, 0) - old_counts.get(cell, 0))
+        else:
+            moves += old_counts.get(cell, 0) if cell in old else new_counts.get(cell, 0)
+    return moves
+
+
+def _nonzero(counts: Mapping[C, int]) -> dict[C, int]:
+    return {cell: count for cell, count in counts.items() if count}
+
+
+def _same_counts(cells: set[C], before: View[C], view: View[C]) -> bool:
+    return all(before.counts.get(cell, 0) == view.counts.get(cell, 0) for cell in cells)
 
 
 def _units_moving_too_few(

@@ -127,10 +127,21 @@ def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
                 min_group_size=minimum,
             )  # fmt: skip
             changed |= released
+    new_minimum = not final and state.min_group_size != minimum
+    if not final and changed or new_minimum:
+        # A new release, or the same one decided with a new minimum: what readers see now.
+        store.record_release(
+            session, dialogue_id=dialogue_id, figures=store.BALLOTS,
+            view=_decide(layout, minimum)(store.cell_counts(session, dialogue_id=dialogue_id)),
+        )  # fmt: skip
     if not final:
         changed |= _release_pledges(
             session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
         )
+        if new_minimum:
+            _record_pledgers(
+                session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
+            )
     ending = not final and has_ended(dialogue)
     if not changed and not ending and state.min_group_size == minimum:
         if unmarked:
@@ -196,6 +207,7 @@ def _first_release(
         decide=_decide(layout, min_group_size),
         min_group_size=min_group_size,
         keep_shown=_kept_shown(layout),
+        history=store.release_history(session, dialogue_id=dialogue_id, figures=store.BALLOTS),
     )
     after = {b: current[b] if b in admitted else None for b in ballot_ids}
     store.publish(session, dialogue_id=dialogue_id, versions=after)
@@ -285,6 +297,7 @@ def _release_pledgers(
             decide=_decide(layout, min_group_size),
             min_group_size=min_group_size,
             keep_shown=[(ALL, ALL, ALL)],
+            history=store.release_history(session, dialogue_id=dialogue_id, figures=store.PLEDGERS),
         )
         admitted = {waiting[unit] for unit in units}
     if not admitted:
@@ -303,7 +316,19 @@ def _release_pledgers(
                 )
             )  # fmt: skip
     store.publish_pledges(session, participant_ids=sorted(admitted), pledges=rows)
+    _record_pledgers(session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size)
     return True
+
+
+def _record_pledgers(
+    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+) -> None:
+    """Keep the pledge totals' release as readers see it, for the release rule's history."""
+    counts = pledger_counts(store.released_pledges(session, dialogue_id=dialogue_id), layout)
+    store.record_release(
+        session, dialogue_id=dialogue_id, figures=store.PLEDGERS,
+        view=_decide(layout, min_group_size)(counts),
+    )  # fmt: skip
 
 
 def _release_changes(
@@ -332,6 +357,7 @@ def _release_changes(
             decide=_decide(layout, min_group_size),
             min_group_size=min_group_size,
             keep_shown=_kept_shown(layout),
+            history=store.release_history(session, dialogue_id=dialogue_id, figures=store.BALLOTS),
         )
     if admitted:
         tallies = _tally_versions([new[b] for b in admitted if b in new], layout)

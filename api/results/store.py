@@ -15,12 +15,15 @@ from api.core.db import utcnow
 from api.results.aggregation import tally_width
 from api.results.cells import Cell, DialogueLayout, hidden_cells
 from api.results.models import (
+    ALL,
     GroupTally,
     ReleasedBallot,
     ReleasedOffer,
     ReleasedPledge,
+    ReleaseSnapshot,
     ResultState,
 )
+from api.results.releases import Snapshot, View
 
 _INSERT_CHUNK = 2_000
 _RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
@@ -364,6 +367,42 @@ def release_total(session: Session, *, dialogue_id: int) -> int:
     return session.execute(
         select(func.count()).select_from(_RELEASED).where(_RELEASED.c.dialogue_id == dialogue_id)
     ).scalar_one()
+
+
+BALLOTS = "ballots"
+PLEDGERS = "pledgers"
+
+
+def release_history(session: Session, *, dialogue_id: int, figures: str) -> list[Snapshot[Cell]]:
+    """The dialogue's earlier readable releases of these figures, oldest first."""
+    rows = session.execute(
+        select(ReleaseSnapshot.cells)
+        .where(ReleaseSnapshot.dialogue_id == dialogue_id, ReleaseSnapshot.figures == figures)
+        .order_by(ReleaseSnapshot.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
+    ).scalars()
+    return [
+        Snapshot(
+            hidden=frozenset((n, v, a) for n, v, a, _, hidden in cells if hidden),
+            counts={(n, v, a): count for n, v, a, count, _ in cells if count},
+        )
+        for cells in rows
+    ]
+
+
+def record_release(session: Session, *, dialogue_id: int, figures: str, view: View[Cell]) -> None:
+    """Keep the new release of these figures as readers see it, if its total is readable."""
+    total = (ALL, ALL, ALL)
+    if not view.counts.get(total) or total in view.hidden:
+        return
+    cells = sorted(set(view.counts) | view.hidden)
+    session.add(
+        ReleaseSnapshot(
+            dialogue_id=dialogue_id,
+            figures=figures,
+            cells=[[*cell, view.counts.get(cell, 0), int(cell in view.hidden)] for cell in cells],
+        )
+    )
+    session.flush()
 
 
 def released_pledges(session: Session, *, dialogue_id: int) -> list[ReleasedPledge]:

@@ -17,6 +17,7 @@ import statistics
 
 from api.results.cells import DialogueLayout
 from tests.unit.test_cells import BANDS, RandomBallot
+from api.results.releases import Snapshot
 from tests.unit.test_releases import next_release
 
 LAYOUT = DialogueLayout(
@@ -76,13 +77,14 @@ def main() -> int:
     for seed in range(args.seeds):
         rng = random.Random(seed)
         received = {unit: random_ballot(rng) for unit in range(120)}
-        released = next_release(LAYOUT, {}, received, args.min_group_size)
+        history: list[Snapshot] = []
+        released = next_release(LAYOUT, {}, received, args.min_group_size, history)
         line = [f"seed {seed}: 120 → released {len(released)}"]
         for _ in range(args.refreshes):
             for _ in range(args.per_refresh):
                 received[len(received)] = random_ballot(rng)
             before = released
-            released = next_release(LAYOUT, released, received, args.min_group_size)
+            released = next_release(LAYOUT, released, received, args.min_group_size, history)
             releases += released != before
             waiting = sum(released.get(u) != v for u, v in received.items())
             waits.append(waiting)

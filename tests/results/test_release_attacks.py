@@ -125,6 +125,45 @@ def test_an_empty_group_and_a_small_group_look_the_same(
     assert set(by_band) == {"dialogue", *AGE_BANDS, "unknown"}
 
 
+def test_the_ballots_in_no_shown_age_band_differ_by_enough_from_every_earlier_reading(
+    client: TestClient, analyst, empty_world: World
+):
+    # One 65+ ballot hidden among five; then five more in hidden age bands; then 65+ and
+    # 18-24 have enough to be shown. Each step moves "in no shown age band" by five, but the
+    # first and the third reading would both hold five ballots, two of them different ones:
+    # their difference is one 65+ ballot against one 12-17 ballot. The third step waits.
+    world = empty_world
+    world.set_min_group_size(5)
+    room = world.session_ids[0]
+
+    def cast(n: int, band: str | None) -> None:
+        world.cast(
+            (None, TruthBallot(room, (world.priority_ids[0],), None, band)) for _ in range(n)
+        )
+
+    readings = []
+    for batch in (
+        [(1, "65+"), (4, None)],
+        [(1, "12-17"), (4, "18-24")],
+        [(5, "65+"), (5, "18-24")],
+    ):
+        for n, band in batch:
+            cast(n, band)
+        world.refresh()
+        view = results_of(client, analyst, world, groupBy=GroupBy.AGE_BAND.value)
+        shown = {g["key"] for g in view["groups"] if not g["suppressed"]}
+        released = world.released()
+        readings.append(
+            {p: b for p, b in released.items() if (b.age_band or "unknown") not in shown}
+        )
+        assert view["unshownBallots"] == len(readings[-1])
+    assert [len(r) for r in readings] == [5, 10, 10]  # the third release waits
+    for later, after in enumerate(readings):
+        for before in readings[:later]:
+            moved = len(before.keys() ^ after.keys())
+            assert moved == 0 or moved >= 5, (before, after)
+
+
 def test_filtered_views_wait_for_the_end_of_the_dialogue(client: TestClient, analyst, world: World):
     # Differencing across filters: groupBy=session&ageBand=… against groupBy=session, taken
     # at two moments, would isolate a ballot. Crossed views come once, from the last release.
