@@ -113,9 +113,9 @@ class ReleasedPledge(SQLModel, table=True):
 
 
 class ReleaseSnapshot(SQLModel, table=True):
-    """An earlier readable release as readers saw it: per cell its count and whether it was
-    hidden, for ballots or pledgers (`figures`). The release rule compares every new release
-    with each of these. Counts of groups only: no ballot, pledge or participant."""
+    """An earlier readable release as the release rule compares new ones with it: its hidden
+    cells and their counts (`[neighbourhood, venue, age band, count]`), for ballots or
+    pledgers (`figures`). Counts of groups only: no ballot, pledge or participant."""
 
     __tablename__ = "release_snapshots"
 

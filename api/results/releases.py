@@ -54,10 +54,17 @@ class View(Generic[C]):
 
 @dataclass(frozen=True)
 class Snapshot(Generic[C]):
-    """An earlier release as readers saw it: the cells it hid and every cell's count."""
+    """An earlier release as later ones are compared with it: the cells it hid, and their
+    counts (what a remainder adds up; the shown cells only ever grow by enough at once)."""
 
     hidden: frozenset[C]
     counts: Mapping[C, int]
+
+
+def snapshot_of(view: View[C]) -> Snapshot[C]:
+    """The snapshot of a release: its hidden cells and their non-zero counts."""
+    counts = {cell: view.counts[cell] for cell in view.hidden if view.counts.get(cell)}
+    return Snapshot(hidden=view.hidden, counts=counts)
 
 
 def counts_after(
@@ -240,7 +247,7 @@ def _units_moving_a_remainder_since(
     When no change of this release lies in the line, the changes that flipped its groups
     elsewhere wait, all of them: the last release did not move the line.
     """
-    last = Snapshot(hidden=before.hidden, counts=_nonzero(before.counts))
+    last = snapshot_of(before)
     waiting: set[int] = set()
     for line in view.lines:
         new = _remainder(line, view.hidden)
@@ -276,10 +283,6 @@ def _cell_moves(
         else:
             moves += old_counts.get(cell, 0) if cell in old else new_counts.get(cell, 0)
     return moves
-
-
-def _nonzero(counts: Mapping[C, int]) -> dict[C, int]:
-    return {cell: count for cell, count in counts.items() if count}
 
 
 def _same_counts(cells: set[C], before: View[C], view: View[C]) -> bool:

@@ -23,7 +23,7 @@ from api.results.models import (
     ReleaseSnapshot,
     ResultState,
 )
-from api.results.releases import Snapshot, View
+from api.results.releases import Snapshot, View, snapshot_of
 
 _INSERT_CHUNK = 2_000
 _RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
@@ -380,28 +380,33 @@ def release_history(session: Session, *, dialogue_id: int, figures: str) -> list
         .where(ReleaseSnapshot.dialogue_id == dialogue_id, ReleaseSnapshot.figures == figures)
         .order_by(ReleaseSnapshot.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     ).scalars()
-    return [
-        Snapshot(
-            hidden=frozenset((n, v, a) for n, v, a, _, hidden in cells if hidden),
-            counts={(n, v, a): count for n, v, a, count, _ in cells if count},
-        )
-        for cells in rows
-    ]
+    return [_snapshot(cells) for cells in rows]
+
+
+def _snapshot(cells: list[list[Any]]) -> Snapshot[Cell]:
+    return Snapshot(
+        hidden=frozenset((n, v, a) for n, v, a, _ in cells),
+        counts={(n, v, a): count for n, v, a, count in cells if count},
+    )
 
 
 def record_release(session: Session, *, dialogue_id: int, figures: str, view: View[Cell]) -> None:
-    """Keep the new release of these figures as readers see it, if its total is readable."""
+    """Keep the new release of these figures for comparing later ones with it: if its total
+    is readable and it hides other cells, or other counts, than the last one kept."""
     total = (ALL, ALL, ALL)
     if not view.counts.get(total) or total in view.hidden:
         return
-    cells = sorted(set(view.counts) | view.hidden)
-    session.add(
-        ReleaseSnapshot(
-            dialogue_id=dialogue_id,
-            figures=figures,
-            cells=[[*cell, view.counts.get(cell, 0), int(cell in view.hidden)] for cell in cells],
-        )
-    )
+    snapshot = snapshot_of(view)
+    last = session.execute(
+        select(ReleaseSnapshot.cells)
+        .where(ReleaseSnapshot.dialogue_id == dialogue_id, ReleaseSnapshot.figures == figures)
+        .order_by(ReleaseSnapshot.id.desc())  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .limit(1)
+    ).scalar()
+    if last is not None and _snapshot(last) == snapshot:
+        return
+    cells = [[*cell, snapshot.counts.get(cell, 0)] for cell in sorted(snapshot.hidden)]
+    session.add(ReleaseSnapshot(dialogue_id=dialogue_id, figures=figures, cells=cells))
     session.flush()
 
 

@@ -22,7 +22,7 @@ from api.results.cells import (
     session_key,
 )
 from api.results.models import ALL, NOT_GIVEN
-from api.results.releases import Change, Snapshot, View, choose_release
+from api.results.releases import Change, Snapshot, View, choose_release, snapshot_of
 from tests.unit.test_cells import BANDS, RandomBallot, belongs, columns, layouts
 
 Reading = dict[Hashable, dict[int, RandomBallot]]  # figure → the ballot versions it adds up
@@ -88,8 +88,7 @@ def next_release(
     if history is not None and after != released:
         view = release_view(counts(after, layout), layout, min_group_size=min_group_size)
         if after and (ALL, ALL, ALL) not in view.hidden:
-            counted = {cell: n for cell, n in view.counts.items() if n}
-            history.append(Snapshot(hidden=view.hidden, counts=counted))
+            history.append(snapshot_of(view))
     return after
 
 
