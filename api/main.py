@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.telemetry import TelemetryConfig
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
@@ -79,8 +80,16 @@ OPENAPI_TAGS = [
 ]
 
 
+def _telemetry(settings: Settings) -> TelemetryConfig:
+    """FastAPI's OpenTelemetry, as the settings ask (exporters come from OTEL_* variables)."""
+    if settings.opentelemetry:
+        return {}
+    return {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
     api = FastAPIOffline(
+        telemetry=_telemetry(settings),
         title="Welvaartgesprek API",
         version=API_VERSION,
         description=DESCRIPTION,
@@ -224,6 +233,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         engine.dispose()
 
     app = FastAPI(
+        telemetry=_telemetry(settings),
         title="Welvaartgesprek",
         docs_url=None,
         redoc_url=None,

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # Who may read /metrics besides requests from the server itself (see api/ops/router.py).
     metrics_token: SecretStr | None = None
+    # FastAPI's OpenTelemetry spans, metrics and logs. Off, they cost nothing per request (on,
+    # even with no exporter configured, every request asks OpenTelemetry for its providers).
+    opentelemetry: bool = False
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
