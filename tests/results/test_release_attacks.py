@@ -164,6 +164,27 @@ def test_the_ballots_in_no_shown_age_band_differ_by_enough_from_every_earlier_re
             assert moved == 0 or moved >= 5, (before, after)
 
 
+def test_a_release_is_kept_for_later_comparison_only_when_its_hidden_groups_changed(
+    empty_world: World,
+):
+    world = empty_world
+    world.set_min_group_size(5)
+    room = world.session_ids[0]
+
+    def cast(n: int, band: str) -> None:
+        world.cast(
+            (None, TruthBallot(room, (world.priority_ids[0],), None, band)) for _ in range(n)
+        )
+
+    kept = []
+    for band in ("25-44", "25-44", "65+"):
+        cast(5, band)
+        world.refresh()
+        kept.append(world.count_rows("release_snapshots"))
+    # Five more in a shown age band change no hidden group: nothing new to compare with.
+    assert kept == [1, 1, 2]
+
+
 def test_filtered_views_wait_for_the_end_of_the_dialogue(client: TestClient, analyst, world: World):
     # Differencing across filters: groupBy=session&ageBand=… against groupBy=session, taken
     # at two moments, would isolate a ballot. Crossed views come once, from the last release.
