@@ -16,8 +16,8 @@ import random
 import statistics
 
 from api.results.cells import DialogueLayout
-from tests.unit.test_cells import BANDS, RandomBallot
 from api.results.releases import Snapshot
+from tests.unit.test_cells import BANDS, RandomBallot
 from tests.unit.test_releases import next_release
 
 LAYOUT = DialogueLayout(
