@@ -20,10 +20,8 @@ KNOWN_CYCLE_IMPORTS = {
     ("ballots", "pledges"),
     ("ballots", "sessions"),
     ("dialogues", "ballots"),
-    ("pledges", "ballots"),
     ("pledges", "dialogues"),
     ("pledges", "sessions"),
-    ("sessions", "ballots"),
     ("sessions", "dialogues"),
     ("sessions", "pledges"),
 }
