@@ -23,7 +23,6 @@ KNOWN_CYCLE_IMPORTS = {
     ("pledges", "dialogues"),
     ("pledges", "sessions"),
     ("sessions", "dialogues"),
-    ("sessions", "pledges"),
 }
 
 
