@@ -1,4 +1,5 @@
-"""The resident's ballot, and paper ballots printed and typed in by a facilitator."""
+"""The resident's ballot, paper ballots printed and typed in by a facilitator, and changing a
+dialogue (whose ballots fix its priorities)."""
 
 from enum import StrEnum
 from typing import Annotated
@@ -6,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.ballots import service
+from api.ballots import flows, service
 from api.ballots.models import (
     MAX_ID,
     AssistedBallotCreate,
@@ -26,6 +27,8 @@ from api.core.access import Actor
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
 from api.core.negotiation import prefers_pdf
 from api.core.problems import Conflict, InvalidInput, NotFound
+from api.dialogues import service as dialogues
+from api.dialogues.models import DialoguePublic, DialogueUpdate
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
@@ -37,6 +40,7 @@ from api.staff.dependencies import FacilitatorActor
 
 router = APIRouter(tags=["Resident participation"])
 assisted_router = APIRouter(tags=["Sessions"])
+dialogue_router = APIRouter(prefix="/dialogues", tags=["Dialogues"])
 
 BallotId = Annotated[
     int, Path(alias="ballotId", ge=1, le=MAX_ID, description="The id of the paper ballot.")
@@ -267,3 +271,12 @@ def read_paper_ballot(
             },
         )
     return HTMLResponse(paper_ballot_html(ballot, languages=chosen), headers={"Vary": "Accept"})
+
+
+@dialogue_router.patch("/{id}", response_model=DialoguePublic)
+def update_dialogue(
+    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, session: SessionDep
+) -> DialoguePublic:
+    """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
+    dialogue = flows.update_dialogue(session, dialogue_id=dialogue_id, changes=body, actor=actor)
+    return dialogues.to_public(session, dialogue)
