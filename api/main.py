@@ -16,6 +16,7 @@ from api.accounts.router import users_router
 from api.agenda.router import page_router as dialogue_page_router
 from api.agenda.router import router as agenda_router
 from api.ballots.router import assisted_router as assisted_ballots_router
+from api.ballots.router import dialogue_router as dialogue_changes_router
 from api.ballots.router import router as ballots_router
 from api.context.router import router as context_router
 from api.core.config import API_BASE_PATH, API_VERSION, Settings, get_settings
@@ -109,6 +110,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
         venues_router,
         venue_objects_router,
         dialogues_router,
+        dialogue_changes_router,
         sessions_router,
         integrity_router,
         check_ins_router,

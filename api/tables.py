@@ -2,7 +2,6 @@
 
 from api.agenda.models import AgendaItem, AgendaItemPriority, ReportBackResponse
 from api.audit.models import AuditEvent
-from api.ballots.models import Ballot, BallotItem, PendingBallot
 from api.context.models import PopulationFigure, WellbeingFigure
 from api.core.ratelimit import RateLimitCounter
 from api.dialogues.models import Dialogue, Priority
@@ -20,6 +19,7 @@ from api.results.models import (
     ReleaseSnapshot,
     ResultState,
 )
+from api.sessions.ballot_box import Ballot, BallotItem, PendingBallot
 from api.sessions.models import DialogueSession, Participant, SessionFacilitator
 from api.staff.models import StaffMunicipality, StaffRegion, StaffUser
 from api.themes.models import Theme

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, or_, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from api.ballots.models import Ballot, PendingBallot
+from api.sessions.ballot_box import Ballot, PendingBallot
 
 _PENDING = PendingBallot.__table__  # type: ignore[attr-defined]
 _BALLOTS = Ballot.__table__  # type: ignore[attr-defined]

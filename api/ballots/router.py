@@ -1,11 +1,13 @@
-"""The resident's ballot, and paper ballots typed in by a facilitator."""
+"""The resident's ballot, paper ballots printed and typed in by a facilitator, and changing a
+dialogue (whose ballots fix its priorities)."""
 
+from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.ballots import service
+from api.ballots import flows, service
 from api.ballots.models import (
     MAX_ID,
     AssistedBallotCreate,
@@ -14,9 +16,19 @@ from api.ballots.models import (
     BallotPublic,
     BallotPut,
 )
+from api.ballots.paper_ballot import (
+    PDF_LANGUAGES,
+    PaperLanguage,
+    paper_ballot_html,
+    paper_ballot_of,
+    paper_ballot_pdf,
+)
 from api.core.access import Actor
-from api.core.deps import ResourceId, SessionDep, SettingsDep
-from api.core.problems import Conflict, NotFound
+from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
+from api.core.negotiation import prefers_pdf
+from api.core.problems import Conflict, InvalidInput, NotFound
+from api.dialogues import service as dialogues
+from api.dialogues.models import DialoguePublic, DialogueUpdate
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
@@ -28,6 +40,7 @@ from api.staff.dependencies import FacilitatorActor
 
 router = APIRouter(tags=["Resident participation"])
 assisted_router = APIRouter(tags=["Sessions"])
+dialogue_router = APIRouter(prefix="/dialogues", tags=["Dialogues"])
 
 BallotId = Annotated[
     int, Path(alias="ballotId", ge=1, le=MAX_ID, description="The id of the paper ballot.")
@@ -189,3 +202,81 @@ def restore_assisted_ballot(
     return _set_voided(
         session, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=False
     )
+
+
+class PaperFormat(StrEnum):
+    """The forms a paper ballot can be had in."""
+
+    HTML = "html"
+    PDF = "pdf"
+
+
+@assisted_router.get(
+    "/sessions/{id}/paper-ballot",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/pdf": {}},
+            "description": "A printable A4 paper ballot, one copy per language.",
+        },
+        400: {"description": "Arabic was asked for in a PDF (it is in the HTML only)."},
+    },
+)
+def read_paper_ballot(
+    session_id: ResourceId,
+    actor: FacilitatorActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    public_url: PublicUrlDep,
+    request: Request,
+    paper_format: Annotated[
+        PaperFormat | None,
+        Query(alias="format", description="`pdf` or `html`; without it, the Accept header."),
+    ] = None,
+    languages: Annotated[
+        list[PaperLanguage] | None,
+        Query(
+            alias="lang",
+            description="The copies to print, e.g. `lang=nl&lang=ar` (default: nl, en and ar; "
+            "nl and en in a PDF).",
+        ),
+    ] = None,
+) -> Response:
+    """The printable paper ballot: the question, the priorities to number, buurt, age band, a
+    pledge box, the session's QR code and a privacy line; as HTML or PDF."""
+    row = sessions.get_session(session, session_id=session_id, actor=actor)
+    pdf = (
+        paper_format is PaperFormat.PDF
+        if paper_format
+        else prefers_pdf(request.headers.get("accept", ""))
+    )
+    chosen = list(dict.fromkeys(languages or (PDF_LANGUAGES if pdf else list(PaperLanguage))))
+    if pdf and PaperLanguage.AR in chosen:
+        raise InvalidInput(
+            "The PDF can't show Arabic script properly; print the Arabic copy from the HTML "
+            "paper ballot (format=html).",
+            nl="De pdf kan Arabisch schrift niet goed weergeven; druk de Arabische versie af "
+            "vanuit de html-versie (format=html).",
+            kind="paper-ballot-arabic-pdf",
+            invalid_params=[("lang", "Arabic is in the HTML only", "Arabisch alleen in html")],
+        )
+    ballot = paper_ballot_of(session, row=row, settings=settings, public_url=public_url)
+    if pdf:
+        return Response(
+            paper_ballot_pdf(ballot, languages=chosen),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="stembiljet-sessie-{row.id}.pdf"',
+                "Vary": "Accept",
+            },
+        )
+    return HTMLResponse(paper_ballot_html(ballot, languages=chosen), headers={"Vary": "Accept"})
+
+
+@dialogue_router.patch("/{id}", response_model=DialoguePublic)
+def update_dialogue(
+    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, session: SessionDep
+) -> DialoguePublic:
+    """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
+    dialogue = flows.update_dialogue(session, dialogue_id=dialogue_id, changes=body, actor=actor)
+    return dialogues.to_public(session, dialogue)

@@ -11,12 +11,9 @@ from sqlmodel import Session, select
 from api.audit.service import record_event
 from api.ballots import counting
 from api.ballots.models import (
-    AgeBand,
     AssistedBallotCreate,
     AssistedBallotEntry,
     AssistedBallotPublic,
-    Ballot,
-    BallotItem,
     BallotPublic,
     BallotPut,
 )
@@ -26,6 +23,7 @@ from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.pledges import service as pledges
 from api.sessions import service as sessions
+from api.sessions.ballot_box import AgeBand, Ballot, BallotItem
 from api.sessions.models import Participant, ParticipantOrigin
 from api.sessions.service import OpenSession
 

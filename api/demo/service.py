@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.accounts import service as accounts
 from api.ballots import service as ballots
-from api.ballots.models import AgeBand, BallotPut
+from api.ballots.models import BallotPut
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
 from api.core.zones import AMSTERDAM
@@ -21,6 +21,7 @@ from api.municipalities import service as municipalities
 from api.pledges import service as pledges
 from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions import service as sessions
+from api.sessions.ballot_box import AgeBand
 from api.sessions.models import (
     CheckInMode,
     DialogueSession,

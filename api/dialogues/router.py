@@ -1,14 +1,14 @@
-"""Dialogues with their priorities."""
+"""Dialogues with their priorities; changing one is in `api.ballots.router` (ballots fix its
+priorities)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.ballots import service as ballots
 from api.core.deps import ResourceId, SessionDep
 from api.core.schemas import MUNICIPALITY_CODE_PATTERN
 from api.dialogues import service
-from api.dialogues.models import DialogueCreate, DialoguePublic, DialogueUpdate
+from api.dialogues.models import DialogueCreate, DialoguePublic
 from api.staff.dependencies import CurrentActor, FacilitatorActor
 
 router = APIRouter(prefix="/dialogues", tags=["Dialogues"])
@@ -42,19 +42,4 @@ def read_dialogue(
 ) -> DialoguePublic:
     """One dialogue with its priorities."""
     dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return service.to_public(session, dialogue)
-
-
-@router.patch("/{id}", response_model=DialoguePublic)
-def update_dialogue(
-    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, session: SessionDep
-) -> DialoguePublic:
-    """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
-    dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    has_ballots = (
-        ballots.count_ballots(session, dialogue_id=dialogue_id, include_set_aside=True) > 0
-    )
-    dialogue = service.update_dialogue(
-        session, dialogue=dialogue, changes=body, has_ballots=has_ballots
-    )
     return service.to_public(session, dialogue)

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.ballots import service as ballots
-from api.ballots.models import Ballot
 from api.core.access import Actor, Role
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, NotFound
@@ -25,6 +24,7 @@ from api.integrity.models import (
 )
 from api.results.layout import min_group_size_of
 from api.sessions import service as sessions
+from api.sessions.ballot_box import Ballot
 from api.sessions.models import DialogueSession, Participant, SessionStatus
 from api.venues import service as venues
 

@@ -17,10 +17,10 @@ from sqlalchemy import Engine, func, select
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.ballots.models import PendingBallot
 from api.core.db import open_session, utcnow
 from api.ops.logs import ACCESS_LOGGER
 from api.results.models import ResultState
+from api.sessions.ballot_box import PendingBallot
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 

@@ -13,7 +13,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from api.ballots.models import Ballot
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
@@ -31,6 +30,7 @@ from api.pledges.models import (
     PledgePublic,
 )
 from api.sessions import service as sessions
+from api.sessions.ballot_box import Ballot
 from api.sessions.service import OpenSession
 
 _PLEDGES = Pledge.__table__  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from api.ballots.models import AgeBand
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
@@ -12,6 +11,7 @@ from api.results.cells import (
     DialogueLayout,
 )
 from api.sessions import service as sessions
+from api.sessions.ballot_box import AgeBand
 from api.sessions.models import DialogueSession
 from api.venues import service as venues
 from api.venues.models import Venue

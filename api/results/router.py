@@ -7,7 +7,6 @@ from fastapi.responses import Response
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.ballots.models import AgeBand
 from api.core.deps import CbsCodePath, ResourceId, SessionDep, SettingsDep
 from api.core.problems import NotFound
 from api.dialogues import service as dialogues
@@ -16,6 +15,7 @@ from api.results import live, reading
 from api.results.export import CSV_DESCRIPTION, results_csv
 from api.results.models import GroupBy, PledgeSummary, Results, Trend
 from api.sessions import service as sessions
+from api.sessions.ballot_box import AgeBand
 from api.staff.dependencies import AnalystActor, ScreenActor
 from api.venues.models import VenueKind
 

@@ -28,7 +28,6 @@ from cachetools import LRUCache
 from sqlalchemy import select
 from sqlmodel import Session
 
-from api.ballots.models import LIFE_SATISFACTION_MAX
 from api.results.aggregation import Z_95
 from api.results.cells import (
     BallotColumns,
@@ -42,6 +41,7 @@ from api.results.cells import (
 )
 from api.results.models import ALL, NOT_GIVEN, LifeSatisfaction, ReleasedBallot
 from api.results.suppression import Lattice, Line
+from api.sessions.ballot_box import LIFE_SATISFACTION_MAX
 from api.sessions.models import ParticipantType
 
 TYPES = (*(kind.value for kind in ParticipantType), NOT_GIVEN)

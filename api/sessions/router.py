@@ -1,6 +1,5 @@
 """Sessions (staff), their QR code and poster, and residents checking in."""
 
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -8,7 +7,6 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.core.db import open_session, utcnow
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
-from api.core.negotiation import prefers_pdf
 from api.core.problems import Forbidden, InvalidInput, NotFound
 from api.core.translations import AcceptLanguageHeader, negotiate_language
 from api.dialogues import service as dialogues
@@ -26,13 +24,6 @@ from api.sessions.models import (
     SessionCreate,
     SessionPublic,
     SessionUpdate,
-)
-from api.sessions.paper_ballot import (
-    PDF_LANGUAGES,
-    PaperLanguage,
-    paper_ballot_html,
-    paper_ballot_of,
-    paper_ballot_pdf,
 )
 from api.sessions.poster import poster_html
 from api.sessions.qr import QrFormat, qr_image
@@ -208,75 +199,6 @@ def read_session_poster(
             brand_colour=municipality.brand_colour,
         )
     )
-
-
-class PaperFormat(StrEnum):
-    """The forms a paper ballot can be had in."""
-
-    HTML = "html"
-    PDF = "pdf"
-
-
-@router.get(
-    "/sessions/{id}/paper-ballot",
-    response_class=Response,
-    responses={
-        200: {
-            "content": {"text/html": {}, "application/pdf": {}},
-            "description": "A printable A4 paper ballot, one copy per language.",
-        },
-        400: {"description": "Arabic was asked for in a PDF (it is in the HTML only)."},
-    },
-)
-def read_paper_ballot(
-    session_id: ResourceId,
-    actor: FacilitatorActor,
-    session: SessionDep,
-    settings: SettingsDep,
-    public_url: PublicUrlDep,
-    request: Request,
-    paper_format: Annotated[
-        PaperFormat | None,
-        Query(alias="format", description="`pdf` or `html`; without it, the Accept header."),
-    ] = None,
-    languages: Annotated[
-        list[PaperLanguage] | None,
-        Query(
-            alias="lang",
-            description="The copies to print, e.g. `lang=nl&lang=ar` (default: nl, en and ar; "
-            "nl and en in a PDF).",
-        ),
-    ] = None,
-) -> Response:
-    """The printable paper ballot: the question, the priorities to number, buurt, age band, a
-    pledge box, the session's QR code and a privacy line; as HTML or PDF."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    pdf = (
-        paper_format is PaperFormat.PDF
-        if paper_format
-        else prefers_pdf(request.headers.get("accept", ""))
-    )
-    chosen = list(dict.fromkeys(languages or (PDF_LANGUAGES if pdf else list(PaperLanguage))))
-    if pdf and PaperLanguage.AR in chosen:
-        raise InvalidInput(
-            "The PDF can't show Arabic script properly; print the Arabic copy from the HTML "
-            "paper ballot (format=html).",
-            nl="De pdf kan Arabisch schrift niet goed weergeven; druk de Arabische versie af "
-            "vanuit de html-versie (format=html).",
-            kind="paper-ballot-arabic-pdf",
-            invalid_params=[("lang", "Arabic is in the HTML only", "Arabisch alleen in html")],
-        )
-    ballot = paper_ballot_of(session, row=row, settings=settings, public_url=public_url)
-    if pdf:
-        return Response(
-            paper_ballot_pdf(ballot, languages=chosen),
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="stembiljet-sessie-{row.id}.pdf"',
-                "Vary": "Accept",
-            },
-        )
-    return HTMLResponse(paper_ballot_html(ballot, languages=chosen), headers={"Vary": "Accept"})
 
 
 @check_ins_router.post(

@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.audit.service import record_event
-from api.ballots.models import Ballot
 from api.core.access import Actor, Role
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -26,6 +25,7 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.membership import service as membership
 from api.municipalities import service as municipalities
+from api.sessions.ballot_box import Ballot
 from api.sessions.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,

@@ -31,7 +31,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from api.ballots import service as ballots  # noqa: E402
-from api.ballots.models import AgeBand, BallotPut  # noqa: E402
+from api.ballots.models import BallotPut  # noqa: E402
 from api.core import security  # noqa: E402
 from api.core.access import SYSTEM  # noqa: E402
 from api.core.config import Settings  # noqa: E402
@@ -45,6 +45,7 @@ from api.main import create_app  # noqa: E402
 from api.municipalities.models import Municipality  # noqa: E402
 from api.results.refresher import refresh_all  # noqa: E402
 from api.sessions import service as sessions  # noqa: E402
+from api.sessions.ballot_box import AgeBand  # noqa: E402
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate  # noqa: E402
 from api.venues.models import Venue  # noqa: E402
 from tests.browser.staff_fixtures import DESKTOP, StaffWorld, build_world  # noqa: E402

@@ -103,7 +103,7 @@ def test_a_translated_dialogue_is_printed_in_each_copys_language_and_a_partial_o
 def test_the_paper_ballot_lists_many_buurten_as_a_line_to_write_on(
     client: TestClient, db: Session, tilburg: Place, tilburg_facilitator, monkeypatch
 ):
-    monkeypatch.setattr("api.sessions.paper_ballot.MAX_LISTED_BUURTEN", 1)
+    monkeypatch.setattr("api.ballots.paper_ballot.MAX_LISTED_BUURTEN", 1)
     page = paper(client, tilburg, tilburg_facilitator, lang="nl")
     assert "Schrijf de naam van je buurt op" in page and "Buurt 1" not in page
 

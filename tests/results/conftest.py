@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from api.ballots.models import AgeBand, BallotPut
+from api.ballots.models import BallotPut
 from api.ballots.service import store_ballot
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow
@@ -34,6 +34,7 @@ from api.pledges.models import PledgeCreate
 from api.results.models import GroupBy
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
+from api.sessions.ballot_box import AgeBand
 from api.sessions.models import (
     Participant,
     ParticipantType,

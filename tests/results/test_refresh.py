@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from jose import jwt
 from sqlalchemy import delete, select
 
-from api.ballots.models import PendingBallot
 from api.core.db import open_session
 from api.results import service, store
 from api.results.models import GroupBy, GroupTally, ResultState
+from api.sessions.ballot_box import PendingBallot
 from tests.results.conftest import (
     JOIN_CODES,
     TruthBallot,

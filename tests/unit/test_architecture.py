@@ -1,5 +1,5 @@
-"""The import graph of `api`: core imports no domain, no new package cycle creeps in beyond
-those that existed when the graph was first checked, and no router imports a table model."""
+"""The import graph of `api`: core imports no domain, packages import each other one way only
+(no cycle), and no router imports a table model."""
 
 import ast
 import importlib
@@ -11,22 +11,6 @@ import pytest
 from sqlmodel import SQLModel
 
 API = Path(__file__).resolve().parents[2] / "api"
-
-# Imports between two packages that lie on a cycle (the importer can be reached back from what
-# it imports). Issue 14 breaks these up with flows modules; until then none may be added.
-# Shrink this list as cycles go; never grow it.
-KNOWN_CYCLE_IMPORTS = {
-    ("ballots", "dialogues"),
-    ("ballots", "pledges"),
-    ("ballots", "sessions"),
-    ("dialogues", "ballots"),
-    ("pledges", "ballots"),
-    ("pledges", "dialogues"),
-    ("pledges", "sessions"),
-    ("sessions", "ballots"),
-    ("sessions", "dialogues"),
-    ("sessions", "pledges"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -127,18 +111,13 @@ def test_core_imports_nothing_outside_core(graph: grimp.ImportGraph):
     assert outside == [], "api.core imports a domain (or main/cli):\n" + "\n".join(outside)
 
 
-def test_no_package_import_closes_a_cycle_beyond_the_known_ones(graph: grimp.ImportGraph):
-    new = sorted(cycle_imports(graph) - KNOWN_CYCLE_IMPORTS)
+def test_no_package_import_closes_a_cycle(graph: grimp.ImportGraph):
+    cycles = cycle_imports(graph)
     where = [
         f"{a} -> {b}:\n  " + "\n  ".join(_import_lines(graph, f"api.{a}", f"api.{b}"))
-        for a, b in new
+        for a, b in sorted(cycles)
     ]
-    assert new == [], "new imports on a package cycle:\n" + "\n".join(where)
-
-
-def test_every_known_cycle_import_still_closes_a_cycle(graph: grimp.ImportGraph):
-    gone = sorted(KNOWN_CYCLE_IMPORTS - cycle_imports(graph))
-    assert gone == [], f"no longer on a cycle, take them off KNOWN_CYCLE_IMPORTS: {gone}"
+    assert cycles == set(), "imports on a package cycle:\n" + "\n".join(where)
 
 
 def test_no_router_imports_a_table_model():

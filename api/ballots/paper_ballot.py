@@ -30,12 +30,12 @@ from reportlab.platypus import (
 )
 from sqlmodel import Session
 
-from api.ballots.models import AgeBand
 from api.core.config import Settings
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.municipalities.models import NeighbourhoodKind
 from api.pledges.models import PledgeKind
+from api.sessions.ballot_box import AgeBand
 from api.sessions.models import CheckInMode, DialogueSession
 from api.sessions.qr import qr_matrix, qr_svg_element
 from api.sessions.service import check_in_url
