@@ -40,7 +40,8 @@ class PerDialect(Generic[S]):
 
     def on(self, db: Session) -> S:
         """The statement for the database the session runs on."""
-        return self._postgresql if is_postgresql(db) else self._sqlite
+        # is_postgresql(db) inline: this runs in every ballot write
+        return self._postgresql if db.get_bind().dialect.name == "postgresql" else self._sqlite
 
 
 def insert_or_ignore(
