@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, or_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from api.core.dialects import upsert
 from api.sessions.ballot_box import Ballot, PendingBallot
 
 _PENDING = PendingBallot.__table__  # type: ignore[attr-defined]
@@ -27,25 +27,22 @@ class BallotVersion:
 
 
 # Built once, then only bound: it runs in every ballot write, under SQLite's single writer.
-_MARK = {
-    name: dialect.insert(_PENDING)
-    .values(
-        ballot_id=bindparam("ballot_id"),
-        dialogue_id=bindparam("dialogue_id"),
-        token=bindparam("token"),
-    )
-    .on_conflict_do_update(
-        index_elements=[_PENDING.c.ballot_id], set_={"token": bindparam("token")}
-    )
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_MARK = upsert(
+    _PENDING,
+    unique=[_PENDING.c.ballot_id],
+    values={
+        "ballot_id": bindparam("ballot_id"),
+        "dialogue_id": bindparam("dialogue_id"),
+        "token": bindparam("token"),
+    },
+    update={"token": bindparam("token")},
+)
 
 
 def mark_changed(session: Session, *, ballot_id: int, dialogue_id: int) -> None:
     """Mark a ballot as changed since the last release, in the caller's transaction."""
-    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
     session.execute(
-        _MARK[dialect],
+        _MARK.on(session),
         {"ballot_id": ballot_id, "dialogue_id": dialogue_id, "token": secrets.randbits(62)},
     )
 

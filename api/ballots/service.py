@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, delete, func, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,6 +17,7 @@ from api.ballots.models import (
     BallotPut,
 )
 from api.core.db import utcnow
+from api.core.dialects import insert_or_ignore
 from api.core.problems import InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
@@ -34,12 +34,9 @@ _ITEMS = BallotItem.__table__  # type: ignore[attr-defined]
 # only bound. (An ORM-enabled `insert(Model).values(...)` is built, keyed and routed through
 # the ORM's bulk machinery on every request: a third of a ballot's CPU, held under SQLite's
 # single writer.)
-_INSERT_BALLOT = {
-    name: dialect.insert(_BALLOTS)
-    .on_conflict_do_nothing(index_elements=[_BALLOTS.c.participant_id])
-    .returning(_BALLOTS.c.id)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_INSERT_BALLOT = insert_or_ignore(
+    _BALLOTS, unique=[_BALLOTS.c.participant_id], returning=_BALLOTS.c.id
+)
 _PREVIOUS = (
     select(_BALLOTS.c.id, _BALLOTS.c.revision)
     .where(_BALLOTS.c.participant_id == bindparam("participant"))
@@ -90,7 +87,6 @@ def store_ballot(
     caller's, and lost either way) and the ranking is checked to say which item is wrong.
     """
     neighbourhood_id = _neighbourhood_id(session, target=target, ballot=ballot)
-    dialect = session.get_bind().dialect.name
     now = utcnow()
     values = {
         "neighbourhood_id": neighbourhood_id,
@@ -104,7 +100,7 @@ def store_ballot(
     # Insert, or else lock the participant's ballot and replace it. The unique participant
     # decides which, never an earlier read; the lock makes concurrent replacements queue.
     ballot_id = session.execute(
-        _INSERT_BALLOT["postgresql" if dialect == "postgresql" else "sqlite"],
+        _INSERT_BALLOT.on(session),
         {
             "participant_id": participant_id,
             "session_id": target.id,

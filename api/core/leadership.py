@@ -5,18 +5,14 @@ its instance dies, PostgreSQL ends that session and frees the lock, and the next
 try takes it over. On SQLite the app is one process, which always leads.
 """
 
-import hashlib
 import logging
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from api.core.dialects import lock_number
+
 logger = logging.getLogger("welvaartgesprek.leadership")
-
-
-def lock_number(name: str) -> int:
-    """The advisory lock's number for `name` (a signed 64-bit integer)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 class Leadership:

@@ -29,11 +29,11 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select
 from sqlmodel import Session
 
 from api.core.db import utcnow
+from api.core.dialects import insert_or_ignore, try_lock_for_transaction
 from api.core.problems import Conflict, UnprocessableContent
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
 
@@ -53,12 +53,9 @@ _FIND = select(
     _RECORDS.c.expires_at,
 ).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
 # Stores the record unless the key has one already: the usual first request needs no lookup.
-_INSERT_NEW = {
-    name: dialect.insert(_RECORDS)
-    .on_conflict_do_nothing(index_elements=[_RECORDS.c.scope, _RECORDS.c.key])
-    .returning(_RECORDS.c.id)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_INSERT_NEW = insert_or_ignore(
+    _RECORDS, unique=[_RECORDS.c.scope, _RECORDS.c.key], returning=_RECORDS.c.id
+)
 
 _running: dict[tuple[str, str], str] = {}  # (scope, key) → fingerprint, of requests in flight
 _running_lock = threading.Lock()
@@ -136,11 +133,8 @@ def _running_here(scope: str, key: str, request_hash: str) -> Iterator[None]:
 
 
 def _lock_key(session: Session, scope: str, key: str) -> None:
-    """On PostgreSQL, hold the key for this transaction; 409 if another instance holds it."""
-    if session.get_bind().dialect.name != "postgresql":
-        return  # SQLite has one writer: the transaction itself excludes the others
-    number = int.from_bytes(hashlib.sha256(f"{scope} {key}".encode()).digest()[:8], "big", signed=True)  # fmt: skip
-    if not session.execute(select(func.pg_try_advisory_xact_lock(number))).scalar():
+    """Hold the key for this transaction, across app instances; 409 if another holds it."""
+    if not try_lock_for_transaction(session, f"{scope} {key}"):
         session.rollback()
         raise _in_progress()
 
@@ -196,7 +190,7 @@ def run_once(
             session.rollback()  # let the next writer in now, not when the request is torn down
             raise
         return StoredResponse(status=status, body=body, replayed=False)
-    insert_new = _INSERT_NEW["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]  # fmt: skip
+    insert_new = _INSERT_NEW.on(session)
     with _running_here(scope, key, request_hash):
         seen = False  # whether the key has a record: then it is looked up before the write
         for _attempt in range(_ATTEMPTS):

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from api.core.access import Actor
 from api.core.config import API_BASE_PATH
 from api.core.db import utcnow
+from api.core.dialects import is_sqlite
 from api.core.problems import Conflict, InvalidInput, NotFound, UnsupportedMediaType
 from api.municipalities.importer import (
     ImportedFile,
@@ -42,7 +43,7 @@ def _has_geometry(session: Session) -> ColumnElement[bool]:
     """Whether a row has a geometry, known without reading it: SQLite's `IS NOT NULL` reads the
     whole value (7 ms for 16 MB), its `typeof()` only the row header; PostgreSQL's `IS NOT
     NULL` reads the null bitmap."""
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session):
         return func.typeof(Neighbourhood.geometry) != "null"
     return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]
 

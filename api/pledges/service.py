@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.db import utcnow
+from api.core.dialects import is_sqlite
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
@@ -280,7 +281,7 @@ def purge_contacts(session: Session, *, default_retention_days: int, today: date
             ),
         )
     )
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    sqlite = is_sqlite(session)
     if sqlite:
         session.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees
     deleted = session.execute(

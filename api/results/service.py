@@ -13,6 +13,7 @@ from api.ballots import counting
 from api.ballots import service as ballots
 from api.ballots.counting import BallotVersion
 from api.core.db import utcnow
+from api.core.dialects import read_one_snapshot
 from api.core.problems import NotFound
 from api.core.zones import AMSTERDAM
 from api.dialogues.models import Dialogue
@@ -93,10 +94,9 @@ def is_serialization_failure(error: OperationalError) -> bool:
 
 
 def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
-    if session.get_bind().dialect.name == "postgresql":
-        # One snapshot for the ballots read and the marks removed: a ballot changed meanwhile
-        # fails the transaction (and it is tried again) instead of losing its mark.
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    # One snapshot for the ballots read and the marks removed: a ballot changed meanwhile
+    # fails the transaction (and it is tried again) instead of losing its mark.
+    read_one_snapshot(session)
     dialogue = session.get(Dialogue, dialogue_id)
     if dialogue is None:
         return False

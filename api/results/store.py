@@ -5,13 +5,13 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from api.ballots import counting
 from api.ballots.counting import BallotVersion
 from api.ballots.models import AgeBand
 from api.core.db import utcnow
+from api.core.dialects import bulk_insert, for_update, insert_or_ignore, is_postgresql
 from api.results.aggregation import tally_width
 from api.results.cells import Cell, DialogueLayout, hidden_cells
 from api.results.models import (
@@ -27,21 +27,33 @@ from api.results.releases import Snapshot, View, snapshot_of
 
 _INSERT_CHUNK = 2_000
 _RELEASED = ReleasedBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
+_STATES = ResultState.__table__  # type: ignore[attr-defined]  # as above
+_CREATE_STATE = insert_or_ignore(
+    _STATES, unique=[_STATES.c.dialogue_id], returning=_STATES.c.dialogue_id
+)
+_CELL_COLUMNS = (
+    "dialogue_id",
+    "neighbourhood",
+    "venue",
+    "age_band",
+    "ballots",
+    "suppressed",
+    "tally",
+)
 
 
 def lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
     """The dialogue's result state, locked for this transaction; None if another has it."""
-    dialect = session.get_bind().dialect.name
-    insert_state = (postgresql if dialect == "postgresql" else sqlite).insert(ResultState)
     created = session.execute(
-        insert_state.values(dialogue_id=dialogue_id, priority_count=m, refreshed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["dialogue_id"])
-        .returning(ResultState.dialogue_id)
+        _CREATE_STATE.on(session),
+        {"dialogue_id": dialogue_id, "priority_count": m, "refreshed_at": utcnow()},
     ).scalar()
-    query = select(ResultState).where(ResultState.dialogue_id == dialogue_id)
-    if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=not wait)
-    state = session.execute(query).scalar_one_or_none()
+    state = session.execute(
+        for_update(
+            select(ResultState).where(ResultState.dialogue_id == dialogue_id),
+            skip_locked=not wait,
+        )
+    ).scalar_one_or_none()
     if state is not None and created is not None:
         state.version = -1  # marks a new state: the tallies must be counted from the release
     return state
@@ -147,24 +159,12 @@ def _delete_cells(session: Session, *, dialogue_id: int, cells: Sequence[Cell]) 
 
 
 def _insert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        columns = "dialogue_id, neighbourhood, venue, age_band, ballots, suppressed, tally"
-        cursor = session.connection().connection.dbapi_connection.cursor()
-        with cursor.copy(f"COPY group_tallies ({columns}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"])
-                )
-        return
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(
-            insert(GroupTally),
-            [
-                {"dialogue_id": r["d"], "neighbourhood": r["n"], "venue": r["v"], "age_band": r["a"],
-                 "ballots": r["ballots"], "suppressed": r["suppressed"], "tally": r["tally"]}
-                for r in rows[start : start + _INSERT_CHUNK]
-            ],
-        )  # fmt: skip
+    bulk_insert(
+        session,
+        GroupTally.__table__,  # type: ignore[attr-defined]  # SQLModel's stubs lack __table__
+        _CELL_COLUMNS,
+        ((r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"]) for r in rows),
+    )
 
 
 def _blobs(values: np.ndarray) -> list[bytes]:
@@ -216,7 +216,7 @@ def all_rankings(
     million ballots cost no per-row work in Python. The aggregates of one query see the
     rows in the same order, so the columns line up.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
         cursor = session.connection().connection.driver_connection.cursor(binary=True)
         row = cursor.execute(

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from api.audit.service import record_event
 from api.core.access import Actor, Role
 from api.core.db import utcnow
+from api.core.dialects import lock_rows
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
 from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
@@ -763,14 +764,8 @@ def participant_exists(session: Session, *, participant_id: str, session_id: int
 
 
 def lock_participant(session: Session, *, participant_id: str) -> None:
-    """Hold the participant's row until the transaction ends, so their own writes queue.
-
-    PostgreSQL only: on SQLite the single writer already runs one transaction at a time.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(Participant.id).where(Participant.id == participant_id).with_for_update()
-        )
+    """Hold the participant's row until the transaction ends, so their own writes queue."""
+    lock_rows(session, select(Participant.id).where(Participant.id == participant_id))
 
 
 def create_assisted_participant(session: Session, *, session_id: int, staff_id: int) -> str:

@@ -1,0 +1,133 @@
+"""What SQLite and PostgreSQL do differently, in one place, so that a service reads the same on
+both: upserts, row locks, advisory locks, snapshots and bulk inserts.
+
+SQLite has one writer at a time (see `api.core.db`): a writing transaction already excludes
+every other, so what PostgreSQL needs a lock for costs SQLite nothing.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Column, Select, Table, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
+from sqlmodel import Session
+
+S = TypeVar("S")
+Q = TypeVar("Q", bound=Select[Any])
+
+_BULK_CHUNK = 2_000
+
+
+def is_postgresql(db: Session) -> bool:
+    """Whether the session runs on PostgreSQL."""
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def is_sqlite(db: Session) -> bool:
+    """Whether the session runs on SQLite."""
+    return db.get_bind().dialect.name == "sqlite"
+
+
+class PerDialect(Generic[S]):
+    """A statement built once for each database, then only picked and bound per request (its SQL
+    is compiled once per database and cached, instead of built anew on every call)."""
+
+    def __init__(self, build: Callable[[Any], S]) -> None:
+        self._sqlite = build(sqlite)
+        self._postgresql = build(postgresql)
+
+    def on(self, db: Session) -> S:
+        """The statement for the database the session runs on."""
+        # is_postgresql(db) inline: this runs in every ballot write
+        return self._postgresql if db.get_bind().dialect.name == "postgresql" else self._sqlite
+
+
+def insert_or_ignore(
+    table: Table, *, unique: Sequence[Column[Any]], returning: Column[Any]
+) -> PerDialect[ReturningInsert[Any]]:
+    """An insert that does nothing when a row with the same `unique` columns exists; it returns
+    `returning` of the new row, so no row means there was one already."""
+    return PerDialect(
+        lambda dialect: (
+            dialect.insert(table)
+            .on_conflict_do_nothing(index_elements=list(unique))
+            .returning(returning)
+        )
+    )
+
+
+def upsert(
+    table: Table, *, unique: Sequence[Column[Any]], values: dict[str, Any], update: dict[str, Any]
+) -> PerDialect[Any]:
+    """An insert of `values` that sets `update` instead when a row with the same `unique`
+    columns exists."""
+    return PerDialect(
+        lambda dialect: (
+            dialect.insert(table)
+            .values(values)
+            .on_conflict_do_update(index_elements=list(unique), set_=update)
+        )
+    )
+
+
+def for_update(query: Q, *, skip_locked: bool = False) -> Q:
+    """The query, locking the rows it reads until the transaction ends; with `skip_locked`, rows
+    another transaction holds are left out rather than waited for. PostgreSQL does both; on
+    SQLite the query reads as it is (the single writer holds the whole database already)."""
+    return query.with_for_update(skip_locked=skip_locked)
+
+
+def lock_rows(db: Session, query: Select[Any]) -> None:
+    """Hold the rows the query reads until the transaction ends, so other writers of them queue.
+
+    On SQLite nothing is sent: the single writer already runs one transaction at a time.
+    """
+    if is_postgresql(db):
+        db.execute(query.with_for_update())
+
+
+def lock_number(name: str) -> int:
+    """The advisory lock number for `name` (a signed 64-bit integer)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def try_lock_for_transaction(db: Session, name: str) -> bool:
+    """Take the lock `name` until the transaction ends, unless another transaction holds it
+    (then False). PostgreSQL's advisory lock, shared by every app instance; on SQLite always
+    True: the transaction itself excludes every other writer."""
+    if not is_postgresql(db):
+        return True
+    return bool(db.execute(select(func.pg_try_advisory_xact_lock(lock_number(name)))).scalar())
+
+
+def read_one_snapshot(db: Session) -> None:
+    """Make the transaction, which must not have run a query yet, read one snapshot throughout:
+    a row it read that another transaction changes meanwhile fails it (SQLSTATE 40001) instead.
+    REPEATABLE READ on PostgreSQL; SQLite's single writer already gives every transaction one
+    snapshot."""
+    if is_postgresql(db):
+        db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def bulk_insert(
+    db: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert many rows, each the values of `columns` in order: with COPY on PostgreSQL, in
+    chunks of one prepared insert each on SQLite."""
+    if is_postgresql(db):
+        cursor = db.connection().connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    statement = insert(table)
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(dict(zip(columns, row, strict=True)))
+        if len(chunk) == _BULK_CHUNK:
+            db.execute(statement, chunk)
+            chunk = []
+    if chunk:
+        db.execute(statement, chunk)
