@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column, ForeignKey, Integer, LargeBinary, Numeric, String
@@ -127,6 +128,20 @@ class ReleaseSnapshot(SQLModel, table=True):
     )
     figures: str = Field(max_length=8)
     cells: list[list[str | int]] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class CountedPledge(Protocol):
+    """A released pledge as the pledge totals read it: a stored row or the table model."""
+
+    pledge_id: int
+    participant_id: str
+    session_id: int
+    neighbourhood_id: int | None
+    age_band: str | None
+    participant_type: str | None
+    kind: str
+    priority_id: int | None
+    hours_per_month: Decimal | None
 
 
 class ReleasedOffer(SQLModel, table=True):

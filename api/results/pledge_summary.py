@@ -7,10 +7,10 @@ from decimal import Decimal
 from api.results.cells import Cell, DialogueLayout, ReleaseView, ballot_cells
 from api.results.models import (
     ALL,
+    CountedPledge,
     PledgeGroup,
     PledgeTotals,
     ReleasedOffer,
-    ReleasedPledge,
     SuppressedReason,
 )
 from api.results.suppression import Lattice, Line
@@ -31,7 +31,7 @@ class _Totals:
         return PledgeTotals(pledges=self.pledges, hours_per_month=float(self.hours))
 
 
-def pledger_cells(pledge: ReleasedPledge, layout: DialogueLayout) -> tuple[Cell, ...]:
+def pledger_cells(pledge: CountedPledge, layout: DialogueLayout) -> tuple[Cell, ...]:
     """The cells a released pledge's pledger stood in when it was released."""
     return ballot_cells(
         layout,
@@ -41,7 +41,7 @@ def pledger_cells(pledge: ReleasedPledge, layout: DialogueLayout) -> tuple[Cell,
     )
 
 
-def pledger_counts(pledges: Sequence[ReleasedPledge], layout: DialogueLayout) -> dict[Cell, int]:
+def pledger_counts(pledges: Sequence[CountedPledge], layout: DialogueLayout) -> dict[Cell, int]:
     """How many pledgers each cell holds."""
     people: dict[Cell, set[str]] = defaultdict(set)
     for pledge in pledges:
@@ -51,7 +51,7 @@ def pledger_counts(pledges: Sequence[ReleasedPledge], layout: DialogueLayout) ->
 
 
 def pledge_groups(
-    pledges: Sequence[ReleasedPledge],
+    pledges: Sequence[CountedPledge],
     offers: Sequence[ReleasedOffer],
     layout: DialogueLayout,
     *,
@@ -112,7 +112,7 @@ def pledge_groups(
 
 
 def pledge_type_groups(
-    pledges: Sequence[ReleasedPledge],
+    pledges: Sequence[CountedPledge],
     *,
     total_hidden: bool,
     min_group_size: int,

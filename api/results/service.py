@@ -33,6 +33,7 @@ from api.results.cells import (
 from api.results.layout import dialogue_layout, min_group_size_of
 from api.results.models import (
     ALL,
+    CountedPledge,
     GroupTally,
     ReleasedPledge,
     ResultState,
@@ -227,13 +228,14 @@ def _release_pledges(
     contact offers, which belong to no one and count in the dialogue's totals only, once
     enough of them have come in (or while no pledge total was readable yet)."""
     released = store.released_pledges(session, dialogue_id=dialogue_id)
-    counts = pledger_counts(released, layout)
-    readable = counts.get((ALL, ALL, ALL), 0) >= min_group_size
     counted = set(store.released_offer_ids(session, dialogue_id=dialogue_id))
     offers = [
         o for o in pledges.offer_facts(session, dialogue_id=dialogue_id) if o.id not in counted
     ]
-    released_offers = bool(offers) and (not readable or len(offers) >= min_group_size)
+    released_offers = False
+    if offers:
+        readable = pledger_counts(released, layout).get((ALL, ALL, ALL), 0) >= min_group_size
+        released_offers = not readable or len(offers) >= min_group_size
     if released_offers:
         store.publish_offers(session, dialogue_id=dialogue_id, offers=offers)
     return (
@@ -243,7 +245,6 @@ def _release_pledges(
             layout=layout,
             min_group_size=min_group_size,
             released=released,
-            counts=counts,
         )  # fmt: skip
         or released_offers
     )
@@ -255,11 +256,10 @@ def _release_pledgers(
     dialogue_id: int,
     layout: DialogueLayout,
     min_group_size: int,
-    released: Sequence[ReleasedPledge],
-    counts: dict[Cell, int],
+    released: Sequence[CountedPledge],
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule
-    (`released`: the pledges counted now, with `counts`, their pledgers per cell)."""
+    (`released`: the pledges counted now)."""
     facts = pledges.pledge_facts(session, dialogue_id=dialogue_id)
     counted = {pledge.pledge_id for pledge in released}
     waiting = sorted(
@@ -280,6 +280,7 @@ def _release_pledgers(
             age_band=band,
         )
 
+    counts = pledger_counts(released, layout)
     if counts.get((ALL, ALL, ALL), 0) < min_group_size:
         admitted = set(waiting)  # no pledge total was readable yet
     else:
