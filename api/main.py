@@ -157,7 +157,7 @@ def _api_app(settings: Settings, metrics: Metrics) -> FastAPI:
             )
         return api.openapi_schema
 
-    api.openapi = openapi  # type: ignore[method-assign]
+    api.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace the OpenAPI document
     return api
 
 

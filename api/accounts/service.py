@@ -244,14 +244,14 @@ def update_user(
             session,
             actor=actor,
             role=Role(role) if role is not None else None,
-            codes=changes.get("municipalities"),  # type: ignore[arg-type]
+            codes=changes.get("municipalities"),  # type: ignore[arg-type]  # `changes` holds validated UserUpdate fields: municipality codes here
         )
     revoke_tokens = False
     if changes.get("role") is not None:
         user.role = Role(changes["role"])
         revoke_tokens = True
     if "full_name" in changes:
-        user.full_name = changes["full_name"]  # type: ignore[assignment]
+        user.full_name = changes["full_name"]  # type: ignore[assignment]  # `changes` holds validated UserUpdate fields: a name here
     if changes.get("is_active") is not None:
         user.is_active = bool(changes["is_active"])
         revoke_tokens = True
@@ -259,7 +259,7 @@ def update_user(
         user.password_hash = new_password_hash
         revoke_tokens = True
     if changes.get("municipalities") is not None:
-        codes = list(changes["municipalities"])  # type: ignore[call-overload]
+        codes = list(changes["municipalities"])  # type: ignore[call-overload]  # `changes` holds validated UserUpdate fields: municipality codes here
         ids = _municipality_ids(session, codes=codes)
         _check_scope(user.role, ids)
         session.exec(delete(StaffMunicipality).where(StaffMunicipality.staff_user_id == user_id))

@@ -48,7 +48,7 @@ def _check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date |
 
 
 def _check_distinct(ids: list[int] | None) -> list[int] | None:
-    twice = sorted({i for i in ids or [] if ids.count(i) > 1})  # type: ignore[union-attr]
+    twice = sorted({i for i in ids or [] if ids.count(i) > 1})  # type: ignore[union-attr]  # inside the comprehension ids is not None: it iterates over ids
     if twice:
         raise InvalidValue(
             f"priority {twice[0]} is listed more than once; list each priority once",

@@ -52,7 +52,7 @@ def get_item(session: Session, *, item_id: int, actor: Actor) -> AgendaItem:
 
 def _lock(session: Session, table: type[AgendaItem] | type[Dialogue], row_id: int | None) -> None:
     """Lock the row until commit (PostgreSQL; SQLite has one writer at a time anyway)."""
-    session.exec(select(table).where(table.id == row_id).with_for_update()).one()  # type: ignore[arg-type,attr-defined]
+    session.exec(select(table).where(table.id == row_id).with_for_update()).one()  # type: ignore[arg-type,attr-defined]  # `table` is one of two table classes, each with an id column; the comparison is a SQL expression
 
 
 def item_of_dialogue(session: Session, *, item_id: int, dialogue_id: int) -> AgendaItem:
@@ -82,8 +82,8 @@ def items_of(session: Session, *, dialogue_id: int) -> list[AgendaItem]:
             # "short" sorts after "long": descending puts the short term first. Items without
             # a start come last on both databases (their NULL order differs).
             .order_by(
-                AgendaItem.horizon.desc(),  # type: ignore[attr-defined]
-                AgendaItem.starts_on.is_(None),  # type: ignore[union-attr]
+                AgendaItem.horizon.desc(),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+                AgendaItem.starts_on.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
                 AgendaItem.starts_on,
                 AgendaItem.id,
             )
@@ -92,7 +92,7 @@ def items_of(session: Session, *, dialogue_id: int) -> list[AgendaItem]:
 
 
 def _check_priorities(session: Session, *, dialogue: Dialogue, ids: Sequence[int]) -> None:
-    own = {p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    own = {p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
     if foreign:
         raise InvalidInput(
@@ -136,10 +136,10 @@ def _indicator_label(session: Session, *, dialogue: Dialogue, indicator: str) ->
 
 def _link_priorities(session: Session, *, item: AgendaItem, priority_ids: Iterable[int]) -> None:
     session.execute(
-        delete(AgendaItemPriority).where(AgendaItemPriority.agenda_item_id == item.id)  # type: ignore[arg-type]
+        delete(AgendaItemPriority).where(AgendaItemPriority.agenda_item_id == item.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     session.add_all(
-        AgendaItemPriority(agenda_item_id=item.id, priority_id=pid, dialogue_id=item.dialogue_id)  # type: ignore[arg-type]
+        AgendaItemPriority(agenda_item_id=item.id, priority_id=pid, dialogue_id=item.dialogue_id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         for pid in priority_ids
     )
 
@@ -157,7 +157,7 @@ def create_item(session: Session, *, dialogue: Dialogue, body: AgendaItemCreate)
     """Put an item on the dialogue's agenda."""
     _check_priorities(session, dialogue=dialogue, ids=body.priority_ids)
     fields = body.model_dump(exclude={"priority_ids", "translations", "indicator"})
-    item = AgendaItem(dialogue_id=dialogue.id, **fields)  # type: ignore[arg-type]
+    item = AgendaItem(dialogue_id=dialogue.id, **fields)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     if body.indicator is not None:
         item.indicator = _indicator_label(session, dialogue=dialogue, indicator=body.indicator)
     item.translations = stored_translations(body.translations)
@@ -201,7 +201,7 @@ def update_item(session: Session, *, item: AgendaItem, changes: AgendaItemUpdate
 def delete_item(session: Session, *, item: AgendaItem) -> None:
     """Take the item off the agenda; pledges linked to it are kept, unlinked."""
     session.execute(
-        update(Pledge).where(Pledge.agenda_item_id == item.id).values(agenda_item_id=None)  # type: ignore[arg-type]
+        update(Pledge).where(Pledge.agenda_item_id == item.id).values(agenda_item_id=None)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     session.delete(item)
     session.commit()
@@ -216,10 +216,10 @@ def organisation_contributions(
         return answer
     rows = session.exec(
         select(Pledge)
-        .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]
-        .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]
-        .where(Pledge.organisation_name.is_not(None))  # type: ignore[union-attr]
-        .order_by(Pledge.organisation_name, Pledge.id)  # type: ignore[arg-type]
+        .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .where(Pledge.organisation_name.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .order_by(Pledge.organisation_name, Pledge.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     )
     for pledge in rows:
         answer[pledge.agenda_item_id].append(  # type: ignore[index]  # filtered on the ids above
@@ -241,10 +241,10 @@ def _resident_pledge_counts(
         return {}
     rows = session.execute(
         select(Pledge.agenda_item_id, func.count())
-        .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]
+        .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Pledge.dialogue_id == dialogue_id)
-        .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]
-        .where(Pledge.organisation_name.is_(None))  # type: ignore[union-attr]
+        .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .where(Pledge.organisation_name.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         .group_by(Pledge.agenda_item_id)
     ).all()
     return {item_id: count for item_id, count in rows}
@@ -254,15 +254,15 @@ def _contributions(
     session: Session, *, dialogue: Dialogue, items: Sequence[AgendaItem]
 ) -> dict[int, Contributions]:
     ids = [item.id for item in items]
-    organisations = organisation_contributions(session, agenda_item_ids=ids)  # type: ignore[arg-type]
-    counts = _resident_pledge_counts(session, dialogue_id=dialogue.id, agenda_item_ids=ids)  # type: ignore[arg-type]
+    organisations = organisation_contributions(session, agenda_item_ids=ids)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    counts = _resident_pledge_counts(session, dialogue_id=dialogue.id, agenda_item_ids=ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     minimum = min_group_size_of(session, dialogue)
     answer = {}
     for item_id in ids:
-        count = counts.get(item_id, 0)  # type: ignore[call-overload]
+        count = counts.get(item_id, 0)  # type: ignore[call-overload]  # a stored row's id is set; SQLModel types it int | None
         shown = count >= minimum
         answer[item_id] = Contributions(
-            organisations=organisations.get(item_id, []),  # type: ignore[call-overload]
+            organisations=organisations.get(item_id, []),  # type: ignore[call-overload]  # a stored row's id is set; SQLModel types it int | None
             resident_pledges=count if shown else None,
             resident_pledges_at_least=minimum if shown else None,
         )
@@ -291,7 +291,7 @@ def _public_item(
         {"title": item.title, "goal": item.goal}, item.translations, language
     )
     return AgendaItemPublic(
-        id=item.id,  # type: ignore[arg-type]
+        id=item.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         dialogue_id=item.dialogue_id,
         title=texts["title"],
         goal=texts["goal"],
@@ -314,16 +314,16 @@ def agenda_of(
     """The dialogue's agenda as anyone may read it (once published), in `language`.
 
     Published or not: callers show it to the public only once `report_back_published_at` is set."""
-    items = items_of(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
-    links = _priority_links(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]
-    order = {p.id: p.position for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    items = items_of(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    links = _priority_links(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    order = {p.id: p.position for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     contributions = _contributions(session, dialogue=dialogue, items=items)
     return [
         _public_item(
             item,
             language=language,
-            priority_ids=_ordered(links[item.id], order),  # type: ignore[arg-type,index]
-            contributions=contributions[item.id],  # type: ignore[index]
+            priority_ids=_ordered(links[item.id], order),  # type: ignore[arg-type,index]  # a stored row's id is set; SQLModel types it int | None
+            contributions=contributions[item.id],  # type: ignore[index]  # a stored row's id is set; SQLModel types it int | None
         )
         for item in items
     ]
@@ -338,7 +338,7 @@ def staff_item(session: Session, *, item: AgendaItem) -> AgendaItemOut:
 
 def staff_agenda(session: Session, *, dialogue: Dialogue) -> list[AgendaItemOut]:
     """The dialogue's agenda as staff edit it: Dutch texts, translations, budget line."""
-    rows = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    rows = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return [
         AgendaItemOut(
             **public.model_dump(),
@@ -381,9 +381,9 @@ def report_back_of(session: Session, *, dialogue: Dialogue, language: Language) 
             select(ReportBackResponse).where(ReportBackResponse.dialogue_id == dialogue.id)
         )
     }
-    items = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    items = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     following: dict[int, list[AgendaItemRef]] = defaultdict(list)
-    for item_id, priority_ids in _priority_links(session, dialogue_id=dialogue.id).items():  # type: ignore[arg-type]
+    for item_id, priority_ids in _priority_links(session, dialogue_id=dialogue.id).items():  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         item = items[item_id]
         texts, _ = in_language({"title": item.title}, item.translations, language)
         for priority_id in priority_ids:
@@ -393,13 +393,13 @@ def report_back_of(session: Session, *, dialogue: Dialogue, language: Language) 
                 )
             )
     answered = []
-    for priority in dialogues.priorities_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]
-        response = responses.get(priority.id)  # type: ignore[arg-type]
+    for priority in dialogues.priorities_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        response = responses.get(priority.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         if response is None:
             continue
-        answered.append(_report_back_item(priority, response, language, following[priority.id]))  # type: ignore[index]
+        answered.append(_report_back_item(priority, response, language, following[priority.id]))  # type: ignore[index]  # a stored row's id is set; SQLModel types it int | None
     return ReportBack(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         published=is_published(dialogue),
         published_at=dialogue.report_back_published_at,
         responses=answered,
@@ -419,8 +419,8 @@ def _report_back_item(
     )
     reason, shown_in = in_language({"reason": response.reason}, response.translations, language)
     return ReportBackItem(
-        priority_id=priority.id,  # type: ignore[arg-type]
-        priority=ReportBackPriority(id=priority.id, **names),  # type: ignore[arg-type]
+        priority_id=priority.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        priority=ReportBackPriority(id=priority.id, **names),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         decision=response.decision,
         reason=reason["reason"],
         language=shown_in,
@@ -438,7 +438,7 @@ def save_report_back(session: Session, *, dialogue: Dialogue, body: ReportBackUp
     Publishing needs a response to every priority and the dialogue's last day passed."""
     _lock(session, Dialogue, dialogue.id)  # two saves at once replace the responses in turn
     ids = [r.priority_id for r in body.responses]
-    own = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]
+    own = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
     if foreign:
         raise InvalidInput(
@@ -486,11 +486,11 @@ def save_report_back(session: Session, *, dialogue: Dialogue, body: ReportBackUp
                 kind="dialogue-not-ended",
             )
     session.execute(
-        delete(ReportBackResponse).where(ReportBackResponse.dialogue_id == dialogue.id)  # type: ignore[arg-type]
+        delete(ReportBackResponse).where(ReportBackResponse.dialogue_id == dialogue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     session.add_all(
         ReportBackResponse(
-            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             priority_id=r.priority_id,
             decision=r.decision,
             reason=r.reason,

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from api.core.dialects import upsert
 from api.sessions.ballot_box import Ballot, PendingBallot
 
-_PENDING = PendingBallot.__table__  # type: ignore[attr-defined]
-_BALLOTS = Ballot.__table__  # type: ignore[attr-defined]
+_PENDING = PendingBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
+_BALLOTS = Ballot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
 @dataclass(frozen=True)

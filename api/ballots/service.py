@@ -27,8 +27,8 @@ from api.sessions.ballot_box import AgeBand, Ballot, BallotItem
 from api.sessions.models import Participant, ParticipantOrigin
 from api.sessions.service import OpenSession
 
-_BALLOTS = Ballot.__table__  # type: ignore[attr-defined]
-_ITEMS = BallotItem.__table__  # type: ignore[attr-defined]
+_BALLOTS = Ballot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
+_ITEMS = BallotItem.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 # Built once: a ballot is written with a few statements whose SQL is compiled once and then
 # only bound. (An ORM-enabled `insert(Model).values(...)` is built, keyed and routed through
@@ -192,7 +192,7 @@ def _entered_by(staff_id: int, session_id: int) -> Select[Any]:
     """The ballots of paper ballot participants this staff member typed in this session."""
     return (
         select(Ballot)
-        .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
+        .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(
             Ballot.session_id == session_id,
             Participant.origin == ParticipantOrigin.ASSISTED,
@@ -205,7 +205,7 @@ def assisted_ballots_of(
     session: Session, *, session_id: int, staff_id: int
 ) -> list[AssistedBallotEntry]:
     """The paper ballots this staff member typed in this session, oldest first."""
-    rows = session.exec(_entered_by(staff_id, session_id).order_by(Ballot.id)).all()  # type: ignore[arg-type]
+    rows = session.exec(_entered_by(staff_id, session_id).order_by(Ballot.id)).all()  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     codes = {
         row.neighbourhood_id: municipalities.neighbourhood_code_of(
             session, neighbourhood_id=row.neighbourhood_id
@@ -235,7 +235,7 @@ def set_voided(
     """Void a paper ballot this staff member typed in (or restore it), audited; it leaves (or
     rejoins) the results at the next release the rule allows. Not committed."""
     row = session.exec(
-        _entered_by(staff_id, target.id).where(Ballot.id == ballot_id).with_for_update()  # type: ignore[arg-type]
+        _entered_by(staff_id, target.id).where(Ballot.id == ballot_id).with_for_update()  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     ).first()
     if row is None:
         raise NotFound(
@@ -298,8 +298,8 @@ def count_ballots(
     query = select(func.count()).select_from(Ballot)
     if not include_set_aside:
         query = query.where(
-            Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
-            Ballot.voided_at.is_(None),  # type: ignore[union-attr]
+            Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+            Ballot.voided_at.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         )
     if dialogue_id is not None:
         query = query.where(Ballot.dialogue_id == dialogue_id)
@@ -316,7 +316,7 @@ def places_of_participants(
     for start in range(0, len(participant_ids), 900):
         rows = session.execute(
             select(Ballot.participant_id, Ballot.neighbourhood_id, Ballot.age_band).where(
-                Ballot.participant_id.in_(participant_ids[start : start + 900])  # type: ignore[attr-defined]
+                Ballot.participant_id.in_(participant_ids[start : start + 900])  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
             )
         )
         for participant, neighbourhood, band in rows:
@@ -330,8 +330,8 @@ def participant_types_of(session: Session, *, participant_ids: list[str]) -> dic
     for start in range(0, len(participant_ids), 900):
         rows = session.execute(
             select(Ballot.participant_id, Ballot.participant_type)
-            .where(Ballot.participant_id.in_(participant_ids[start : start + 900]))  # type: ignore[attr-defined]
-            .where(Ballot.participant_type.is_not(None))  # type: ignore[union-attr]
+            .where(Ballot.participant_id.in_(participant_ids[start : start + 900]))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+            .where(Ballot.participant_type.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         )
         for participant, kind in rows:
             found[participant] = str(getattr(kind, "value", kind))

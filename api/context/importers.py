@@ -340,7 +340,7 @@ def read_indicator_file(data: bytes, *, areas: AreaDirectory) -> IndicatorFile:
         where = f"Row {line} ({label or '?'}, {name or '?'})"
         waar = f"Rij {line} ({label or '?'}, {name or '?'})"
         try:
-            year = int(re.match(r"\d{4}", cells[at["jaar"]]).group())  # type: ignore[union-attr]
+            year = int(re.match(r"\d{4}", cells[at["jaar"]]).group())  # type: ignore[union-attr]  # a year cell that does not start with four digits raises, and is reported below
             value = _number(cells[at["waarde"]])
         except (AttributeError, ValueError) as error:
             raise _bad(

@@ -78,11 +78,11 @@ def import_wellbeing(
     known = [(row, find_indicator(row.label)) for row in parsed.rows]
     unmapped = sorted({row.label for row, indicator in known if indicator is None})
     session.execute(
-        delete(WellbeingFigure).where(WellbeingFigure.municipality_id == municipality.id)  # type: ignore[arg-type]
+        delete(WellbeingFigure).where(WellbeingFigure.municipality_id == municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     stored = [
         WellbeingFigure(
-            municipality_id=municipality.id,  # type: ignore[arg-type]
+            municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             indicator=indicator.label,
             year=row.year,
             area_level=row.area.level,
@@ -131,12 +131,12 @@ def import_population(
     parsed = read_population_file(data, municipality_code=municipality.cbs_code, known_codes=known)
     session.execute(
         delete(PopulationFigure)
-        .where(PopulationFigure.municipality_id == municipality.id)  # type: ignore[arg-type]
-        .where(PopulationFigure.year == year)  # type: ignore[arg-type]
+        .where(PopulationFigure.municipality_id == municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .where(PopulationFigure.year == year)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     session.add_all(
         PopulationFigure(
-            municipality_id=municipality.id,  # type: ignore[arg-type]
+            municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             year=year,
             area_code=row.code,
             source=parsed.source,
@@ -264,7 +264,7 @@ def wellbeing_photo(
     if dialogue is not None:
         results = reading.dialogue_results(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
         residents, version = _residents_by_theme(results), results.version
-    known = themes.themes_by_key(session, municipality_id=municipality.id)  # type: ignore[arg-type]
+    known = themes.themes_by_key(session, municipality_id=municipality.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     theme_rows = []
     for key in PHOTO_THEMES:
         indicators = standings.get(key, [])
@@ -294,7 +294,7 @@ def wellbeing_photo(
         )
     headline = sorted(
         (t for t in theme_rows if t.standing == "low" and t.residents and t.residents.ranked_high),
-        key=lambda t: t.residents.rank,  # type: ignore[union-attr]
+        key=lambda t: t.residents.rank,  # type: ignore[union-attr]  # the filter above keeps only themes with residents' figures
     )
     return WellbeingPhoto(
         municipality=municipality.cbs_code,
@@ -373,26 +373,26 @@ def _combined_band(groups: list[GroupResult]) -> tuple[int | None, dict[int, flo
     (a hidden band can't be told apart from an empty one)."""
     if any(g.suppressed or g.ballots is None for g in groups):
         return None, {}
-    ballots = sum(g.ballots for g in groups)  # type: ignore[misc]
+    ballots = sum(g.ballots for g in groups)  # type: ignore[misc]  # the line above returned when any group's ballots are None
     if not ballots:
         return 0, {}
     scores: dict[int, float] = defaultdict(float)
     for group in groups:
         for priority, score in _scores(group).items():
-            scores[priority] += score * group.ballots / ballots  # type: ignore[operator]
+            scores[priority] += score * group.ballots / ballots  # type: ignore[operator]  # the line above returned when any group's ballots are None
     return ballots, dict(scores)
 
 
 def _with_shares(rows: list[RepresentativenessGroup]) -> list[RepresentativenessGroup]:
     """Shares among the shown groups that have a population, participants and residents alike."""
     usable = [r for r in rows if r.participants is not None and r.population]
-    participants = sum(r.participants for r in usable)  # type: ignore[misc]
-    population = sum(r.population for r in usable)  # type: ignore[misc]
+    participants = sum(r.participants for r in usable)  # type: ignore[misc]  # usable rows have participants and a population
+    population = sum(r.population for r in usable)  # type: ignore[misc]  # usable rows have participants and a population
     shared = []
     for row in rows:
         if row in usable and participants and population:
-            p_share = row.participants / participants  # type: ignore[operator]
-            n_share = row.population / population  # type: ignore[operator]
+            p_share = row.participants / participants  # type: ignore[operator]  # usable rows have participants and a population
+            n_share = row.population / population  # type: ignore[operator]  # usable rows have participants and a population
             row = row.model_copy(
                 update={"participant_share": p_share, "population_share": n_share,
                         "share_difference": p_share - n_share}
@@ -504,7 +504,7 @@ def representativeness(
     total = overall.groups[0]
     unweighted = {} if total.suppressed else _scores(total)
     return Representativeness(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         results_version=overall.version,
         min_group_size=overall.min_group_size,
         population_year=population_year,

@@ -200,7 +200,7 @@ class Writer:
                     )
                     outcomes.append(outcome)
                     driver = connection.connection.driver_connection
-                    if not outcome[0] and not driver.in_transaction:  # type: ignore[union-attr]
+                    if not outcome[0] and not driver.in_transaction:  # type: ignore[union-attr]  # a pooled connection's driver connection is set while it is checked out
                         # SQLite rolled the whole transaction back (disk full, I/O error):
                         # the writes before this one went with it.
                         raise _BatchLost

@@ -115,7 +115,7 @@ def load_demo_agenda(session: Session, *, municipality: Municipality) -> None:
     dialogue = next((d for d in rows if has_ended(d)), rows[0])
     if agenda.items_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set
         return
-    priorities = {p.title: p for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]
+    priorities = {p.title: p for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     for item in _ITEMS:
         ids = [priorities[t].id for t in item["priorities"] if t in priorities]
         if ids:

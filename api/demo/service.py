@@ -299,8 +299,8 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
         simulation.status = SessionStatus.OPEN
         session.add(simulation)
         session.commit()
-    target = sessions.open_session_for_writes(session, session_id=simulation.id)  # type: ignore[arg-type]
-    priority_ids = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]
+    target = sessions.open_session_for_writes(session, session_id=simulation.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    priority_ids = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     buurten = [code for code, _ in _BUURTEN]
     rng = random.Random(seed + existing)
     appeal = {pid: rng.random() ** 2 for pid in priority_ids}  # some priorities are more popular

@@ -76,7 +76,7 @@ def list_pledges(
         )
     if as_csv:
         return Response(
-            follow_up.follow_up_csv(items, priority_titles=titles),  # type: ignore[arg-type]
+            follow_up.follow_up_csv(items, priority_titles=titles),  # type: ignore[arg-type]  # priority ids of stored rows are set; SQLModel types them int | None
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="toezeggingen-{dialogue_id}.csv"',

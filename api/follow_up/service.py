@@ -50,7 +50,7 @@ def _released_pledges(session: Session, *, dialogue_id: int) -> list[Pledge]:
     rows: list[Pledge] = []
     for start in range(0, len(ids), _IN_CHUNKS):
         chunk = ids[start : start + _IN_CHUNKS]
-        rows += session.exec(select(Pledge).where(Pledge.id.in_(chunk))).all()  # type: ignore[union-attr]
+        rows += session.exec(select(Pledge).where(Pledge.id.in_(chunk))).all()  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     return rows
 
 
@@ -59,7 +59,7 @@ def _released_offers(session: Session, *, dialogue_id: int) -> list[ContactOffer
     rows: list[ContactOffer] = []
     for start in range(0, len(ids), _IN_CHUNKS):
         chunk = ids[start : start + _IN_CHUNKS]
-        rows += session.exec(select(ContactOffer).where(ContactOffer.id.in_(chunk))).all()  # type: ignore[attr-defined]
+        rows += session.exec(select(ContactOffer).where(ContactOffer.id.in_(chunk))).all()  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
     return rows
 
 
@@ -99,7 +99,7 @@ def follow_up_list(session: Session, *, dialogue: Dialogue) -> list[PledgeFollow
         items,
         key=lambda item: (
             item.priority_id is None,
-            order.get(item.priority_id, 0),  # type: ignore[arg-type]
+            order.get(item.priority_id, 0),  # type: ignore[arg-type]  # a pledge without a priority is sorted by the line above; get(None) reads the default
             kinds.index(item.kind),
             item.id,
         ),

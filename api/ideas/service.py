@@ -36,8 +36,8 @@ from api.sessions.service import OpenSession
 from api.themes import service as themes
 from api.themes.models import Theme
 
-_COUNTS = IdeaCount.__table__  # type: ignore[attr-defined]
-_IDEAS = Idea.__table__  # type: ignore[attr-defined]
+_COUNTS = IdeaCount.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
+_IDEAS = Idea.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 MAX_TITLE = 120
 
 
@@ -98,7 +98,7 @@ def submit_idea(
 def _theme(theme: Theme | None) -> IdeaTheme | None:
     if theme is None:
         return None
-    return IdeaTheme(id=theme.id, key=theme.key, name_nl=theme.name_nl, name_en=theme.name_en)  # type: ignore[arg-type]
+    return IdeaTheme(id=theme.id, key=theme.key, name_nl=theme.name_nl, name_en=theme.name_en)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
 def _public(idea: Idea, theme: Theme | None) -> IdeaPublic:
@@ -106,7 +106,7 @@ def _public(idea: Idea, theme: Theme | None) -> IdeaPublic:
         id=idea.id,
         dialogue_id=idea.dialogue_id,
         text=idea.text,
-        masked_kinds=idea.masked_kinds,  # type: ignore[arg-type]
+        masked_kinds=idea.masked_kinds,  # type: ignore[arg-type]  # stored kinds are MaskedKind values; the column is typed list[str]
         status=idea.status,
         theme=_theme(theme),
         received_hour=idea.received_hour,
@@ -127,9 +127,9 @@ def list_ideas(
     manages = actor.can_manage(dialogue.municipality_id)
     query = (
         select(Idea, Theme)
-        .join(Theme, Theme.id == Idea.theme_id, isouter=True)  # type: ignore[arg-type]
+        .join(Theme, Theme.id == Idea.theme_id, isouter=True)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Idea.dialogue_id == dialogue.id)
-        .order_by(Idea.received_hour, Idea.id)  # type: ignore[arg-type]
+        .order_by(Idea.received_hour, Idea.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     )
     if by_theme or not manages:
         query = query.where(Idea.status == IdeaStatus.APPROVED)
@@ -145,7 +145,7 @@ def list_ideas(
         extra["themes"] = [_theme(t) for t in usable.values()]
         extra["draft_dialogues"] = _drafts(session, municipality_id=dialogue.municipality_id)
     if not by_theme:
-        return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, **extra)  # type: ignore[arg-type]
+        return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, **extra)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     groups: dict[int | None, IdeaGroup] = {}
     for idea in rows:
         key = idea.theme.id if idea.theme else None
@@ -153,7 +153,7 @@ def list_ideas(
     ordered = sorted(
         groups.values(), key=lambda g: (g.theme is None, g.theme.name_nl if g.theme else "")
     )
-    return IdeaList(dialogue_id=dialogue.id, ideas=[], groups=ordered, **extra)  # type: ignore[arg-type]
+    return IdeaList(dialogue_id=dialogue.id, ideas=[], groups=ordered, **extra)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
 def find_idea(session: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Dialogue]:
@@ -228,7 +228,7 @@ def _drafts(session: Session, *, municipality_id: int) -> list[DraftDialogue]:
     rows = session.exec(
         select(Dialogue.id, Dialogue.title)
         .where(Dialogue.municipality_id == municipality_id, ~_started(Dialogue.id))
-        .order_by(Dialogue.starts_on, Dialogue.id)  # type: ignore[arg-type]
+        .order_by(Dialogue.starts_on, Dialogue.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     )
     return [DraftDialogue(id=i, title=title) for i, title in rows]
 
@@ -272,7 +272,7 @@ def make_priority(
             "dus de prioriteiten liggen vast. Kies een dialoog die nog niet begonnen is.",
             kind="dialogue-not-draft",
         )
-    current = dialogues.priorities_of(session, dialogue_id=target.id)  # type: ignore[arg-type]
+    current = dialogues.priorities_of(session, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     title = _title(idea.text)
     if len(current) >= MAX_PRIORITIES or any(p.title == title for p in current):
         raise Conflict(
@@ -281,7 +281,7 @@ def make_priority(
             kind="priority-not-added",
         )
     priority = Priority(
-        dialogue_id=target.id,  # type: ignore[arg-type]
+        dialogue_id=target.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         position=max((p.position for p in current), default=0) + 1,
         title=title,
         description=idea.text,
@@ -310,6 +310,6 @@ def make_priority(
     session.commit()
     return next(
         p
-        for p in dialogues.priorities_public(session, dialogue_id=target.id)  # type: ignore[arg-type]
+        for p in dialogues.priorities_public(session, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         if p.id == priority.id
     )

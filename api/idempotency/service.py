@@ -41,7 +41,7 @@ PROCESSING_LEASE = timedelta(seconds=30)
 _ATTEMPTS = 5
 T = TypeVar("T")
 
-_RECORDS = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+_RECORDS = IdempotencyRecord.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 # Built once, then only bound: they run in every keyed write.
 _FIND = select(
     _RECORDS.c.id,

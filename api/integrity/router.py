@@ -57,7 +57,7 @@ def list_set_asides(
 ) -> list[SetAsidePublic]:
     """Ballots of this session set aside now (out of the results, kept, restorable)."""
     row = service.session_for(session, session_id=session_id, actor=actor)
-    return service.list_set_asides(session, session_id=row.id)  # type: ignore[arg-type]
+    return service.list_set_asides(session, session_id=row.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
 @router.post(

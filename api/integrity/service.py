@@ -132,11 +132,11 @@ def signals(
         db.execute(
             select(Participant.network, func.count())
             .select_from(Ballot)
-            .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
+            .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
             .where(
                 Ballot.session_id == row.id,
-                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
-                Ballot.voided_at.is_(None),  # type: ignore[union-attr]
+                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+                Ballot.voided_at.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
             )
             .group_by(Participant.network)
         ).all()
@@ -148,7 +148,7 @@ def signals(
     set_aside = db.exec(
         select(func.count())
         .select_from(Ballot)
-        .where(Ballot.session_id == row.id, Ballot.set_aside_id.is_not(None))  # type: ignore[union-attr]
+        .where(Ballot.session_id == row.id, Ballot.set_aside_id.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).one()
     verified = sessions.presence_verified_by_session(db, session_ids=[row.id])[row.id]
     refused_total = sum(n for m, n in refused.items() if m >= start)
@@ -187,8 +187,8 @@ def list_set_asides(db: Session, *, session_id: int) -> list[SetAsidePublic]:
     """The session's ballots set aside now (restored ones are in the audit log)."""
     rows = db.exec(
         select(SetAside)
-        .where(SetAside.session_id == session_id, SetAside.restored_at.is_(None))  # type: ignore[union-attr]
-        .order_by(SetAside.id)  # type: ignore[arg-type]
+        .where(SetAside.session_id == session_id, SetAside.restored_at.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        .order_by(SetAside.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     )
     return [SetAsidePublic.model_validate(r) for r in rows]
 
@@ -276,7 +276,7 @@ def restore(db: Session, *, row: DialogueSession, set_aside_id: int, actor: Acto
         .where(
             SetAside.id == set_aside_id,
             SetAside.session_id == row.id,
-            SetAside.restored_at.is_(None),  # type: ignore[union-attr]
+            SetAside.restored_at.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         )
         .with_for_update()
     ).first()

@@ -36,7 +36,7 @@ from api.municipalities.models import (
 # load and throw away): every query leaves it out unless it sends or compares it, and reading
 # it from a row loaded without it raises rather than quietly fetching it after all.
 _WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
-_NEIGHBOURHOODS = Neighbourhood.__table__  # type: ignore[attr-defined]
+_NEIGHBOURHOODS = Neighbourhood.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
 def _has_geometry(session: Session) -> ColumnElement[bool]:
@@ -45,7 +45,7 @@ def _has_geometry(session: Session) -> ColumnElement[bool]:
     NULL` reads the null bitmap."""
     if is_sqlite(session):
         return func.typeof(Neighbourhood.geometry) != "null"
-    return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]
+    return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
 
 
 def find_municipality(session: Session, *, cbs_code: str) -> Municipality | None:
@@ -117,7 +117,7 @@ def list_municipalities(session: Session, *, actor: Actor) -> list[Municipality]
     """The municipalities the actor may see, by CBS code."""
     query = select(Municipality).order_by(Municipality.cbs_code)
     if not actor.is_admin:
-        query = query.where(Municipality.id.in_(actor.municipality_ids))  # type: ignore[union-attr]
+        query = query.where(Municipality.id.in_(actor.municipality_ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     return list(session.exec(query))
 
 
@@ -127,9 +127,9 @@ def codes_by_id(session: Session, *, ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(
-        select(Municipality.id, Municipality.cbs_code).where(Municipality.id.in_(ids))  # type: ignore[union-attr]
+        select(Municipality.id, Municipality.cbs_code).where(Municipality.id.in_(ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     )
-    return dict(rows.all())  # type: ignore[arg-type]
+    return dict(rows.all())  # type: ignore[arg-type]  # rows of (id, code) of stored municipalities: the ids are set
 
 
 def create_municipality(
@@ -225,7 +225,7 @@ def store_logo(
             ],
         )
     logo = session.get(MunicipalityLogo, municipality.id) or MunicipalityLogo(
-        municipality_id=municipality.id,  # type: ignore[arg-type]
+        municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         media_type=sniffed,
         content=data,
     )
@@ -369,7 +369,7 @@ def neighbourhood_outlines(
                 Neighbourhood.wijk_id,
             ).where(Neighbourhood.municipality_id == municipality_id)
         )
-    )  # type: ignore[arg-type]
+    )  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def neighbourhoods_public(
@@ -419,7 +419,7 @@ def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> d
             Neighbourhood.source,
             Neighbourhood.geometry,
         )
-        .where(in_municipality, Neighbourhood.geometry.is_not(None))  # type: ignore[union-attr]
+        .where(in_municipality, Neighbourhood.geometry.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         .order_by(Neighbourhood.code)
     ).all()
     sources = sorted({n.source for n in shapes if n.source})
@@ -496,7 +496,7 @@ def create_neighbourhood(
             invalid_params=[("wijkCode", "leave this out for a wijk", "laat dit weg bij een wijk")],
         )
     neighbourhood = Neighbourhood(
-        municipality_id=municipality.id,  # type: ignore[arg-type]
+        municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         code=code,
         name=name,
         kind=kind,
@@ -591,7 +591,7 @@ def import_neighbourhoods(
             if other is not None:
                 raise _taken_elsewhere(row.code)
             current = Neighbourhood(
-                municipality_id=municipality.id,  # type: ignore[arg-type]
+                municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
                 code=row.code,
                 name=row.name,
                 kind=NeighbourhoodKind(row.kind),
@@ -621,13 +621,13 @@ def import_neighbourhoods(
     for row in wijken:
         upsert(row, None)
     missing = sorted(
-        {r.wijk_code for r in buurten if r.wijk_code not in existing}  # type: ignore[misc]
+        {r.wijk_code for r in buurten if r.wijk_code not in existing}  # type: ignore[misc]  # a buurt's wijk code is set (the import requires it)
     )
     if missing:
         session.rollback()
         raise _missing_wijken(missing)
     for row in buurten:
-        upsert(row, existing[row.wijk_code].id)  # type: ignore[index]
+        upsert(row, existing[row.wijk_code].id)  # type: ignore[index]  # a buurt's wijk code is set (the import requires it)
     session.commit()
     return NeighbourhoodImportReport(
         **counts,
@@ -671,7 +671,7 @@ def preview_neighbourhood_import(
             r.wijk_code
             for r in parsed.rows
             if r.kind == "buurt" and r.wijk_code not in file_wijken | set(stored)
-        }  # type: ignore[misc]
+        }  # type: ignore[misc]  # a buurt's wijk code is set (the import requires it)
     )
     if missing:
         raise _missing_wijken(missing)
@@ -697,7 +697,7 @@ def preview_neighbourhood_import(
                 name=row.name,
                 kind=NeighbourhoodKind(row.kind),
                 wijk_code=row.wijk_code,
-                change=change,  # type: ignore[arg-type]
+                change=change,  # type: ignore[arg-type]  # change is 'created' or 'updated' here, as the caller passes it
                 previous_name=current.name if current is not None else None,
             )
         )

@@ -34,7 +34,7 @@ from api.sessions import service as sessions
 from api.sessions.ballot_box import Ballot
 from api.sessions.service import OpenSession
 
-_PLEDGES = Pledge.__table__  # type: ignore[attr-defined]
+_PLEDGES = Pledge.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 # Built once, then only bound (see api/ballots/service.py).
 _COUNT = (
     select(func.count())
@@ -42,9 +42,9 @@ _COUNT = (
     .where(_PLEDGES.c.participant_id == bindparam("participant"))
 )
 _INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
-_OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]
+_OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 _INSERT_OFFER = insert(_OFFERS)
-_OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]
+_OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 _OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
 
 
@@ -274,8 +274,8 @@ def purge_contacts(session: Session, *, default_retention_days: int, today: date
             false(),
             *(
                 and_(
-                    Dialogue.municipality_id.in_(ids),  # type: ignore[attr-defined]
-                    Dialogue.ends_on < today - timedelta(days=days),  # type: ignore[arg-type]
+                    Dialogue.municipality_id.in_(ids),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+                    Dialogue.ends_on < today - timedelta(days=days),  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
                 )
                 for days, ids in periods.items()
             ),
@@ -293,7 +293,7 @@ def purge_contacts(session: Session, *, default_retention_days: int, today: date
     session.execute(delete(_OFFER_COUNTS).where(_OFFER_COUNTS.c.dialogue_id.in_(ended)))
     session.commit()
     if deleted:
-        _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]
+        _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]  # the session is bound to the app's engine
     return deleted
 
 
@@ -303,7 +303,7 @@ def _erase_old_versions(engine: Engine, *, sqlite: bool) -> None:
     if sqlite:
         raw = engine.raw_connection()  # outside any transaction, as a checkpoint must be
         try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]  # a pooled connection's driver connection is set while it is checked out
         finally:
             raw.close()
         return

@@ -203,7 +203,7 @@ def read_regional_results(
     shape of the dialogue results; suppressed with the largest minGroupSize of the
     municipalities involved. Never finer: no neighbourhood, session or age band."""
     region = service.get_region(session, region_id=region_id, actor=actor)
-    if not actor.can_read_region(region.id):  # type: ignore[arg-type]
+    if not actor.can_read_region(region.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         raise service.no_region(region_id)
     dialogue = service.regional_dialogue(session, region=region, dialogue_id=dialogue_id)
     return Response(

@@ -104,7 +104,7 @@ def create_own_region(
             ],
         )
     region = Region(kind=RegionKind.OWN, name=name.strip() or name)
-    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]
+    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def import_region(
@@ -145,7 +145,7 @@ def import_region(
             invalid_params=[("code", "no municipality of ours", "geen gemeente van ons")],
         )
     region = Region(kind=kind, cbs_code=wanted, name=name)
-    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]
+    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def _members(session: Session, *, region_id: int) -> list[RegionMember]:
@@ -161,7 +161,7 @@ def _may_see(session: Session, *, region: Region, actor: Actor) -> bool:
         return True
     if actor.role is Role.REGIONAL_ANALYST:
         return False
-    listed = {m.municipality_id for m in _members(session, region_id=region.id)}  # type: ignore[arg-type]
+    listed = {m.municipality_id for m in _members(session, region_id=region.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return bool(listed & actor.municipality_ids)
 
 
@@ -188,7 +188,7 @@ def to_public(session: Session, region: Region) -> RegionPublic:
         m.id: m
         for m in session.execute(
             select(Municipality).where(
-                Municipality.id.in_([m.municipality_id for m in members])  # type: ignore[union-attr]
+                Municipality.id.in_([m.municipality_id for m in members])  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
             )
         ).scalars()
     }
@@ -223,7 +223,7 @@ def _listed(session: Session, *, region: Region, cbs_code: str, actor: Actor) ->
             f"{municipality.name} is not listed in the region {region.name}.",
             nl=f"{municipality.name} staat niet in de regio {region.name}.",
         )
-    if not actor.can_manage(municipality.id):  # type: ignore[arg-type]
+    if not actor.can_manage(municipality.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         raise Forbidden(
             "Only the municipality's own coordinator (or an admin) joins or leaves a region "
             "for it.",
@@ -276,8 +276,8 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
     leaver = member.municipality_id
     crossing = session.execute(
         select(DialogueSession)
-        .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]
-        .join(Venue, Venue.id == DialogueSession.venue_id)  # type: ignore[arg-type]
+        .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .join(Venue, Venue.id == DialogueSession.venue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Dialogue.region_id == region.id)
         .where(DialogueSession.status != SessionStatus.CLOSED)
         .where((Venue.municipality_id == leaver) != (Dialogue.municipality_id == leaver))
@@ -330,7 +330,7 @@ def make_regional(session: Session, *, region: Region, dialogue_id: int, actor: 
             kind="role-required",
         )
     lead = municipalities.get_municipality_by_id(session, municipality_id=dialogue.municipality_id)
-    if not is_joined(session, region_id=region.id, municipality_id=lead.id):  # type: ignore[arg-type]
+    if not is_joined(session, region_id=region.id, municipality_id=lead.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         raise _not_a_member(lead.name)
     if dialogue.region_id not in (None, region.id):
         raise Conflict(
@@ -355,13 +355,13 @@ def make_regional(session: Session, *, region: Region, dialogue_id: int, actor: 
 
 def regional_dialogues(session: Session, *, region: Region) -> list[Dialogue]:
     """The region's dialogues whose lead is a member now, newest first."""
-    members = joined_municipality_ids(session, region_id=region.id)  # type: ignore[arg-type]
+    members = joined_municipality_ids(session, region_id=region.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return list(
         session.execute(
             select(Dialogue)
             .where(Dialogue.region_id == region.id)
-            .where(Dialogue.municipality_id.in_(members))  # type: ignore[attr-defined]
-            .order_by(Dialogue.starts_on.desc(), Dialogue.id.desc())  # type: ignore[attr-defined]
+            .where(Dialogue.municipality_id.in_(members))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+            .order_by(Dialogue.starts_on.desc(), Dialogue.id.desc())  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
         )
         .scalars()
         .all()
@@ -374,7 +374,7 @@ def regional_dialogue(session: Session, *, region: Region, dialogue_id: int) -> 
     if (
         dialogue is None
         or dialogue.region_id != region.id
-        or not is_joined(session, region_id=region.id, municipality_id=dialogue.municipality_id)  # type: ignore[arg-type]
+        or not is_joined(session, region_id=region.id, municipality_id=dialogue.municipality_id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     ):
         raise NotFound(
             f"There is no dialogue {dialogue_id} in this region that you have access to.",
@@ -388,13 +388,13 @@ def dialogue_public(session: Session, dialogue: Dialogue) -> RegionalDialogue:
     lead = municipalities.get_municipality_by_id(session, municipality_id=dialogue.municipality_id)
     hosts = session.execute(
         select(Municipality.cbs_code)
-        .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]
-        .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]
+        .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+        .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(DialogueSession.dialogue_id == dialogue.id)
         .distinct()
     ).scalars()
     return RegionalDialogue(
-        id=dialogue.id,  # type: ignore[arg-type]
+        id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         title=dialogue.title,
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
@@ -420,14 +420,14 @@ def set_analyst(
     if reads:
         if session.get(StaffRegion, (user_id, region.id)) is not None:
             return
-        session.add(StaffRegion(staff_user_id=user_id, region_id=region.id))  # type: ignore[arg-type]
+        session.add(StaffRegion(staff_user_id=user_id, region_id=region.id))  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     else:
         removed = session.execute(
             delete(StaffRegion)
             .where(StaffRegion.staff_user_id == user_id)
             .where(StaffRegion.region_id == region.id)
         )
-        if not removed.rowcount:  # type: ignore[attr-defined]
+        if not removed.rowcount:  # type: ignore[attr-defined]  # a DELETE returns a CursorResult, which has rowcount; Session.execute is typed as Result
             return
     record_event(
         session,

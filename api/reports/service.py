@@ -79,7 +79,7 @@ def response_of(
         p.id: p.language.value
         for p in dialogues.resident_priorities(
             session,
-            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             language=spoken,
         )
     }
@@ -138,7 +138,7 @@ def participation_report(
     response = response_of(session, dialogue=dialogue, language=language)
     population_shown = representativeness.population_year is not None
     return ParticipationReport(
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         language=language,
         municipality=municipality.name,
         title=own["title"],
@@ -272,7 +272,7 @@ def _what(session: Session, *, dialogue: Dialogue, question: str, language: Repo
     theme_names = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
     priorities = dialogues.resident_priorities(
         session,
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         language=Language(language.value),
     )
     return What(
@@ -331,8 +331,8 @@ def _how_many(session: Session, *, dialogue: Dialogue, overall: Results) -> HowM
         pledgers=Count(whole.pledgers)
         if shown
         else Count(None, whole.suppressed_reason or SuppressedReason.TOO_FEW),
-        pledges=whole.totals.pledges if shown else None,  # type: ignore[union-attr]
-        hours_per_month=whole.totals.hours_per_month if shown else None,  # type: ignore[union-attr]
+        pledges=whole.totals.pledges if shown else None,  # type: ignore[union-attr]  # shown implies the totals are set
+        hours_per_month=whole.totals.hours_per_month if shown else None,  # type: ignore[union-attr]  # shown implies the totals are set
     )
 
 
@@ -351,7 +351,7 @@ def _results(
         p.id: (p.title, p.language.value)
         for p in dialogues.resident_priorities(
             session,
-            dialogue_id=dialogue.id,  # type: ignore[arg-type]
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             language=Language(language.value),
         )
     }

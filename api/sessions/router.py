@@ -264,7 +264,7 @@ def check_in(
             signing_key=settings.signing_key(),
             token_grace_hours=settings.participant_token_grace_hours,
             contact_retention_days=settings.contact_retention_days,
-            network=networks.network_hash(host, session_id=row.id, key=settings.signing_key()),  # type: ignore[arg-type]
+            network=networks.network_hash(host, session_id=row.id, key=settings.signing_key()),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             language=language,
         )
     state.live_events.publish(f"session:{row.id}")

@@ -288,8 +288,8 @@ def create_session(
     for attempt in range(10):
         code = join_code if join_code and attempt == 0 else new_join_code()
         row = DialogueSession(
-            dialogue_id=dialogue.id,  # type: ignore[arg-type]
-            venue_id=venue.id,  # type: ignore[arg-type]
+            dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+            venue_id=venue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             title=body.title,
             starts_at=body.starts_at,
             ends_at=body.ends_at,
@@ -314,7 +314,7 @@ def create_session(
             "Could not find a free join code; please try again.",
             nl="Er was geen vrije code te vinden; probeer het opnieuw.",
         )
-    _set_facilitators(session, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]
+    _set_facilitators(session, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     record_event(
         session,
         actor_id=actor.user_id,
@@ -391,7 +391,7 @@ def update_session(
         _check_facilitators(
             session, municipality_id=venue.municipality_id, facilitator_ids=facilitator_ids
         )
-        _set_facilitators(session, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]
+        _set_facilitators(session, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     session.add(row)
     session.commit()
     return row
@@ -410,7 +410,7 @@ def facilitator_ids_of(session: Session, *, session_id: int) -> list[int]:
 
 def _venue_summary(session: Session, venue_id: int) -> VenueSummary:
     venue = venues.get_venue(session, venue_id=venue_id)
-    return VenueSummary(id=venue.id, name=venue.name, kind=venue.kind, address=venue.address)  # type: ignore[arg-type]
+    return VenueSummary(id=venue.id, name=venue.name, kind=venue.kind, address=venue.address)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
 def to_public(session: Session, row: DialogueSession, *, public_url: str) -> SessionPublic:
@@ -490,7 +490,7 @@ def projector_view(session: Session, row: DialogueSession, *, public_url: str) -
     poster = row.check_in_mode is not CheckInMode.ROTATING
     return ProjectorView(
         id=row.id,
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         dialogue_title=dialogue.title,
         municipality_name=municipality.name,
         brand_colour=municipality.brand_colour,
@@ -528,7 +528,7 @@ def resident_view(
     venue_texts, venue_language = in_language({"name": venue.name}, venue.translations, language)
     return ResidentSession(
         id=row.id,
-        dialogue_id=dialogue.id,  # type: ignore[arg-type]
+        dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         dialogue_title=texts["title"],
         dialogue_description=texts["description"],
         dialogue_language=dialogue_language,
@@ -538,7 +538,7 @@ def resident_view(
         brand_colour=municipality.brand_colour,
         min_group_size=municipality.min_group_size,
         venue=ResidentVenue(
-            id=venue.id,  # type: ignore[arg-type]
+            id=venue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             name=venue_texts["name"],
             kind=venue.kind,
             address=venue.address,
@@ -655,7 +655,7 @@ def check_in(
     session.add(
         Participant(
             id=participant_id,
-            session_id=row.id,  # type: ignore[arg-type]
+            session_id=row.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             presence_verified=row.check_in_mode is CheckInMode.ROTATING,
             network=network,
         )
@@ -704,9 +704,9 @@ _OPEN_CHECK = (
         Dialogue.municipality_id,
         _PARTICIPANT_KNOWN,
     )
-    .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]
+    .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     .where(DialogueSession.id == bindparam("session"))
-    .with_for_update(read=True, of=DialogueSession)  # type: ignore[arg-type]
+    .with_for_update(read=True, of=DialogueSession)  # type: ignore[arg-type]  # SQLAlchemy takes a table class for `of`; its stubs expect a column or table
 )  # built once, then only bound: it runs in every resident write
 
 
@@ -831,17 +831,17 @@ def presence_verified_by_session(
     rows = session.execute(
         select(DialogueSession.id, DialogueSession.check_in_mode, DialogueSession.status).where(
             DialogueSession.id.in_(ids)
-        )  # type: ignore[union-attr]
+        )  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).all()
     unverified = set(
         session.execute(
             select(Ballot.session_id)
-            .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]
+            .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
             .where(
-                Ballot.session_id.in_(ids),  # type: ignore[attr-defined]
-                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]
-                Ballot.voided_at.is_(None),  # type: ignore[union-attr]
-                Participant.presence_verified.is_(False),  # type: ignore[attr-defined]
+                Ballot.session_id.in_(ids),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+                Ballot.set_aside_id.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+                Ballot.voided_at.is_(None),  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+                Participant.presence_verified.is_(False),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
             )
             .distinct()
         ).scalars()
@@ -873,8 +873,8 @@ def participants_checked_in(
     query = select(Participant.id).where(
         Participant.session_id == session_id,
         Participant.origin == ParticipantOrigin.QR,
-        Participant.created_at >= since,  # type: ignore[operator]
-        Participant.created_at < until,  # type: ignore[operator]
+        Participant.created_at >= since,  # type: ignore[operator]  # SQLModel types the column as its Python value, not a SQL expression
+        Participant.created_at < until,  # type: ignore[operator]  # SQLModel types the column as its Python value, not a SQL expression
     )
     if network is not None:
         query = query.where(Participant.network == network)

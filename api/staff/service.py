@@ -124,9 +124,9 @@ def accept_invitation(
     done = session.exec(
         update(StaffUser)
         .where(
-            StaffUser.id == invitee.user_id,  # type: ignore[arg-type]
-            StaffUser.invitation_hash == invitee.invitation_hash,  # type: ignore[arg-type]
-            StaffUser.is_active.is_(True),  # type: ignore[attr-defined]
+            StaffUser.id == invitee.user_id,  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+            StaffUser.invitation_hash == invitee.invitation_hash,  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+            StaffUser.is_active.is_(True),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
         )
         .values(
             password_hash=password_hash,
@@ -199,7 +199,7 @@ def store_rehashed_password(
     """Replace an outdated hash, unless the password was changed meanwhile (a short write)."""
     session.exec(
         update(StaffUser)
-        .where(StaffUser.id == user_id, StaffUser.password_hash == old_hash)  # type: ignore[arg-type]
+        .where(StaffUser.id == user_id, StaffUser.password_hash == old_hash)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .values(password_hash=new_hash)
     )
     session.commit()
@@ -258,7 +258,7 @@ def list_users(session: Session, *, actor: Actor | None = None) -> list[StaffUse
     query = select(StaffUser).order_by(StaffUser.email)
     if actor is not None and not actor.is_admin:
         linked = select(StaffMunicipality.staff_user_id).where(
-            StaffMunicipality.municipality_id.in_(actor.municipality_ids)  # type: ignore[attr-defined]
+            StaffMunicipality.municipality_id.in_(actor.municipality_ids)  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
         )
-        query = query.where(StaffUser.id.in_(linked))  # type: ignore[union-attr]
+        query = query.where(StaffUser.id.in_(linked))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     return list(session.exec(query))

@@ -37,5 +37,5 @@ def create_municipality_theme(
 ) -> ThemePublic:
     """Add a theme of the municipality's own."""
     municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    theme = service.create_theme(session, municipality_id=municipality.id, theme=body)  # type: ignore[arg-type]
+    theme = service.create_theme(session, municipality_id=municipality.id, theme=body)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return service.to_public(theme, municipality_code=cbs_code)

@@ -9,12 +9,12 @@ from api.themes.models import Theme, ThemeCreate, ThemePublic
 
 def list_themes(session: Session, *, municipality_id: int | None = None) -> list[Theme]:
     """The default themes, followed by the municipality's own when one is given."""
-    query = select(Theme).order_by(Theme.municipality_id.is_not(None), Theme.position, Theme.key)  # type: ignore[union-attr]
+    query = select(Theme).order_by(Theme.municipality_id.is_not(None), Theme.position, Theme.key)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     if municipality_id is None:
-        query = query.where(Theme.municipality_id.is_(None))  # type: ignore[union-attr]
+        query = query.where(Theme.municipality_id.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     else:
         query = query.where(
-            or_(Theme.municipality_id.is_(None), Theme.municipality_id == municipality_id)  # type: ignore[union-attr]
+            or_(Theme.municipality_id.is_(None), Theme.municipality_id == municipality_id)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         )
     return list(session.exec(query))
 

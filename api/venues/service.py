@@ -140,8 +140,8 @@ def venues_by_id(session: Session, *, venue_ids: set[int]) -> dict[int, Venue]:
     """The venues with these ids, in one query."""
     if not venue_ids:
         return {}
-    rows = session.exec(select(Venue).where(Venue.id.in_(venue_ids)))  # type: ignore[union-attr]
-    return {venue.id: venue for venue in rows}  # type: ignore[misc]
+    rows = session.exec(select(Venue).where(Venue.id.in_(venue_ids)))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+    return {venue.id: venue for venue in rows}  # type: ignore[misc]  # a stored row's id is set; SQLModel types it int | None
 
 
 def to_public(session: Session, venue: Venue) -> VenuePublic:
@@ -155,7 +155,7 @@ def to_public(session: Session, venue: Venue) -> VenuePublic:
             session, neighbourhood_id=venue.neighbourhood_id
         )
     return VenuePublic(
-        id=venue.id,  # type: ignore[arg-type]
+        id=venue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         municipality=municipality.cbs_code,
         name=venue.name,
         translations={
