@@ -141,8 +141,9 @@ def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
         )
         if new_minimum:
             _record_pledgers(
-                session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
-            )
+                session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
+                released=store.released_pledges(session, dialogue_id=dialogue_id),
+            )  # fmt: skip
     ending = not final and has_ended(dialogue)
     if not changed and not ending and state.min_group_size == minimum:
         if unmarked:
@@ -317,15 +318,25 @@ def _release_pledgers(
                 )
             )  # fmt: skip
     store.publish_pledges(session, participant_ids=sorted(admitted), pledges=rows)
-    _record_pledgers(session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size)
+    kept = [pledge for pledge in released if pledge.participant_id not in admitted]
+    _record_pledgers(
+        session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+        released=[*kept, *rows],
+    )  # fmt: skip
     return True
 
 
 def _record_pledgers(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    session: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    released: Sequence[CountedPledge],
 ) -> None:
-    """Keep the pledge totals' release as readers see it, for the release rule's history."""
-    counts = pledger_counts(store.released_pledges(session, dialogue_id=dialogue_id), layout)
+    """Keep the pledge totals' release (`released`: the pledges it counts) as readers see it,
+    for the release rule's history."""
+    counts = pledger_counts(released, layout)
     store.record_release(
         session, dialogue_id=dialogue_id, figures=store.PLEDGERS,
         view=_decide(layout, min_group_size)(counts),
