@@ -6,7 +6,7 @@ from api.core.deps import CbsCodePath, SessionDep
 from api.municipalities import service as municipalities
 from api.staff.dependencies import ManagerActor
 from api.themes import service
-from api.themes.models import ThemeCreate, ThemePublic
+from api.themes.schemas import ThemeCreate, ThemePublic
 
 router = APIRouter(tags=["Themes"])
 

@@ -4,7 +4,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from api.core.problems import Conflict, InvalidInput
-from api.themes.models import Theme, ThemeCreate, ThemePublic
+from api.themes.models import Theme
+from api.themes.schemas import ThemeCreate, ThemePublic
 
 
 def list_themes(session: Session, *, municipality_id: int | None = None) -> list[Theme]:
