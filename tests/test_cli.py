@@ -27,13 +27,14 @@ from api.core.migrations import upgrade_to_head
 from api.core.security import verify_password
 from api.demo.service import DEMO_ACCOUNTS, SIMULATION_TITLE
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
 from api.sessions.models import SessionCreate
 from api.sessions.qr import qr_terminal
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 from tests.helpers import free_port
 
 COMMAND = Path(sys.executable).parent / "welvaartgesprek"

@@ -6,7 +6,8 @@ from sqlmodel import Session
 from api.ballots import service
 from api.core.access import Actor
 from api.dialogues import service as dialogues
-from api.dialogues.models import Dialogue, DialogueUpdate
+from api.dialogues.models import Dialogue
+from api.dialogues.schemas import DialogueUpdate
 
 
 def update_dialogue(

@@ -28,7 +28,7 @@ from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep
 from api.core.negotiation import prefers_pdf
 from api.core.problems import Conflict, InvalidInput, NotFound
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialoguePublic, DialogueUpdate
+from api.dialogues.schemas import DialoguePublic, DialogueUpdate
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions

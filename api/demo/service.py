@@ -16,7 +16,8 @@ from api.core.zones import AMSTERDAM
 from api.demo.agenda import load_demo_agenda
 from api.demo.context import load_demo_context
 from api.dialogues import service as dialogues
-from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
+from api.dialogues.models import Dialogue
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.pledges import service as pledges
 from api.pledges.models import PledgeCreate, PledgeKind
@@ -31,7 +32,8 @@ from api.sessions.models import (
 )
 from api.staff import service as staff
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 
 DEMO_MUNICIPALITY = "GM9999"
 DEMO_JOIN_CODE = "WVSTAD"

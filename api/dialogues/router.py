@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from api.core.deps import ResourceId, SessionDep
 from api.core.schemas import MUNICIPALITY_CODE_PATTERN
 from api.dialogues import service
-from api.dialogues.models import DialogueCreate, DialoguePublic
+from api.dialogues.schemas import DialogueCreate, DialoguePublic
 from api.staff.dependencies import CurrentActor, FacilitatorActor
 
 router = APIRouter(prefix="/dialogues", tags=["Dialogues"])

@@ -7,13 +7,12 @@ from api.core.access import Actor
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
 from api.core.translations import Language, in_language, stored_translations
-from api.dialogues.models import (
-    Dialogue,
+from api.dialogues.models import Dialogue, Priority
+from api.dialogues.schemas import (
     DialogueCreate,
     DialoguePublic,
     DialogueText,
     DialogueUpdate,
-    Priority,
     PriorityPublic,
     PriorityText,
     ResidentPriority,

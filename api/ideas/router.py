@@ -10,7 +10,7 @@ from api.core.access import Actor, Role
 from api.core.db import SessionDep
 from api.core.deps import ResourceId
 from api.dialogues import service as dialogues
-from api.dialogues.models import PriorityPublic
+from api.dialogues.schemas import PriorityPublic
 from api.ideas import service
 from api.ideas.models import (
     IDEA_ID_PATTERN,

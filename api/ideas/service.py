@@ -14,7 +14,8 @@ from api.core.access import Actor
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
 from api.dialogues import service as dialogues
-from api.dialogues.models import MAX_PRIORITIES, Dialogue, Priority, PriorityPublic
+from api.dialogues.models import MAX_PRIORITIES, Dialogue, Priority
+from api.dialogues.schemas import PriorityPublic
 from api.ideas.masking import mask
 from api.ideas.models import (
     MAX_IDEAS_PER_PARTICIPANT,

@@ -20,7 +20,7 @@ from api.core.db import UTCDateTime, enum_type, utcnow
 from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput, Id, Moment
 from api.core.translations import Language
-from api.dialogues.models import ResidentPriority
+from api.dialogues.schemas import ResidentPriority
 from api.venues.models import VenueKind
 
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to type by hand

@@ -4,20 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field as PydanticField
-from pydantic import field_validator
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, enum_type, utcnow
-from api.core.schemas import (
-    MUNICIPALITY_CODE_PATTERN,
-    NEIGHBOURHOOD_CODE_PATTERN,
-    ApiInput,
-    ApiOutput,
-    check_translation_languages,
-)
-from api.core.translations import Language
 
 
 class VenueKind(StrEnum):
@@ -51,65 +41,3 @@ class Venue(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=200)
     accessibility_notes: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class VenueText(ApiInput):
-    """A venue's name in one other language."""
-
-    name: str = PydanticField(min_length=1, max_length=120, examples=["Central Library"])
-
-
-class VenueCreate(ApiInput):
-    """A new venue."""
-
-    name: str = PydanticField(min_length=1, max_length=120, examples=["Bibliotheek Centrum"])
-    translations: dict[str, VenueText] | None = PydanticField(
-        default=None,
-        description="The name in other languages (`en`, `ar`), where residents would not "
-        "recognise the Dutch name; the Dutch is in `name`.",
-        examples=[{"en": {"name": "Central Library"}}],
-    )
-    kind: VenueKind
-    neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
-    address: str | None = PydanticField(default=None, max_length=200)
-    accessibility_notes: str | None = PydanticField(
-        default=None,
-        max_length=500,
-        examples=["Ingang zonder drempel, invalidentoilet, ringleiding in de zaal"],
-    )
-
-    _languages = field_validator("translations")(check_translation_languages)
-
-
-class VenueCreateIn(VenueCreate):
-    """A new venue of the municipality named."""
-
-    municipality: str = PydanticField(pattern=MUNICIPALITY_CODE_PATTERN, examples=["GM0855"])
-
-
-class VenueUpdate(ApiInput):
-    """Changes to a venue; fields left out stay as they are, null empties an optional one."""
-
-    name: str | None = PydanticField(default=None, min_length=1, max_length=120)
-    kind: VenueKind | None = None
-    neighbourhood_code: str | None = PydanticField(default=None, pattern=NEIGHBOURHOOD_CODE_PATTERN)
-    address: str | None = PydanticField(default=None, max_length=200)
-    accessibility_notes: str | None = PydanticField(default=None, max_length=500)
-    translations: dict[str, VenueText] | None = None
-
-    _languages = field_validator("translations")(check_translation_languages)
-
-
-class VenuePublic(ApiOutput):
-    """A venue."""
-
-    id: int
-    municipality: str
-    name: str
-    translations: dict[Language, VenueText] = PydanticField(
-        description="The name in other languages (`en`, `ar`)."
-    )
-    kind: VenueKind
-    neighbourhood_code: str | None
-    address: str | None
-    accessibility_notes: str | None

@@ -9,7 +9,7 @@ from api.core.schemas import MUNICIPALITY_CODE_PATTERN
 from api.municipalities import service as municipalities
 from api.staff.dependencies import CurrentActor, FacilitatorActor, ManagerActor
 from api.venues import service
-from api.venues.models import VenueCreate, VenueCreateIn, VenuePublic, VenueUpdate
+from api.venues.schemas import VenueCreate, VenueCreateIn, VenuePublic, VenueUpdate
 
 router = APIRouter(prefix="/municipalities/{cbsCode}/venues", tags=["Venues"])
 venues_router = APIRouter(prefix="/venues", tags=["Venues"])

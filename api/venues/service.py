@@ -8,7 +8,8 @@ from api.core.problems import Conflict, NotFound
 from api.core.translations import stored_translations
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.venues.models import Venue, VenueCreate, VenuePublic, VenueText, VenueUpdate
+from api.venues.models import Venue
+from api.venues.schemas import VenueCreate, VenuePublic, VenueText, VenueUpdate
 
 
 def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:

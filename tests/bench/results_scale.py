@@ -32,13 +32,14 @@ from api.core.access import SYSTEM, Role
 from api.core.db import create_db_engine, open_session, utcnow
 from api.core.migrations import upgrade_to_head
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.results import service as results
 from api.sessions import service as sessions
 from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 from tests.helpers import create_postgres_database, drop_postgres_database, plain_postgres_url
 
 ADMIN_URL = os.environ.get(

@@ -40,7 +40,8 @@ from api.core.migrations import upgrade_to_head  # noqa: E402
 from api.demo.agenda import load_demo_agenda  # noqa: E402
 from api.demo.service import DEMO_DIALOGUE  # noqa: E402
 from api.dialogues import service as dialogues  # noqa: E402
-from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate  # noqa: E402
+from api.dialogues.models import Dialogue  # noqa: E402
+from api.dialogues.schemas import DialogueCreate, PriorityCreate  # noqa: E402
 from api.main import create_app  # noqa: E402
 from api.municipalities.models import Municipality  # noqa: E402
 from api.results.refresher import refresh_all  # noqa: E402

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from api.core.access import SYSTEM
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from tests.browser.staff_fixtures import (
     ATTRIBUTION,
     axe_violations,

@@ -18,7 +18,8 @@ from api.municipalities import service as municipalities
 from api.sessions import service as sessions
 from api.sessions.models import SessionCreate
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 from tests.browser.staff_fixtures import (
     axe_violations,
     staff_page,  # noqa: F401  (fixture)

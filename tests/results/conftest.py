@@ -26,7 +26,8 @@ from api.ballots.service import store_ballot
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow
 from api.dialogues import service as dialogues
-from api.dialogues.models import Dialogue, DialogueCreate, PriorityCreate
+from api.dialogues.models import Dialogue
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
 from api.pledges import service as pledges
@@ -44,7 +45,8 @@ from api.sessions.models import (
 )
 from api.sessions.service import OpenSession
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 from tests.helpers import staff_headers
 from tests.reference import Ballot, reference_summary
 from tests.unit.test_suppression import recoverable_cells

@@ -11,12 +11,13 @@ from sqlmodel import Session
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
 from api.dialogues import service as dialogues
-from api.dialogues.models import DialogueCreate, PriorityCreate
+from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
 from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
 from api.venues import service as venues
-from api.venues.models import VenueCreate, VenueKind
+from api.venues.models import VenueKind
+from api.venues.schemas import VenueCreate
 from tests.helpers import staff_headers
 
 
