@@ -11,8 +11,8 @@ from api.core.db import open_session
 from api.core.deps import CbsCodePath, SessionDep, SettingsDep
 from api.core.problems import InvalidInput
 from api.municipalities import service
-from api.municipalities.models import (
-    MAX_LOGO_BYTES,
+from api.municipalities.models import MAX_LOGO_BYTES
+from api.municipalities.schemas import (
     MunicipalityCreate,
     MunicipalityPublic,
     MunicipalityUpdate,

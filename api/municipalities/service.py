@@ -23,12 +23,14 @@ from api.municipalities.models import (
     LogoType,
     Municipality,
     MunicipalityLogo,
-    MunicipalityPublic,
     Neighbourhood,
+    NeighbourhoodKind,
+)
+from api.municipalities.schemas import (
+    MunicipalityPublic,
     NeighbourhoodChange,
     NeighbourhoodImportPreview,
     NeighbourhoodImportReport,
-    NeighbourhoodKind,
     NeighbourhoodPublic,
 )
 
