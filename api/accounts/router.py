@@ -6,7 +6,7 @@ from api.accounts import service
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep
 from api.staff import service as staff
 from api.staff.dependencies import CurrentActor, ManagerActor
-from api.staff.models import (
+from api.staff.schemas import (
     Invitation,
     StaffUserCreate,
     StaffUserInvited,

@@ -12,7 +12,8 @@ from api.core.problems import Conflict, Forbidden, InvalidInput
 from api.core.security import hash_password
 from api.municipalities import service as municipalities
 from api.staff import service as staff
-from api.staff.models import StaffMunicipality, StaffUser, StaffUserPublic
+from api.staff.models import StaffMunicipality, StaffUser
+from api.staff.schemas import StaffUserPublic
 
 
 def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:

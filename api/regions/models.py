@@ -6,7 +6,7 @@ from pydantic import Field as PydanticField
 
 from api.core.schemas import ApiInput, ApiOutput, Id
 from api.membership.models import MembershipStatus, RegionKind
-from api.staff.models import CbsCode
+from api.staff.schemas import CbsCode
 
 
 class RegionCreate(ApiInput):

@@ -10,10 +10,7 @@ from api.core.problems import InvalidInput, Unauthorized
 from api.core.security import TokenType, create_token, expiry_after, hash_password
 from api.staff import service, sign_in_limits
 from api.staff.dependencies import SignInForm
-from api.staff.models import (
-    InvitationAccept,
-    Token,
-)
+from api.staff.schemas import InvitationAccept, Token
 
 auth_router = APIRouter(prefix="/auth", tags=["Staff sign-in"])
 
