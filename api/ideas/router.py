@@ -12,14 +12,13 @@ from api.core.deps import ResourceId
 from api.dialogues import service as dialogues
 from api.dialogues.schemas import PriorityPublic
 from api.ideas import service
-from api.ideas.models import (
-    IDEA_ID_PATTERN,
+from api.ideas.models import IDEA_ID_PATTERN, IdeaStatus
+from api.ideas.schemas import (
     IdeaCreate,
     IdeaDecision,
     IdeaList,
     IdeaPublic,
     IdeaReceipt,
-    IdeaStatus,
     IdeaToPriority,
 )
 from api.idempotency.http import IdempotencyKey

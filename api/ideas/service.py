@@ -17,19 +17,15 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import MAX_PRIORITIES, Dialogue, Priority
 from api.dialogues.schemas import PriorityPublic
 from api.ideas.masking import mask
-from api.ideas.models import (
-    MAX_IDEAS_PER_PARTICIPANT,
+from api.ideas.models import MAX_IDEAS_PER_PARTICIPANT, Idea, IdeaCount, IdeaStatus, new_idea_id
+from api.ideas.schemas import (
     DraftDialogue,
-    Idea,
-    IdeaCount,
     IdeaCreate,
     IdeaGroup,
     IdeaList,
     IdeaPublic,
     IdeaReceipt,
-    IdeaStatus,
     IdeaTheme,
-    new_idea_id,
 )
 from api.sessions import service as sessions
 from api.sessions.models import DialogueSession, SessionStatus
