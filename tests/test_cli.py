@@ -30,8 +30,8 @@ from api.dialogues import service as dialogues
 from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
-from api.sessions.models import SessionCreate
 from api.sessions.qr import qr_terminal
+from api.sessions.schemas import SessionCreate
 from api.venues import service as venues
 from api.venues.models import VenueKind
 from api.venues.schemas import VenueCreate

@@ -23,13 +23,8 @@ from api.pledges import service as pledges
 from api.pledges.models import PledgeCreate, PledgeKind
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
-from api.sessions.models import (
-    CheckInMode,
-    DialogueSession,
-    SessionCreate,
-    SessionStatus,
-    SessionUpdate,
-)
+from api.sessions.models import CheckInMode, DialogueSession, SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.staff import service as staff
 from api.venues import service as venues
 from api.venues.models import VenueKind

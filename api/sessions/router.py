@@ -13,9 +13,11 @@ from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.sessions import limits, networks, service
 from api.sessions.dependencies import CurrentParticipant, ReadSessionDep
-from api.sessions.models import (
+from api.sessions.models import CheckInMode
+from api.sessions.poster import poster_html
+from api.sessions.qr import QrFormat, qr_image
+from api.sessions.schemas import (
     CheckInCreate,
-    CheckInMode,
     CheckInPublic,
     ProjectorLink,
     ProjectorView,
@@ -25,8 +27,6 @@ from api.sessions.models import (
     SessionPublic,
     SessionUpdate,
 )
-from api.sessions.poster import poster_html
-from api.sessions.qr import QrFormat, qr_image
 from api.staff.dependencies import FacilitatorActor, ScreenActor
 from api.venues import service as venues
 

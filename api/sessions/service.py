@@ -32,10 +32,14 @@ from api.sessions.models import (
     JOIN_CODE_LENGTH,
     ROTATING_PART_LENGTH,
     CheckInMode,
-    CheckInPublic,
     DialogueSession,
     Participant,
     ParticipantOrigin,
+    SessionFacilitator,
+    SessionStatus,
+)
+from api.sessions.schemas import (
+    CheckInPublic,
     ProjectorLink,
     ProjectorView,
     ResidentSession,
@@ -43,9 +47,7 @@ from api.sessions.models import (
     ResidentView,
     RotatingCode,
     SessionCreate,
-    SessionFacilitator,
     SessionPublic,
-    SessionStatus,
     SessionUpdate,
     VenueSummary,
 )

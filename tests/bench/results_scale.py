@@ -36,7 +36,8 @@ from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.results import service as results
 from api.sessions import service as sessions
-from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.models import SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.venues import service as venues
 from api.venues.models import VenueKind
 from api.venues.schemas import VenueCreate

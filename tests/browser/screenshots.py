@@ -264,7 +264,8 @@ def states(s: Shooter, engine) -> None:
 
     from api.core.access import SYSTEM
     from api.sessions import service as sessions
-    from api.sessions.models import DialogueSession, SessionStatus, SessionUpdate
+    from api.sessions.models import DialogueSession, SessionStatus
+    from api.sessions.schemas import SessionUpdate
 
     # Saved on the phone: the connection drops before sending.
     page = s.page("nl-NL")

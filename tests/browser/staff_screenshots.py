@@ -47,7 +47,8 @@ from api.municipalities.models import Municipality  # noqa: E402
 from api.results.refresher import refresh_all  # noqa: E402
 from api.sessions import service as sessions  # noqa: E402
 from api.sessions.ballot_box import AgeBand  # noqa: E402
-from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate  # noqa: E402
+from api.sessions.models import CheckInMode, SessionStatus  # noqa: E402
+from api.sessions.schemas import SessionCreate, SessionUpdate  # noqa: E402
 from api.venues.models import Venue  # noqa: E402
 from tests.browser.staff_fixtures import DESKTOP, StaffWorld, build_world  # noqa: E402
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, served  # noqa: E402

@@ -19,10 +19,9 @@ from api.sessions.models import (
     DialogueSession,
     Participant,
     ParticipantOrigin,
-    SessionCreate,
     SessionStatus,
-    SessionUpdate,
 )
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.venues.models import Venue
 from tests.browser.staff_fixtures import (
     axe_violations,

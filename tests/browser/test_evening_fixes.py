@@ -17,7 +17,8 @@ from api.core.access import SYSTEM
 from api.core.db import utcnow
 from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
-from api.sessions.models import DialogueSession, SessionCreate, SessionStatus
+from api.sessions.models import DialogueSession, SessionStatus
+from api.sessions.schemas import SessionCreate
 from api.venues.models import Venue
 from tests.browser.conftest import add_priorities, screen, wait_ready, walk_to_rank
 from tests.browser.staff_fixtures import (

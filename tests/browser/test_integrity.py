@@ -15,7 +15,8 @@ from api.core.access import SYSTEM
 from api.core.db import utcnow
 from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
-from api.sessions.models import DialogueSession, Participant, SessionUpdate
+from api.sessions.models import DialogueSession, Participant
+from api.sessions.schemas import SessionUpdate
 from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (

@@ -17,7 +17,8 @@ from api.core.db import utcnow
 from api.dialogues.models import Dialogue
 from api.pledges.models import ContactOffer
 from api.sessions import service as sessions
-from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.models import CheckInMode, SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.venues.models import Venue
 from tests.browser.staff_fixtures import (
     axe_violations,

@@ -23,7 +23,8 @@ from api.core.db import open_session, utcnow
 from api.regions import service as regions
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from api.sessions.models import SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.models import SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.sessions.service import OpenSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from api.core.access import SYSTEM
 from api.sessions import service as sessions
-from api.sessions.models import DialogueSession, SessionStatus, SessionUpdate
+from api.sessions.models import DialogueSession, SessionStatus
+from api.sessions.schemas import SessionUpdate
 from tests.browser.conftest import (
     add_priorities,
     ballots,

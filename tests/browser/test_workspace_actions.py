@@ -16,7 +16,7 @@ from api.core.access import SYSTEM, Role
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
-from api.sessions.models import SessionCreate
+from api.sessions.schemas import SessionCreate
 from api.venues import service as venues
 from api.venues.models import VenueKind
 from api.venues.schemas import VenueCreate

@@ -36,13 +36,8 @@ from api.results.models import GroupBy
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
-from api.sessions.models import (
-    Participant,
-    ParticipantType,
-    SessionCreate,
-    SessionStatus,
-    SessionUpdate,
-)
+from api.sessions.models import Participant, ParticipantType, SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.sessions.service import OpenSession
 from api.venues import service as venues
 from api.venues.models import VenueKind

@@ -141,7 +141,8 @@ def test_csv_cells_cannot_start_a_spreadsheet_formula(
     from api.core.access import SYSTEM
     from api.core.db import open_session
     from api.sessions import service as sessions
-    from api.sessions.models import DialogueSession, SessionUpdate
+    from api.sessions.models import DialogueSession
+    from api.sessions.schemas import SessionUpdate
 
     with open_session(world.engine) as db:
         row = db.get(DialogueSession, world.session_ids[0])

@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from api.core.access import SYSTEM
 from api.core.db import open_session
 from api.sessions import service as sessions
-from api.sessions.models import DialogueSession, SessionUpdate
+from api.sessions.models import DialogueSession
+from api.sessions.schemas import SessionUpdate
 from tests.helpers import assert_problem
 from tests.results.conftest import World, assert_group_matches_reference
 

@@ -14,7 +14,8 @@ from api.dialogues import service as dialogues
 from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.sessions import service as sessions
-from api.sessions.models import CheckInMode, SessionCreate, SessionStatus, SessionUpdate
+from api.sessions.models import CheckInMode, SessionStatus
+from api.sessions.schemas import SessionCreate, SessionUpdate
 from api.venues import service as venues
 from api.venues.models import VenueKind
 from api.venues.schemas import VenueCreate
