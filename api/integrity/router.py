@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Request, Response, status
 from api.core.deps import ResourceId, SessionDep
 from api.dialogues import service as dialogues
 from api.integrity import service
-from api.integrity.models import SessionIntegrity, SetAsideCreate, SetAsidePublic
+from api.integrity.schemas import SessionIntegrity, SetAsideCreate, SetAsidePublic
 from api.sessions import service as sessions
 from api.staff.dependencies import AnalystActor, CurrentActor
 

@@ -14,11 +14,11 @@ from api.core.access import Actor, Role
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, NotFound
 from api.dialogues.models import Dialogue
-from api.integrity.models import (
+from api.integrity.models import SetAside
+from api.integrity.schemas import (
     CheckInMinute,
     NetworkShare,
     SessionIntegrity,
-    SetAside,
     SetAsideCreate,
     SetAsidePublic,
 )
