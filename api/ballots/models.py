@@ -9,7 +9,7 @@ from pydantic import field_validator
 from api.core.problems import InvalidValue
 from api.core.schemas import NEIGHBOURHOOD_CODE_PATTERN, ApiInput, ApiOutput
 from api.dialogues.models import MAX_PRIORITIES
-from api.pledges.models import PledgeCreate, PledgePublic
+from api.pledges.schemas import PledgeCreate, PledgePublic
 from api.sessions.ballot_box import LIFE_SATISFACTION_MAX, AgeBand
 from api.sessions.models import ParticipantType
 

@@ -20,7 +20,8 @@ from api.dialogues.models import Dialogue
 from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.pledges import service as pledges
-from api.pledges.models import PledgeCreate, PledgeKind
+from api.pledges.models import PledgeKind
+from api.pledges.schemas import PledgeCreate
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
 from api.sessions.models import CheckInMode, DialogueSession, SessionStatus

@@ -10,11 +10,8 @@ from api.core.db import SessionDep, open_session
 from api.core.deps import ResourceId
 from api.dialogues import service as dialogues
 from api.follow_up import service as follow_up
-from api.pledges.models import (
-    FOLLOW_UP_ID_PATTERN,
-    PledgeFollowUp,
-    PledgeFollowUpUpdate,
-)
+from api.pledges.models import FOLLOW_UP_ID_PATTERN
+from api.pledges.schemas import PledgeFollowUp, PledgeFollowUpUpdate
 from api.staff.dependencies import ManagerActor
 
 router = APIRouter(tags=["Pledge follow-up"])

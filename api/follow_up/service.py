@@ -17,14 +17,8 @@ from api.core.access import Actor
 from api.core.problems import Conflict, NotFound
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
-from api.pledges.models import (
-    ContactOffer,
-    FollowUpStatus,
-    Pledge,
-    PledgeFollowUp,
-    PledgeFollowUpUpdate,
-    PledgeKind,
-)
+from api.pledges.models import ContactOffer, FollowUpStatus, Pledge, PledgeKind
+from api.pledges.schemas import PledgeFollowUp, PledgeFollowUpUpdate
 from api.results import store
 
 CSV_COLUMNS = (

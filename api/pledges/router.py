@@ -6,10 +6,7 @@ from fastapi.responses import JSONResponse
 from api.core.deps import ResourceId
 from api.idempotency.http import IdempotencyKey
 from api.pledges import service
-from api.pledges.models import (
-    PledgeCreate,
-    PledgePublic,
-)
+from api.pledges.schemas import PledgeCreate, PledgePublic
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.resident_writes import run_resident_write
 

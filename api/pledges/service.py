@@ -24,12 +24,10 @@ from api.pledges.models import (
     ORGANISATION_TYPES,
     ContactOffer,
     ContactOfferCount,
-    ContactOfferPublic,
     Pledge,
-    PledgeCreate,
     PledgeKind,
-    PledgePublic,
 )
+from api.pledges.schemas import ContactOfferPublic, PledgeCreate, PledgePublic
 from api.sessions import service as sessions
 from api.sessions.ballot_box import Ballot
 from api.sessions.service import OpenSession

@@ -16,7 +16,7 @@ from api.audit.models import AuditEvent
 from api.core.access import Role
 from api.core.db import open_session
 from api.pledges import service as pledges
-from api.pledges.models import PledgeCreate
+from api.pledges.schemas import PledgeCreate
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.service import OpenSession

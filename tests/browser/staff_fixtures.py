@@ -24,7 +24,7 @@ from api.core.access import Role
 from api.demo.service import SIMULATION_TITLE, load_demo, simulate_ballots
 from api.dialogues.models import Priority
 from api.pledges import service as pledges
-from api.pledges.models import PledgeCreate
+from api.pledges.schemas import PledgeCreate
 from api.results.refresher import refresh_all
 from api.sessions.models import DialogueSession, Participant
 from api.sessions.service import OpenSession

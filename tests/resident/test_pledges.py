@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from api.dialogues.models import Dialogue
 from api.pledges import service as pledges_service
-from api.pledges.models import PledgeCreate, PledgeKind
+from api.pledges.models import PledgeKind
+from api.pledges.schemas import PledgeCreate
 from api.sessions.models import DialogueSession
 from tests.helpers import assert_problem
 from tests.resident.conftest import Resident, check_in, row_counts

@@ -31,7 +31,7 @@ from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
 from api.pledges import service as pledges
-from api.pledges.models import PledgeCreate
+from api.pledges.schemas import PledgeCreate
 from api.results.models import GroupBy
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
