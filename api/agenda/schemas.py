@@ -20,7 +20,7 @@ from api.core.problems import InvalidValue
 from api.core.schemas import ApiInput, ApiOutput, Day, Id, check_translation_languages
 from api.core.translations import Language
 from api.dialogues.models import MAX_PRIORITIES
-from api.results.models import DialogueResultsPage
+from api.results.schemas import DialogueResultsPage
 
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 

@@ -35,7 +35,8 @@ from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
 from api.results import reading
-from api.results.models import GroupBy, GroupResult, Results
+from api.results.models import GroupBy
+from api.results.schemas import GroupResult, Results
 from api.themes import service as themes
 
 # The CBS "hier en nu" themes, in the monitor's order: the photo shows these.

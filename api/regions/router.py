@@ -17,7 +17,8 @@ from api.membership.models import RegionKind
 from api.regions import service
 from api.regions.models import RegionalDialogue, RegionalDialogueLink, RegionCreate, RegionPublic
 from api.results import reading
-from api.results.models import GroupBy, Results
+from api.results.models import GroupBy
+from api.results.schemas import Results
 from api.staff.dependencies import AdminActor, CurrentActor, ManagerActor, require_role
 
 router = APIRouter(prefix="/regions", tags=["Regions"])

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from api.results.models import SuppressedReason
+from api.results.schemas import SuppressedReason
 
 
 class ReportLanguage(StrEnum):

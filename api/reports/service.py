@@ -34,7 +34,8 @@ from api.reports.models import (
 )
 from api.reports.texts import text
 from api.results import reading
-from api.results.models import GroupBy, GroupResult, Results, SuppressedReason
+from api.results.models import GroupBy
+from api.results.schemas import GroupResult, Results, SuppressedReason
 from api.sessions import service as sessions
 from api.themes import service as themes
 from api.venues import service as venues

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from api.results.models import Results
+from api.results.schemas import Results
 
 CSV_COLUMNS = (
     "group_key",

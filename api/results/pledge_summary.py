@@ -5,14 +5,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from api.results.cells import Cell, DialogueLayout, ReleaseView, ballot_cells
-from api.results.models import (
-    ALL,
-    CountedPledge,
-    PledgeGroup,
-    PledgeTotals,
-    ReleasedOffer,
-    SuppressedReason,
-)
+from api.results.models import ALL, CountedPledge, ReleasedOffer
+from api.results.schemas import PledgeGroup, PledgeTotals, SuppressedReason
 from api.results.suppression import Lattice, Line
 
 Label = tuple[str, str, str | None]

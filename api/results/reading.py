@@ -26,22 +26,18 @@ from api.results.cells import (
     session_key,
 )
 from api.results.layout import dialogue_layout, min_group_size_of
-from api.results.models import (
-    ALL,
-    NOT_GIVEN,
+from api.results.models import ALL, NOT_GIVEN, GroupBy, GroupTally, ResultState
+from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
+from api.results.schemas import (
     DialogueResultsPage,
-    GroupBy,
     GroupResult,
-    GroupTally,
     PledgeSummary,
     PriorityLabel,
     PriorityResult,
     PublicRanking,
     Results,
-    ResultState,
     SuppressedReason,
 )
-from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
 from api.results.splits import TYPES, WHOLE, SplitView, life_satisfaction, split_view
 from api.sessions import service as sessions
 from api.sessions.models import DialogueSession
@@ -649,7 +645,7 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialogueResultsPag
 
 def trends(session: Session, *, municipality: Municipality) -> list[Any]:
     """Every priority title's total score per dialogue of the municipality, oldest first."""
-    from api.results.models import Trend, TrendPoint
+    from api.results.schemas import Trend, TrendPoint
 
     rows = (
         session.execute(

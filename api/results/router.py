@@ -13,7 +13,8 @@ from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
 from api.results import live, reading
 from api.results.export import CSV_DESCRIPTION, results_csv
-from api.results.models import GroupBy, PledgeSummary, Results, Trend
+from api.results.models import GroupBy
+from api.results.schemas import PledgeSummary, Results, Trend
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
 from api.staff.dependencies import AnalystActor, ScreenActor

@@ -39,7 +39,8 @@ from api.results.cells import (
     published_tallies,
     wijk_only,
 )
-from api.results.models import ALL, NOT_GIVEN, LifeSatisfaction, ReleasedBallot
+from api.results.models import ALL, NOT_GIVEN, ReleasedBallot
+from api.results.schemas import LifeSatisfaction
 from api.results.suppression import Lattice, Line
 from api.sessions.ballot_box import LIFE_SATISFACTION_MAX
 from api.sessions.models import ParticipantType
