@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.context import service
-from api.context.models import (
+from api.context.schemas import (
     PopulationImportReport,
     Representativeness,
     WellbeingImportReport,

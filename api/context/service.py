@@ -13,20 +13,18 @@ from api.context.importers import (
     read_population_file,
 )
 from api.context.indicators import find_indicator, indicators_by_label
-from api.context.models import (
-    AREA_LEVELS,
+from api.context.models import AREA_LEVELS, PopulationFigure, WellbeingFigure
+from api.context.schemas import (
     AreaValue,
     ComparisonArea,
     IndicatorStanding,
     IndicatorTrendPoint,
-    PopulationFigure,
     PopulationImportReport,
     Representativeness,
     RepresentativenessGroup,
     ResidentsRanking,
     ThemeStanding,
     WeightedScore,
-    WellbeingFigure,
     WellbeingImportReport,
     WellbeingPhoto,
 )

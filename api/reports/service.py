@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from api.agenda import service as agenda
 from api.context import service as context
-from api.context.models import Representativeness, RepresentativenessGroup
+from api.context.schemas import Representativeness, RepresentativenessGroup
 from api.core.access import Actor, Role
 from api.core.problems import Conflict, NotFound
 from api.core.translations import Language, in_language
