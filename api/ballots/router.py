@@ -8,20 +8,20 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.ballots import flows, service
-from api.ballots.models import (
-    MAX_ID,
-    AssistedBallotCreate,
-    AssistedBallotEntry,
-    AssistedBallotPublic,
-    BallotPublic,
-    BallotPut,
-)
 from api.ballots.paper_ballot import (
     PDF_LANGUAGES,
     PaperLanguage,
     paper_ballot_html,
     paper_ballot_of,
     paper_ballot_pdf,
+)
+from api.ballots.schemas import (
+    MAX_ID,
+    AssistedBallotCreate,
+    AssistedBallotEntry,
+    AssistedBallotPublic,
+    BallotPublic,
+    BallotPut,
 )
 from api.core.access import Actor
 from api.core.deps import PublicUrlDep, ResourceId, SessionDep, SettingsDep

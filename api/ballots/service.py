@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.ballots import counting
-from api.ballots.models import (
+from api.ballots.schemas import (
     AssistedBallotCreate,
     AssistedBallotEntry,
     AssistedBallotPublic,

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.accounts import service as accounts
 from api.ballots import service as ballots
-from api.ballots.models import BallotPut
+from api.ballots.schemas import BallotPut
 from api.core.access import SYSTEM, Role
 from api.core.db import utcnow
 from api.core.zones import AMSTERDAM

@@ -15,7 +15,7 @@ from api.core.problems import InvalidInput
 from api.core.schemas import MAX_ID
 from api.membership.models import RegionKind
 from api.regions import service
-from api.regions.models import RegionalDialogue, RegionalDialogueLink, RegionCreate, RegionPublic
+from api.regions.schemas import RegionalDialogue, RegionalDialogueLink, RegionCreate, RegionPublic
 from api.results import reading
 from api.results.models import GroupBy
 from api.results.schemas import Results

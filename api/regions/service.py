@@ -24,7 +24,7 @@ from api.membership.models import MembershipStatus, Region, RegionKind, RegionMe
 from api.membership.service import is_joined, joined_municipality_ids
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality
-from api.regions.models import RegionalDialogue, RegionMemberPublic, RegionPublic
+from api.regions.schemas import RegionalDialogue, RegionMemberPublic, RegionPublic
 from api.sessions.models import DialogueSession, SessionStatus
 from api.staff import service as staff
 from api.staff.models import StaffRegion

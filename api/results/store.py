@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from api.ballots import counting
 from api.ballots.counting import BallotVersion
-from api.ballots.models import AgeBand
+from api.ballots.schemas import AgeBand
 from api.core.db import utcnow
 from api.core.dialects import bulk_insert, for_update, insert_or_ignore, is_postgresql
 from api.results.aggregation import tally_width

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.ballots.models import BallotPut
+from api.ballots.schemas import BallotPut
 from api.ballots.service import store_ballot
 from api.core.access import Role
 from api.results.refresher import refresh_all

@@ -31,7 +31,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from api.ballots import service as ballots  # noqa: E402
-from api.ballots.models import BallotPut  # noqa: E402
+from api.ballots.schemas import BallotPut  # noqa: E402
 from api.core import security  # noqa: E402
 from api.core.access import SYSTEM  # noqa: E402
 from api.core.config import Settings  # noqa: E402

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from api.ballots import service as ballots
-from api.ballots.models import BallotPut
+from api.ballots.schemas import BallotPut
 from api.core.access import SYSTEM
 from api.core.db import utcnow
 from api.dialogues.models import Dialogue

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from api.ballots.models import BallotPut
+from api.ballots.schemas import BallotPut
 from api.ballots.service import store_ballot
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from api.ballots.models import BallotPut
+from api.ballots.schemas import BallotPut
 from api.ballots.service import store_ballot
 from api.core.access import SYSTEM, Role
 from api.core.db import open_session, utcnow
