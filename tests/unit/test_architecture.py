@@ -1,5 +1,5 @@
 """The import graph of `api`: core imports no domain, packages import each other one way only
-(no cycle), and no router imports a table model."""
+(no cycle), and no router imports a table model; tables live in models.py, bodies in schemas.py."""
 
 import ast
 import importlib
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grimp
 import pytest
+from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 API = Path(__file__).resolve().parents[2] / "api"
@@ -65,11 +66,27 @@ def cycle_imports(graph: grimp.ImportGraph) -> set[tuple[str, str]]:
     }
 
 
+def is_table(obj: object) -> bool:
+    return inspect.isclass(obj) and issubclass(obj, SQLModel) and hasattr(obj, "__table__")
+
+
+def classes_defined_in(file_name: str) -> list[tuple[str, type]]:
+    """(module, class) for every class defined (not imported) in each `api/**/<file_name>`."""
+    found = []
+    for path in sorted(API.glob(f"**/{file_name}")):
+        module = importlib.import_module(
+            ".".join(path.relative_to(API.parent).with_suffix("").parts)
+        )
+        found += [
+            (module.__name__, obj)
+            for obj in vars(module).values()
+            if inspect.isclass(obj) and obj.__module__ == module.__name__
+        ]
+    return found
+
+
 def table_models_imported_by_routers() -> set[tuple[str, str]]:
     """(router module, class) for every table model a router imports, by name or as module.X."""
-
-    def is_table(obj: object) -> bool:
-        return inspect.isclass(obj) and issubclass(obj, SQLModel) and hasattr(obj, "__table__")
 
     found: set[tuple[str, str]] = set()
     for path in sorted(API.glob("**/router.py")):
@@ -123,3 +140,17 @@ def test_no_package_import_closes_a_cycle(graph: grimp.ImportGraph):
 def test_no_router_imports_a_table_model():
     found = sorted(table_models_imported_by_routers())
     assert found == [], f"routers importing table models (use a schema or a service): {found}"
+
+
+def test_schemas_define_no_table_model():
+    tables = [f"{m}.{c.__name__}" for m, c in classes_defined_in("schemas.py") if is_table(c)]
+    assert tables == [], f"table models belong in models.py, not schemas.py: {tables}"
+
+
+def test_models_define_tables_not_request_or_response_bodies():
+    bodies = [
+        f"{m}.{c.__name__}"
+        for m, c in classes_defined_in("models.py")
+        if issubclass(c, BaseModel) and not is_table(c)
+    ]
+    assert bodies == [], f"request and response bodies belong in schemas.py: {bodies}"
