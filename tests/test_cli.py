@@ -29,6 +29,7 @@ from api.demo.service import DEMO_ACCOUNTS, SIMULATION_TITLE
 from api.dialogues import service as dialogues
 from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
+from api.municipalities.schemas import MunicipalityUpdate
 from api.sessions import service as sessions
 from api.sessions.qr import qr_terminal
 from api.sessions.schemas import SessionCreate
@@ -468,7 +469,9 @@ def test_purge_keeps_contact_details_for_the_municipalitys_own_period(cli: Cli):
             session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
         )
         municipalities.update_municipality(
-            session, municipality=municipality, changes={"contact_retention_days": 10}
+            session,
+            municipality=municipality,
+            changes=MunicipalityUpdate(contactRetentionDays=10),
         )
         venue = venues.create_venue(
             session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)

@@ -81,7 +81,7 @@ def update_user(
     user = service.update_user(
         session,
         user_id=user_id,
-        changes=body.model_dump(exclude_unset=True),
+        changes=body,
         actor_id=actor.user_id,
         actor=actor,
     )

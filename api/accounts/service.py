@@ -13,7 +13,7 @@ from api.core.security import hash_password
 from api.municipalities import service as municipalities
 from api.staff import service as staff
 from api.staff.models import StaffMunicipality, StaffUser
-from api.staff.schemas import StaffUserPublic
+from api.staff.schemas import StaffUserPublic, StaffUserUpdate
 
 
 def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
@@ -226,7 +226,7 @@ def update_user(
     session: Session,
     *,
     user_id: int,
-    changes: dict[str, object],
+    changes: StaffUserUpdate,
     actor_id: int | None,
     actor: Actor | None = None,
 ) -> StaffUser:
@@ -234,34 +234,25 @@ def update_user(
 
     A new password is hashed before the first query (no transaction open during argon2).
     """
-    new_password_hash = (
-        hash_password(str(changes["password"])) if changes.get("password") is not None else None
-    )
+    new_password_hash = hash_password(changes.password) if changes.password is not None else None
     user = staff.get_user(session, user_id=user_id)
     if actor is not None:
         staff.check_may_manage(session, actor=actor, user=user)
-        role = changes.get("role")
-        check_may_grant(
-            session,
-            actor=actor,
-            role=Role(role) if role is not None else None,
-            codes=changes.get("municipalities"),  # type: ignore[arg-type]  # `changes` holds validated UserUpdate fields: municipality codes here
-        )
+        check_may_grant(session, actor=actor, role=changes.role, codes=changes.municipalities)
     revoke_tokens = False
-    if changes.get("role") is not None:
-        user.role = Role(changes["role"])
+    if changes.role is not None:
+        user.role = changes.role
         revoke_tokens = True
-    if "full_name" in changes:
-        user.full_name = changes["full_name"]  # type: ignore[assignment]  # `changes` holds validated UserUpdate fields: a name here
-    if changes.get("is_active") is not None:
-        user.is_active = bool(changes["is_active"])
+    if "full_name" in changes.model_fields_set:
+        user.full_name = changes.full_name
+    if changes.is_active is not None:
+        user.is_active = changes.is_active
         revoke_tokens = True
     if new_password_hash is not None:
         user.password_hash = new_password_hash
         revoke_tokens = True
-    if changes.get("municipalities") is not None:
-        codes = list(changes["municipalities"])  # type: ignore[call-overload]  # `changes` holds validated UserUpdate fields: municipality codes here
-        ids = _municipality_ids(session, codes=codes)
+    if changes.municipalities is not None:
+        ids = _municipality_ids(session, codes=changes.municipalities)
         _check_scope(user.role, ids)
         session.exec(delete(StaffMunicipality).where(StaffMunicipality.staff_user_id == user_id))
         session.add_all(StaffMunicipality(staff_user_id=user_id, municipality_id=m) for m in ids)
@@ -277,7 +268,7 @@ def update_user(
         action="staff_user.updated",
         object_type="staff_user",
         object_id=str(user_id),
-        detail={k: v for k, v in changes.items() if k != "password"},
+        detail=changes.model_dump(exclude_unset=True, exclude={"password"}),
     )
     session.commit()
     return user

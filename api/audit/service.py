@@ -1,7 +1,8 @@
 """Writing the audit log."""
 
-from typing import Any
+from collections.abc import Mapping
 
+from pydantic import JsonValue
 from sqlmodel import Session
 
 from api.audit.models import AuditEvent
@@ -14,7 +15,7 @@ def record_event(
     action: str,
     object_type: str,
     object_id: str,
-    detail: dict[str, Any] | None = None,
+    detail: Mapping[str, JsonValue] | None = None,
 ) -> None:
     """Add an audit event to the session's transaction (kept only if that commits)."""
     session.add(
@@ -23,6 +24,6 @@ def record_event(
             action=action,
             object_type=object_type,
             object_id=object_id,
-            detail=detail or {},
+            detail=dict(detail or {}),
         )
     )

@@ -1,11 +1,11 @@
 """Ballots: one per participant, replaced by an atomic upsert, never by check-then-insert."""
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, delete, func, insert, update
+from sqlalchemy import Row, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from api.audit.service import record_event
 from api.ballots import counting
@@ -188,7 +188,7 @@ def store_assisted_ballot(
     )
 
 
-def _entered_by(staff_id: int, session_id: int) -> Select[Any]:
+def _entered_by(staff_id: int, session_id: int) -> SelectOfScalar[Ballot]:
     """The ballots of paper ballot participants this staff member typed in this session."""
     return (
         select(Ballot)
@@ -338,7 +338,7 @@ def participant_types_of(session: Session, *, participant_ids: list[str]) -> dic
     return found
 
 
-def _mark_for_the_next_release(session: Session, *, rows: Sequence[Row[Any]]) -> None:
+def _mark_for_the_next_release(session: Session, *, rows: Sequence[Row[tuple[int, int]]]) -> None:
     """The one place where setting aside and restoring reach the results: the ballots are
     marked as changed, and the next release takes them out (or back in) by the release rule."""
     for ballot_id, dialogue_id in rows:
@@ -346,7 +346,7 @@ def _mark_for_the_next_release(session: Session, *, rows: Sequence[Row[Any]]) ->
 
 
 def set_aside_ballots(
-    session: Session, *, session_id: int, participants: Select[Any], set_aside_id: int
+    session: Session, *, session_id: int, participants: SelectOfScalar[int], set_aside_id: int
 ) -> int:
     """Set aside the session's counted ballots of these participants (a SELECT of their ids)
     and take them out of the results; not committed. Returns how many.

@@ -19,6 +19,7 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.dialogues.schemas import DialogueCreate, PriorityCreate
 from api.municipalities import service as municipalities
+from api.municipalities.schemas import Geometry
 from api.pledges import service as pledges
 from api.pledges.models import PledgeKind
 from api.pledges.schemas import PledgeCreate
@@ -119,7 +120,7 @@ def demo_evening(now: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _grid_polygon(column: int, row: int) -> dict[str, object]:
+def _grid_polygon(column: int, row: int) -> Geometry:
     west, south, size = 5.60 + column * 0.02, 52.10 + row * 0.015, 0.02
     ring = [
         [round(west, 6), round(south, 6)],

@@ -3,9 +3,8 @@
 import hashlib
 import hmac
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import exists, func, insert, update
+from sqlalchemy import Exists, exists, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -209,7 +208,7 @@ def decide(
     return _public(idea, theme)
 
 
-def _started(dialogue_id: Any) -> Any:
+def _started(dialogue_id: int | None) -> Exists:
     return exists().where(
         DialogueSession.dialogue_id == dialogue_id,
         DialogueSession.status != SessionStatus.PLANNED,

@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, JsonValue
 from sqlalchemy import bindparam, delete, select
 from sqlmodel import Session
 
@@ -66,7 +66,7 @@ class StoredResponse:
     """A response to send: fresh, or replayed from the first request with the key."""
 
     status: int
-    body: dict[str, Any]
+    body: dict[str, JsonValue]
     replayed: bool
 
 

@@ -103,9 +103,7 @@ def update_municipality(
 ) -> MunicipalityPublic:
     """Change a municipality's settings (admins and its coordinators)."""
     municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    municipality = service.update_municipality(
-        session, municipality=municipality, changes=body.model_dump(exclude_unset=True)
-    )
+    municipality = service.update_municipality(session, municipality=municipality, changes=body)
     return service.to_public(
         session, municipality, default_retention_days=settings.contact_retention_days
     )

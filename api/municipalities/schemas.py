@@ -1,9 +1,9 @@
 """Request and response bodies of municipalities and their neighbourhoods."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
-from pydantic import EmailStr
+from pydantic import EmailStr, JsonValue
 from pydantic import Field as PydanticField
 
 from api.core.schemas import (
@@ -20,6 +20,10 @@ from api.municipalities.models import (
     MAX_CONTACT_RETENTION_DAYS,
     NeighbourhoodKind,
 )
+
+# A GeoJSON geometry object as stored: imports write WGS84 (Multi)Polygons, while
+# POST /neighbourhoods keeps the object it was sent.
+Geometry = dict[str, JsonValue]
 
 
 class MunicipalityCreate(ApiInput):
@@ -132,3 +136,29 @@ class NeighbourhoodImportPreview(NeighbourhoodImportReport):
         description="A GeoJSON FeatureCollection (WGS84) of the file's buurten with a shape, "
         "properties `code`, `name`, `wijkCode`."
     )
+
+
+class NeighbourhoodProperties(TypedDict):
+    """What the map shows of a neighbourhood besides its shape."""
+
+    code: str
+    name: str
+    kind: str
+    wijkCode: str | None
+
+
+class NeighbourhoodFeature(TypedDict):
+    """One neighbourhood with a shape, as a GeoJSON Feature identified by its code."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: Geometry
+    properties: NeighbourhoodProperties
+
+
+class NeighbourhoodMap(TypedDict):
+    """A GeoJSON FeatureCollection of neighbourhoods, with the sources of their shapes."""
+
+    type: Literal["FeatureCollection"]
+    attribution: str | None
+    features: list[NeighbourhoodFeature]

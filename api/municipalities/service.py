@@ -1,7 +1,6 @@
 """Municipalities and their neighbourhoods: creating, scoping, importing CBS/PDOK files."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, func
 from sqlalchemy.exc import IntegrityError
@@ -27,10 +26,13 @@ from api.municipalities.models import (
     NeighbourhoodKind,
 )
 from api.municipalities.schemas import (
+    Geometry,
     MunicipalityPublic,
+    MunicipalityUpdate,
     NeighbourhoodChange,
     NeighbourhoodImportPreview,
     NeighbourhoodImportReport,
+    NeighbourhoodMap,
     NeighbourhoodPublic,
 )
 
@@ -170,11 +172,11 @@ _CLEARABLE = {
 
 
 def update_municipality(
-    session: Session, *, municipality: Municipality, changes: dict[str, Any]
+    session: Session, *, municipality: Municipality, changes: MunicipalityUpdate
 ) -> Municipality:
     """Change a municipality's settings; null empties a contact field or restores the
     default retention period, and leaves the others as they are."""
-    for name, value in changes.items():
+    for name, value in changes.model_dump(exclude_unset=True).items():
         if name in _CLEARABLE:
             setattr(municipality, name, value if value != "" else None)
         elif value is not None:
@@ -406,7 +408,7 @@ def neighbourhoods_public(
     ]
 
 
-def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> dict[str, Any]:
+def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> NeighbourhoodMap:
     """A GeoJSON FeatureCollection of the neighbourhoods that have a geometry (for the map)."""
     in_municipality = Neighbourhood.municipality_id == municipality.id
     codes = dict(
@@ -452,7 +454,7 @@ def create_neighbourhood(
     code: str,
     name: str,
     wijk_code: str | None,
-    geometry: dict[str, Any] | None,
+    geometry: Geometry | None,
 ) -> Neighbourhood:
     """Add one wijk or buurt; a buurt's wijk must exist already."""
     _check_belongs(municipality, code, "code")

@@ -8,11 +8,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, exists, func
+from sqlalchemy import bindparam, delete, exists, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from api.audit.service import record_event
 from api.core.access import Actor, Role
@@ -870,7 +870,7 @@ def check_ins_of(session: Session, *, session_id: int) -> list[tuple[datetime, s
 
 def participants_checked_in(
     *, session_id: int, since: datetime, until: datetime, network: str | None
-) -> Select[Any]:
+) -> SelectOfScalar[int]:
     """A SELECT of the ids of residents who checked in by code within [since, until)."""
     query = select(Participant.id).where(
         Participant.session_id == session_id,

@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import Session
 
 from api.municipalities import service as municipalities
+from api.municipalities.schemas import MunicipalityUpdate
 from tests.browser.conftest import axe_violations, open_session, screen
 
 pytestmark = [
@@ -19,12 +20,12 @@ def test_the_statements_show_the_municipalitys_contacts_and_retention(page, demo
         municipalities.update_municipality(
             session,
             municipality=session.merge(welvaartstad),
-            changes={
-                "contact_email": "welvaart@welvaartstad.example",
-                "privacy_contact_name": "Functionaris gegevensbescherming",
-                "privacy_contact_email": "privacy@welvaartstad.example",
-                "contact_retention_days": 30,
-            },
+            changes=MunicipalityUpdate(
+                contactEmail="welvaart@welvaartstad.example",
+                privacyContactName="Functionaris gegevensbescherming",
+                privacyContactEmail="privacy@welvaartstad.example",
+                contactRetentionDays=30,
+            ),
         )
     db.commit()
     open_session(page, demo)
