@@ -4,6 +4,7 @@ the participant and purged in time."""
 import hashlib
 import hmac
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -310,28 +311,34 @@ def _erase_old_versions(engine: Engine, *, sqlite: bool) -> None:
 
 
 def pledge_facts(
-    session: Session, *, dialogue_id: int
+    session: Session, *, dialogue_id: int, participant_ids: Sequence[str]
 ) -> list[tuple[int, str, int, str, int | None, float | None]]:
-    """(pledge, participant, session, kind, priority, hours) of every pledge: no text, no
-    contact."""
-    rows = session.exec(
-        select(
-            Pledge.id,
-            Pledge.participant_id,
-            Pledge.session_id,
-            Pledge.kind,
-            Pledge.priority_id,
-            Pledge.hours_per_month,
-        ).where(Pledge.dialogue_id == dialogue_id)
-    )
-    return [
-        (
-            pledge_id,
-            participant,
-            session_id,
-            PledgeKind(kind).value,
-            priority,
-            float(hours) if hours else None,
+    """(pledge, participant, session, kind, priority, hours) of every pledge of these
+    participants: no text, no contact."""
+    facts: list[tuple[int, str, int, str, int | None, float | None]] = []
+    for start in range(0, len(participant_ids), 900):
+        rows = session.exec(
+            select(
+                Pledge.id,
+                Pledge.participant_id,
+                Pledge.session_id,
+                Pledge.kind,
+                Pledge.priority_id,
+                Pledge.hours_per_month,
+            ).where(
+                Pledge.dialogue_id == dialogue_id,
+                Pledge.participant_id.in_(participant_ids[start : start + 900]),  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+            )
         )
-        for pledge_id, participant, session_id, kind, priority, hours in rows
-    ]
+        facts.extend(
+            (
+                pledge_id,
+                participant,
+                session_id,
+                PledgeKind(kind).value,
+                priority,
+                float(hours) if hours else None,
+            )
+            for pledge_id, participant, session_id, kind, priority, hours in rows
+        )
+    return facts

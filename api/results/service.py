@@ -135,7 +135,7 @@ def _refresh_once(session: Session, *, dialogue_id: int, recount: bool) -> bool:
             session, dialogue_id=dialogue_id, figures=store.BALLOTS,
             view=_decide(layout, minimum)(store.cell_counts(session, dialogue_id=dialogue_id)),
         )  # fmt: skip
-    if not final:
+    if not final and store.has_unreleased_pledges(session, dialogue_id=dialogue_id):
         changed |= _release_pledges(
             session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
         )
@@ -261,13 +261,10 @@ def _release_pledgers(
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule
     (`released`: the pledges counted now)."""
-    facts = pledges.pledge_facts(session, dialogue_id=dialogue_id)
-    counted = {pledge.pledge_id for pledge in released}
-    waiting = sorted(
-        {participant for pledge_id, participant, *_ in facts if pledge_id not in counted}
-    )
+    waiting = store.waiting_pledgers(session, dialogue_id=dialogue_id)
     if not waiting:
         return False
+    facts = pledges.pledge_facts(session, dialogue_id=dialogue_id, participant_ids=waiting)
     places = ballots.places_of_participants(session, participant_ids=waiting)
     session_of = {participant: session_id for _, participant, session_id, *_ in facts}
     released_of = {pledge.participant_id: pledge for pledge in released}

@@ -434,6 +434,35 @@ def publish_pledges(
     session.flush()
 
 
+def has_unreleased_pledges(session: Session, *, dialogue_id: int) -> bool:
+    """Whether the dialogue has pledges or contact offers its totals do not count yet."""
+    return bool(
+        session.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM pledges p LEFT JOIN released_pledges r "
+                "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL) "
+                "OR EXISTS (SELECT 1 FROM contact_offers o LEFT JOIN released_offers r "
+                "ON r.offer_id = o.id WHERE o.dialogue_id = :dialogue AND r.offer_id IS NULL)"
+            ),
+            {"dialogue": dialogue_id},
+        ).scalar()
+    )
+
+
+def waiting_pledgers(session: Session, *, dialogue_id: int) -> list[str]:
+    """The participants with a pledge the dialogue's pledge totals do not count yet."""
+    return list(
+        session.execute(
+            text(
+                "SELECT DISTINCT p.participant_id FROM pledges p LEFT JOIN released_pledges r "
+                "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL "
+                "ORDER BY p.participant_id"
+            ),
+            {"dialogue": dialogue_id},
+        ).scalars()
+    )
+
+
 def dialogues_with_unreleased_pledges(session: Session) -> list[int]:
     """Dialogues with pledges or contact offers the totals do not count yet."""
     return list(
