@@ -9,6 +9,7 @@ from jose import jwt
 from sqlalchemy import delete, select
 
 from api.core.db import open_session
+from api.pledges import service as pledges
 from api.results import service, store
 from api.results.models import GroupBy, GroupTally, ResultState
 from api.sessions.ballot_box import PendingBallot
@@ -211,3 +212,31 @@ def test_a_refresh_without_new_ballots_changes_nothing(client: TestClient, analy
     world.refresh()
     assert stored_cells(world) == cells
     assert results_of(client, analyst, world, groupBy="neighbourhood") == before
+
+
+def test_a_refresh_reads_only_the_pledges_of_pledgers_who_wait(world: World, monkeypatch):
+    voters = list(world.ballots)
+    world.pledge((p, {"kind": "time", "hoursPerMonth": "2"}) for p in voters[:30])
+    world.refresh()
+    assert world.count_rows("released_pledges") == 30
+    read_for: list[list[str]] = []
+    facts = pledges.pledge_facts
+
+    def recorded_facts(db, *, dialogue_id, participant_ids):
+        read_for.append(list(participant_ids))
+        return facts(db, dialogue_id=dialogue_id, participant_ids=participant_ids)
+
+    def not_read(*_args, **_kwargs):
+        raise AssertionError("the released pledges were read while no pledge waited")
+
+    monkeypatch.setattr(pledges, "pledge_facts", recorded_facts)
+    monkeypatch.setattr(store, "released_pledges", not_read)
+    world.cast_random(10)
+    world.refresh()  # new ballots, no new pledge: nothing of the pledges is read
+    assert read_for == []
+
+    monkeypatch.undo()
+    monkeypatch.setattr(pledges, "pledge_facts", recorded_facts)
+    world.pledge((p, {"kind": "time", "hoursPerMonth": "1"}) for p in (voters[40], voters[3]))
+    world.refresh()  # a new pledger and one who pledged again: only theirs are read
+    assert read_for == [sorted([voters[40], voters[3]])]
