@@ -47,8 +47,8 @@ def mark_changed(session: Session, *, ballot_id: int, dialogue_id: int) -> None:
     )
 
 
-def pending(session: Session, *, dialogue_id: int, limit: int) -> list[tuple[int, int]]:
-    """The dialogue's oldest marks as (ballot id, token)."""
+def pending(session: Session, *, dialogue_id: int, limit: int | None) -> list[tuple[int, int]]:
+    """The dialogue's oldest marks as (ballot id, token); every one if `limit` is None."""
     return [
         (ballot_id, token)
         for ballot_id, token in session.execute(

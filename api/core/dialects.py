@@ -102,15 +102,6 @@ def try_lock_for_transaction(db: Session, name: str) -> bool:
     return bool(db.execute(select(func.pg_try_advisory_xact_lock(lock_number(name)))).scalar())
 
 
-def read_one_snapshot(db: Session) -> None:
-    """Make the transaction, which must not have run a query yet, read one snapshot throughout:
-    a row it read that another transaction changes meanwhile fails it (SQLSTATE 40001) instead.
-    REPEATABLE READ on PostgreSQL; SQLite's single writer already gives every transaction one
-    snapshot."""
-    if is_postgresql(db):
-        db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-
-
 def bulk_insert(
     db: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:

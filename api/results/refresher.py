@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from api.core import ratelimit
 from api.core.db import open_session
@@ -29,20 +28,9 @@ def refresh_all(engine: Engine, *, events: LiveEvents | None = None) -> int:
         waiting = service.dialogues_with_new_ballots(session)
     refreshed = 0
     for dialogue_id in waiting:
-        # One dialogue's trouble must not hold up the others: it is tried again next pass.
-        try:
-            with open_session(engine) as session:
-                if not service.refresh_dialogue(session, dialogue_id=dialogue_id):
-                    continue
-        except OperationalError as error:
-            if not service.is_serialization_failure(error):
-                raise
-            logger.warning(
-                "dialogue %s: its ballots kept changing while its release was made; "
-                "it is tried again in the next pass",
-                dialogue_id,
-            )
-            continue
+        with open_session(engine) as session:
+            if not service.refresh_dialogue(session, dialogue_id=dialogue_id):
+                continue
         refreshed += 1
         if events is not None:
             events.publish(f"dialogue:{dialogue_id}")

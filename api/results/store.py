@@ -342,25 +342,27 @@ def released_ids(session: Session, *, dialogue_id: int) -> list[int]:
 def publish_every_pending(session: Session, *, dialogue_id: int) -> int:
     """Publish every changed ballot of the dialogue as it is now; returns how many changed.
 
-    On PostgreSQL the caller's transaction must read one snapshot (REPEATABLE READ): a
-    ballot changed meanwhile then fails the transaction instead of losing its mark.
+    As in every release, a mark is read before its ballot and removed only if its token is
+    unchanged: a ballot changed meanwhile stays marked.
     """
-    params = {"d": dialogue_id}
-    pending = "SELECT ballot_id FROM pending_ballots WHERE dialogue_id = :d"
-    session.execute(text(f"DELETE FROM released_ballots WHERE ballot_id IN ({pending})"), params)
-    session.execute(
-        text(
-            "INSERT INTO released_ballots (ballot_id, dialogue_id, session_id, neighbourhood_id, "
-            "age_band, participant_type, life_satisfaction, ranked_count, ranking) SELECT b.id, "
-            "b.dialogue_id, b.session_id, b.neighbourhood_id, b.age_band, b.participant_type, "
-            "b.life_satisfaction, b.ranked_count, b.ranking FROM ballots b "
-            f"WHERE b.id IN ({pending}) AND b.set_aside_id IS NULL AND b.voided_at IS NULL"
-        ),
-        params,
-    )
-    return session.execute(
-        text("DELETE FROM pending_ballots WHERE dialogue_id = :d"), params
-    ).rowcount
+    marks = counting.pending(session, dialogue_id=dialogue_id, limit=None)
+    ballot_ids = [ballot_id for ballot_id, _ in marks]
+    for start in range(0, len(ballot_ids), 900):
+        chunk = {"ids": ballot_ids[start : start + 900]}
+        session.execute(_UNPUBLISH, chunk)
+        session.execute(_PUBLISH_AS_NOW, chunk)
+    counting.unmark(session, marks=marks)
+    return len(marks)
+
+
+_UNPUBLISH = delete(_RELEASED).where(_RELEASED.c.ballot_id.in_(bindparam("ids", expanding=True)))
+_PUBLISH_AS_NOW = text(
+    "INSERT INTO released_ballots (ballot_id, dialogue_id, session_id, neighbourhood_id, "
+    "age_band, participant_type, life_satisfaction, ranked_count, ranking) SELECT b.id, "
+    "b.dialogue_id, b.session_id, b.neighbourhood_id, b.age_band, b.participant_type, "
+    "b.life_satisfaction, b.ranked_count, b.ranking FROM ballots b "
+    "WHERE b.id IN :ids AND b.set_aside_id IS NULL AND b.voided_at IS NULL"
+).bindparams(bindparam("ids", expanding=True))
 
 
 def release_total(session: Session, *, dialogue_id: int) -> int:

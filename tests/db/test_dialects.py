@@ -15,7 +15,6 @@ from sqlalchemy import (
     event,
     func,
     select,
-    update,
 )
 
 from api.core.db import open_session
@@ -26,7 +25,6 @@ from api.core.dialects import (
     is_postgresql,
     is_sqlite,
     lock_rows,
-    read_one_snapshot,
     try_lock_for_transaction,
     upsert,
 )
@@ -141,21 +139,6 @@ def test_a_transaction_lock_excludes_other_transactions_on_postgresql_until_it_e
         other.rollback()
         holder.commit()
         assert try_lock_for_transaction(other, "probe key")
-
-
-def test_a_transaction_reading_one_snapshot_does_not_see_a_change_committed_meanwhile(
-    engine: Engine, probes: Table
-):
-    value_of_a = select(_PROBES.c.value).where(_PROBES.c.name == "a")
-    with open_session(engine, write=False) as reader:
-        read_one_snapshot(reader)
-        assert reader.execute(value_of_a).scalar() == 1
-        with open_session(engine) as writer:
-            writer.execute(update(_PROBES).where(_PROBES.c.name == "a").values(value=2))
-            writer.commit()
-        assert reader.execute(value_of_a).scalar() == 1
-        reader.rollback()
-        assert reader.execute(value_of_a).scalar() == 2
 
 
 def test_bulk_insert_stores_every_row_across_chunks(engine: Engine, probes: Table):

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from jose import jwt
 from sqlalchemy import delete, select
 
+from api.ballots import counting
 from api.core.db import open_session
 from api.pledges import service as pledges
 from api.results import service, store
@@ -21,7 +22,7 @@ from tests.results.conftest import (
     results_of,
 )
 
-# the refresher's store: ON CONFLICT, SKIP LOCKED, COPY, REPEATABLE READ
+# the refresher's store: ON CONFLICT, SKIP LOCKED, COPY
 pytestmark = pytest.mark.both_databases
 
 
@@ -240,3 +241,33 @@ def test_a_refresh_reads_only_the_pledges_of_pledgers_who_wait(world: World, mon
     world.pledge((p, {"kind": "time", "hoursPerMonth": "1"}) for p in (voters[40], voters[3]))
     world.refresh()  # a new pledger and one who pledged again: only theirs are read
     assert read_for == [sorted([voters[40], voters[3]])]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_ballot_replaced_while_its_release_is_made_is_released_as_replaced_later(
+    world: World, monkeypatch
+):
+    # On PostgreSQL a resident's write commits while a release is being made (on SQLite the
+    # single writer makes them take turns). Its mark must survive that release.
+    released = world.released()
+    participant = next(p for p, version in released.items() if world.ballots[p] == version)
+    world.cast([(participant, world.ballots[participant])])  # sent again: its mark only goes
+    unmark = counting.unmark
+    replaced: list[TruthBallot] = []
+
+    def replaced_meanwhile(db, *, marks):
+        monkeypatch.setattr(counting, "unmark", unmark)
+        world.replace(participant)  # committed after the release read the ballots
+        replaced.append(world.ballots[participant])
+        return unmark(db, marks=marks)
+
+    monkeypatch.setattr(counting, "unmark", replaced_meanwhile)
+    world.refresh()
+    assert replaced and world.ballots[participant] == replaced[0]
+    # A release takes changes in once enough of them move every figure they touch.
+    for _ in range(10):
+        if world.released().get(participant) == replaced[0]:
+            break
+        world.cast_random(20)
+        world.refresh()
+    assert world.released()[participant] == replaced[0]
