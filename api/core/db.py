@@ -102,6 +102,17 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         else:
             connection.exec_driver_sql("BEGIN")
 
+    # Savepoints straight to the driver: SQLAlchemy compiles a new statement for each one
+    # (their names differ), a sixth of the writer thread's time under group commit.
+    dialect: Any = engine.dialect
+    dialect.do_savepoint = lambda connection, name: _driver(connection).execute(f"SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda connection, name: _driver(connection).execute(
+        f"RELEASE SAVEPOINT {name}"
+    )
+    dialect.do_rollback_to_savepoint = lambda connection, name: _driver(connection).execute(
+        f"ROLLBACK TO SAVEPOINT {name}"
+    )
+
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         if record.info.pop(_WRITE, False):
@@ -111,6 +122,10 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     def _on_close(_dbapi_connection: Any, record: Any) -> None:
         if record.info.pop(_WRITE, False):
             write_lock.release()
+
+
+def _driver(connection: Connection) -> Any:
+    return connection.connection.driver_connection
 
 
 def open_session(engine: Engine, *, write: bool = True) -> Session:
