@@ -36,6 +36,10 @@ EXAMPLES_PER_STRATEGY = int(os.environ.get("WG_FUZZ_EXAMPLES", "10"))
 # PATCH runs last: a session closed or an account changed early would turn the rest into 409s
 # and 401s, and hide what those operations do with their input.
 _LAST = ("PATCH",)
+# The live feed sends its status at once, then again each fallback interval (2 s), without end:
+# three events take it through its loop once (status, results, status). A stream is otherwise
+# read up to 20 events or the 10 s timeout, the same room read again each time, on the clock.
+LIVE_EVENTS = 3
 
 
 @dataclass
@@ -134,6 +138,7 @@ def _cases(operation: Any, pinned: dict[str, Any]) -> list[Any]:
 def run_schemathesis(app: Any, headers: dict[str, str], place: Place, user_id: int) -> ServerErrors:
     """Every operation, positive and negative, free and pinned; the 5xx answers found."""
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    schema.config.max_stream_events = LIVE_EVENTS
     operations = sorted(
         (result.ok() for result in schema.get_all_operations()),
         key=lambda op: op.method.upper() in _LAST,
