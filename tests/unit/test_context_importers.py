@@ -180,3 +180,8 @@ def test_a_file_that_is_no_readable_csv_is_a_400_for_areas_and_indicators(data):
     areas = read_area_file(AREAS_CSV.encode(), municipality_code="GM0855")
     with pytest.raises(InvalidInput):
         read_indicator_file(data, areas=areas)
+
+
+def test_an_area_file_with_carriage_return_line_ends_is_read():
+    areas = read_area_file(AREAS_CSV.replace("\n", "\r").encode(), municipality_code="GM0855")
+    assert areas.comparison["corop"].code == "CR35"
