@@ -246,7 +246,8 @@ def live_server(app) -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Real argon2 at minimal cost: production parameters cost about half a second per hash
-    and per check on a small CI machine, and no test here is about their strength."""
+    and per check on a small CI machine, and no test here is about their strength. The hash
+    checked when an account does not exist too: a check takes its cost from the hash."""
     from pwdlib import PasswordHash
     from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -254,3 +255,4 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=64, parallelism=1),))
     monkeypatch.setattr(security, "_password_hash", cheap)
+    monkeypatch.setattr(security, "_DUMMY_HASH", cheap.hash("not-a-real-password"))

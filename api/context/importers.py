@@ -80,11 +80,20 @@ def _json_or_none(data: bytes) -> Any:
         ) from error
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes, *, param: str) -> list[list[str]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+    # newline="": the csv module reads \r, \n and \r\n line ends itself, as its docs ask
+    lines = io.StringIO(text, newline="")
+    try:
+        return [row for row in csv.reader(lines, delimiter=delimiter) if any(row)]
+    except csv.Error as error:
+        raise _bad(
+            f"The file is not a CSV file that can be read ({error}).",
+            f"Het bestand is geen leesbaar CSV-bestand ({error}).",
+            param=param,
+        ) from error
 
 
 # ------------------------------------------------------------------ StatLine documents
@@ -215,7 +224,7 @@ def read_area_rows(data: bytes) -> list[dict[str, Area]]:
         columns = _find_columns(statline.titles)
         records = [{k: str(v or "").strip() for k, v in row.items()} for row in statline.rows]
     else:
-        table = _csv_rows(data)
+        table = _csv_rows(data, param="areas")
         if len(table) < 2:
             raise _bad("The area file is empty.", "Het gebiedenbestand is leeg.", param="areas")
         header = [cell.strip() for cell in table[0]]
@@ -312,7 +321,7 @@ def _resolve_area(name: str, code: str | None, areas: AreaDirectory) -> set[Area
 def read_indicator_file(data: bytes, *, areas: AreaDirectory) -> IndicatorFile:
     """The `label;jaar;statnaam;waarde` file of the regional Monitor Brede Welvaart: the rows
     of the municipality's comparison areas; rows of other areas are counted and left out."""
-    table = _csv_rows(data)
+    table = _csv_rows(data, param="indicators")
     if not table:
         raise _bad(
             "The indicator file is empty.", "Het indicatorenbestand is leeg.", param="indicators"

@@ -5,7 +5,8 @@ parameters generated freely and once pinned to a real municipality, dialogue, se
 staff account (so that bodies and queries get past the 404 and reach the services). The run
 is derandomised and bounded: a fixed, small number of examples per operation, no shrinking,
 no deadline, and every server error is collected rather than stopping at the first, so the
-report lists each kind that was found.
+report lists each kind that was found. The cases are drawn once per module and sent by each
+test (each role, each database): drawing them cost more than sending them.
 """
 
 import logging
@@ -35,6 +36,10 @@ EXAMPLES_PER_STRATEGY = int(os.environ.get("WG_FUZZ_EXAMPLES", "10"))
 # PATCH runs last: a session closed or an account changed early would turn the rest into 409s
 # and 401s, and hide what those operations do with their input.
 _LAST = ("PATCH",)
+# The live feed sends its status at once, then again each fallback interval (2 s), without end:
+# three events take it through its loop once (status, results, status). A stream is otherwise
+# read up to 20 events or the 10 s timeout, the same room read again each time, on the clock.
+LIVE_EVENTS = 3
 
 
 @dataclass
@@ -96,9 +101,44 @@ def _pinned_path(operation: Any, place: Place, user_id: int) -> dict[str, Any]:
     return pinned
 
 
+# The cases of each operation and path pins, generated once and sent by every test of the module
+# (both roles, both databases): generation is derandomised and takes nothing from the answers, so
+# each test drew these same cases itself before, and drawing them was most of its time.
+_CASES: dict[tuple[str, str], list[Any]] = {}
+
+
+def _cases(operation: Any, pinned: dict[str, Any]) -> list[Any]:
+    """The operation's cases: positive and negative, with free and (if any) pinned paths."""
+    key = (operation.label, repr(sorted(pinned.items())))
+    if key not in _CASES:
+        cases: list[Any] = []
+        for path in [None, pinned] if pinned else [None]:
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+                @settings(
+                    max_examples=EXAMPLES_PER_STRATEGY,
+                    derandomize=True,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+                @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path))
+                def collect(case: Any) -> None:
+                    cases.append(case)
+
+                try:
+                    collect()
+                except Unsatisfiable:  # nothing to get wrong (a negative case of GET /themes)
+                    continue
+        _CASES[key] = cases
+    return _CASES[key]
+
+
 def run_schemathesis(app: Any, headers: dict[str, str], place: Place, user_id: int) -> ServerErrors:
     """Every operation, positive and negative, free and pinned; the 5xx answers found."""
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    schema.config.max_stream_events = LIVE_EVENTS
     operations = sorted(
         (result.ok() for result in schema.get_all_operations()),
         key=lambda op: op.method.upper() in _LAST,
@@ -109,39 +149,17 @@ def run_schemathesis(app: Any, headers: dict[str, str], place: Place, user_id: i
     logger.addHandler(collector)
     try:
         for operation in operations:
-            pinned = _pinned_path(operation, place, user_id)
-            strategies = [
-                operation.as_strategy(generation_mode=mode, path_parameters=path)
-                for path in ([None, pinned] if pinned else [None])
-                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-            ]
-            for strategy in strategies:
-
-                @settings(
-                    max_examples=EXAMPLES_PER_STRATEGY,
-                    derandomize=True,
-                    deadline=None,
-                    database=None,
-                    phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck),
-                )
-                @given(case=strategy)
-                def call(case: Any) -> None:
-                    collector.records.clear()
-                    try:
-                        response = case.call(headers=headers, timeout=10)
-                    except Exception as crash:  # the app answered 500, then re-raised it here
-                        found.record(case, _kind(crash))
-                        return
-                    if response.status_code >= 500:
-                        logged = [r.exc_info[1] for r in collector.records if r.exc_info]
-                        kind = _kind(logged[-1]) if logged else f"{response.status_code}"
-                        found.record(case, f"{response.status_code} {kind}")
-
+            for case in _cases(operation, _pinned_path(operation, place, user_id)):
+                collector.records.clear()
                 try:
-                    call()
-                except Unsatisfiable:  # nothing to get wrong (a negative case of GET /themes)
+                    response = case.call(app=app, headers=headers, timeout=10)
+                except Exception as crash:  # the app answered 500, then re-raised it here
+                    found.record(case, _kind(crash))
                     continue
+                if response.status_code >= 500:
+                    logged = [r.exc_info[1] for r in collector.records if r.exc_info]
+                    kind = _kind(logged[-1]) if logged else f"{response.status_code}"
+                    found.record(case, f"{response.status_code} {kind}")
     finally:
         logger.removeHandler(collector)
     print(f"schemathesis: {found.total} server errors", found.report() if found.total else "")

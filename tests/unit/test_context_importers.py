@@ -162,3 +162,26 @@ def test_post_stratified_scores_by_hand():
     # Weighted: 0.75 × 0.8 + 0.25 × 0.4 = 0.7, and 0.75 × 0.2 + 0.25 × 0.6 = 0.3.
     weighted = post_stratified([(300, {1: 0.8, 2: 0.2}), (100, {1: 0.4, 2: 0.6})])
     assert weighted == pytest.approx({1: 0.7, 2: 0.3})
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # a picture sent as the area file: a lone \r inside its bytes
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00",
+        # one field longer than the csv module's field limit
+        b'"Regio\'s";"' + b"x" * 200_000 + b'"\n',
+    ],
+    ids=["a-picture", "a-field-over-the-limit"],
+)
+def test_a_file_that_is_no_readable_csv_is_a_400_for_areas_and_indicators(data):
+    with pytest.raises(InvalidInput):
+        read_area_file(data, municipality_code="GM0855")
+    areas = read_area_file(AREAS_CSV.encode(), municipality_code="GM0855")
+    with pytest.raises(InvalidInput):
+        read_indicator_file(data, areas=areas)
+
+
+def test_an_area_file_with_carriage_return_line_ends_is_read():
+    areas = read_area_file(AREAS_CSV.replace("\n", "\r").encode(), municipality_code="GM0855")
+    assert areas.comparison["corop"].code == "CR35"
