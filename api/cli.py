@@ -57,10 +57,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     _migrate(settings)
     engine = create_db_engine(settings.database_url)
-    with open_session(engine) as session:
-        load_demo(session)
+    with open_session(engine) as db:
+        load_demo(db)
         added = (
-            simulate_ballots(session, count=args.simulate, secret=settings.signing_key())
+            simulate_ballots(db, count=args.simulate, secret=settings.signing_key())
             if args.simulate
             else 0
         )
@@ -106,9 +106,9 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     _migrate(settings)
     engine = create_db_engine(settings.database_url)
     try:
-        with open_session(engine) as session:
+        with open_session(engine) as db:
             user = accounts.create_user(
-                session,
+                db,
                 email=args.email,
                 password=password,
                 role=Role(args.role),
@@ -132,11 +132,11 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
     from api.pledges.service import purge_contacts
 
     engine = create_db_engine(settings.database_url)
-    with open_session(engine) as session:
+    with open_session(engine) as db:
         contacts = purge_contacts(
-            session, default_retention_days=settings.contact_retention_days, today=date.today()
+            db, default_retention_days=settings.contact_retention_days, today=date.today()
         )
-        keys = purge_expired(session)
+        keys = purge_expired(db)
     counters = ratelimit.purge_expired(engine)
     engine.dispose()
     print(
@@ -155,11 +155,11 @@ def cmd_results(args: argparse.Namespace, settings: Settings) -> int:
 
     _migrate(settings)
     engine = create_db_engine(settings.database_url)
-    with open_session(engine, write=False) as session:
-        ids = [args.dialogue] if args.dialogue else list(session.exec(select(Dialogue.id)))
+    with open_session(engine, write=False) as db:
+        ids = [args.dialogue] if args.dialogue else list(db.exec(select(Dialogue.id)))
     for dialogue_id in ids:
-        with open_session(engine) as session:
-            counted = recompute_dialogue(session, dialogue_id=dialogue_id)
+        with open_session(engine) as db:
+            counted = recompute_dialogue(db, dialogue_id=dialogue_id)
         print(f"Dialogue {dialogue_id}: {counted} ballots counted.")
     engine.dispose()
     return 0

@@ -208,8 +208,8 @@ def db(clean_engine: Engine) -> Iterator:
     Commit (or roll back) after reading with it, so that no snapshot stays open while the
     app writes.
     """
-    with open_session(clean_engine, write=False) as session:
-        yield session
+    with open_session(clean_engine, write=False) as db:
+        yield db
 
 
 @pytest.fixture

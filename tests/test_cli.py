@@ -192,10 +192,8 @@ def test_the_demo_session_is_one_evening_in_welvaartstad(demo):
     from zoneinfo import ZoneInfo
 
     engine = demo.cli.engine()
-    with open_session(engine, write=False) as session:
-        row = sessions.find_by_join_code(
-            session, join_code="WVSTAD", now=utcnow(), rotate_seconds=30
-        )
+    with open_session(engine, write=False) as db:
+        row = sessions.find_by_join_code(db, join_code="WVSTAD", now=utcnow(), rotate_seconds=30)
         starts_at, ends_at = (t.astimezone(ZoneInfo("Europe/Amsterdam")) for t in (row.starts_at, row.ends_at))  # fmt: skip
     engine.dispose()
     assert (starts_at.date(), f"{starts_at:%H:%M}", f"{ends_at:%H:%M}") == (ends_at.date(), "19:00", "21:30")  # fmt: skip
@@ -209,12 +207,12 @@ def test_demo_simulate_adds_pledges_whose_totals_are_released_and_a_few_contact_
     from api.results.service import refresh_dialogue
 
     engine = demo.cli.engine()
-    with open_session(engine) as session:
-        dialogue = session.exec(select(Dialogue)).scalars().one()
-        refresh_dialogue(session, dialogue_id=dialogue.id)
-        session.commit()
-        summary = reading.pledges_summary(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
-        offers = session.execute(text("SELECT contact FROM contact_offers")).scalars().all()
+    with open_session(engine) as db:
+        dialogue = db.exec(select(Dialogue)).scalars().one()
+        refresh_dialogue(db, dialogue_id=dialogue.id)
+        db.commit()
+        summary = reading.pledges_summary(db, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+        offers = db.execute(text("SELECT contact FROM contact_offers")).scalars().all()
     engine.dispose()
     (whole,) = summary.groups
     assert not whole.suppressed and whole.pledgers >= summary.min_group_size
@@ -302,9 +300,9 @@ def test_create_user_reads_the_password_from_standard_input(cli: Cli):
 def test_create_user_creates_a_facilitator_of_a_municipality(cli: Cli):
     upgrade_to_head(cli.database_url)
     engine = cli.engine()
-    with open_session(engine) as session:
+    with open_session(engine) as db:
         municipalities.create_municipality(
-            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+            db, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
         )
     engine.dispose()
     result = cli.run(
@@ -318,9 +316,9 @@ def test_create_user_creates_a_facilitator_of_a_municipality(cli: Cli):
 def test_create_user_creates_a_coordinator_of_a_municipality(cli: Cli):
     upgrade_to_head(cli.database_url)
     engine = cli.engine()
-    with open_session(engine) as session:
+    with open_session(engine) as db:
         municipalities.create_municipality(
-            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+            db, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
         )
     engine.dispose()
     result = cli.run(
@@ -371,10 +369,10 @@ def test_create_user_refuses_an_email_that_already_has_an_account(cli: Cli):
 # --- purge ----------------------------------------------------------------------------------
 
 
-def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int) -> str:
+def _dialogue_with_contact(db, *, title: str, ends_on: date, venue_id: int) -> str:
     """A dialogue ending on `ends_on` with one pledge and one contact offer; the contact."""
     dialogue = dialogues.create_dialogue(
-        session,
+        db,
         dialogue=DialogueCreate(
             municipality="GM0855", title=title, startsOn=ends_on - timedelta(days=60),
             endsOn=ends_on,
@@ -384,20 +382,20 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
     )  # fmt: skip
     soon = utcnow() + timedelta(hours=1)
     row = sessions.create_session(
-        session,
+        db,
         dialogue=dialogue,
         body=SessionCreate(venueId=venue_id, startsAt=soon, endsAt=soon + timedelta(hours=2)),
         actor=SYSTEM,
     )
     start = utcnow() - timedelta(days=100)  # held long ago (the API plans only ahead)
     row.starts_at, row.ends_at = start, start + timedelta(hours=2)
-    session.add(row)
+    db.add(row)
     participant = f"participant-{dialogue.id}"
-    session.execute(
+    db.execute(
         text("INSERT INTO participants (id, session_id, origin, created_at) VALUES (:p, :s, 'qr', :t)"),
         {"p": participant, "s": row.id, "t": utcnow().replace(tzinfo=None)},
     )  # fmt: skip
-    session.execute(
+    db.execute(
         text(
             "INSERT INTO pledges (participant_id, session_id, dialogue_id, sequence, kind, text,"
             " created_at, follow_up_id) VALUES (:p, :s, :d, 1, 'time', '', :t, :f)"
@@ -411,14 +409,14 @@ def _dialogue_with_contact(session, *, title: str, ends_on: date, venue_id: int)
         },  # fmt: skip
     )
     contact = f"{title}@mail.example"
-    session.execute(
+    db.execute(
         text(
             "INSERT INTO contact_offers (id, dialogue_id, kind, text, contact, consented_on)"
             " VALUES (:i, :d, 'time', 'Ik help mee', :c, :on)"
         ),
         {"i": str(uuid.uuid4()), "d": dialogue.id, "c": contact, "on": date.today()},
     )
-    session.commit()
+    db.commit()
     return contact
 
 
@@ -426,22 +424,22 @@ def test_purge_deletes_contact_details_only_of_dialogues_ended_before_the_retent
     upgrade_to_head(cli.database_url)
     engine = cli.engine()
     today = date.today()
-    with open_session(engine) as session:
+    with open_session(engine) as db:
         municipality = municipalities.create_municipality(
-            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+            db, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
         )
         venue = venues.create_venue(
-            session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
+            db, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
         )  # fmt: skip
         contacts = {
             "long ago": _dialogue_with_contact(
-                session, title="oud", ends_on=today - timedelta(days=31), venue_id=venue.id
+                db, title="oud", ends_on=today - timedelta(days=31), venue_id=venue.id
             ),
             "just at the limit": _dialogue_with_contact(
-                session, title="grens", ends_on=today - timedelta(days=30), venue_id=venue.id
+                db, title="grens", ends_on=today - timedelta(days=30), venue_id=venue.id
             ),
             "still running": _dialogue_with_contact(
-                session, title="lopend", ends_on=today + timedelta(days=10), venue_id=venue.id
+                db, title="lopend", ends_on=today + timedelta(days=10), venue_id=venue.id
             ),
         }
     output = ok(cli.run("purge", CONTACT_RETENTION_DAYS="30"))
@@ -464,23 +462,23 @@ def test_purge_keeps_contact_details_for_the_municipalitys_own_period(cli: Cli):
     upgrade_to_head(cli.database_url)
     engine = cli.engine()
     today = date.today()
-    with open_session(engine) as session:
+    with open_session(engine) as db:
         municipality = municipalities.create_municipality(
-            session, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
+            db, cbs_code="GM0855", name="Tilburg", min_group_size=10, brand_colour="#01689b"
         )
         municipalities.update_municipality(
-            session,
+            db,
             municipality=municipality,
             changes=MunicipalityUpdate(contactRetentionDays=10),
         )
         venue = venues.create_venue(
-            session, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
+            db, municipality=municipality, venue=VenueCreate(name="Bieb", kind=VenueKind.LIBRARY)
         )  # fmt: skip
         kept = _dialogue_with_contact(
-            session, title="kort", ends_on=today - timedelta(days=10), venue_id=venue.id
+            db, title="kort", ends_on=today - timedelta(days=10), venue_id=venue.id
         )
         _dialogue_with_contact(
-            session, title="ouder", ends_on=today - timedelta(days=11), venue_id=venue.id
+            db, title="ouder", ends_on=today - timedelta(days=11), venue_id=venue.id
         )
     assert "Deleted 1 contact details" in ok(cli.run("purge", CONTACT_RETENTION_DAYS="90"))
     with engine.connect() as connection:

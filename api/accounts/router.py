@@ -18,15 +18,15 @@ users_router = APIRouter(prefix="/users", tags=["Staff accounts"])
 
 
 @users_router.get("/me", response_model=StaffUserPublic)
-def read_me(actor: CurrentActor, session: SessionDep) -> StaffUserPublic:
+def read_me(actor: CurrentActor, db: SessionDep) -> StaffUserPublic:
     """The signed-in staff member."""
-    return service.to_public(session, staff.get_user(session, user_id=actor.user_id))
+    return service.to_public(db, staff.get_user(db, user_id=actor.user_id))
 
 
 @users_router.get("", response_model=list[StaffUserPublic])
-def list_users(actor: ManagerActor, session: SessionDep) -> list[StaffUserPublic]:
+def list_users(actor: ManagerActor, db: SessionDep) -> list[StaffUserPublic]:
     """Every staff account (for a coordinator: the staff of their municipalities)."""
-    return [service.to_public(session, user) for user in staff.list_users(session, actor=actor)]
+    return [service.to_public(db, user) for user in staff.list_users(db, actor=actor)]
 
 
 def _with_invitation(
@@ -40,23 +40,23 @@ def _with_invitation(
 
 @users_router.post("", response_model=StaffUserInvited, status_code=status.HTTP_201_CREATED)
 def create_user(
-    body: StaffUserCreate, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
+    body: StaffUserCreate, actor: ManagerActor, db: SessionDep, public_url: PublicUrlDep
 ) -> StaffUserInvited:
     """Create a staff account: with a password, or without one to get a one-time invitation
     link (valid 7 days, shown only in this answer). A coordinator creates coordinators,
     facilitators and analysts of their own municipalities only."""
     if body.password is None:
         user, invitation = service.invite_user(
-            session,
+            db,
             email=body.email,
             role=body.role,
             full_name=body.full_name,
             municipality_codes=body.municipalities,
             actor=actor,
         )
-        return _with_invitation(service.to_public(session, user), public_url, invitation)
+        return _with_invitation(service.to_public(db, user), public_url, invitation)
     user = service.create_user(
-        session,
+        db,
         email=body.email,
         password=body.password,
         role=body.role,
@@ -65,7 +65,7 @@ def create_user(
         actor_id=actor.user_id,
         actor=actor,
     )
-    return _with_invitation(service.to_public(session, user), public_url, None)
+    return _with_invitation(service.to_public(db, user), public_url, None)
 
 
 @users_router.patch("/{id}", response_model=StaffUserPublic)
@@ -73,26 +73,26 @@ def update_user(
     user_id: ResourceId,
     body: StaffUserUpdate,
     actor: ManagerActor,
-    session: SessionDep,
+    db: SessionDep,
 ) -> StaffUserPublic:
     """Change a staff account (`isActive: false` deactivates it); changing role, password or
     access signs its sessions out. Coordinators change only the staff of their own
     municipalities, never an admin."""
     user = service.update_user(
-        session,
+        db,
         user_id=user_id,
         changes=body,
         actor_id=actor.user_id,
         actor=actor,
     )
-    return service.to_public(session, user)
+    return service.to_public(db, user)
 
 
 @users_router.post("/{id}/invitation", response_model=StaffUserInvited)
 def reinvite_user(
-    user_id: ResourceId, actor: ManagerActor, session: SessionDep, public_url: PublicUrlDep
+    user_id: ResourceId, actor: ManagerActor, db: SessionDep, public_url: PublicUrlDep
 ) -> StaffUserInvited:
     """A new one-time invitation link for the account (valid 7 days); the earlier link stops
     working. The account keeps its password until the link is used."""
-    user, invitation = staff.reinvite(session, user_id=user_id, actor=actor)
-    return _with_invitation(service.to_public(session, user), public_url, invitation)
+    user, invitation = staff.reinvite(db, user_id=user_id, actor=actor)
+    return _with_invitation(service.to_public(db, user), public_url, invitation)

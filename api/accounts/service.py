@@ -16,10 +16,10 @@ from api.staff.models import StaffMunicipality, StaffUser
 from api.staff.schemas import StaffUserPublic, StaffUserUpdate
 
 
-def _municipality_ids(session: Session, *, codes: Iterable[str]) -> list[int]:
+def _municipality_ids(db: Session, *, codes: Iterable[str]) -> list[int]:
     ids = []
     for code in dict.fromkeys(codes):
-        municipality = municipalities.find_municipality(session, cbs_code=code)
+        municipality = municipalities.find_municipality(db, cbs_code=code)
         if municipality is None:
             raise InvalidInput(
                 f"There is no municipality {code}; create it first.",
@@ -65,7 +65,7 @@ def _check_scope(role: Role, municipality_ids: list[int]) -> None:
 
 
 def check_may_grant(
-    session: Session, *, actor: Actor, role: Role | None, codes: Iterable[str] | None
+    db: Session, *, actor: Actor, role: Role | None, codes: Iterable[str] | None
 ) -> None:
     """A coordinator gives no one the admin role, nor a municipality they don't coordinate;
     admins (and the command line) may give anything."""
@@ -96,7 +96,7 @@ def check_may_grant(
                 ("role", "only admins give this role", "alleen beheerders geven deze rol")
             ],
         )
-    own = municipalities.codes_by_id(session, ids=actor.municipality_ids)
+    own = municipalities.codes_by_id(db, ids=actor.municipality_ids)
     outside = sorted(set(codes or ()) - set(own.values()))
     if outside:
         mine = ", ".join(sorted(own.values()))
@@ -114,7 +114,7 @@ def check_may_grant(
 
 
 def create_user(
-    session: Session,
+    db: Session,
     *,
     email: str,
     password: str,
@@ -131,7 +131,7 @@ def create_user(
     """
     password_hash = hash_password(password)
     user, _ = _add_user(
-        session,
+        db,
         email=email,
         password_hash=password_hash,
         role=role,
@@ -144,7 +144,7 @@ def create_user(
 
 
 def invite_user(
-    session: Session,
+    db: Session,
     *,
     email: str,
     role: Role,
@@ -155,7 +155,7 @@ def invite_user(
     """Create a staff account without a password, with a one-time link (valid 7 days)
     where its owner chooses one."""
     user, invitation = _add_user(
-        session,
+        db,
         email=email,
         password_hash=None,
         role=role,
@@ -169,7 +169,7 @@ def invite_user(
 
 
 def _add_user(
-    session: Session,
+    db: Session,
     *,
     email: str,
     password_hash: str | None,
@@ -181,25 +181,25 @@ def _add_user(
 ) -> tuple[StaffUser, staff.InvitationLink | None]:
     email = staff.normalise_email(email)
     if actor is not None:
-        check_may_grant(session, actor=actor, role=role, codes=municipality_codes)
-    if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
+        check_may_grant(db, actor=actor, role=role, codes=municipality_codes)
+    if db.exec(select(StaffUser).where(StaffUser.email == email)).first():
         raise _email_taken(email)
-    municipality_ids = _municipality_ids(session, codes=municipality_codes)
+    municipality_ids = _municipality_ids(db, codes=municipality_codes)
     _check_scope(role, municipality_ids)
     user = StaffUser(email=email, password_hash=password_hash, role=role, full_name=full_name)
     invitation = staff.new_invitation(user) if password_hash is None else None
-    session.add(user)
+    db.add(user)
     try:
-        session.flush()
+        db.flush()
     except IntegrityError as error:  # a concurrent request created the same account first
-        session.rollback()
+        db.rollback()
         raise _email_taken(email) from error
     assert user.id is not None
-    session.add_all(
+    db.add_all(
         StaffMunicipality(staff_user_id=user.id, municipality_id=m) for m in municipality_ids
     )
     record_event(
-        session,
+        db,
         actor_id=actor_id,
         action="staff_user.created",
         object_type="staff_user",
@@ -210,7 +210,7 @@ def _add_user(
             "invited": invitation is not None,
         },
     )
-    session.commit()
+    db.commit()
     return user, invitation
 
 
@@ -223,7 +223,7 @@ def _email_taken(email: str) -> Conflict:
 
 
 def update_user(
-    session: Session,
+    db: Session,
     *,
     user_id: int,
     changes: StaffUserUpdate,
@@ -235,10 +235,10 @@ def update_user(
     A new password is hashed before the first query (no transaction open during argon2).
     """
     new_password_hash = hash_password(changes.password) if changes.password is not None else None
-    user = staff.get_user(session, user_id=user_id)
+    user = staff.get_user(db, user_id=user_id)
     if actor is not None:
-        staff.check_may_manage(session, actor=actor, user=user)
-        check_may_grant(session, actor=actor, role=changes.role, codes=changes.municipalities)
+        staff.check_may_manage(db, actor=actor, user=user)
+        check_may_grant(db, actor=actor, role=changes.role, codes=changes.municipalities)
     revoke_tokens = False
     if changes.role is not None:
         user.role = changes.role
@@ -252,34 +252,32 @@ def update_user(
         user.password_hash = new_password_hash
         revoke_tokens = True
     if changes.municipalities is not None:
-        ids = _municipality_ids(session, codes=changes.municipalities)
+        ids = _municipality_ids(db, codes=changes.municipalities)
         _check_scope(user.role, ids)
-        session.exec(delete(StaffMunicipality).where(StaffMunicipality.staff_user_id == user_id))
-        session.add_all(StaffMunicipality(staff_user_id=user_id, municipality_id=m) for m in ids)
+        db.exec(delete(StaffMunicipality).where(StaffMunicipality.staff_user_id == user_id))
+        db.add_all(StaffMunicipality(staff_user_id=user_id, municipality_id=m) for m in ids)
         revoke_tokens = True
     else:
-        _check_scope(user.role, sorted(staff.municipality_ids_of(session, user_id=user_id)))
+        _check_scope(user.role, sorted(staff.municipality_ids_of(db, user_id=user_id)))
     if revoke_tokens:
         user.token_version += 1
-    session.add(user)
+    db.add(user)
     record_event(
-        session,
+        db,
         actor_id=actor_id,
         action="staff_user.updated",
         object_type="staff_user",
         object_id=str(user_id),
         detail=changes.model_dump(exclude_unset=True, exclude={"password"}),
     )
-    session.commit()
+    db.commit()
     return user
 
 
-def to_public(session: Session, user: StaffUser) -> StaffUserPublic:
+def to_public(db: Session, user: StaffUser) -> StaffUserPublic:
     """The API view of an account, with its municipalities' CBS codes."""
     assert user.id is not None
-    codes = municipalities.codes_by_id(
-        session, ids=staff.municipality_ids_of(session, user_id=user.id)
-    )
+    codes = municipalities.codes_by_id(db, ids=staff.municipality_ids_of(db, user_id=user.id))
     return StaffUserPublic(
         id=user.id,
         email=user.email,

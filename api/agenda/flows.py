@@ -9,11 +9,11 @@ from api.dialogues.models import Dialogue
 from api.results import reading
 
 
-def dialogue_page(session: Session, *, dialogue: Dialogue, language: Language) -> DialoguePage:
+def dialogue_page(db: Session, *, dialogue: Dialogue, language: Language) -> DialoguePage:
     """The public page: the released ranking and, once published, the report back and agenda
     in `language`."""
-    page = DialoguePage(**dict(reading.dialogue_page(session, dialogue=dialogue)))
+    page = DialoguePage(**dict(reading.dialogue_page(db, dialogue=dialogue)))
     if service.is_published(dialogue):
-        page.report_back = service.report_back_of(session, dialogue=dialogue, language=language)
-        page.agenda = service.agenda_of(session, dialogue=dialogue, language=language)
+        page.report_back = service.report_back_of(db, dialogue=dialogue, language=language)
+        page.agenda = service.agenda_of(db, dialogue=dialogue, language=language)
     return page

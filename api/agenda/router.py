@@ -54,18 +54,16 @@ _WRITE_RESPONSES = {
 def read_agenda(
     dialogue_id: ResourceId,
     actor: OptionalReader,
-    session: SessionDep,
+    db: SessionDep,
     language: RequestedLanguage,
 ) -> Response:
     """The dialogue's agenda: for staff always, in Dutch with translations; for anyone once the
     report back is published, in their language and without the budget line."""
-    dialogue = service.readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = service.readable_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     if actor is not None:
-        staff = AgendaList(items=service.staff_agenda(session, dialogue=dialogue))
+        staff = AgendaList(items=service.staff_agenda(db, dialogue=dialogue))
         return JSONResponse(staff.model_dump(mode="json", by_alias=True))
-    public = PublicAgendaList(
-        items=service.agenda_of(session, dialogue=dialogue, language=language)
-    )
+    public = PublicAgendaList(items=service.agenda_of(db, dialogue=dialogue, language=language))
     return JSONResponse(
         public.model_dump(mode="json", by_alias=True), headers={"Content-Language": language}
     )
@@ -78,12 +76,12 @@ def read_agenda(
     responses=_WRITE_RESPONSES,
 )
 def create_agenda_item(
-    dialogue_id: ResourceId, body: AgendaItemCreate, actor: ManagerActor, session: SessionDep
+    dialogue_id: ResourceId, body: AgendaItemCreate, actor: ManagerActor, db: SessionDep
 ) -> AgendaItem:
     """Put an item on the agenda, answering one or more of the dialogue's priorities."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    item = service.create_item(session, dialogue=dialogue, body=body)
-    return service.staff_item(session, item=item)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    item = service.create_item(db, dialogue=dialogue, body=body)
+    return service.staff_item(db, item=item)
 
 
 @router.patch(
@@ -92,12 +90,12 @@ def create_agenda_item(
     responses={**_WRITE_RESPONSES, 404: {"description": "No such agenda item for you."}},
 )
 def update_agenda_item(
-    item_id: ResourceId, body: AgendaItemUpdate, actor: ManagerActor, session: SessionDep
+    item_id: ResourceId, body: AgendaItemUpdate, actor: ManagerActor, db: SessionDep
 ) -> AgendaItem:
     """Change an agenda item: only the fields given; null empties an optional one."""
-    item = service.get_item(session, item_id=item_id, actor=actor)
-    item = service.update_item(session, item=item, changes=body)
-    return service.staff_item(session, item=item)
+    item = service.get_item(db, item_id=item_id, actor=actor)
+    item = service.update_item(db, item=item, changes=body)
+    return service.staff_item(db, item=item)
 
 
 @router.delete(
@@ -105,10 +103,10 @@ def update_agenda_item(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**_WRITE_RESPONSES, 404: {"description": "No such agenda item for you."}},
 )
-def delete_agenda_item(item_id: ResourceId, actor: ManagerActor, session: SessionDep) -> Response:
+def delete_agenda_item(item_id: ResourceId, actor: ManagerActor, db: SessionDep) -> Response:
     """Take an item off the agenda; pledges linked to it stay, unlinked."""
-    item = service.get_item(session, item_id=item_id, actor=actor)
-    service.delete_item(session, item=item)
+    item = service.get_item(db, item_id=item_id, actor=actor)
+    service.delete_item(db, item=item)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -116,15 +114,15 @@ def delete_agenda_item(item_id: ResourceId, actor: ManagerActor, session: Sessio
 def read_report_back(
     dialogue_id: ResourceId,
     actor: OptionalReader,
-    session: SessionDep,
+    db: SessionDep,
     language: RequestedLanguage,
     response: Response,
 ) -> ReportBack:
     """What the municipality did with each priority and why: for anyone once published, for
     staff also as a draft. Texts in the language asked for, Dutch where not translated."""
-    dialogue = service.readable_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = service.readable_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     response.headers["Content-Language"] = language
-    return service.report_back_of(session, dialogue=dialogue, language=language)
+    return service.report_back_of(db, dialogue=dialogue, language=language)
 
 
 @router.put(
@@ -139,21 +137,21 @@ def write_report_back(
     dialogue_id: ResourceId,
     body: ReportBackUpdate,
     actor: ManagerActor,
-    session: SessionDep,
+    db: SessionDep,
     language: RequestedLanguage,
 ) -> ReportBack:
     """Replace the responses to the priorities; publish once all are answered and the dialogue
     has ended (`published: false` saves a draft, or withdraws a published report back)."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    service.save_report_back(session, dialogue=dialogue, body=body)
-    return service.report_back_of(session, dialogue=dialogue, language=language)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    service.save_report_back(db, dialogue=dialogue, body=body)
+    return service.report_back_of(db, dialogue=dialogue, language=language)
 
 
 @page_router.get("/dialogues/{id}/public", response_model=DialoguePage)
 def read_dialogue_page(
-    dialogue_id: ResourceId, session: SessionDep, language: RequestedLanguage
+    dialogue_id: ResourceId, db: SessionDep, language: RequestedLanguage
 ) -> DialoguePage:
     """A dialogue as anyone may read it: its question, period and released overall ranking;
     once published, the report back and agenda in the language asked for."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
-    return flows.dialogue_page(session, dialogue=dialogue, language=language)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=None)
+    return flows.dialogue_page(db, dialogue=dialogue, language=language)

@@ -38,10 +38,10 @@ from api.results.models import ReleasedPledge
 from api.results.service import has_ended
 
 
-def get_item(session: Session, *, item_id: int, actor: Actor) -> AgendaItem:
+def get_item(db: Session, *, item_id: int, actor: Actor) -> AgendaItem:
     """The agenda item, if it exists and the actor works in its municipality (else 404)."""
-    item = session.get(AgendaItem, item_id)
-    dialogue = session.get(Dialogue, item.dialogue_id) if item is not None else None
+    item = db.get(AgendaItem, item_id)
+    dialogue = db.get(Dialogue, item.dialogue_id) if item is not None else None
     if item is None or dialogue is None or not actor.can_access(dialogue.municipality_id):
         raise NotFound(
             f"There is no agenda item {item_id} that you have access to.",
@@ -50,14 +50,14 @@ def get_item(session: Session, *, item_id: int, actor: Actor) -> AgendaItem:
     return item
 
 
-def _lock(session: Session, table: type[AgendaItem] | type[Dialogue], row_id: int | None) -> None:
+def _lock(db: Session, table: type[AgendaItem] | type[Dialogue], row_id: int | None) -> None:
     """Lock the row until commit (PostgreSQL; SQLite has one writer at a time anyway)."""
-    session.exec(select(table).where(table.id == row_id).with_for_update()).one()  # type: ignore[arg-type,attr-defined]  # `table` is one of two table classes, each with an id column; the comparison is a SQL expression
+    db.exec(select(table).where(table.id == row_id).with_for_update()).one()  # type: ignore[arg-type,attr-defined]  # `table` is one of two table classes, each with an id column; the comparison is a SQL expression
 
 
-def item_of_dialogue(session: Session, *, item_id: int, dialogue_id: int) -> AgendaItem:
+def item_of_dialogue(db: Session, *, item_id: int, dialogue_id: int) -> AgendaItem:
     """The agenda item, if it belongs to this dialogue (else a 400 naming `agendaItemId`)."""
-    item = session.get(AgendaItem, item_id)
+    item = db.get(AgendaItem, item_id)
     if item is None or item.dialogue_id != dialogue_id:
         raise InvalidInput(
             f"Agenda item {item_id} is not on the agenda of this pledge's dialogue.",
@@ -73,10 +73,10 @@ def item_of_dialogue(session: Session, *, item_id: int, dialogue_id: int) -> Age
     return item
 
 
-def items_of(session: Session, *, dialogue_id: int) -> list[AgendaItem]:
+def items_of(db: Session, *, dialogue_id: int) -> list[AgendaItem]:
     """A dialogue's agenda items: short term first, then by start (none last) and id."""
     return list(
-        session.exec(
+        db.exec(
             select(AgendaItem)
             .where(AgendaItem.dialogue_id == dialogue_id)
             # "short" sorts after "long": descending puts the short term first. Items without
@@ -91,8 +91,8 @@ def items_of(session: Session, *, dialogue_id: int) -> list[AgendaItem]:
     )
 
 
-def _check_priorities(session: Session, *, dialogue: Dialogue, ids: Sequence[int]) -> None:
-    own = {p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+def _check_priorities(db: Session, *, dialogue: Dialogue, ids: Sequence[int]) -> None:
+    own = {p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
     if foreign:
         raise InvalidInput(
@@ -109,12 +109,12 @@ def _check_priorities(session: Session, *, dialogue: Dialogue, ids: Sequence[int
         )
 
 
-def _indicator_label(session: Session, *, dialogue: Dialogue, indicator: str) -> str:
+def _indicator_label(db: Session, *, dialogue: Dialogue, indicator: str) -> str:
     """The photo's label of the indicator: a curated one, or one the municipality imported."""
     known = find_indicator(indicator)
     if known is not None:
         return known.label
-    imported = session.exec(
+    imported = db.exec(
         select(WellbeingFigure.indicator)
         .where(WellbeingFigure.municipality_id == dialogue.municipality_id)
         .where(func.lower(WellbeingFigure.indicator) == indicator.lower())
@@ -134,11 +134,11 @@ def _indicator_label(session: Session, *, dialogue: Dialogue, indicator: str) ->
     return imported
 
 
-def _link_priorities(session: Session, *, item: AgendaItem, priority_ids: Iterable[int]) -> None:
-    session.execute(
+def _link_priorities(db: Session, *, item: AgendaItem, priority_ids: Iterable[int]) -> None:
+    db.execute(
         delete(AgendaItemPriority).where(AgendaItemPriority.agenda_item_id == item.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
-    session.add_all(
+    db.add_all(
         AgendaItemPriority(agenda_item_id=item.id, priority_id=pid, dialogue_id=item.dialogue_id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         for pid in priority_ids
     )
@@ -153,29 +153,29 @@ def _check_dates(item: AgendaItem) -> None:
         )
 
 
-def create_item(session: Session, *, dialogue: Dialogue, body: AgendaItemCreate) -> AgendaItem:
+def create_item(db: Session, *, dialogue: Dialogue, body: AgendaItemCreate) -> AgendaItem:
     """Put an item on the dialogue's agenda."""
-    _check_priorities(session, dialogue=dialogue, ids=body.priority_ids)
+    _check_priorities(db, dialogue=dialogue, ids=body.priority_ids)
     fields = body.model_dump(exclude={"priority_ids", "translations", "indicator"})
     item = AgendaItem(dialogue_id=dialogue.id, **fields)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     if body.indicator is not None:
-        item.indicator = _indicator_label(session, dialogue=dialogue, indicator=body.indicator)
+        item.indicator = _indicator_label(db, dialogue=dialogue, indicator=body.indicator)
     item.translations = stored_translations(body.translations)
-    session.add(item)
-    session.flush()
-    _link_priorities(session, item=item, priority_ids=body.priority_ids)
-    session.commit()
+    db.add(item)
+    db.flush()
+    _link_priorities(db, item=item, priority_ids=body.priority_ids)
+    db.commit()
     return item
 
 
-def update_item(session: Session, *, item: AgendaItem, changes: AgendaItemUpdate) -> AgendaItem:
+def update_item(db: Session, *, item: AgendaItem, changes: AgendaItemUpdate) -> AgendaItem:
     """Change the fields given; null empties the indicator, dates or budget line."""
-    _lock(session, AgendaItem, item.id)  # two updates at once replace the links in turn
-    dialogue = session.get(Dialogue, item.dialogue_id)
+    _lock(db, AgendaItem, item.id)  # two updates at once replace the links in turn
+    dialogue = db.get(Dialogue, item.dialogue_id)
     assert dialogue is not None
     given = changes.model_fields_set
     if changes.priority_ids is not None:
-        _check_priorities(session, dialogue=dialogue, ids=changes.priority_ids)
+        _check_priorities(db, dialogue=dialogue, ids=changes.priority_ids)
     fields = changes.model_dump(
         include=given - {"priority_ids", "translations", "indicator"}, exclude_unset=True
     )
@@ -185,36 +185,36 @@ def update_item(session: Session, *, item: AgendaItem, changes: AgendaItemUpdate
         item.indicator = (
             None
             if changes.indicator is None
-            else _indicator_label(session, dialogue=dialogue, indicator=changes.indicator)
+            else _indicator_label(db, dialogue=dialogue, indicator=changes.indicator)
         )
     _check_dates(item)
     if "translations" in given:
         item.translations = stored_translations(changes.translations)
     if changes.priority_ids is not None:
-        _link_priorities(session, item=item, priority_ids=changes.priority_ids)
+        _link_priorities(db, item=item, priority_ids=changes.priority_ids)
     item.updated_at = utcnow()
-    session.add(item)
-    session.commit()
+    db.add(item)
+    db.commit()
     return item
 
 
-def delete_item(session: Session, *, item: AgendaItem) -> None:
+def delete_item(db: Session, *, item: AgendaItem) -> None:
     """Take the item off the agenda; pledges linked to it are kept, unlinked."""
-    session.execute(
+    db.execute(
         update(Pledge).where(Pledge.agenda_item_id == item.id).values(agenda_item_id=None)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
-    session.delete(item)
-    session.commit()
+    db.delete(item)
+    db.commit()
 
 
 def organisation_contributions(
-    session: Session, *, agenda_item_ids: Sequence[int]
+    db: Session, *, agenda_item_ids: Sequence[int]
 ) -> dict[int, list[OrganisationContribution]]:
     """Organisations' and businesses' released pledges per agenda item, by their public name."""
     answer: dict[int, list[OrganisationContribution]] = {item_id: [] for item_id in agenda_item_ids}
     if not agenda_item_ids:
         return answer
-    rows = session.exec(
+    rows = db.exec(
         select(Pledge)
         .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Pledge.agenda_item_id.in_(agenda_item_ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
@@ -233,13 +233,13 @@ def organisation_contributions(
 
 
 def _resident_pledge_counts(
-    session: Session, *, dialogue_id: int, agenda_item_ids: Sequence[int]
+    db: Session, *, dialogue_id: int, agenda_item_ids: Sequence[int]
 ) -> dict[int, int]:
     """Released pledges of residents (no organisation named) linked to each item: only what
     the pledge totals already count."""
     if not agenda_item_ids:
         return {}
-    rows = session.execute(
+    rows = db.execute(
         select(Pledge.agenda_item_id, func.count())
         .join(ReleasedPledge, ReleasedPledge.pledge_id == Pledge.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Pledge.dialogue_id == dialogue_id)
@@ -251,12 +251,12 @@ def _resident_pledge_counts(
 
 
 def _contributions(
-    session: Session, *, dialogue: Dialogue, items: Sequence[AgendaItem]
+    db: Session, *, dialogue: Dialogue, items: Sequence[AgendaItem]
 ) -> dict[int, Contributions]:
     ids = [item.id for item in items]
-    organisations = organisation_contributions(session, agenda_item_ids=ids)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
-    counts = _resident_pledge_counts(session, dialogue_id=dialogue.id, agenda_item_ids=ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    minimum = min_group_size_of(session, dialogue)
+    organisations = organisation_contributions(db, agenda_item_ids=ids)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    counts = _resident_pledge_counts(db, dialogue_id=dialogue.id, agenda_item_ids=ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    minimum = min_group_size_of(db, dialogue)
     answer = {}
     for item_id in ids:
         count = counts.get(item_id, 0)  # type: ignore[call-overload]  # a stored row's id is set; SQLModel types it int | None
@@ -269,12 +269,10 @@ def _contributions(
     return answer
 
 
-def _priority_links(session: Session, *, dialogue_id: int) -> dict[int, list[int]]:
+def _priority_links(db: Session, *, dialogue_id: int) -> dict[int, list[int]]:
     """Per agenda item, the ids of its priorities."""
     links: dict[int, list[int]] = defaultdict(list)
-    rows = session.exec(
-        select(AgendaItemPriority).where(AgendaItemPriority.dialogue_id == dialogue_id)
-    )
+    rows = db.exec(select(AgendaItemPriority).where(AgendaItemPriority.dialogue_id == dialogue_id))
     for link in rows:
         links[link.agenda_item_id].append(link.priority_id)
     return links
@@ -308,16 +306,14 @@ def _public_item(
     )
 
 
-def agenda_of(
-    session: Session, *, dialogue: Dialogue, language: Language
-) -> list[AgendaItemPublic]:
+def agenda_of(db: Session, *, dialogue: Dialogue, language: Language) -> list[AgendaItemPublic]:
     """The dialogue's agenda as anyone may read it (once published), in `language`.
 
     Published or not: callers show it to the public only once `report_back_published_at` is set."""
-    items = items_of(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    links = _priority_links(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    order = {p.id: p.position for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    contributions = _contributions(session, dialogue=dialogue, items=items)
+    items = items_of(db, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    links = _priority_links(db, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    order = {p.id: p.position for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    contributions = _contributions(db, dialogue=dialogue, items=items)
     return [
         _public_item(
             item,
@@ -329,16 +325,16 @@ def agenda_of(
     ]
 
 
-def staff_item(session: Session, *, item: AgendaItem) -> AgendaItemOut:
+def staff_item(db: Session, *, item: AgendaItem) -> AgendaItemOut:
     """One agenda item as staff edit it: Dutch texts, translations, budget line."""
-    dialogue = session.get(Dialogue, item.dialogue_id)
+    dialogue = db.get(Dialogue, item.dialogue_id)
     assert dialogue is not None
-    return next(i for i in staff_agenda(session, dialogue=dialogue) if i.id == item.id)
+    return next(i for i in staff_agenda(db, dialogue=dialogue) if i.id == item.id)
 
 
-def staff_agenda(session: Session, *, dialogue: Dialogue) -> list[AgendaItemOut]:
+def staff_agenda(db: Session, *, dialogue: Dialogue) -> list[AgendaItemOut]:
     """The dialogue's agenda as staff edit it: Dutch texts, translations, budget line."""
-    rows = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    rows = {item.id: item for item in items_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return [
         AgendaItemOut(
             **public.model_dump(),
@@ -350,7 +346,7 @@ def staff_agenda(session: Session, *, dialogue: Dialogue) -> list[AgendaItemOut]
             created_at=rows[public.id].created_at,
             updated_at=rows[public.id].updated_at,
         )
-        for public in agenda_of(session, dialogue=dialogue, language=DEFAULT_LANGUAGE)
+        for public in agenda_of(db, dialogue=dialogue, language=DEFAULT_LANGUAGE)
     ]
 
 
@@ -359,10 +355,10 @@ def is_published(dialogue: Dialogue) -> bool:
     return dialogue.report_back_published_at is not None
 
 
-def readable_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
+def readable_dialogue(db: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
     """The dialogue whose agenda and report back the actor reads; for anyone (None) only once
     the report back is published."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     if actor is None and not is_published(dialogue):
         raise NotFound(
             f"Dialogue {dialogue_id} has not reported back yet.",
@@ -371,19 +367,19 @@ def readable_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None
     return dialogue
 
 
-def report_back_of(session: Session, *, dialogue: Dialogue, language: Language) -> ReportBack:
+def report_back_of(db: Session, *, dialogue: Dialogue, language: Language) -> ReportBack:
     """The report back in `language` (Dutch where not translated), draft or published.
 
     Callers show it to the public only once `published` is true."""
     responses = {
         r.priority_id: r
-        for r in session.exec(
+        for r in db.exec(
             select(ReportBackResponse).where(ReportBackResponse.dialogue_id == dialogue.id)
         )
     }
-    items = {item.id: item for item in items_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    items = {item.id: item for item in items_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     following: dict[int, list[AgendaItemRef]] = defaultdict(list)
-    for item_id, priority_ids in _priority_links(session, dialogue_id=dialogue.id).items():  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    for item_id, priority_ids in _priority_links(db, dialogue_id=dialogue.id).items():  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         item = items[item_id]
         texts, _ = in_language({"title": item.title}, item.translations, language)
         for priority_id in priority_ids:
@@ -393,7 +389,7 @@ def report_back_of(session: Session, *, dialogue: Dialogue, language: Language) 
                 )
             )
     answered = []
-    for priority in dialogues.priorities_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    for priority in dialogues.priorities_of(db, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         response = responses.get(priority.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         if response is None:
             continue
@@ -432,13 +428,13 @@ def _report_back_item(
     )
 
 
-def save_report_back(session: Session, *, dialogue: Dialogue, body: ReportBackUpdate) -> None:
+def save_report_back(db: Session, *, dialogue: Dialogue, body: ReportBackUpdate) -> None:
     """Replace the responses, and publish or withdraw the report back.
 
     Publishing needs a response to every priority and the dialogue's last day passed."""
-    _lock(session, Dialogue, dialogue.id)  # two saves at once replace the responses in turn
+    _lock(db, Dialogue, dialogue.id)  # two saves at once replace the responses in turn
     ids = [r.priority_id for r in body.responses]
-    own = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    own = [p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
     if foreign:
         raise InvalidInput(
@@ -485,10 +481,10 @@ def save_report_back(session: Session, *, dialogue: Dialogue, body: ReportBackUp
                 "terugkoppeling na de laatste dag. Tot dan kunt u haar als concept bewaren.",
                 kind="dialogue-not-ended",
             )
-    session.execute(
+    db.execute(
         delete(ReportBackResponse).where(ReportBackResponse.dialogue_id == dialogue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
-    session.add_all(
+    db.add_all(
         ReportBackResponse(
             dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             priority_id=r.priority_id,
@@ -502,5 +498,5 @@ def save_report_back(session: Session, *, dialogue: Dialogue, body: ReportBackUp
         dialogue.report_back_published_at = None
     elif dialogue.report_back_published_at is None:
         dialogue.report_back_published_at = utcnow()
-    session.add(dialogue)
-    session.commit()
+    db.add(dialogue)
+    db.commit()

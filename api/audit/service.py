@@ -9,7 +9,7 @@ from api.audit.models import AuditEvent
 
 
 def record_event(
-    session: Session,
+    db: Session,
     *,
     actor_id: int | None,
     action: str,
@@ -18,7 +18,7 @@ def record_event(
     detail: Mapping[str, JsonValue] | None = None,
 ) -> None:
     """Add an audit event to the session's transaction (kept only if that commits)."""
-    session.add(
+    db.add(
         AuditEvent(
             actor_id=actor_id,
             action=action,

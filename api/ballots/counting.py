@@ -39,19 +39,19 @@ _MARK = upsert(
 )
 
 
-def mark_changed(session: Session, *, ballot_id: int, dialogue_id: int) -> None:
+def mark_changed(db: Session, *, ballot_id: int, dialogue_id: int) -> None:
     """Mark a ballot as changed since the last release, in the caller's transaction."""
-    session.execute(
-        _MARK.on(session),
+    db.execute(
+        _MARK.on(db),
         {"ballot_id": ballot_id, "dialogue_id": dialogue_id, "token": secrets.randbits(62)},
     )
 
 
-def pending(session: Session, *, dialogue_id: int, limit: int | None) -> list[tuple[int, int]]:
+def pending(db: Session, *, dialogue_id: int, limit: int | None) -> list[tuple[int, int]]:
     """The dialogue's oldest marks as (ballot id, token); every one if `limit` is None."""
     return [
         (ballot_id, token)
-        for ballot_id, token in session.execute(
+        for ballot_id, token in db.execute(
             select(_PENDING.c.ballot_id, _PENDING.c.token)
             .where(_PENDING.c.dialogue_id == dialogue_id)
             .order_by(_PENDING.c.ballot_id)
@@ -65,24 +65,24 @@ _UNMARK = delete(_PENDING).where(
 )
 
 
-def unmark(session: Session, *, marks: Sequence[tuple[int, int]]) -> None:
+def unmark(db: Session, *, marks: Sequence[tuple[int, int]]) -> None:
     """Remove these marks, each only if its ballot was not marked again since it was read."""
     if marks:
         # One statement, executed for every mark (a statement naming hundreds of marks was
         # built and compiled anew on every release).
-        session.execute(
+        db.execute(
             _UNMARK, [{"ballot_id": ballot_id, "token": token} for ballot_id, token in marks]
         )
 
 
-def current_versions(session: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
+def current_versions(db: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
     """The counted version of each of these ballots (absent: deleted, set aside or voided)."""
     counted = and_(_BALLOTS.c.set_aside_id.is_(None), _BALLOTS.c.voided_at.is_(None))
-    return versions_in(session, _BALLOTS, ballot_ids, counted=counted)
+    return versions_in(db, _BALLOTS, ballot_ids, counted=counted)
 
 
 def versions_in(
-    session: Session,
+    db: Session,
     table: Table,
     ballot_ids: Sequence[int],
     *,
@@ -92,7 +92,7 @@ def versions_in(
     key = table.c.id if "id" in table.c else table.c.ballot_id
     found: dict[int, BallotVersion] = {}
     for start in range(0, len(ballot_ids), 900):
-        rows = session.execute(
+        rows = db.execute(
             select(
                 key,
                 table.c.session_id,
@@ -117,6 +117,6 @@ def versions_in(
     return found
 
 
-def dialogues_waiting(session: Session) -> list[int]:
+def dialogues_waiting(db: Session) -> list[int]:
     """Dialogues with ballots changed since their last release."""
-    return list(session.execute(select(_PENDING.c.dialogue_id).distinct()).scalars())
+    return list(db.execute(select(_PENDING.c.dialogue_id).distinct()).scalars())

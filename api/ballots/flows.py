@@ -11,14 +11,12 @@ from api.dialogues.schemas import DialogueUpdate
 
 
 def update_dialogue(
-    session: Session, *, dialogue_id: int, changes: DialogueUpdate, actor: Actor
+    db: Session, *, dialogue_id: int, changes: DialogueUpdate, actor: Actor
 ) -> Dialogue:
     """Change a dialogue; once residents voted, priorities can be reworded but not added or
     removed (ballots set aside or voided count too)."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    has_ballots = (
-        service.count_ballots(session, dialogue_id=dialogue_id, include_set_aside=True) > 0
-    )
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    has_ballots = service.count_ballots(db, dialogue_id=dialogue_id, include_set_aside=True) > 0
     return dialogues.update_dialogue(
-        session, dialogue=dialogue, changes=changes, has_ballots=has_ballots
+        db, dialogue=dialogue, changes=changes, has_ballots=has_ballots
     )

@@ -589,21 +589,21 @@ def paper_ballot_pdf(ballot: PaperBallot, *, languages: list[PaperLanguage]) -> 
 
 
 def paper_ballot_of(
-    session: Session, *, row: DialogueSession, settings: Settings, public_url: str
+    db: Session, *, row: DialogueSession, settings: Settings, public_url: str
 ) -> PaperBallot:
     """What the session's paper ballot shows (the session's access is checked already)."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=row.dialogue_id, actor=None)
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     buurten = sorted(
         n.name
-        for n in municipalities.list_neighbourhoods(session, municipality=municipality)
+        for n in municipalities.list_neighbourhoods(db, municipality=municipality)
         if n.kind is NeighbourhoodKind.BUURT
     )
     rotating = row.check_in_mode is CheckInMode.ROTATING
-    venue = venues.get_venue(session, venue_id=row.venue_id)
-    priorities = dialogues.priorities_of(session, dialogue_id=row.dialogue_id)
+    venue = venues.get_venue(db, venue_id=row.venue_id)
+    priorities = dialogues.priorities_of(db, dialogue_id=row.dialogue_id)
     return PaperBallot(
         municipality_name=municipality.name,
         dialogue_title=dialogue.title,

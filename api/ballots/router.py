@@ -69,23 +69,23 @@ async def put_ballot(
         idempotency_key=str(idempotency_key) if idempotency_key else None,
         body=body,
         status=status.HTTP_200_OK,
-        write=lambda session, target: service.store_ballot(
-            session, participant_id=participant.participant_id, target=target, ballot=body
+        write=lambda db, target: service.store_ballot(
+            db, participant_id=participant.participant_id, target=target, ballot=body
         ),
     )
 
 
 @router.get("/sessions/{id}/ballot", response_model=BallotPublic)
 def read_ballot(
-    session_id: ResourceId, participant: CurrentParticipant, session: SessionDep
+    session_id: ResourceId, participant: CurrentParticipant, db: SessionDep
 ) -> BallotPublic:
     """Your ballot as it is stored now."""
     require_own_session(participant, session_id)
     try:
-        return service.read_ballot(session, participant_id=participant.participant_id)
+        return service.read_ballot(db, participant_id=participant.participant_id)
     except NotFound:
         known = sessions.participant_exists(
-            session, participant_id=participant.participant_id, session_id=session_id
+            db, participant_id=participant.participant_id, session_id=session_id
         )
         if not known:
             raise sessions.participant_unknown() from None
@@ -102,16 +102,16 @@ def create_assisted_ballot(
     session_id: ResourceId,
     body: AssistedBallotCreate,
     actor: FacilitatorActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Type in a paper ballot from someone without a phone, with its pledge if it has one;
     it counts like any other."""
-    sessions.get_session(session, session_id=session_id, actor=actor)
+    sessions.get_session(db, session_id=session_id, actor=actor)
     return stored_response(
         idempotency.run_once(
-            session,
+            db,
             scope=f"staff:{actor.user_id}",
             key=str(idempotency_key) if idempotency_key else None,
             request_hash=idempotency.fingerprint(
@@ -122,9 +122,9 @@ def create_assisted_ballot(
             ),
             ttl=settings.idempotency_ttl,
             status=status.HTTP_201_CREATED,
-            prepare=lambda: sessions.open_session_for_writes(session, session_id=session_id),
+            prepare=lambda: sessions.open_session_for_writes(db, session_id=session_id),
             write=lambda target: service.store_assisted_ballot(
-                session,
+                db,
                 target=target,
                 ballot=body,
                 staff_id=actor.user_id,
@@ -150,24 +150,24 @@ def _while_open(status: SessionStatus) -> None:
     responses={409: {"description": "The session is not open."}},
 )
 def list_assisted_ballots(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep
+    session_id: ResourceId, actor: FacilitatorActor, db: SessionDep
 ) -> list[AssistedBallotEntry]:
     """The paper ballots you typed in in this session (only yours, only while it is open)."""
-    _while_open(sessions.get_session(session, session_id=session_id, actor=actor).status)
+    _while_open(sessions.get_session(db, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
-    return service.assisted_ballots_of(session, session_id=session_id, staff_id=actor.user_id)
+    return service.assisted_ballots_of(db, session_id=session_id, staff_id=actor.user_id)
 
 
 def _set_voided(
-    session: SessionDep, *, session_id: int, ballot_id: int, actor: Actor, voided: bool
+    db: SessionDep, *, session_id: int, ballot_id: int, actor: Actor, voided: bool
 ) -> AssistedBallotEntry:
-    _while_open(sessions.get_session(session, session_id=session_id, actor=actor).status)
+    _while_open(sessions.get_session(db, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
-    target = sessions.open_session_for_writes(session, session_id=session_id)
+    target = sessions.open_session_for_writes(db, session_id=session_id)
     entry = service.set_voided(
-        session, target=target, ballot_id=ballot_id, staff_id=actor.user_id, voided=voided
+        db, target=target, ballot_id=ballot_id, staff_id=actor.user_id, voided=voided
     )
-    session.commit()
+    db.commit()
     return entry
 
 
@@ -180,10 +180,10 @@ def _set_voided(
     },
 )
 def void_assisted_ballot(
-    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, session: SessionDep
+    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, db: SessionDep
 ) -> Response:
     """Void a paper ballot you mistyped: kept, but out of the results (audited; reversible)."""
-    _set_voided(session, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=True)
+    _set_voided(db, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=True)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,12 +196,10 @@ def void_assisted_ballot(
     },
 )
 def restore_assisted_ballot(
-    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, session: SessionDep
+    session_id: ResourceId, ballot_id: BallotId, actor: FacilitatorActor, db: SessionDep
 ) -> AssistedBallotEntry:
     """Undo voiding a paper ballot: it counts again (audited)."""
-    return _set_voided(
-        session, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=False
-    )
+    return _set_voided(db, session_id=session_id, ballot_id=ballot_id, actor=actor, voided=False)
 
 
 class PaperFormat(StrEnum):
@@ -225,7 +223,7 @@ class PaperFormat(StrEnum):
 def read_paper_ballot(
     session_id: ResourceId,
     actor: FacilitatorActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,
     request: Request,
@@ -244,7 +242,7 @@ def read_paper_ballot(
 ) -> Response:
     """The printable paper ballot: the question, the priorities to number, buurt, age band, a
     pledge box, the session's QR code and a privacy line; as HTML or PDF."""
-    row = sessions.get_session(session, session_id=session_id, actor=actor)
+    row = sessions.get_session(db, session_id=session_id, actor=actor)
     pdf = (
         paper_format is PaperFormat.PDF
         if paper_format
@@ -260,7 +258,7 @@ def read_paper_ballot(
             kind="paper-ballot-arabic-pdf",
             invalid_params=[("lang", "Arabic is in the HTML only", "Arabisch alleen in html")],
         )
-    ballot = paper_ballot_of(session, row=row, settings=settings, public_url=public_url)
+    ballot = paper_ballot_of(db, row=row, settings=settings, public_url=public_url)
     if pdf:
         return Response(
             paper_ballot_pdf(ballot, languages=chosen),
@@ -275,8 +273,8 @@ def read_paper_ballot(
 
 @dialogue_router.patch("/{id}", response_model=DialoguePublic)
 def update_dialogue(
-    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, session: SessionDep
+    dialogue_id: ResourceId, body: DialogueUpdate, actor: FacilitatorActor, db: SessionDep
 ) -> DialoguePublic:
     """Change a dialogue; once residents voted, priorities can be reworded but not added or removed."""
-    dialogue = flows.update_dialogue(session, dialogue_id=dialogue_id, changes=body, actor=actor)
-    return dialogues.to_public(session, dialogue)
+    dialogue = flows.update_dialogue(db, dialogue_id=dialogue_id, changes=body, actor=actor)
+    return dialogues.to_public(db, dialogue)

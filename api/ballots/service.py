@@ -47,8 +47,8 @@ _DELETE_ITEMS = delete(_ITEMS).where(_ITEMS.c.ballot_id == bindparam("ballot"))
 _INSERT_ITEMS = insert(_ITEMS)
 
 
-def _check_ranking(session: Session, *, dialogue_id: int, ranking: list[int]) -> None:
-    known = {p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue_id)}
+def _check_ranking(db: Session, *, dialogue_id: int, ranking: list[int]) -> None:
+    known = {p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue_id)}
     unknown = [(i, pid) for i, pid in enumerate(ranking) if pid not in known]
     if unknown:
         raise InvalidInput(
@@ -61,11 +61,11 @@ def _check_ranking(session: Session, *, dialogue_id: int, ranking: list[int]) ->
         )
 
 
-def _neighbourhood_id(session: Session, *, target: OpenSession, ballot: BallotPut) -> int | None:
+def _neighbourhood_id(db: Session, *, target: OpenSession, ballot: BallotPut) -> int | None:
     if not ballot.neighbourhood_code:
         return None
     return municipalities.neighbourhood_id_in_municipality(
-        session,
+        db,
         municipality_id=target.municipality_id,
         code=ballot.neighbourhood_code,
         field="neighbourhoodCode",
@@ -73,7 +73,7 @@ def _neighbourhood_id(session: Session, *, target: OpenSession, ballot: BallotPu
 
 
 def store_ballot(
-    session: Session,
+    db: Session,
     *,
     participant_id: str,
     target: OpenSession,
@@ -86,7 +86,7 @@ def store_ballot(
     by a query on every ballot. When that happens the transaction is rolled back (it is the
     caller's, and lost either way) and the ranking is checked to say which item is wrong.
     """
-    neighbourhood_id = _neighbourhood_id(session, target=target, ballot=ballot)
+    neighbourhood_id = _neighbourhood_id(db, target=target, ballot=ballot)
     now = utcnow()
     values = {
         "neighbourhood_id": neighbourhood_id,
@@ -99,8 +99,8 @@ def store_ballot(
     }
     # Insert, or else lock the participant's ballot and replace it. The unique participant
     # decides which, never an earlier read; the lock makes concurrent replacements queue.
-    ballot_id = session.execute(
-        _INSERT_BALLOT.on(session),
+    ballot_id = db.execute(
+        _INSERT_BALLOT.on(db),
         {
             "participant_id": participant_id,
             "session_id": target.id,
@@ -112,12 +112,12 @@ def store_ballot(
     ).scalar()
     revision = 1
     if ballot_id is None:
-        previous = session.execute(_PREVIOUS, {"participant": participant_id}).one()
+        previous = db.execute(_PREVIOUS, {"participant": participant_id}).one()
         ballot_id, revision = previous.id, previous.revision + 1
-        session.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
-        session.execute(_DELETE_ITEMS, {"ballot": ballot_id})
+        db.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
+        db.execute(_DELETE_ITEMS, {"ballot": ballot_id})
     try:
-        session.execute(
+        db.execute(
             _INSERT_ITEMS,
             [
                 {
@@ -130,10 +130,10 @@ def store_ballot(
             ],
         )
     except IntegrityError:
-        session.rollback()
-        _check_ranking(session, dialogue_id=target.dialogue_id, ranking=ballot.ranking)
+        db.rollback()
+        _check_ranking(db, dialogue_id=target.dialogue_id, ranking=ballot.ranking)
         raise
-    counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
+    counting.mark_changed(db, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
     return BallotPublic(
         session_id=target.id,
         ranking=ballot.ranking,
@@ -148,7 +148,7 @@ def store_ballot(
 
 
 def store_assisted_ballot(
-    session: Session,
+    db: Session,
     *,
     target: OpenSession,
     ballot: AssistedBallotCreate,
@@ -159,24 +159,24 @@ def store_assisted_ballot(
     pledge as the pledges service stores a resident's (with contact details: a contact offer
     that nothing links to the ballot). The audit event does not mention the pledge."""
     participant_id = sessions.create_assisted_participant(
-        session, session_id=target.id, staff_id=staff_id
+        db, session_id=target.id, staff_id=staff_id
     )
-    session.flush()
-    stored = store_ballot(session, participant_id=participant_id, target=target, ballot=ballot)
-    ballot_id = session.execute(
+    db.flush()
+    stored = store_ballot(db, participant_id=participant_id, target=target, ballot=ballot)
+    ballot_id = db.execute(
         select(Ballot.id).where(Ballot.participant_id == participant_id)
     ).scalar_one()
     pledge = None
     if ballot.pledge is not None:
         pledge = pledges.store_pledge(
-            session,
+            db,
             participant_id=participant_id,
             target=target,
             pledge=ballot.pledge,
             secret=secret,
         )
     record_event(
-        session,
+        db,
         actor_id=staff_id,
         action="ballot.assisted",
         object_type="session",
@@ -202,13 +202,13 @@ def _entered_by(staff_id: int, session_id: int) -> SelectOfScalar[Ballot]:
 
 
 def assisted_ballots_of(
-    session: Session, *, session_id: int, staff_id: int
+    db: Session, *, session_id: int, staff_id: int
 ) -> list[AssistedBallotEntry]:
     """The paper ballots this staff member typed in this session, oldest first."""
-    rows = session.exec(_entered_by(staff_id, session_id).order_by(Ballot.id)).all()  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
+    rows = db.exec(_entered_by(staff_id, session_id).order_by(Ballot.id)).all()  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
     codes = {
         row.neighbourhood_id: municipalities.neighbourhood_code_of(
-            session, neighbourhood_id=row.neighbourhood_id
+            db, neighbourhood_id=row.neighbourhood_id
         )
         for row in rows
         if row.neighbourhood_id
@@ -230,11 +230,11 @@ def _entry(row: Ballot, code: str | None) -> AssistedBallotEntry:
 
 
 def set_voided(
-    session: Session, *, target: OpenSession, ballot_id: int, staff_id: int, voided: bool
+    db: Session, *, target: OpenSession, ballot_id: int, staff_id: int, voided: bool
 ) -> AssistedBallotEntry:
     """Void a paper ballot this staff member typed in (or restore it), audited; it leaves (or
     rejoins) the results at the next release the rule allows. Not committed."""
-    row = session.exec(
+    row = db.exec(
         _entered_by(staff_id, target.id).where(Ballot.id == ballot_id).with_for_update()  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     ).first()
     if row is None:
@@ -246,11 +246,11 @@ def set_voided(
     if (row.voided_at is not None) != voided:
         row.voided_at = utcnow() if voided else None
         row.voided_by_id = staff_id if voided else None
-        session.add(row)
-        session.flush()
-        counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
+        db.add(row)
+        db.flush()
+        counting.mark_changed(db, ballot_id=ballot_id, dialogue_id=target.dialogue_id)
         record_event(
-            session,
+            db,
             actor_id=staff_id,
             action="ballot.voided" if voided else "ballot.restored",
             object_type="session",
@@ -259,20 +259,18 @@ def set_voided(
         )
     code = None
     if row.neighbourhood_id:
-        code = municipalities.neighbourhood_code_of(session, neighbourhood_id=row.neighbourhood_id)
+        code = municipalities.neighbourhood_code_of(db, neighbourhood_id=row.neighbourhood_id)
     return _entry(row, code)
 
 
-def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
+def read_ballot(db: Session, *, participant_id: str) -> BallotPublic:
     """The participant's ballot as stored."""
-    ballot = session.exec(select(Ballot).where(Ballot.participant_id == participant_id)).first()
+    ballot = db.exec(select(Ballot).where(Ballot.participant_id == participant_id)).first()
     if ballot is None:
         raise NotFound("You have not sent a ranking yet.", nl="Je hebt nog geen volgorde gestuurd.")
     code = None
     if ballot.neighbourhood_id:
-        code = municipalities.neighbourhood_code_of(
-            session, neighbourhood_id=ballot.neighbourhood_id
-        )
+        code = municipalities.neighbourhood_code_of(db, neighbourhood_id=ballot.neighbourhood_id)
     return BallotPublic(
         session_id=ballot.session_id,
         ranking=[int(priority) for priority in ballot.ranking.split(",")],
@@ -287,7 +285,7 @@ def read_ballot(session: Session, *, participant_id: str) -> BallotPublic:
 
 
 def count_ballots(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int | None = None,
     session_id: int | None = None,
@@ -305,16 +303,16 @@ def count_ballots(
         query = query.where(Ballot.dialogue_id == dialogue_id)
     if session_id is not None:
         query = query.where(Ballot.session_id == session_id)
-    return session.exec(query).one()
+    return db.exec(query).one()
 
 
 def places_of_participants(
-    session: Session, *, participant_ids: list[str]
+    db: Session, *, participant_ids: list[str]
 ) -> dict[str, tuple[int | None, str | None]]:
     """Neighbourhood and age band each participant gave on their ballot (if they voted)."""
     found: dict[str, tuple[int | None, str | None]] = {}
     for start in range(0, len(participant_ids), 900):
-        rows = session.execute(
+        rows = db.execute(
             select(Ballot.participant_id, Ballot.neighbourhood_id, Ballot.age_band).where(
                 Ballot.participant_id.in_(participant_ids[start : start + 900])  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
             )
@@ -324,11 +322,11 @@ def places_of_participants(
     return found
 
 
-def participant_types_of(session: Session, *, participant_ids: list[str]) -> dict[str, str]:
+def participant_types_of(db: Session, *, participant_ids: list[str]) -> dict[str, str]:
     """How each participant said they take part on their ballot (absent: not said)."""
     found: dict[str, str] = {}
     for start in range(0, len(participant_ids), 900):
-        rows = session.execute(
+        rows = db.execute(
             select(Ballot.participant_id, Ballot.participant_type)
             .where(Ballot.participant_id.in_(participant_ids[start : start + 900]))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
             .where(Ballot.participant_type.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
@@ -338,15 +336,15 @@ def participant_types_of(session: Session, *, participant_ids: list[str]) -> dic
     return found
 
 
-def _mark_for_the_next_release(session: Session, *, rows: Sequence[Row[tuple[int, int]]]) -> None:
+def _mark_for_the_next_release(db: Session, *, rows: Sequence[Row[tuple[int, int]]]) -> None:
     """The one place where setting aside and restoring reach the results: the ballots are
     marked as changed, and the next release takes them out (or back in) by the release rule."""
     for ballot_id, dialogue_id in rows:
-        counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=dialogue_id)
+        counting.mark_changed(db, ballot_id=ballot_id, dialogue_id=dialogue_id)
 
 
 def set_aside_ballots(
-    session: Session, *, session_id: int, participants: SelectOfScalar[int], set_aside_id: int
+    db: Session, *, session_id: int, participants: SelectOfScalar[int], set_aside_id: int
 ) -> int:
     """Set aside the session's counted ballots of these participants (a SELECT of their ids)
     and take them out of the results; not committed. Returns how many.
@@ -354,7 +352,7 @@ def set_aside_ballots(
     The UPDATE locks each ballot (PostgreSQL), so a replacement racing with it comes first
     or after; either way the ballot is marked, and the release reads it as it then is.
     """
-    rows = session.execute(
+    rows = db.execute(
         update(_BALLOTS)
         .where(
             _BALLOTS.c.session_id == session_id,
@@ -364,17 +362,17 @@ def set_aside_ballots(
         .values(set_aside_id=set_aside_id)
         .returning(_BALLOTS.c.id, _BALLOTS.c.dialogue_id)
     ).all()
-    _mark_for_the_next_release(session, rows=rows)
+    _mark_for_the_next_release(db, rows=rows)
     return len(rows)
 
 
-def restore_ballots(session: Session, *, set_aside_id: int) -> int:
+def restore_ballots(db: Session, *, set_aside_id: int) -> int:
     """Put the ballots of a set-aside back into the results (not committed); how many."""
-    rows = session.execute(
+    rows = db.execute(
         update(_BALLOTS)
         .where(_BALLOTS.c.set_aside_id == set_aside_id)
         .values(set_aside_id=None)
         .returning(_BALLOTS.c.id, _BALLOTS.c.dialogue_id)
     ).all()
-    _mark_for_the_next_release(session, rows=rows)
+    _mark_for_the_next_release(db, rows=rows)
     return len(rows)

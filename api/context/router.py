@@ -103,9 +103,9 @@ async def import_wellbeing(
     def run_import() -> WellbeingImportReport:
         with open_session(engine, write=False) as reader:
             municipality = municipalities.get_municipality(reader, cbs_code=cbs_code, actor=actor)
-        with open_session(engine) as session:
+        with open_session(engine) as db:
             return service.import_wellbeing(
-                session,
+                db,
                 municipality=municipality,
                 indicators=files["indicators"],
                 areas=files["areas"],
@@ -115,26 +115,22 @@ async def import_wellbeing(
 
 
 @router.get("/municipalities/{cbsCode}/wellbeing", response_model=WellbeingPhoto)
-def read_municipal_wellbeing(
-    cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep
-) -> Any:
+def read_municipal_wellbeing(cbs_code: CbsCodePath, actor: AnalystActor, db: SessionDep) -> Any:
     """The photo: per theme, the municipality against its COROP area, province and the
     Netherlands, and its trend over the years imported."""
-    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    return service.wellbeing_photo(session, municipality=municipality)
+    municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    return service.wellbeing_photo(db, municipality=municipality)
 
 
 @router.get("/dialogues/{id}/wellbeing", response_model=WellbeingPhoto)
-def read_dialogue_wellbeing(
-    dialogue_id: ResourceId, actor: AnalystActor, session: SessionDep
-) -> Any:
+def read_dialogue_wellbeing(dialogue_id: ResourceId, actor: AnalystActor, db: SessionDep) -> Any:
     """The photo beside what residents ranked (the released results), with the headline:
     themes residents rank high where the municipality scores low."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
-    return service.wellbeing_photo(session, municipality=municipality, dialogue=dialogue)
+    return service.wellbeing_photo(db, municipality=municipality, dialogue=dialogue)
 
 
 @router.post(
@@ -156,10 +152,8 @@ async def import_population(
     def run_import() -> PopulationImportReport:
         with open_session(engine, write=False) as reader:
             municipality = municipalities.get_municipality(reader, cbs_code=cbs_code, actor=actor)
-        with open_session(engine) as session:
-            return service.import_population(
-                session, municipality=municipality, data=data, year=year
-            )
+        with open_session(engine) as db:
+            return service.import_population(db, municipality=municipality, data=data, year=year)
 
     return await run_in_threadpool(run_import)
 
@@ -168,7 +162,7 @@ async def import_population(
 def read_representativeness(
     dialogue_id: ResourceId,
     actor: AnalystActor,
-    session: SessionDep,
+    db: SessionDep,
     year: Annotated[
         int | None,
         Query(ge=1990, le=2100, description="Population year; the latest imported if left out."),
@@ -176,5 +170,5 @@ def read_representativeness(
 ) -> Any:
     """Participants per buurt, wijk and age band beside the population, and scores
     post-stratified to it beside the counted ones; from the released results only."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return service.representativeness(session, dialogue=dialogue, year=year)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    return service.representativeness(db, dialogue=dialogue, year=year)

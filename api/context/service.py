@@ -69,14 +69,14 @@ _BAND_SOURCES = {
 
 
 def import_wellbeing(
-    session: Session, *, municipality: Municipality, indicators: bytes, areas: bytes
+    db: Session, *, municipality: Municipality, indicators: bytes, areas: bytes
 ) -> WellbeingImportReport:
     """Replace the municipality's indicator figures with those of these two CBS files."""
     directory = read_area_file(areas, municipality_code=municipality.cbs_code)
     parsed = read_indicator_file(indicators, areas=directory)
     known = [(row, find_indicator(row.label)) for row in parsed.rows]
     unmapped = sorted({row.label for row, indicator in known if indicator is None})
-    session.execute(
+    db.execute(
         delete(WellbeingFigure).where(WellbeingFigure.municipality_id == municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
     stored = [
@@ -92,8 +92,8 @@ def import_wellbeing(
         for row, indicator in known
         if indicator is not None
     ]
-    session.add_all(stored)
-    session.commit()
+    db.add_all(stored)
+    db.commit()
     return WellbeingImportReport(
         municipality=municipality.cbs_code,
         areas=[_comparison_area(directory.comparison[level]) for level in AREA_LEVELS],
@@ -106,16 +106,16 @@ def import_wellbeing(
     )
 
 
-def has_wellbeing_figures(session: Session, *, municipality_id: int) -> bool:
+def has_wellbeing_figures(db: Session, *, municipality_id: int) -> bool:
     """Whether the municipality's indicator figures were imported."""
     query = select(WellbeingFigure.id).where(WellbeingFigure.municipality_id == municipality_id)
-    return session.exec(query).first() is not None
+    return db.exec(query).first() is not None
 
 
-def has_population_figures(session: Session, *, municipality_id: int) -> bool:
+def has_population_figures(db: Session, *, municipality_id: int) -> bool:
     """Whether any of the municipality's population figures were imported."""
     query = select(PopulationFigure.id).where(PopulationFigure.municipality_id == municipality_id)
-    return session.exec(query).first() is not None
+    return db.exec(query).first() is not None
 
 
 def _comparison_area(area) -> ComparisonArea:  # noqa: ANN001 (an importers.Area)
@@ -123,17 +123,17 @@ def _comparison_area(area) -> ComparisonArea:  # noqa: ANN001 (an importers.Area
 
 
 def import_population(
-    session: Session, *, municipality: Municipality, data: bytes, year: int
+    db: Session, *, municipality: Municipality, data: bytes, year: int
 ) -> PopulationImportReport:
     """Replace the municipality's population figures of `year` with those of this KWB file."""
-    known = {n.code for n in municipalities.list_neighbourhoods(session, municipality=municipality)}
+    known = {n.code for n in municipalities.list_neighbourhoods(db, municipality=municipality)}
     parsed = read_population_file(data, municipality_code=municipality.cbs_code, known_codes=known)
-    session.execute(
+    db.execute(
         delete(PopulationFigure)
         .where(PopulationFigure.municipality_id == municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(PopulationFigure.year == year)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     )
-    session.add_all(
+    db.add_all(
         PopulationFigure(
             municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             year=year,
@@ -143,7 +143,7 @@ def import_population(
         )
         for row in parsed.rows
     )
-    session.commit()
+    db.commit()
     return PopulationImportReport(
         municipality=municipality.cbs_code,
         year=year,
@@ -243,14 +243,12 @@ def _residents_by_theme(results: Results) -> dict[str, ResidentsRanking]:
 
 
 def wellbeing_photo(
-    session: Session, *, municipality: Municipality, dialogue: Dialogue | None = None
+    db: Session, *, municipality: Municipality, dialogue: Dialogue | None = None
 ) -> WellbeingPhoto:
     """Per theme, where the municipality stands against its comparison areas and over the
     years; with a dialogue, what its residents ranked (its released results) beside it."""
     figures = list(
-        session.exec(
-            select(WellbeingFigure).where(WellbeingFigure.municipality_id == municipality.id)
-        )
+        db.exec(select(WellbeingFigure).where(WellbeingFigure.municipality_id == municipality.id))
     )
     areas: dict[str, ComparisonArea] = {}
     for figure in sorted(figures, key=lambda f: f.year):
@@ -261,9 +259,9 @@ def wellbeing_photo(
     residents: dict[str, ResidentsRanking] = {}
     version = None
     if dialogue is not None:
-        results = reading.dialogue_results(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+        results = reading.dialogue_results(db, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
         residents, version = _residents_by_theme(results), results.version
-    known = themes.themes_by_key(session, municipality_id=municipality.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    known = themes.themes_by_key(db, municipality_id=municipality.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     theme_rows = []
     for key in PHOTO_THEMES:
         indicators = standings.get(key, [])
@@ -325,13 +323,11 @@ def post_stratified(
     return dict(weighted)
 
 
-def _released_breakdowns(
-    session: Session, *, dialogue: Dialogue
-) -> tuple[Results, Results, Results]:
+def _released_breakdowns(db: Session, *, dialogue: Dialogue) -> tuple[Results, Results, Results]:
     """The overall, per-buurt and per-age-band results of one and the same release."""
     for _attempt in range(5):
         read = [
-            reading.dialogue_results(session, dialogue=dialogue, group_by=group_by)
+            reading.dialogue_results(db, dialogue=dialogue, group_by=group_by)
             for group_by in (GroupBy.DIALOGUE, GroupBy.NEIGHBOURHOOD, GroupBy.AGE_BAND)
         ]
         if len({results.version for results in read}) == 1:
@@ -344,10 +340,10 @@ def _released_breakdowns(
 
 
 def _population_by_area(
-    session: Session, *, municipality_id: int, year: int | None
+    db: Session, *, municipality_id: int, year: int | None
 ) -> tuple[int | None, dict[str, PopulationFigure]]:
     query = select(PopulationFigure).where(PopulationFigure.municipality_id == municipality_id)
-    rows = list(session.exec(query))
+    rows = list(db.exec(query))
     years = sorted({row.year for row in rows})
     chosen = year if year is not None else (years[-1] if years else None)
     return chosen, {row.area_code: row for row in rows if row.year == chosen}
@@ -458,16 +454,16 @@ NOTES = {
 
 
 def representativeness(
-    session: Session, *, dialogue: Dialogue, year: int | None = None
+    db: Session, *, dialogue: Dialogue, year: int | None = None
 ) -> Representativeness:
     """Participants per buurt, wijk and age band beside the CBS population, and scores
     post-stratified to it: every participant figure is one the released results show."""
-    overall, by_place, by_band = _released_breakdowns(session, dialogue=dialogue)
+    overall, by_place, by_band = _released_breakdowns(db, dialogue=dialogue)
     population_year, population = _population_by_area(
-        session, municipality_id=dialogue.municipality_id, year=year
+        db, municipality_id=dialogue.municipality_id, year=year
     )
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     whole = population.get(municipality.cbs_code)
     place_rows, buurt_weights = [], []

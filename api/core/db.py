@@ -161,7 +161,7 @@ class Writer:
             self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="writer")
 
     async def run(self, write: Callable[[Session], T]) -> T:
-        """Run `write(session)` on a writer thread; its result (or error) once committed.
+        """Run `write(db)` on a writer thread; its result (or error) once committed.
 
         `write` commits through its session; with group commit that releases its savepoint,
         and the transaction holding it commits before the result comes back here.
@@ -174,8 +174,8 @@ class Writer:
         return await future
 
     def _alone(self, write: Callable[[Session], T]) -> T:
-        with open_session(self._engine) as session:
-            return write(session)
+        with open_session(self._engine) as db:
+            return write(db)
 
     def _serve(self) -> None:
         while True:
@@ -231,11 +231,11 @@ class Writer:
     def _in_savepoint(connection: Connection, write: Callable[[Session], T]) -> T:
         with Session(
             connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as session:
+        ) as db:
             try:
-                return write(session)
+                return write(db)
             except Exception:
-                session.rollback()  # this write's savepoint only
+                db.rollback()  # this write's savepoint only
                 raise
 
     @staticmethod
@@ -290,8 +290,8 @@ def get_session(request: Request) -> Iterator[Session]:
     reads its body itself (the neighbourhood import) opens its sessions after reading it.
     """
     write = request.method not in ("GET", "HEAD", "OPTIONS")
-    with open_session(request.app.state.engine, write=write) as session:
-        yield session
+    with open_session(request.app.state.engine, write=write) as db:
+        yield db
 
 
 # Closed when the endpoint has returned and its response is serialised, before the response

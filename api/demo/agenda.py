@@ -102,26 +102,26 @@ _NOT_NOW = (
 )
 
 
-def load_demo_agenda(session: Session, *, municipality: Municipality) -> None:
+def load_demo_agenda(db: Session, *, municipality: Municipality) -> None:
     """Put the demo agenda on the latest ended dialogue and publish its report back; without an
     ended dialogue, on the running one, with the report back as a draft. Only once."""
     rows = sorted(
-        dialogues.list_dialogues(session, actor=SYSTEM, municipality_code=municipality.cbs_code),
+        dialogues.list_dialogues(db, actor=SYSTEM, municipality_code=municipality.cbs_code),
         key=lambda d: d.ends_on,
         reverse=True,
     )
     if not rows:
         return
     dialogue = next((d for d in rows if has_ended(d)), rows[0])
-    if agenda.items_of(session, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set
+    if agenda.items_of(db, dialogue_id=dialogue.id):  # type: ignore[arg-type]  # a stored row's id is set
         return
-    priorities = {p.title: p for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    priorities = {p.title: p for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     for item in _ITEMS:
         ids = [priorities[t].id for t in item["priorities"] if t in priorities]
         if ids:
             body = {k: v for k, v in item.items() if k != "priorities"}
             agenda.create_item(
-                session,
+                db,
                 dialogue=dialogue,
                 body=AgendaItemCreate.model_validate({**body, "priorityIds": ids}),
             )
@@ -136,7 +136,7 @@ def load_demo_agenda(session: Session, *, municipality: Municipality) -> None:
         for decision, reason, english in [_REASONS.get(title, _NOT_NOW)]
     ]
     agenda.save_report_back(
-        session,
+        db,
         dialogue=dialogue,
         body=ReportBackUpdate.model_validate(
             {"published": has_ended(dialogue), "responses": responses}

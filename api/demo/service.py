@@ -132,32 +132,32 @@ def _grid_polygon(column: int, row: int) -> Geometry:
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def _demo_dialogue(session: Session) -> Dialogue | None:
+def _demo_dialogue(db: Session) -> Dialogue | None:
     """The demo dialogue, once made."""
-    rows = dialogues.list_dialogues(session, actor=SYSTEM, municipality_code=DEMO_MUNICIPALITY)
+    rows = dialogues.list_dialogues(db, actor=SYSTEM, municipality_code=DEMO_MUNICIPALITY)
     return next((d for d in rows if d.title == DEMO_DIALOGUE), None)
 
 
 def _session_of(
-    session: Session, *, dialogue: Dialogue, join_code: str | None = None, title: str | None = None
+    db: Session, *, dialogue: Dialogue, join_code: str | None = None, title: str | None = None
 ) -> DialogueSession | None:
     """The demo dialogue's session with this join code or title, once made."""
     return next(
         (
             row
-            for row in sessions.list_sessions(session, dialogue=dialogue)
+            for row in sessions.list_sessions(db, dialogue=dialogue)
             if join_code in (None, row.join_code) and title in (None, row.title)
         ),
         None,
     )
 
 
-def load_demo(session: Session) -> DialogueSession:
+def load_demo(db: Session) -> DialogueSession:
     """Create whatever of the demo is missing; running it again changes nothing."""
-    municipality = municipalities.find_municipality(session, cbs_code=DEMO_MUNICIPALITY)
+    municipality = municipalities.find_municipality(db, cbs_code=DEMO_MUNICIPALITY)
     if municipality is None:
         municipality = municipalities.create_municipality(
-            session,
+            db,
             cbs_code=DEMO_MUNICIPALITY,
             name="Welvaartstad",
             min_group_size=10,
@@ -166,9 +166,9 @@ def load_demo(session: Session) -> DialogueSession:
     assert municipality.id is not None
 
     for code, name in _WIJKEN:
-        if municipalities.find_neighbourhood(session, code=code) is None:
+        if municipalities.find_neighbourhood(db, code=code) is None:
             municipalities.create_neighbourhood(
-                session,
+                db,
                 municipality=municipality,
                 code=code,
                 name=name,
@@ -176,9 +176,9 @@ def load_demo(session: Session) -> DialogueSession:
                 geometry=None,
             )
     for index, (code, name) in enumerate(_BUURTEN):
-        if municipalities.find_neighbourhood(session, code=code) is None:
+        if municipalities.find_neighbourhood(db, code=code) is None:
             municipalities.create_neighbourhood(
-                session,
+                db,
                 municipality=municipality,
                 code=code,
                 name=name,
@@ -187,9 +187,9 @@ def load_demo(session: Session) -> DialogueSession:
             )
 
     for account in DEMO_ACCOUNTS:
-        if staff.find_user_by_email(session, email=account.email) is None:
+        if staff.find_user_by_email(db, email=account.email) is None:
             accounts.create_user(
-                session,
+                db,
                 email=account.email,
                 password=account.password,
                 role=account.role,
@@ -197,22 +197,22 @@ def load_demo(session: Session) -> DialogueSession:
                 municipality_codes=[] if account.role is Role.ADMIN else [DEMO_MUNICIPALITY],
             )
 
-    known_venues = {v.name: v for v in venues.list_venues(session, municipality=municipality)}
+    known_venues = {v.name: v for v in venues.list_venues(db, municipality=municipality)}
     for name, kind, neighbourhood, address in _VENUES:
         if name not in known_venues:
             known_venues[name] = venues.create_venue(
-                session,
+                db,
                 municipality=municipality,
                 venue=VenueCreate(
                     name=name, kind=kind, neighbourhoodCode=neighbourhood, address=address
                 ),
             )
 
-    dialogue = _demo_dialogue(session)
+    dialogue = _demo_dialogue(db)
     if dialogue is None:
         today = date.today()
         dialogue = dialogues.create_dialogue(
-            session,
+            db,
             dialogue=DialogueCreate(
                 municipality=DEMO_MUNICIPALITY,
                 title=DEMO_DIALOGUE,
@@ -227,11 +227,11 @@ def load_demo(session: Session) -> DialogueSession:
             actor=SYSTEM,
         )
 
-    demo_session = _session_of(session, dialogue=dialogue, join_code=DEMO_JOIN_CODE)
+    demo_session = _session_of(db, dialogue=dialogue, join_code=DEMO_JOIN_CODE)
     if demo_session is None:
         starts_at, ends_at = demo_evening(utcnow())
         demo_session = sessions.create_session(
-            session,
+            db,
             dialogue=dialogue,
             body=SessionCreate(
                 venueId=known_venues["Bibliotheek Welvaartstad"].id,
@@ -245,13 +245,13 @@ def load_demo(session: Session) -> DialogueSession:
         )
     if demo_session.status is SessionStatus.PLANNED:
         demo_session = sessions.update_session(
-            session,
+            db,
             row=demo_session,
             changes=SessionUpdate(status=SessionStatus.OPEN),
             actor=SYSTEM,
         )
-    load_demo_context(session, municipality=municipality)
-    load_demo_agenda(session, municipality=municipality)
+    load_demo_context(db, municipality=municipality)
+    load_demo_agenda(db, municipality=municipality)
     return demo_session
 
 
@@ -260,25 +260,25 @@ _PARTICIPANT_TYPES = ("resident", "business", "organisation", "youth")
 _LIFE_SATISFACTION = (1, 1, 1, 2, 3, 5, 9, 25, 32, 14, 7)
 
 
-def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2027) -> int:
+def simulate_ballots(db: Session, *, count: int, secret: str, seed: int = 2027) -> int:
     """Top the clearly marked simulation session up to `count` simulated ballots; the first
     simulated residents also pledge (some leave a fictional contact address)."""
-    load_demo(session)
-    dialogue = _demo_dialogue(session)
+    load_demo(db)
+    dialogue = _demo_dialogue(db)
     assert dialogue is not None  # load_demo made it
-    simulation = _session_of(session, dialogue=dialogue, title=SIMULATION_TITLE)
+    simulation = _session_of(db, dialogue=dialogue, title=SIMULATION_TITLE)
     if simulation is None:
         municipality = municipalities.get_municipality_by_id(
-            session, municipality_id=dialogue.municipality_id
+            db, municipality_id=dialogue.municipality_id
         )
         venue = next(
             v
-            for v in venues.list_venues(session, municipality=municipality)
+            for v in venues.list_venues(db, municipality=municipality)
             if v.kind == VenueKind.COMMUNITY_CENTRE
         )
         soon = utcnow().replace(microsecond=0) + timedelta(hours=1)
         simulation = sessions.create_session(
-            session,
+            db,
             dialogue=dialogue,
             body=SessionCreate(
                 venueId=venue.id, title=SIMULATION_TITLE, startsAt=soon,
@@ -289,17 +289,17 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
         # Simulated as held on an evening two days ago (the API plans sessions only ahead).
         evening, _ = demo_evening(utcnow() - timedelta(days=2))
         simulation.starts_at, simulation.ends_at = evening, evening + timedelta(hours=3)
-        session.add(simulation)
-    existing = ballots.count_ballots(session, session_id=simulation.id)
+        db.add(simulation)
+    existing = ballots.count_ballots(db, session_id=simulation.id)
     missing = max(0, count - existing)
     if not missing:
         return 0
     if simulation.status is not SessionStatus.OPEN:
         simulation.status = SessionStatus.OPEN
-        session.add(simulation)
-        session.commit()
-    target = sessions.open_session_for_writes(session, session_id=simulation.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    priority_ids = [p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        db.add(simulation)
+        db.commit()
+    target = sessions.open_session_for_writes(db, session_id=simulation.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    priority_ids = [p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     buurten = [code for code, _ in _BUURTEN]
     rng = random.Random(seed + existing)
     appeal = {pid: rng.random() ** 2 for pid in priority_ids}  # some priorities are more popular
@@ -308,10 +308,10 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
     # so the rankings, places and ages stay those of earlier demos.
     about = random.Random(seed + existing + 1)
     for number in range(missing):
-        participant_id = sessions.create_simulated_participant(session, session_id=target.id)
+        participant_id = sessions.create_simulated_participant(db, session_id=target.id)
         order = sorted(priority_ids, key=lambda pid: -appeal[pid] * rng.random())
         ballots.store_ballot(
-            session,
+            db,
             participant_id=participant_id,
             target=target,
             ballot=BallotPut(
@@ -325,7 +325,7 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
         if number < len(pledging):
             kind, hours, text, priority, *contact = pledging[number]
             pledges.store_pledge(
-                session,
+                db,
                 participant_id=participant_id,
                 target=target,
                 pledge=PledgeCreate(
@@ -340,6 +340,6 @@ def simulate_ballots(session: Session, *, count: int, secret: str, seed: int = 2
             )
     simulation.status = SessionStatus.CLOSED
     simulation.closed_at = utcnow()
-    session.add(simulation)
-    session.commit()
+    db.add(simulation)
+    db.commit()
     return missing

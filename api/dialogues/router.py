@@ -17,29 +17,27 @@ router = APIRouter(prefix="/dialogues", tags=["Dialogues"])
 @router.get("", response_model=list[DialoguePublic])
 def list_dialogues(
     actor: CurrentActor,
-    session: SessionDep,
+    db: SessionDep,
     municipality: Annotated[
         str | None,
         Query(pattern=MUNICIPALITY_CODE_PATTERN, description="Only this municipality's."),
     ] = None,
 ) -> list[DialoguePublic]:
     """The dialogues of the municipalities you work for, newest first."""
-    rows = service.list_dialogues(session, actor=actor, municipality_code=municipality)
-    return [service.to_public(session, dialogue) for dialogue in rows]
+    rows = service.list_dialogues(db, actor=actor, municipality_code=municipality)
+    return [service.to_public(db, dialogue) for dialogue in rows]
 
 
 @router.post("", response_model=DialoguePublic, status_code=status.HTTP_201_CREATED)
 def create_dialogue(
-    body: DialogueCreate, actor: FacilitatorActor, session: SessionDep
+    body: DialogueCreate, actor: FacilitatorActor, db: SessionDep
 ) -> DialoguePublic:
     """Create a dialogue with the priorities residents will rank."""
-    return service.to_public(session, service.create_dialogue(session, dialogue=body, actor=actor))
+    return service.to_public(db, service.create_dialogue(db, dialogue=body, actor=actor))
 
 
 @router.get("/{id}", response_model=DialoguePublic)
-def read_dialogue(
-    dialogue_id: ResourceId, actor: CurrentActor, session: SessionDep
-) -> DialoguePublic:
+def read_dialogue(dialogue_id: ResourceId, actor: CurrentActor, db: SessionDep) -> DialoguePublic:
     """One dialogue with its priorities."""
-    dialogue = service.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return service.to_public(session, dialogue)
+    dialogue = service.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    return service.to_public(db, dialogue)

@@ -22,9 +22,9 @@ from api.themes import service as themes
 from api.themes.models import Theme
 
 
-def get_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
+def get_dialogue(db: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
     """The dialogue, if it exists and the actor may see it (else 404)."""
-    dialogue = session.get(Dialogue, dialogue_id)
+    dialogue = db.get(Dialogue, dialogue_id)
     if dialogue is None or (actor is not None and not actor.can_access(dialogue.municipality_id)):
         raise NotFound(
             f"There is no dialogue {dialogue_id} that you have access to.",
@@ -34,36 +34,32 @@ def get_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> 
 
 
 def list_dialogues(
-    session: Session, *, actor: Actor, municipality_code: str | None = None
+    db: Session, *, actor: Actor, municipality_code: str | None = None
 ) -> list[Dialogue]:
     """The dialogues the actor may see, newest first, optionally of one municipality."""
     query = select(Dialogue).order_by(Dialogue.starts_on.desc(), Dialogue.id.desc())  # type: ignore[attr-defined,union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     if municipality_code:
-        municipality = municipalities.get_municipality(
-            session, cbs_code=municipality_code, actor=actor
-        )
+        municipality = municipalities.get_municipality(db, cbs_code=municipality_code, actor=actor)
         query = query.where(Dialogue.municipality_id == municipality.id)
     elif not actor.is_admin:
         query = query.where(Dialogue.municipality_id.in_(actor.municipality_ids))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
-    return list(session.exec(query))
+    return list(db.exec(query))
 
 
-def priorities_of(session: Session, *, dialogue_id: int) -> list[Priority]:
+def priorities_of(db: Session, *, dialogue_id: int) -> list[Priority]:
     """A dialogue's priorities in their order."""
     return list(
-        session.exec(
+        db.exec(
             select(Priority).where(Priority.dialogue_id == dialogue_id).order_by(Priority.position)
         )
     )
 
 
-def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor) -> Dialogue:
+def create_dialogue(db: Session, *, dialogue: DialogueCreate, actor: Actor) -> Dialogue:
     """Create a dialogue with its priorities, each tagged with a known theme."""
-    municipality = municipalities.get_municipality(
-        session, cbs_code=dialogue.municipality, actor=actor
-    )
+    municipality = municipalities.get_municipality(db, cbs_code=dialogue.municipality, actor=actor)
     assert municipality.id is not None
-    known = themes.themes_by_key(session, municipality_id=municipality.id)
+    known = themes.themes_by_key(db, municipality_id=municipality.id)
     _check_theme_keys(known, [p.theme_key for p in dialogue.priorities])
     row = Dialogue(
         municipality_id=municipality.id,
@@ -73,16 +69,16 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
     )
-    session.add(row)
+    db.add(row)
     try:
-        session.flush()
+        db.flush()
     except IntegrityError as error:
-        session.rollback()
+        db.rollback()
         raise Conflict(
             f"{municipality.name} already has a dialogue called '{dialogue.title}'.",
             nl=f"{municipality.name} heeft al een dialoog met de naam '{dialogue.title}'.",
         ) from error
-    session.add_all(
+    db.add_all(
         Priority(
             dialogue_id=row.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             position=position,
@@ -93,7 +89,7 @@ def create_dialogue(session: Session, *, dialogue: DialogueCreate, actor: Actor)
         )
         for position, priority in enumerate(dialogue.priorities, 1)
     )
-    session.commit()
+    db.commit()
     return row
 
 
@@ -111,7 +107,7 @@ def _check_theme_keys(known: dict[str, Theme], keys: list[str]) -> None:
 
 
 def update_dialogue(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     changes: DialogueUpdate,
@@ -128,7 +124,7 @@ def update_dialogue(
             invalid_params=[("endsOn", "before startsOn", "ligt voor startsOn")],
         )
     title = fields.get("title")
-    if title and title != dialogue.title and _title_taken(session, dialogue=dialogue, title=title):
+    if title and title != dialogue.title and _title_taken(db, dialogue=dialogue, title=title):
         raise Conflict(
             f"Another dialogue of this municipality is already called '{title}'.",
             nl=f"Een andere dialoog van deze gemeente heet al '{title}'.",
@@ -139,13 +135,13 @@ def update_dialogue(
     if "translations" in changes.model_fields_set:
         dialogue.translations = stored_translations(changes.translations)
     if changes.priorities is not None:
-        _replace_priorities(session, dialogue=dialogue, changes=changes, has_ballots=has_ballots)
+        _replace_priorities(db, dialogue=dialogue, changes=changes, has_ballots=has_ballots)
     dialogue.updated_at = utcnow()
-    session.add(dialogue)
+    db.add(dialogue)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent change took the title or used a priority
-        session.rollback()
+        db.rollback()
         raise Conflict(
             "The dialogue was changed at the same moment by someone else (or its new title "
             "was just taken). Reload it and try again.",
@@ -155,9 +151,9 @@ def update_dialogue(
     return dialogue
 
 
-def _title_taken(session: Session, *, dialogue: Dialogue, title: str) -> bool:
+def _title_taken(db: Session, *, dialogue: Dialogue, title: str) -> bool:
     return (
-        session.exec(
+        db.exec(
             select(Dialogue.id).where(
                 Dialogue.municipality_id == dialogue.municipality_id,
                 Dialogue.title == title,
@@ -169,10 +165,10 @@ def _title_taken(session: Session, *, dialogue: Dialogue, title: str) -> bool:
 
 
 def _replace_priorities(
-    session: Session, *, dialogue: Dialogue, changes: DialogueUpdate, has_ballots: bool
+    db: Session, *, dialogue: Dialogue, changes: DialogueUpdate, has_ballots: bool
 ) -> None:
     assert changes.priorities is not None
-    current = {p.id: p for p in priorities_of(session, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    current = {p.id: p for p in priorities_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     wanted_ids = [p.id for p in changes.priorities if p.id is not None]
     foreign = [i for i in wanted_ids if i not in current]
     if foreign:
@@ -208,22 +204,22 @@ def _replace_priorities(
             "weghalen (dat zou ieders stem veranderen). U kunt ze nog wel anders verwoorden of de "
             "volgorde veranderen.",
         )
-    known = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
+    known = themes.themes_by_key(db, municipality_id=dialogue.municipality_id)
     _check_theme_keys(known, [p.theme_key for p in changes.priorities])
     # Titles are unique per dialogue: park the kept rows under temporary titles first so
     # that swapping two titles does not trip the constraint half-way.
     for priority in current.values():
         priority.title = f"~{priority.id}"
-        session.add(priority)
-    session.flush()
+        db.add(priority)
+    db.flush()
     removed = sorted(set(current) - set(wanted_ids))
     for removed_id in removed:
-        session.delete(current[removed_id])
+        db.delete(current[removed_id])
     try:
-        session.flush()
+        db.flush()
     except IntegrityError as error:
         # Pledges (and, in a race, ballots) refer to priorities; the database keeps them.
-        session.rollback()
+        db.rollback()
         raise Conflict(
             "Residents' answers already refer to "
             + ("this priority" if len(removed) == 1 else "these priorities")
@@ -242,15 +238,15 @@ def _replace_priorities(
         if "translations" in change.model_fields_set or change.id is None:
             row.translations = stored_translations(change.translations)
         row.theme_id = known[change.theme_key].id  # type: ignore[assignment]  # a stored row's id is set; SQLModel types it int | None
-        session.add(row)
-    session.flush()
+        db.add(row)
+    db.flush()
 
 
 def _priority_rows(
-    session: Session, *, dialogue_id: int
+    db: Session, *, dialogue_id: int
 ) -> list[tuple[Priority, str, list[int] | None]]:
     return list(
-        session.exec(
+        db.exec(
             select(Priority, Theme.key, Theme.sdgs)
             .join(Theme, Theme.id == Priority.theme_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
             .where(Priority.dialogue_id == dialogue_id)
@@ -259,7 +255,7 @@ def _priority_rows(
     )
 
 
-def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPublic]:
+def priorities_public(db: Session, *, dialogue_id: int) -> list[PriorityPublic]:
     """A dialogue's priorities as staff see them, with their translations."""
     return [
         PriorityPublic(
@@ -274,16 +270,16 @@ def priorities_public(session: Session, *, dialogue_id: int) -> list[PriorityPub
                 for language, text in (p.translations or {}).items()
             },
         )
-        for p, key, sdgs in _priority_rows(session, dialogue_id=dialogue_id)
+        for p, key, sdgs in _priority_rows(db, dialogue_id=dialogue_id)
     ]
 
 
 def resident_priorities(
-    session: Session, *, dialogue_id: int, language: Language
+    db: Session, *, dialogue_id: int, language: Language
 ) -> list[ResidentPriority]:
     """A dialogue's priorities in `language`, each in Dutch where it has no translation."""
     priorities = []
-    for p, key, sdgs in _priority_rows(session, dialogue_id=dialogue_id):
+    for p, key, sdgs in _priority_rows(db, dialogue_id=dialogue_id):
         texts, found = in_language(
             {"title": p.title, "description": p.description}, p.translations, language
         )
@@ -300,10 +296,10 @@ def resident_priorities(
     return priorities
 
 
-def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
+def to_public(db: Session, dialogue: Dialogue) -> DialoguePublic:
     """The API view of a dialogue with its priorities."""
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     return DialoguePublic(
         id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -317,7 +313,7 @@ def to_public(session: Session, dialogue: Dialogue) -> DialoguePublic:
         starts_on=dialogue.starts_on,
         ends_on=dialogue.ends_on,
         region_id=dialogue.region_id,
-        priorities=priorities_public(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        priorities=priorities_public(db, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         created_at=dialogue.created_at,
         updated_at=dialogue.updated_at,
     )

@@ -53,20 +53,20 @@ FormatQuery = Annotated[
 def list_pledges(
     dialogue_id: ResourceId,
     actor: ManagerActor,
-    session: SessionDep,
+    db: SessionDep,
     request: Request,
     format: FormatQuery = None,
 ) -> Response:
     """The dialogue's pledges the totals count, with contact details where residents consented.
 
     Every answer that shows contact details is written to the audit log."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    items = follow_up.follow_up_list(session, dialogue=dialogue)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    items = follow_up.follow_up_list(db, dialogue=dialogue)
     as_csv = format is FollowUpFormat.CSV or (
         format is None and "text/csv" in request.headers.get("accept", "")
     )
-    titles = {p.id: p.title for p in dialogues.priorities_of(session, dialogue_id=dialogue_id)}
-    session.close()  # the audit entry is written by a writing session of its own
+    titles = {p.id: p.title for p in dialogues.priorities_of(db, dialogue_id=dialogue_id)}
+    db.close()  # the audit entry is written by a writing session of its own
     with open_session(request.app.state.engine) as writer:
         follow_up.record_contacts_shown(
             writer, actor=actor, dialogue=dialogue, items=items, how="csv" if as_csv else "json"
@@ -96,9 +96,9 @@ def list_pledges(
     },
 )
 def update_pledge(
-    follow_up_id: FollowUpId, body: PledgeFollowUpUpdate, actor: ManagerActor, session: SessionDep
+    follow_up_id: FollowUpId, body: PledgeFollowUpUpdate, actor: ManagerActor, db: SessionDep
 ) -> PledgeFollowUp:
     """Mark a pledge as contacted or taken up (or new again), or link it to an agenda item of
     its dialogue (`agendaItemId`, null to unlink); audited."""
-    row = follow_up.find_follow_up(session, follow_up_id=follow_up_id, actor=actor)
-    return follow_up.update_follow_up(session, row=row, changes=body, actor=actor)
+    row = follow_up.find_follow_up(db, follow_up_id=follow_up_id, actor=actor)
+    return follow_up.update_follow_up(db, row=row, changes=body, actor=actor)

@@ -39,21 +39,21 @@ def _hours(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def _released_pledges(session: Session, *, dialogue_id: int) -> list[Pledge]:
-    ids = [row.pledge_id for row in store.released_pledges(session, dialogue_id=dialogue_id)]
+def _released_pledges(db: Session, *, dialogue_id: int) -> list[Pledge]:
+    ids = [row.pledge_id for row in store.released_pledges(db, dialogue_id=dialogue_id)]
     rows: list[Pledge] = []
     for start in range(0, len(ids), _IN_CHUNKS):
         chunk = ids[start : start + _IN_CHUNKS]
-        rows += session.exec(select(Pledge).where(Pledge.id.in_(chunk))).all()  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+        rows += db.exec(select(Pledge).where(Pledge.id.in_(chunk))).all()  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     return rows
 
 
-def _released_offers(session: Session, *, dialogue_id: int) -> list[ContactOffer]:
-    ids = store.released_offer_ids(session, dialogue_id=dialogue_id)
+def _released_offers(db: Session, *, dialogue_id: int) -> list[ContactOffer]:
+    ids = store.released_offer_ids(db, dialogue_id=dialogue_id)
     rows: list[ContactOffer] = []
     for start in range(0, len(ids), _IN_CHUNKS):
         chunk = ids[start : start + _IN_CHUNKS]
-        rows += session.exec(select(ContactOffer).where(ContactOffer.id.in_(chunk))).all()  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+        rows += db.exec(select(ContactOffer).where(ContactOffer.id.in_(chunk))).all()  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
     return rows
 
 
@@ -82,12 +82,12 @@ def _from_offer(row: ContactOffer) -> PledgeFollowUp:
     )
 
 
-def follow_up_list(session: Session, *, dialogue: Dialogue) -> list[PledgeFollowUp]:
+def follow_up_list(db: Session, *, dialogue: Dialogue) -> list[PledgeFollowUp]:
     """The dialogue's released pledges and contact offers, by priority, kind and random id."""
     assert dialogue.id is not None
-    items = [_from_pledge(row) for row in _released_pledges(session, dialogue_id=dialogue.id)]
-    items += [_from_offer(row) for row in _released_offers(session, dialogue_id=dialogue.id)]
-    order = {p.id: p.position for p in dialogues.priorities_of(session, dialogue_id=dialogue.id)}
+    items = [_from_pledge(row) for row in _released_pledges(db, dialogue_id=dialogue.id)]
+    items += [_from_offer(row) for row in _released_offers(db, dialogue_id=dialogue.id)]
+    order = {p.id: p.position for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)}
     kinds = list(PledgeKind)
     return sorted(
         items,
@@ -101,40 +101,40 @@ def follow_up_list(session: Session, *, dialogue: Dialogue) -> list[PledgeFollow
 
 
 def record_contacts_shown(
-    session: Session, *, actor: Actor, dialogue: Dialogue, items: list[PledgeFollowUp], how: str
+    db: Session, *, actor: Actor, dialogue: Dialogue, items: list[PledgeFollowUp], how: str
 ) -> None:
     """Write to the audit log (and commit) that `actor` was shown these contact details."""
     shown = sum(1 for item in items if item.contact)
     if not shown:
         return
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="pledges.contacts_shown",
         object_type="dialogue",
         object_id=str(dialogue.id),
         detail={"contactsShown": shown, "format": how},
     )
-    session.commit()
+    db.commit()
 
 
-def find_follow_up(session: Session, *, follow_up_id: str, actor: Actor) -> Pledge | ContactOffer:
+def find_follow_up(db: Session, *, follow_up_id: str, actor: Actor) -> Pledge | ContactOffer:
     """The released pledge or contact offer with this id, if the actor may follow it up."""
-    pledge = session.exec(select(Pledge).where(Pledge.follow_up_id == follow_up_id)).first()
-    row: Pledge | ContactOffer | None = pledge or session.get(ContactOffer, follow_up_id)
-    if row is None or not _released(session, row):
+    pledge = db.exec(select(Pledge).where(Pledge.follow_up_id == follow_up_id)).first()
+    row: Pledge | ContactOffer | None = pledge or db.get(ContactOffer, follow_up_id)
+    if row is None or not _released(db, row):
         raise _no_such_pledge(follow_up_id)
-    dialogue = session.get(Dialogue, row.dialogue_id)
+    dialogue = db.get(Dialogue, row.dialogue_id)
     if dialogue is None or not actor.can_access(dialogue.municipality_id):
         raise _no_such_pledge(follow_up_id)
     return row
 
 
-def _released(session: Session, row: Pledge | ContactOffer) -> bool:
+def _released(db: Session, row: Pledge | ContactOffer) -> bool:
     if isinstance(row, Pledge):
-        released = store.released_pledges(session, dialogue_id=row.dialogue_id)
+        released = store.released_pledges(db, dialogue_id=row.dialogue_id)
         return any(p.pledge_id == row.id for p in released)
-    return row.id in store.released_offer_ids(session, dialogue_id=row.dialogue_id)
+    return row.id in store.released_offer_ids(db, dialogue_id=row.dialogue_id)
 
 
 def _no_such_pledge(follow_up_id: str) -> NotFound:
@@ -147,15 +147,15 @@ def _no_such_pledge(follow_up_id: str) -> NotFound:
 
 
 def set_status(
-    session: Session, *, row: Pledge | ContactOffer, status: FollowUpStatus, actor: Actor
+    db: Session, *, row: Pledge | ContactOffer, status: FollowUpStatus, actor: Actor
 ) -> PledgeFollowUp:
     """Record where the follow-up stands (audited) and return the pledge as listed."""
     previous = row.follow_up_status
     row.follow_up_status = status
-    session.add(row)
+    db.add(row)
     item = _from_pledge(row) if isinstance(row, Pledge) else _from_offer(row)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="pledge.follow_up_status",
         object_type="pledge",
@@ -167,24 +167,24 @@ def set_status(
             "contactShown": item.contact is not None,
         },
     )
-    session.commit()
+    db.commit()
     return item
 
 
 def update_follow_up(
-    session: Session, *, row: Pledge | ContactOffer, changes: PledgeFollowUpUpdate, actor: Actor
+    db: Session, *, row: Pledge | ContactOffer, changes: PledgeFollowUpUpdate, actor: Actor
 ) -> PledgeFollowUp:
     """Link the pledge to an agenda item (or unlink it) and record its status; audited."""
     if "agenda_item_id" in changes.model_fields_set:
-        _link_agenda_item(session, row=row, agenda_item_id=changes.agenda_item_id, actor=actor)
+        _link_agenda_item(db, row=row, agenda_item_id=changes.agenda_item_id, actor=actor)
     if changes.status is not None:
-        return set_status(session, row=row, status=changes.status, actor=actor)
-    session.commit()
+        return set_status(db, row=row, status=changes.status, actor=actor)
+    db.commit()
     return _from_pledge(row) if isinstance(row, Pledge) else _from_offer(row)
 
 
 def _link_agenda_item(
-    session: Session, *, row: Pledge | ContactOffer, agenda_item_id: int | None, actor: Actor
+    db: Session, *, row: Pledge | ContactOffer, agenda_item_id: int | None, actor: Actor
 ) -> None:
     if isinstance(row, ContactOffer):
         raise Conflict(
@@ -194,12 +194,12 @@ def _link_agenda_item(
             "koppelt u niet aan een agendapunt. Volg haar op door contact op te nemen.",
         )
     if agenda_item_id is not None:
-        agenda.item_of_dialogue(session, item_id=agenda_item_id, dialogue_id=row.dialogue_id)
+        agenda.item_of_dialogue(db, item_id=agenda_item_id, dialogue_id=row.dialogue_id)
     previous = row.agenda_item_id
     row.agenda_item_id = agenda_item_id
-    session.add(row)
+    db.add(row)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="pledge.agenda_item",
         object_type="pledge",

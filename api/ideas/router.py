@@ -70,8 +70,8 @@ async def send_idea(
         idempotency_key=str(idempotency_key) if idempotency_key else None,
         body=body,
         status=status.HTTP_201_CREATED,
-        write=lambda session, target: service.submit_idea(
-            session,
+        write=lambda db, target: service.submit_idea(
+            db,
             participant_id=participant.participant_id,
             target=target,
             idea=body,
@@ -91,7 +91,7 @@ async def send_idea(
 def list_ideas(
     dialogue_id: ResourceId,
     actor: IdeaReaderActor,
-    session: SessionDep,
+    db: SessionDep,
     response: Response,
     status_filter: Annotated[
         IdeaStatus | None,
@@ -103,10 +103,10 @@ def list_ideas(
     ] = None,
 ) -> IdeaList:
     """The dialogue's ideas, masked: all for coordinators and admins, approved ones for analysts."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     response.headers["Cache-Control"] = "no-store"  # residents' words: kept in no cache
     return service.list_ideas(
-        session,
+        db,
         dialogue=dialogue,
         actor=actor,
         status=status_filter,
@@ -123,12 +123,12 @@ def list_ideas(
     },
 )
 def decide_idea(
-    idea_id: IdeaId, body: IdeaDecision, actor: ManagerActor, session: SessionDep
+    idea_id: IdeaId, body: IdeaDecision, actor: ManagerActor, db: SessionDep
 ) -> IdeaPublic:
     """Approve or reject an idea, optionally with its theme; audited (without the text)."""
-    idea, dialogue = service.find_idea(session, idea_id=idea_id, actor=actor)
+    idea, dialogue = service.find_idea(db, idea_id=idea_id, actor=actor)
     return service.decide(
-        session,
+        db,
         idea=idea,
         dialogue=dialogue,
         status=body.status,
@@ -152,9 +152,9 @@ def decide_idea(
     },
 )
 def idea_to_priority(
-    idea_id: IdeaId, body: IdeaToPriority, actor: ManagerActor, session: SessionDep
+    idea_id: IdeaId, body: IdeaToPriority, actor: ManagerActor, db: SessionDep
 ) -> PriorityPublic:
     """Make an approved idea the last priority of a draft dialogue of the same municipality."""
-    idea, dialogue = service.find_idea(session, idea_id=idea_id, actor=actor)
-    target = dialogues.get_dialogue(session, dialogue_id=body.dialogue_id, actor=actor)
-    return service.make_priority(session, idea=idea, dialogue=dialogue, target=target, actor=actor)
+    idea, dialogue = service.find_idea(db, idea_id=idea_id, actor=actor)
+    target = dialogues.get_dialogue(db, dialogue_id=body.dialogue_id, actor=actor)
+    return service.make_priority(db, idea=idea, dialogue=dialogue, target=target, actor=actor)

@@ -47,13 +47,13 @@ def _hour(moment: datetime) -> datetime:
 
 
 def submit_idea(
-    session: Session, *, participant_id: str, target: OpenSession, idea: IdeaCreate, secret: str
+    db: Session, *, participant_id: str, target: OpenSession, idea: IdeaCreate, secret: str
 ) -> IdeaReceipt:
     """Keep an idea, masked (not committed); at most three per person, counted under the
     person's lock in a count whose key needs `secret` (the app's secret key) to compute."""
-    sessions.lock_participant(session, participant_id=participant_id)
+    sessions.lock_participant(db, participant_id=participant_id)
     key = idea_count_key(participant_id=participant_id, secret=secret)
-    sent = session.execute(select(_COUNTS.c.ideas).where(_COUNTS.c.key == key)).scalar() or 0
+    sent = db.execute(select(_COUNTS.c.ideas).where(_COUNTS.c.key == key)).scalar() or 0
     if sent >= MAX_IDEAS_PER_PARTICIPANT:
         raise Conflict(
             f"You have already sent {MAX_IDEAS_PER_PARTICIPANT} ideas, the most one person "
@@ -65,12 +65,10 @@ def submit_idea(
     masked = mask(idea.text)
     try:
         if sent:
-            session.execute(update(_COUNTS).where(_COUNTS.c.key == key).values(ideas=sent + 1))
+            db.execute(update(_COUNTS).where(_COUNTS.c.key == key).values(ideas=sent + 1))
         else:
-            session.execute(
-                insert(_COUNTS).values(key=key, dialogue_id=target.dialogue_id, ideas=1)
-            )
-        session.execute(
+            db.execute(insert(_COUNTS).values(key=key, dialogue_id=target.dialogue_id, ideas=1))
+        db.execute(
             insert(_IDEAS).values(
                 id=new_idea_id(),
                 dialogue_id=target.dialogue_id,
@@ -81,7 +79,7 @@ def submit_idea(
             )
         )
     except IntegrityError as error:  # another idea of the same person, at the same moment
-        session.rollback()
+        db.rollback()
         raise Conflict(
             "Another idea of yours was being saved at the same moment. Please send this one again.",
             nl="Er werd op hetzelfde moment een ander idee van je opgeslagen. Stuur dit nog "
@@ -111,7 +109,7 @@ def _public(idea: Idea, theme: Theme | None) -> IdeaPublic:
 
 
 def list_ideas(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     actor: Actor,
@@ -131,15 +129,15 @@ def list_ideas(
         query = query.where(Idea.status == IdeaStatus.APPROVED)
     elif status is not None:
         query = query.where(Idea.status == status)
-    rows = [_public(idea, theme) for idea, theme in session.exec(query)]
+    rows = [_public(idea, theme) for idea, theme in db.exec(query)]
     extra: dict = {"total": None, "themes": None, "draft_dialogues": None}
     if manages:
-        extra["total"] = session.exec(
+        extra["total"] = db.exec(
             select(func.count()).select_from(Idea).where(Idea.dialogue_id == dialogue.id)
         ).one()
-        usable = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
+        usable = themes.themes_by_key(db, municipality_id=dialogue.municipality_id)
         extra["themes"] = [_theme(t) for t in usable.values()]
-        extra["draft_dialogues"] = _drafts(session, municipality_id=dialogue.municipality_id)
+        extra["draft_dialogues"] = _drafts(db, municipality_id=dialogue.municipality_id)
     if not by_theme:
         return IdeaList(dialogue_id=dialogue.id, ideas=rows, groups=None, **extra)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     groups: dict[int | None, IdeaGroup] = {}
@@ -152,10 +150,10 @@ def list_ideas(
     return IdeaList(dialogue_id=dialogue.id, ideas=[], groups=ordered, **extra)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
-def find_idea(session: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Dialogue]:
+def find_idea(db: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Dialogue]:
     """The idea and its dialogue, if the actor runs its municipality (else 404)."""
-    idea = session.get(Idea, idea_id)
-    dialogue = session.get(Dialogue, idea.dialogue_id) if idea else None
+    idea = db.get(Idea, idea_id)
+    dialogue = db.get(Dialogue, idea.dialogue_id) if idea else None
     if idea is None or dialogue is None or not actor.can_manage(dialogue.municipality_id):
         raise NotFound(
             f"There is no idea {idea_id} in your municipalities.",
@@ -164,8 +162,8 @@ def find_idea(session: Session, *, idea_id: str, actor: Actor) -> tuple[Idea, Di
     return idea, dialogue
 
 
-def _usable_theme(session: Session, *, municipality_id: int, theme_id: int) -> Theme:
-    by_key = themes.themes_by_key(session, municipality_id=municipality_id)
+def _usable_theme(db: Session, *, municipality_id: int, theme_id: int) -> Theme:
+    by_key = themes.themes_by_key(db, municipality_id=municipality_id)
     usable = {t.id: t for t in by_key.values()}
     if theme_id not in usable:
         raise InvalidInput(
@@ -177,7 +175,7 @@ def _usable_theme(session: Session, *, municipality_id: int, theme_id: int) -> T
 
 
 def decide(
-    session: Session,
+    db: Session,
     *,
     idea: Idea,
     dialogue: Dialogue,
@@ -189,22 +187,22 @@ def decide(
     """Approve or reject an idea (and give it a theme); audited without the text."""
     theme = None
     if theme_given and theme_id is not None:
-        theme = _usable_theme(session, municipality_id=dialogue.municipality_id, theme_id=theme_id)
+        theme = _usable_theme(db, municipality_id=dialogue.municipality_id, theme_id=theme_id)
     elif not theme_given and idea.theme_id is not None:
-        theme = session.get(Theme, idea.theme_id)
+        theme = db.get(Theme, idea.theme_id)
     previous = idea.status
     idea.status = status
     idea.theme_id = theme.id if theme else None
-    session.add(idea)
+    db.add(idea)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action=f"idea.{status.value}",
         object_type="idea",
         object_id=idea.id,
         detail={"from": previous.value, "status": status.value, "themeId": idea.theme_id},
     )
-    session.commit()
+    db.commit()
     return _public(idea, theme)
 
 
@@ -215,13 +213,13 @@ def _started(dialogue_id: int | None) -> Exists:
     )
 
 
-def _is_draft(session: Session, *, dialogue: Dialogue) -> bool:
+def _is_draft(db: Session, *, dialogue: Dialogue) -> bool:
     """A dialogue no session of which has opened yet (so nobody has ranked its priorities)."""
-    return not session.exec(select(_started(dialogue.id))).one()
+    return not db.exec(select(_started(dialogue.id))).one()
 
 
-def _drafts(session: Session, *, municipality_id: int) -> list[DraftDialogue]:
-    rows = session.exec(
+def _drafts(db: Session, *, municipality_id: int) -> list[DraftDialogue]:
+    rows = db.exec(
         select(Dialogue.id, Dialogue.title)
         .where(Dialogue.municipality_id == municipality_id, ~_started(Dialogue.id))
         .order_by(Dialogue.starts_on, Dialogue.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
@@ -237,7 +235,7 @@ def _title(text: str) -> str:
 
 
 def make_priority(
-    session: Session, *, idea: Idea, dialogue: Dialogue, target: Dialogue, actor: Actor
+    db: Session, *, idea: Idea, dialogue: Dialogue, target: Dialogue, actor: Actor
 ) -> PriorityPublic:
     """Add an approved idea as the last priority of a draft dialogue of its municipality."""
     if target.municipality_id != dialogue.municipality_id:
@@ -260,7 +258,7 @@ def make_priority(
             nl="Geef het idee eerst een thema: elke prioriteit heeft er een.",
             kind="idea-without-theme",
         )
-    if not _is_draft(session, dialogue=target):
+    if not _is_draft(db, dialogue=target):
         raise Conflict(
             f"Dialogue {target.id} is not a draft: one of its sessions has opened, so its "
             "priorities are fixed. Choose a dialogue that has not started yet.",
@@ -268,7 +266,7 @@ def make_priority(
             "dus de prioriteiten liggen vast. Kies een dialoog die nog niet begonnen is.",
             kind="dialogue-not-draft",
         )
-    current = dialogues.priorities_of(session, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    current = dialogues.priorities_of(db, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     title = _title(idea.text)
     if len(current) >= MAX_PRIORITIES or any(p.title == title for p in current):
         raise Conflict(
@@ -283,29 +281,29 @@ def make_priority(
         description=idea.text,
         theme_id=idea.theme_id,
     )
-    session.add(priority)
+    db.add(priority)
     try:
-        session.flush()
+        db.flush()
     except IntegrityError as error:  # the same title, added at the same moment
-        session.rollback()
+        db.rollback()
         raise Conflict(
             f"Dialogue {target.id} was changed at the same moment. Try again.",
             nl=f"Dialoog {target.id} werd op hetzelfde moment gewijzigd. Probeer het opnieuw.",
             kind="priority-not-added",
         ) from error
     idea.priority_id = priority.id
-    session.add(idea)
+    db.add(idea)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="idea.priority",
         object_type="idea",
         object_id=idea.id,
         detail={"dialogueId": target.id, "priorityId": priority.id},
     )
-    session.commit()
+    db.commit()
     return next(
         p
-        for p in dialogues.priorities_public(session, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        for p in dialogues.priorities_public(db, dialogue_id=target.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         if p.id == priority.id
     )

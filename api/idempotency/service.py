@@ -132,32 +132,32 @@ def _running_here(scope: str, key: str, request_hash: str) -> Iterator[None]:
             del _running[(scope, key)]
 
 
-def _lock_key(session: Session, scope: str, key: str) -> None:
+def _lock_key(db: Session, scope: str, key: str) -> None:
     """Hold the key for this transaction, across app instances; 409 if another holds it."""
-    if not try_lock_for_transaction(session, f"{scope} {key}"):
-        session.rollback()
+    if not try_lock_for_transaction(db, f"{scope} {key}"):
+        db.rollback()
         raise _in_progress()
 
 
-def _stored(session: Session, *, scope: str, key: str, request_hash: str) -> StoredResponse | None:
+def _stored(db: Session, *, scope: str, key: str, request_hash: str) -> StoredResponse | None:
     """The answer to a key seen before (replay, 422 or 409); None if the key is free."""
     now = utcnow()
-    record = session.execute(_FIND, {"scope": scope, "key": key}).first()
+    record = db.execute(_FIND, {"scope": scope, "key": key}).first()
     if record is None:
         return None
     stale = record.expires_at <= now or (
         record.state is IdempotencyState.PROCESSING and record.locked_until <= now
     )
     if stale:  # expired, or left behind by a request that never finished: the key is free
-        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
         return None
     if record.fingerprint != request_hash:
-        session.rollback()
+        db.rollback()
         raise _reused()
     if record.state is IdempotencyState.PROCESSING:
-        session.rollback()
+        db.rollback()
         raise _in_progress()
-    session.rollback()
+    db.rollback()
     return StoredResponse(
         status=record.response_status or 200,
         body=json.loads(record.response_body or "{}"),
@@ -166,7 +166,7 @@ def _stored(session: Session, *, scope: str, key: str, request_hash: str) -> Sto
 
 
 def run_once(
-    session: Session,
+    db: Session,
     *,
     scope: str,
     key: str | None,
@@ -185,24 +185,24 @@ def run_once(
     if key is None:
         try:
             body = write(prepare()).model_dump(mode="json", by_alias=True)
-            session.commit()
+            db.commit()
         except BaseException:
-            session.rollback()  # let the next writer in now, not when the request is torn down
+            db.rollback()  # let the next writer in now, not when the request is torn down
             raise
         return StoredResponse(status=status, body=body, replayed=False)
-    insert_new = _INSERT_NEW.on(session)
+    insert_new = _INSERT_NEW.on(db)
     with _running_here(scope, key, request_hash):
         seen = False  # whether the key has a record: then it is looked up before the write
         for _attempt in range(_ATTEMPTS):
-            _lock_key(session, scope, key)
+            _lock_key(db, scope, key)
             if seen:
-                stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
+                stored = _stored(db, scope=scope, key=key, request_hash=request_hash)
                 if stored is not None:
                     return stored
             try:
                 body = write(prepare()).model_dump(mode="json", by_alias=True)
                 now = utcnow()
-                inserted = session.execute(
+                inserted = db.execute(
                     insert_new,
                     {
                         "scope": scope,
@@ -217,33 +217,33 @@ def run_once(
                     },
                 ).first()
             except Exception:
-                session.rollback()
+                db.rollback()
                 if not seen:  # a retry answered before gets its answer, even if refused now
-                    stored = _stored(session, scope=scope, key=key, request_hash=request_hash)
-                    session.rollback()  # nothing of a stale record's removal is kept
+                    stored = _stored(db, scope=scope, key=key, request_hash=request_hash)
+                    db.rollback()  # nothing of a stale record's removal is kept
                     if stored is not None:
                         return stored
                 raise
             except BaseException:
-                session.rollback()
+                db.rollback()
                 raise
             if inserted is None:  # the key has a record: drop this write, answer from it
-                session.rollback()
+                db.rollback()
                 seen = True
                 continue
             try:
-                session.commit()
+                db.commit()
             except BaseException:
-                session.rollback()
+                db.rollback()
                 raise
             return StoredResponse(status=status, body=body, replayed=False)
     raise _in_progress()
 
 
-def purge_expired(session: Session) -> int:
+def purge_expired(db: Session) -> int:
     """Delete idempotency records past their expiry; returns how many."""
-    deleted = session.execute(
+    deleted = db.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow())
     ).rowcount
-    session.commit()
+    db.commit()
     return deleted

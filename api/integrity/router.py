@@ -18,10 +18,10 @@ SetAsideId = Annotated[
 ]
 
 
-def _signals(request: Request, session: SessionDep, row) -> SessionIntegrity:  # noqa: ANN001
+def _signals(request: Request, db: SessionDep, row) -> SessionIntegrity:  # noqa: ANN001
     settings = request.app.state.settings
     return service.signals(
-        session,
+        db,
         row=row,
         refused=request.app.state.refused_check_ins.per_minute(row.id),
         burst_min_check_ins=settings.burst_min_check_ins,
@@ -31,33 +31,30 @@ def _signals(request: Request, session: SessionDep, row) -> SessionIntegrity:  #
 
 @router.get("/sessions/{id}/integrity", response_model=SessionIntegrity)
 def read_integrity(
-    session_id: ResourceId, actor: CurrentActor, session: SessionDep, request: Request
+    session_id: ResourceId, actor: CurrentActor, db: SessionDep, request: Request
 ) -> SessionIntegrity:
     """Check-ins per minute, bursts, refused check-ins and the share of ballots from one
     network: for the session's facilitators, admins and the municipality's analysts."""
-    row = service.session_for(session, session_id=session_id, actor=actor)
-    return _signals(request, session, row)
+    row = service.session_for(db, session_id=session_id, actor=actor)
+    return _signals(request, db, row)
 
 
 @router.get("/dialogues/{id}/integrity", response_model=list[SessionIntegrity])
 def read_dialogue_integrity(
-    dialogue_id: ResourceId, actor: AnalystActor, session: SessionDep, request: Request
+    dialogue_id: ResourceId, actor: AnalystActor, db: SessionDep, request: Request
 ) -> list[SessionIntegrity]:
     """The signals of every session of a dialogue, for analysts and admins."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return [
-        _signals(request, session, row)
-        for row in sessions.list_sessions(session, dialogue=dialogue)
-    ]
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    return [_signals(request, db, row) for row in sessions.list_sessions(db, dialogue=dialogue)]
 
 
 @router.get("/sessions/{id}/set-asides", response_model=list[SetAsidePublic])
 def list_set_asides(
-    session_id: ResourceId, actor: CurrentActor, session: SessionDep
+    session_id: ResourceId, actor: CurrentActor, db: SessionDep
 ) -> list[SetAsidePublic]:
     """Ballots of this session set aside now (out of the results, kept, restorable)."""
-    row = service.session_for(session, session_id=session_id, actor=actor)
-    return service.list_set_asides(session, session_id=row.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    row = service.session_for(db, session_id=session_id, actor=actor)
+    return service.list_set_asides(db, session_id=row.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
 @router.post(
@@ -69,14 +66,12 @@ def list_set_asides(
     },
 )
 def create_set_aside(
-    session_id: ResourceId, body: SetAsideCreate, actor: CurrentActor, session: SessionDep
+    session_id: ResourceId, body: SetAsideCreate, actor: CurrentActor, db: SessionDep
 ) -> SetAsidePublic:
     """Set aside the ballots of residents who checked in by code in a time window (and,
     optionally, from one network): they leave the results but are kept; audited."""
-    row = service.session_for(session, session_id=session_id, actor=actor, write=True)
-    return SetAsidePublic.model_validate(
-        service.set_aside(session, row=row, body=body, actor=actor)
-    )
+    row = service.session_for(db, session_id=session_id, actor=actor, write=True)
+    return SetAsidePublic.model_validate(service.set_aside(db, row=row, body=body, actor=actor))
 
 
 @router.delete(
@@ -85,9 +80,9 @@ def create_set_aside(
     response_class=Response,
 )
 def restore_set_aside(
-    session_id: ResourceId, set_aside_id: SetAsideId, actor: CurrentActor, session: SessionDep
+    session_id: ResourceId, set_aside_id: SetAsideId, actor: CurrentActor, db: SessionDep
 ) -> Response:
     """Restore ballots set aside: they count in the results again; audited."""
-    row = service.session_for(session, session_id=session_id, actor=actor, write=True)
-    service.restore(session, row=row, set_aside_id=set_aside_id, actor=actor)
+    row = service.session_for(db, session_id=session_id, actor=actor, write=True)
+    service.restore(db, row=row, set_aside_id=set_aside_id, actor=actor)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

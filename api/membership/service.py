@@ -5,16 +5,16 @@ from sqlmodel import Session, select
 from api.membership.models import MembershipStatus, RegionMember
 
 
-def is_joined(session: Session, *, region_id: int, municipality_id: int) -> bool:
+def is_joined(db: Session, *, region_id: int, municipality_id: int) -> bool:
     """Whether the municipality is a member of the region now."""
-    member = session.get(RegionMember, (region_id, municipality_id))
+    member = db.get(RegionMember, (region_id, municipality_id))
     return member is not None and member.status is MembershipStatus.JOINED
 
 
-def joined_municipality_ids(session: Session, *, region_id: int) -> frozenset[int]:
+def joined_municipality_ids(db: Session, *, region_id: int) -> frozenset[int]:
     """The municipalities that are members of the region now."""
     return frozenset(
-        session.execute(
+        db.execute(
             select(RegionMember.municipality_id)
             .where(RegionMember.region_id == region_id)
             .where(RegionMember.status == MembershipStatus.JOINED)

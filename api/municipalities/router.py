@@ -61,35 +61,35 @@ _LOGO_BODY = {
 
 @router.get("", response_model=list[MunicipalityPublic])
 def list_municipalities(
-    actor: CurrentActor, session: SessionDep, settings: SettingsDep
+    actor: CurrentActor, db: SessionDep, settings: SettingsDep
 ) -> list[MunicipalityPublic]:
     """The municipalities you work for (all of them for an admin)."""
     return [
-        service.to_public(session, m, default_retention_days=settings.contact_retention_days)
-        for m in service.list_municipalities(session, actor=actor)
+        service.to_public(db, m, default_retention_days=settings.contact_retention_days)
+        for m in service.list_municipalities(db, actor=actor)
     ]
 
 
 @router.post("", response_model=MunicipalityPublic, status_code=status.HTTP_201_CREATED)
 def create_municipality(
-    body: MunicipalityCreate, actor: AdminActor, session: SessionDep, settings: SettingsDep
+    body: MunicipalityCreate, actor: AdminActor, db: SessionDep, settings: SettingsDep
 ) -> MunicipalityPublic:
     """Add a municipality (admins only)."""
-    municipality = service.create_municipality(session, **body.model_dump())
+    municipality = service.create_municipality(db, **body.model_dump())
     return service.to_public(
-        session, municipality, default_retention_days=settings.contact_retention_days
+        db, municipality, default_retention_days=settings.contact_retention_days
     )
 
 
 @router.get("/{cbsCode}", response_model=MunicipalityPublic)
 def read_municipality(
-    cbs_code: CbsCodePath, session: SessionDep, settings: SettingsDep
+    cbs_code: CbsCodePath, db: SessionDep, settings: SettingsDep
 ) -> MunicipalityPublic:
     """One municipality, with its contacts and retention period (public: the resident app's
     privacy and accessibility statements show them)."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=None)
     return service.to_public(
-        session, municipality, default_retention_days=settings.contact_retention_days
+        db, municipality, default_retention_days=settings.contact_retention_days
     )
 
 
@@ -98,14 +98,14 @@ def update_municipality(
     cbs_code: CbsCodePath,
     body: MunicipalityUpdate,
     actor: ManagerActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
 ) -> MunicipalityPublic:
     """Change a municipality's settings (admins and its coordinators)."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    municipality = service.update_municipality(session, municipality=municipality, changes=body)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    municipality = service.update_municipality(db, municipality=municipality, changes=body)
     return service.to_public(
-        session, municipality, default_retention_days=settings.contact_retention_days
+        db, municipality, default_retention_days=settings.contact_retention_days
     )
 
 
@@ -122,10 +122,8 @@ async def upload_logo(cbs_code: CbsCodePath, request: Request, actor: ManagerAct
     def store() -> None:
         with open_session(engine, write=False) as reader:
             municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
-        with open_session(engine) as session:
-            service.store_logo(
-                session, municipality=municipality, data=data, content_type=content_type
-            )
+        with open_session(engine) as db:
+            service.store_logo(db, municipality=municipality, data=data, content_type=content_type)
 
     await run_in_threadpool(store)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -141,10 +139,10 @@ async def upload_logo(cbs_code: CbsCodePath, request: Request, actor: ManagerAct
         }
     },
 )
-def read_logo(cbs_code: CbsCodePath, session: SessionDep) -> Response:
+def read_logo(cbs_code: CbsCodePath, db: SessionDep) -> Response:
     """The municipality's logo (public)."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
-    logo = service.read_logo(session, municipality=municipality)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=None)
+    logo = service.read_logo(db, municipality=municipality)
     return Response(
         content=logo.content,
         media_type=logo.media_type.value,
@@ -156,10 +154,10 @@ def read_logo(cbs_code: CbsCodePath, session: SessionDep) -> Response:
 
 
 @router.delete("/{cbsCode}/logo", status_code=status.HTTP_204_NO_CONTENT)
-def delete_logo(cbs_code: CbsCodePath, actor: ManagerActor, session: SessionDep) -> Response:
+def delete_logo(cbs_code: CbsCodePath, actor: ManagerActor, db: SessionDep) -> Response:
     """Remove the municipality's logo (admins and its coordinators)."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    service.delete_logo(session, municipality=municipality)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    service.delete_logo(db, municipality=municipality)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -170,7 +168,7 @@ def delete_logo(cbs_code: CbsCodePath, actor: ManagerActor, session: SessionDep)
 )
 def list_neighbourhoods(
     cbs_code: CbsCodePath,
-    session: SessionDep,
+    db: SessionDep,
     request: Request,
     format_: Annotated[
         str | None,
@@ -178,13 +176,13 @@ def list_neighbourhoods(
     ] = None,
 ) -> Any:
     """The wijken and buurten of a municipality (public: residents pick theirs from it)."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=None)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=None)
     if format_ == "geojson" or "application/geo+json" in request.headers.get("accept", ""):
         return JSONResponse(
-            service.neighbourhoods_geojson(session, municipality=municipality),
+            service.neighbourhoods_geojson(db, municipality=municipality),
             media_type="application/geo+json",
         )
-    return service.neighbourhoods_public(session, municipality=municipality)
+    return service.neighbourhoods_public(db, municipality=municipality)
 
 
 @router.post(
@@ -193,12 +191,12 @@ def list_neighbourhoods(
     status_code=status.HTTP_201_CREATED,
 )
 def create_neighbourhood(
-    cbs_code: CbsCodePath, body: NeighbourhoodCreate, actor: ManagerActor, session: SessionDep
+    cbs_code: CbsCodePath, body: NeighbourhoodCreate, actor: ManagerActor, db: SessionDep
 ) -> NeighbourhoodPublic:
     """Add one wijk or buurt."""
-    municipality = service.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    row = service.create_neighbourhood(session, municipality=municipality, **body.model_dump())
-    listed = service.neighbourhoods_public(session, municipality=municipality)
+    municipality = service.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    row = service.create_neighbourhood(db, municipality=municipality, **body.model_dump())
+    listed = service.neighbourhoods_public(db, municipality=municipality)
     return next(n for n in listed if n.code == row.code)
 
 
@@ -263,9 +261,9 @@ async def import_neighbourhoods(
                     filename=filename,
                     year=year,
                 )
-        with open_session(engine) as session:
+        with open_session(engine) as db:
             return service.import_neighbourhoods(
-                session,
+                db,
                 municipality=municipality,
                 data=data,
                 content_type=content_type,

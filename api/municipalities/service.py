@@ -43,23 +43,23 @@ _WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
 _NEIGHBOURHOODS = Neighbourhood.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
-def _has_geometry(session: Session) -> ColumnElement[bool]:
+def _has_geometry(db: Session) -> ColumnElement[bool]:
     """Whether a row has a geometry, known without reading it: SQLite's `IS NOT NULL` reads the
     whole value (7 ms for 16 MB), its `typeof()` only the row header; PostgreSQL's `IS NOT
     NULL` reads the null bitmap."""
-    if is_sqlite(session):
+    if is_sqlite(db):
         return func.typeof(Neighbourhood.geometry) != "null"
     return Neighbourhood.geometry.is_not(None)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
 
 
-def find_municipality(session: Session, *, cbs_code: str) -> Municipality | None:
+def find_municipality(db: Session, *, cbs_code: str) -> Municipality | None:
     """The municipality with this CBS code, if any."""
-    return session.exec(select(Municipality).where(Municipality.cbs_code == cbs_code)).first()
+    return db.exec(select(Municipality).where(Municipality.cbs_code == cbs_code)).first()
 
 
-def get_municipality(session: Session, *, cbs_code: str, actor: Actor | None) -> Municipality:
+def get_municipality(db: Session, *, cbs_code: str, actor: Actor | None) -> Municipality:
     """The municipality, if it exists and the actor may see it (else 404, never 403)."""
-    municipality = find_municipality(session, cbs_code=cbs_code)
+    municipality = find_municipality(db, cbs_code=cbs_code)
     if municipality is None or (actor is not None and not actor.can_access(municipality.id)):
         raise NotFound(
             f"There is no municipality {cbs_code} that you have access to.",
@@ -75,9 +75,9 @@ def retention_days_of(municipality: Municipality, *, default_days: int) -> int:
     return municipality.contact_retention_days
 
 
-def logo_url(session: Session, *, municipality: Municipality) -> str | None:
+def logo_url(db: Session, *, municipality: Municipality) -> str | None:
     """Where the logo is served (its version in the query, so a new one is fetched anew)."""
-    updated_at = session.exec(
+    updated_at = db.exec(
         select(MunicipalityLogo.updated_at).where(
             MunicipalityLogo.municipality_id == municipality.id
         )
@@ -89,7 +89,7 @@ def logo_url(session: Session, *, municipality: Municipality) -> str | None:
 
 
 def to_public(
-    session: Session, municipality: Municipality, *, default_retention_days: int
+    db: Session, municipality: Municipality, *, default_retention_days: int
 ) -> MunicipalityPublic:
     """The API view of a municipality, its retention period filled in."""
     return MunicipalityPublic(
@@ -101,14 +101,14 @@ def to_public(
         privacy_contact_name=municipality.privacy_contact_name,
         privacy_contact_email=municipality.privacy_contact_email,
         contact_retention_days=retention_days_of(municipality, default_days=default_retention_days),
-        logo_url=logo_url(session, municipality=municipality),
+        logo_url=logo_url(db, municipality=municipality),
         created_at=municipality.created_at,
     )
 
 
-def get_municipality_by_id(session: Session, *, municipality_id: int) -> Municipality:
+def get_municipality_by_id(db: Session, *, municipality_id: int) -> Municipality:
     """The municipality with this id (for other domains that hold the id)."""
-    municipality = session.get(Municipality, municipality_id)
+    municipality = db.get(Municipality, municipality_id)
     if municipality is None:
         raise NotFound(
             f"There is no municipality {municipality_id}.",
@@ -117,27 +117,27 @@ def get_municipality_by_id(session: Session, *, municipality_id: int) -> Municip
     return municipality
 
 
-def list_municipalities(session: Session, *, actor: Actor) -> list[Municipality]:
+def list_municipalities(db: Session, *, actor: Actor) -> list[Municipality]:
     """The municipalities the actor may see, by CBS code."""
     query = select(Municipality).order_by(Municipality.cbs_code)
     if not actor.is_admin:
         query = query.where(Municipality.id.in_(actor.municipality_ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
-    return list(session.exec(query))
+    return list(db.exec(query))
 
 
-def codes_by_id(session: Session, *, ids: Iterable[int]) -> dict[int, str]:
+def codes_by_id(db: Session, *, ids: Iterable[int]) -> dict[int, str]:
     """CBS codes of the municipalities with these ids."""
     ids = list(ids)
     if not ids:
         return {}
-    rows = session.exec(
+    rows = db.exec(
         select(Municipality.id, Municipality.cbs_code).where(Municipality.id.in_(ids))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     )
     return dict(rows.all())  # type: ignore[arg-type]  # rows of (id, code) of stored municipalities: the ids are set
 
 
 def create_municipality(
-    session: Session,
+    db: Session,
     *,
     cbs_code: str,
     name: str,
@@ -145,18 +145,18 @@ def create_municipality(
     brand_colour: str,
 ) -> Municipality:
     """Add a municipality."""
-    if find_municipality(session, cbs_code=cbs_code):
+    if find_municipality(db, cbs_code=cbs_code):
         raise Conflict(
             f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
         )
     municipality = Municipality(
         cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
     )
-    session.add(municipality)
+    db.add(municipality)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent request added it first
-        session.rollback()
+        db.rollback()
         raise Conflict(
             f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
         ) from error
@@ -172,7 +172,7 @@ _CLEARABLE = {
 
 
 def update_municipality(
-    session: Session, *, municipality: Municipality, changes: MunicipalityUpdate
+    db: Session, *, municipality: Municipality, changes: MunicipalityUpdate
 ) -> Municipality:
     """Change a municipality's settings; null empties a contact field or restores the
     default retention period, and leaves the others as they are."""
@@ -181,8 +181,8 @@ def update_municipality(
             setattr(municipality, name, value if value != "" else None)
         elif value is not None:
             setattr(municipality, name, value)
-    session.add(municipality)
-    session.commit()
+    db.add(municipality)
+    db.commit()
     return municipality
 
 
@@ -199,9 +199,7 @@ def sniff_logo_type(data: bytes) -> LogoType | None:
     return next((kind for kind, matches in _MAGIC.items() if matches(data)), None)
 
 
-def store_logo(
-    session: Session, *, municipality: Municipality, data: bytes, content_type: str
-) -> None:
+def store_logo(db: Session, *, municipality: Municipality, data: bytes, content_type: str) -> None:
     """Keep a PNG, JPEG or WebP logo whose bytes are what its type says (never SVG)."""
     declared = content_type.split(";")[0].strip().lower()
     if declared not in {kind.value for kind in LogoType}:
@@ -228,26 +226,26 @@ def store_logo(
                 ("body", f"not a {declared} image", f"geen afbeelding van het type {declared}")
             ],
         )
-    logo = session.get(MunicipalityLogo, municipality.id) or MunicipalityLogo(
+    logo = db.get(MunicipalityLogo, municipality.id) or MunicipalityLogo(
         municipality_id=municipality.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         media_type=sniffed,
         content=data,
     )
     logo.media_type, logo.content, logo.updated_at = sniffed, data, utcnow()
-    session.add(logo)
+    db.add(logo)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent upload stored one first
-        session.rollback()
+        db.rollback()
         raise Conflict(
             "Another logo was uploaded at the same moment. Reload and try again.",
             nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
         ) from error
 
 
-def read_logo(session: Session, *, municipality: Municipality) -> MunicipalityLogo:
+def read_logo(db: Session, *, municipality: Municipality) -> MunicipalityLogo:
     """The municipality's logo, or a 404."""
-    logo = session.get(MunicipalityLogo, municipality.id)
+    logo = db.get(MunicipalityLogo, municipality.id)
     if logo is None:
         raise NotFound(
             f"Municipality {municipality.cbs_code} has no logo.",
@@ -257,10 +255,10 @@ def read_logo(session: Session, *, municipality: Municipality) -> MunicipalityLo
     return logo
 
 
-def delete_logo(session: Session, *, municipality: Municipality) -> None:
+def delete_logo(db: Session, *, municipality: Municipality) -> None:
     """Remove the municipality's logo (a 404 when it has none)."""
-    session.delete(read_logo(session, municipality=municipality))
-    session.commit()
+    db.delete(read_logo(db, municipality=municipality))
+    db.commit()
 
 
 def _digits(cbs_code: str) -> str:
@@ -289,25 +287,23 @@ def wijk_code_of(buurt_code: str) -> str:
     return "WK" + buurt_code[2:8]
 
 
-def find_neighbourhood(session: Session, *, code: str) -> Neighbourhood | None:
+def find_neighbourhood(db: Session, *, code: str) -> Neighbourhood | None:
     """The neighbourhood with this CBS code, if any."""
-    return session.exec(
+    return db.exec(
         select(Neighbourhood).where(Neighbourhood.code == code).options(_WITHOUT_GEOMETRY)
     ).first()
 
 
-def neighbourhood_code_of(session: Session, *, neighbourhood_id: int) -> str | None:
+def neighbourhood_code_of(db: Session, *, neighbourhood_id: int) -> str | None:
     """The CBS code of the neighbourhood with this id."""
-    return session.exec(
-        select(Neighbourhood.code).where(Neighbourhood.id == neighbourhood_id)
-    ).first()
+    return db.exec(select(Neighbourhood.code).where(Neighbourhood.id == neighbourhood_id)).first()
 
 
 def neighbourhood_in_municipality(
-    session: Session, *, municipality_id: int, code: str, field: str
+    db: Session, *, municipality_id: int, code: str, field: str
 ) -> Neighbourhood:
     """The neighbourhood with this code in this municipality, or a 400 naming the field."""
-    neighbourhood = find_neighbourhood(session, code=code)
+    neighbourhood = find_neighbourhood(db, code=code)
     if neighbourhood is None or neighbourhood.municipality_id != municipality_id:
         raise _not_a_neighbourhood_here(code, field)
     return neighbourhood
@@ -321,13 +317,11 @@ _NEIGHBOURHOOD_ID = select(_NEIGHBOURHOODS.c.id).where(
 
 
 def neighbourhood_id_in_municipality(
-    session: Session, *, municipality_id: int, code: str, field: str
+    db: Session, *, municipality_id: int, code: str, field: str
 ) -> int:
     """The id of the neighbourhood with this code in this municipality, or a 400 naming the
     field; one bound statement, no ORM object."""
-    found = session.execute(
-        _NEIGHBOURHOOD_ID, {"code": code, "municipality": municipality_id}
-    ).scalar()
+    found = db.execute(_NEIGHBOURHOOD_ID, {"code": code, "municipality": municipality_id}).scalar()
     if found is None:
         raise _not_a_neighbourhood_here(code, field)
     return found
@@ -348,7 +342,7 @@ def _not_a_neighbourhood_here(code: str, field: str) -> InvalidInput:
 
 
 def list_neighbourhoods(
-    session: Session, *, municipality: Municipality, with_geometry: bool = False
+    db: Session, *, municipality: Municipality, with_geometry: bool = False
 ) -> list[Neighbourhood]:
     """The wijken and buurten of a municipality, by code; their geometry only if asked."""
     query = (
@@ -356,15 +350,15 @@ def list_neighbourhoods(
         .where(Neighbourhood.municipality_id == municipality.id)
         .order_by(Neighbourhood.code)
     )
-    return list(session.exec(query if with_geometry else query.options(_WITHOUT_GEOMETRY)))
+    return list(db.exec(query if with_geometry else query.options(_WITHOUT_GEOMETRY)))
 
 
 def neighbourhood_outlines(
-    session: Session, *, municipality_id: int
+    db: Session, *, municipality_id: int
 ) -> list[tuple[int, str, str, NeighbourhoodKind, int | None]]:
     """(id, code, name, kind, wijk id) of every neighbourhood, without the heavy geometry."""
     return list(
-        session.exec(
+        db.exec(
             select(
                 Neighbourhood.id,
                 Neighbourhood.code,
@@ -376,12 +370,10 @@ def neighbourhood_outlines(
     )  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
-def neighbourhoods_public(
-    session: Session, *, municipality: Municipality
-) -> list[NeighbourhoodPublic]:
+def neighbourhoods_public(db: Session, *, municipality: Municipality) -> list[NeighbourhoodPublic]:
     """The wijken and buurten as the API lists them (the resident app, at every check-in):
     whether each has a geometry, never the geometry itself."""
-    rows = session.exec(
+    rows = db.exec(
         select(
             Neighbourhood.id,
             Neighbourhood.code,
@@ -389,7 +381,7 @@ def neighbourhoods_public(
             Neighbourhood.kind,
             Neighbourhood.wijk_id,
             Neighbourhood.source,
-            _has_geometry(session).label("has_geometry"),
+            _has_geometry(db).label("has_geometry"),
         )
         .where(Neighbourhood.municipality_id == municipality.id)
         .order_by(Neighbourhood.code)
@@ -408,13 +400,11 @@ def neighbourhoods_public(
     ]
 
 
-def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> NeighbourhoodMap:
+def neighbourhoods_geojson(db: Session, *, municipality: Municipality) -> NeighbourhoodMap:
     """A GeoJSON FeatureCollection of the neighbourhoods that have a geometry (for the map)."""
     in_municipality = Neighbourhood.municipality_id == municipality.id
-    codes = dict(
-        session.exec(select(Neighbourhood.id, Neighbourhood.code).where(in_municipality)).all()
-    )
-    shapes = session.exec(
+    codes = dict(db.exec(select(Neighbourhood.id, Neighbourhood.code).where(in_municipality)).all())
+    shapes = db.exec(
         select(
             Neighbourhood.code,
             Neighbourhood.name,
@@ -448,7 +438,7 @@ def neighbourhoods_geojson(session: Session, *, municipality: Municipality) -> N
 
 
 def create_neighbourhood(
-    session: Session,
+    db: Session,
     *,
     municipality: Municipality,
     code: str,
@@ -458,7 +448,7 @@ def create_neighbourhood(
 ) -> Neighbourhood:
     """Add one wijk or buurt; a buurt's wijk must exist already."""
     _check_belongs(municipality, code, "code")
-    if find_neighbourhood(session, code=code):
+    if find_neighbourhood(db, code=code):
         raise Conflict(
             f"Neighbourhood {code} already exists; change it with an import.",
             nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
@@ -479,7 +469,7 @@ def create_neighbourhood(
                     )
                 ],
             )
-        wijk = find_neighbourhood(session, code=wijk_code)
+        wijk = find_neighbourhood(db, code=wijk_code)
         if wijk is None or wijk.municipality_id != municipality.id:
             raise InvalidInput(
                 f"Wijk {wijk_code} does not exist yet; add the wijk before its buurten.",
@@ -507,11 +497,11 @@ def create_neighbourhood(
         wijk_id=wijk_id,
         geometry=geometry,
     )
-    session.add(neighbourhood)
+    db.add(neighbourhood)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent request or import added it first
-        session.rollback()
+        db.rollback()
         raise Conflict(
             f"Neighbourhood {code} already exists; change it with an import.",
             nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
@@ -565,7 +555,7 @@ def _missing_wijken(missing: list[str]) -> InvalidInput:
 
 
 def import_neighbourhoods(
-    session: Session,
+    db: Session,
     *,
     municipality: Municipality,
     data: bytes,
@@ -582,16 +572,14 @@ def import_neighbourhoods(
     with_geometry = any(row.geometry is not None for row in parsed.rows)
     existing = {
         n.code: n
-        for n in list_neighbourhoods(
-            session, municipality=municipality, with_geometry=with_geometry
-        )
+        for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 
     def upsert(row: ImportedNeighbourhood, wijk_id: int | None) -> Neighbourhood:
         current = existing.get(row.code)
         if current is None:
-            other = find_neighbourhood(session, code=row.code)
+            other = find_neighbourhood(db, code=row.code)
             if other is not None:
                 raise _taken_elsewhere(row.code)
             current = Neighbourhood(
@@ -615,8 +603,8 @@ def import_neighbourhoods(
                 current.geometry = row.geometry
             current.source, current.updated_at = source, utcnow()
             counts["updated"] += 1
-        session.add(current)
-        session.flush()
+        db.add(current)
+        db.flush()
         existing[row.code] = current
         return current
 
@@ -628,11 +616,11 @@ def import_neighbourhoods(
         {r.wijk_code for r in buurten if r.wijk_code not in existing}  # type: ignore[misc]  # a buurt's wijk code is set (the import requires it)
     )
     if missing:
-        session.rollback()
+        db.rollback()
         raise _missing_wijken(missing)
     for row in buurten:
         upsert(row, existing[row.wijk_code].id)  # type: ignore[index]  # a buurt's wijk code is set (the import requires it)
-    session.commit()
+    db.commit()
     return NeighbourhoodImportReport(
         **counts,
         wijken=len(wijken),
@@ -643,7 +631,7 @@ def import_neighbourhoods(
 
 
 def preview_neighbourhood_import(
-    session: Session,
+    db: Session,
     *,
     municipality: Municipality,
     data: bytes,
@@ -662,9 +650,7 @@ def preview_neighbourhood_import(
     with_geometry = any(row.geometry is not None for row in parsed.rows)
     stored = {
         n.code: n
-        for n in list_neighbourhoods(
-            session, municipality=municipality, with_geometry=with_geometry
-        )
+        for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
     }
     stored_codes = {n.id: n.code for n in stored.values()}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -683,7 +669,7 @@ def preview_neighbourhood_import(
         current = stored.get(row.code)
         change: str | None = None
         if current is None:
-            if find_neighbourhood(session, code=row.code) is not None:
+            if find_neighbourhood(db, code=row.code) is not None:
                 raise _taken_elsewhere(row.code)
             change = "created"
         else:

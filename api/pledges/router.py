@@ -38,8 +38,8 @@ async def create_pledge(
         idempotency_key=str(idempotency_key) if idempotency_key else None,
         body=body,
         status=status.HTTP_201_CREATED,
-        write=lambda session, target: service.store_pledge(
-            session,
+        write=lambda db, target: service.store_pledge(
+            db,
             participant_id=participant.participant_id,
             target=target,
             pledge=body,

@@ -47,9 +47,9 @@ _OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]  # SQL
 _OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
 
 
-def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
+def _check_priority(db: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
     if pledge.priority_id is not None:
-        known = {p.id for p in dialogues.priorities_of(session, dialogue_id=target.dialogue_id)}
+        known = {p.id for p in dialogues.priorities_of(db, dialogue_id=target.dialogue_id)}
         if pledge.priority_id not in known:
             raise InvalidInput(
                 f"Priority {pledge.priority_id} is not one of this dialogue's priorities.",
@@ -64,12 +64,12 @@ def _check_priority(session: Session, *, target: OpenSession, pledge: PledgeCrea
             )
 
 
-def _check_organisation(session: Session, *, participant_id: str, pledge: PledgeCreate) -> None:
+def _check_organisation(db: Session, *, participant_id: str, pledge: PledgeCreate) -> None:
     """An organisation's name only on a pledge for an organisation or business: the pledge's
     own participantType, or else the one on the pledger's ballot."""
     if pledge.organisation_name is None or pledge.participant_type is not None:
         return
-    stated = session.execute(
+    stated = db.execute(
         sa_select(Ballot.participant_type).where(Ballot.participant_id == participant_id)
     ).scalar_one_or_none()
     if stated not in ORGANISATION_TYPES:
@@ -96,7 +96,7 @@ def offer_count_key(*, participant_id: str, secret: str) -> str:
 
 
 def store_pledge(
-    session: Session,
+    db: Session,
     *,
     participant_id: str,
     target: OpenSession,
@@ -115,11 +115,11 @@ def store_pledge(
     on priority and dialogue); the transaction is then rolled back (it is lost either way)
     and the problem explained.
     """
-    _check_organisation(session, participant_id=participant_id, pledge=pledge)
-    sessions.lock_participant(session, participant_id=participant_id)
-    made = session.execute(_COUNT, {"participant": participant_id}).scalar_one()
+    _check_organisation(db, participant_id=participant_id, pledge=pledge)
+    sessions.lock_participant(db, participant_id=participant_id)
+    made = db.execute(_COUNT, {"participant": participant_id}).scalar_one()
     key = offer_count_key(participant_id=participant_id, secret=secret)
-    offered = session.execute(_OFFERS_MADE, {"key": key}).scalar_one_or_none() or 0
+    offered = db.execute(_OFFERS_MADE, {"key": key}).scalar_one_or_none() or 0
     if made + offered >= MAX_PLEDGES_PER_PARTICIPANT:
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
@@ -133,8 +133,8 @@ def store_pledge(
     pledge_id = None
     try:
         if contact_kept:
-            _count_offer(session, key=key, dialogue_id=target.dialogue_id, offered=offered)
-            session.execute(
+            _count_offer(db, key=key, dialogue_id=target.dialogue_id, offered=offered)
+            db.execute(
                 _INSERT_OFFER,
                 {
                     "id": str(uuid.uuid4()),
@@ -148,7 +148,7 @@ def store_pledge(
                 },
             )
         else:
-            pledge_id = session.execute(
+            pledge_id = db.execute(
                 _INSERT_PLEDGE,
                 {
                     "participant_id": participant_id,
@@ -165,8 +165,8 @@ def store_pledge(
                 },
             ).scalar_one()
     except IntegrityError as error:
-        session.rollback()
-        _check_priority(session, target=target, pledge=pledge)
+        db.rollback()
+        _check_priority(db, target=target, pledge=pledge)
         # else the unique (participant, sequence) caught a pledge saved at the same moment
         raise Conflict(
             "Another pledge of yours was being saved at the same moment. Please send this one again.",
@@ -190,14 +190,14 @@ def store_pledge(
     )
 
 
-def _count_offer(session: Session, *, key: str, dialogue_id: int, offered: int) -> None:
+def _count_offer(db: Session, *, key: str, dialogue_id: int, offered: int) -> None:
     """One more offer in the count under `key` (the participant is locked, see above)."""
     if offered:
-        session.execute(
+        db.execute(
             update(_OFFER_COUNTS).where(_OFFER_COUNTS.c.key == key).values(offers=offered + 1)
         )
     else:
-        session.execute(insert(_OFFER_COUNTS).values(key=key, dialogue_id=dialogue_id, offers=1))
+        db.execute(insert(_OFFER_COUNTS).values(key=key, dialogue_id=dialogue_id, offers=1))
 
 
 @dataclass(frozen=True)
@@ -210,10 +210,10 @@ class OfferFact:
     hours_per_month: Decimal | None
 
 
-def offer_facts(session: Session, *, dialogue_id: int) -> list[OfferFact]:
+def offer_facts(db: Session, *, dialogue_id: int) -> list[OfferFact]:
     """The kind, priority and hours of every contact offer of a dialogue (for the dialogue's
     totals only: offers belong to no participant, so to no group)."""
-    rows = session.exec(
+    rows = db.exec(
         select(
             ContactOffer.id,
             ContactOffer.kind,
@@ -229,13 +229,13 @@ def offer_facts(session: Session, *, dialogue_id: int) -> list[OfferFact]:
     ]
 
 
-def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
+def contact_offers(db: Session, *, dialogue_id: int) -> list[ContactOfferPublic]:
     """The offers of a dialogue as its coordinator follows them up: each pledge's text, kind,
     priority and hours with the contact details its maker left (None once purged).
 
     Ordered by kind, priority and text, never by arrival (the random id gives none either).
     """
-    rows = session.exec(select(ContactOffer).where(ContactOffer.dialogue_id == dialogue_id)).all()
+    rows = db.exec(select(ContactOffer).where(ContactOffer.dialogue_id == dialogue_id)).all()
     offers = [
         ContactOfferPublic(
             id=row.id,
@@ -251,7 +251,7 @@ def contact_offers(session: Session, *, dialogue_id: int) -> list[ContactOfferPu
     return sorted(offers, key=lambda o: (o.kind.value, o.priority_id or 0, o.text, o.id))
 
 
-def purge_contacts(session: Session, *, default_retention_days: int, today: date) -> int:
+def purge_contacts(db: Session, *, default_retention_days: int, today: date) -> int:
     """Delete the contact details of dialogues that ended longer ago than their
     municipality's retention period (`default_retention_days` where it set none).
 
@@ -262,7 +262,7 @@ def purge_contacts(session: Session, *, default_retention_days: int, today: date
     contact details were deleted.
     """
     periods: dict[int, list[int]] = {}
-    for municipality_id, days in session.exec(
+    for municipality_id, days in db.exec(
         sa_select(Municipality.id, Municipality.contact_retention_days)
     ):
         periods.setdefault(default_retention_days if days is None else days, []).append(
@@ -280,19 +280,19 @@ def purge_contacts(session: Session, *, default_retention_days: int, today: date
             ),
         )
     )
-    sqlite = is_sqlite(session)
+    sqlite = is_sqlite(db)
     if sqlite:
-        session.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees
-    deleted = session.execute(
+        db.execute(text("PRAGMA secure_delete = ON"))  # zeroes what the update frees
+    deleted = db.execute(
         update(_OFFERS)
         .where(_OFFERS.c.dialogue_id.in_(ended), _OFFERS.c.contact.is_not(None))
         .values(contact=None)
     ).rowcount
     # The counts only kept the limit of five while the dialogue ran.
-    session.execute(delete(_OFFER_COUNTS).where(_OFFER_COUNTS.c.dialogue_id.in_(ended)))
-    session.commit()
+    db.execute(delete(_OFFER_COUNTS).where(_OFFER_COUNTS.c.dialogue_id.in_(ended)))
+    db.commit()
     if deleted:
-        _erase_old_versions(session.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]  # the session is bound to the app's engine
+        _erase_old_versions(db.get_bind(), sqlite=sqlite)  # type: ignore[arg-type]  # the session is bound to the app's engine
     return deleted
 
 
@@ -311,13 +311,13 @@ def _erase_old_versions(engine: Engine, *, sqlite: bool) -> None:
 
 
 def pledge_facts(
-    session: Session, *, dialogue_id: int, participant_ids: Sequence[str]
+    db: Session, *, dialogue_id: int, participant_ids: Sequence[str]
 ) -> list[tuple[int, str, int, str, int | None, float | None]]:
     """(pledge, participant, session, kind, priority, hours) of every pledge of these
     participants: no text, no contact."""
     facts: list[tuple[int, str, int, str, int | None, float | None]] = []
     for start in range(0, len(participant_ids), 900):
-        rows = session.exec(
+        rows = db.exec(
             select(
                 Pledge.id,
                 Pledge.participant_id,

@@ -52,37 +52,37 @@ def _name_taken(name: str) -> Conflict:
     )
 
 
-def _store_region(session: Session, *, region: Region, member_ids: Iterable[int], actor: Actor):
-    session.add(region)
+def _store_region(db: Session, *, region: Region, member_ids: Iterable[int], actor: Actor):
+    db.add(region)
     try:
-        session.flush()
+        db.flush()
     except IntegrityError as error:
-        session.rollback()
+        db.rollback()
         raise _name_taken(region.name) from error
     assert region.id is not None
-    session.add_all(
+    db.add_all(
         RegionMember(region_id=region.id, municipality_id=municipality_id)
         for municipality_id in sorted(set(member_ids))
     )
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="region.created",
         object_type="region",
         object_id=str(region.id),
     )
-    session.commit()
+    db.commit()
     return region
 
 
 def create_own_region(
-    session: Session, *, name: str, municipality_codes: list[str], actor: Actor
+    db: Session, *, name: str, municipality_codes: list[str], actor: Actor
 ) -> Region:
     """An own grouping of municipalities; each is invited and shares nothing until it joins."""
     ids = []
     unknown = []
     for code in dict.fromkeys(municipality_codes):
-        municipality = municipalities.find_municipality(session, cbs_code=code)
+        municipality = municipalities.find_municipality(db, cbs_code=code)
         if municipality is None:
             unknown.append(code)
         else:
@@ -104,11 +104,11 @@ def create_own_region(
             ],
         )
     region = Region(kind=RegionKind.OWN, name=name.strip() or name)
-    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    return _store_region(db, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def import_region(
-    session: Session, *, kind: RegionKind, code: str, areas: bytes, actor: Actor
+    db: Session, *, kind: RegionKind, code: str, areas: bytes, actor: Actor
 ) -> Region:
     """A COROP area, labour market region or province from the CBS area file: every
     municipality of the file in that area that is in Welvaartgesprek is invited."""
@@ -136,7 +136,7 @@ def import_region(
             kind="bad-import-file",
             invalid_params=[("code", "not in the area file", "niet in het gebiedenbestand")],
         )
-    found = [municipalities.find_municipality(session, cbs_code=c) for c in codes]
+    found = [municipalities.find_municipality(db, cbs_code=c) for c in codes]
     ids = [m.id for m in found if m is not None]
     if not ids:
         raise InvalidInput(
@@ -145,48 +145,46 @@ def import_region(
             invalid_params=[("code", "no municipality of ours", "geen gemeente van ons")],
         )
     region = Region(kind=kind, cbs_code=wanted, name=name)
-    return _store_region(session, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    return _store_region(db, region=region, member_ids=ids, actor=actor)  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
-def _members(session: Session, *, region_id: int) -> list[RegionMember]:
+def _members(db: Session, *, region_id: int) -> list[RegionMember]:
     return list(
-        session.execute(select(RegionMember).where(RegionMember.region_id == region_id))
-        .scalars()
-        .all()
+        db.execute(select(RegionMember).where(RegionMember.region_id == region_id)).scalars().all()
     )
 
 
-def _may_see(session: Session, *, region: Region, actor: Actor) -> bool:
+def _may_see(db: Session, *, region: Region, actor: Actor) -> bool:
     if actor.is_admin or (region.id in actor.region_ids):
         return True
     if actor.role is Role.REGIONAL_ANALYST:
         return False
-    listed = {m.municipality_id for m in _members(session, region_id=region.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    listed = {m.municipality_id for m in _members(db, region_id=region.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return bool(listed & actor.municipality_ids)
 
 
-def list_regions(session: Session, *, actor: Actor) -> list[Region]:
+def list_regions(db: Session, *, actor: Actor) -> list[Region]:
     """The regions the actor may see: all for admins, their own for a regional analyst, and
     those that list one of their municipalities for other staff."""
-    rows = session.execute(select(Region).order_by(Region.name, Region.id)).scalars().all()
-    return [region for region in rows if _may_see(session, region=region, actor=actor)]
+    rows = db.execute(select(Region).order_by(Region.name, Region.id)).scalars().all()
+    return [region for region in rows if _may_see(db, region=region, actor=actor)]
 
 
-def get_region(session: Session, *, region_id: int, actor: Actor) -> Region:
+def get_region(db: Session, *, region_id: int, actor: Actor) -> Region:
     """The region, if the actor may see it (else 404)."""
-    region = session.get(Region, region_id)
-    if region is None or not _may_see(session, region=region, actor=actor):
+    region = db.get(Region, region_id)
+    if region is None or not _may_see(db, region=region, actor=actor):
         raise no_region(region_id)
     return region
 
 
-def to_public(session: Session, region: Region) -> RegionPublic:
+def to_public(db: Session, region: Region) -> RegionPublic:
     """The API view of a region and its listed municipalities."""
     assert region.id is not None
-    members = _members(session, region_id=region.id)
+    members = _members(db, region_id=region.id)
     places = {
         m.id: m
-        for m in session.execute(
+        for m in db.execute(
             select(Municipality).where(
                 Municipality.id.in_([m.municipality_id for m in members])  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
             )
@@ -214,10 +212,10 @@ def to_public(session: Session, region: Region) -> RegionPublic:
     )
 
 
-def _listed(session: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
+def _listed(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
     """The membership of a municipality the actor runs (coordinator or admin)."""
-    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    member = session.get(RegionMember, (region.id, municipality.id))
+    municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    member = db.get(RegionMember, (region.id, municipality.id))
     if member is None:
         raise NotFound(
             f"{municipality.name} is not listed in the region {region.name}.",
@@ -232,31 +230,31 @@ def _listed(session: Session, *, region: Region, cbs_code: str, actor: Actor) ->
             kind="role-required",
         )
     # Joining and leaving at once for the same member: the second waits and sees the first.
-    session.refresh(member, with_for_update=True)
+    db.refresh(member, with_for_update=True)
     return member
 
 
-def join_region(session: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
+def join_region(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
     """The municipality joins: from now on it shares with the region (idempotent)."""
-    member = _listed(session, region=region, cbs_code=cbs_code, actor=actor)
+    member = _listed(db, region=region, cbs_code=cbs_code, actor=actor)
     if member.status is not MembershipStatus.JOINED:
         member.status = MembershipStatus.JOINED
         member.joined_at = utcnow()
         member.left_at = None
-        session.add(member)
+        db.add(member)
         record_event(
-            session,
+            db,
             actor_id=actor.user_id,
             action="region.joined",
             object_type="region",
             object_id=str(region.id),
             detail={"municipality": cbs_code},
         )
-        session.commit()
+        db.commit()
     return member
 
 
-def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
+def leave_region(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
     """The municipality leaves; sharing stops at this moment (`left_at`):
 
     - the region's analysts no longer see the dialogues it leads (a 404, past figures too);
@@ -270,11 +268,11 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
     municipality's group in another member's dialogue keeps its last released figure and no
     longer moves. Leaving twice is a no-op.
     """
-    member = _listed(session, region=region, cbs_code=cbs_code, actor=actor)
+    member = _listed(db, region=region, cbs_code=cbs_code, actor=actor)
     if member.status is not MembershipStatus.JOINED:
         return member
     leaver = member.municipality_id
-    crossing = session.execute(
+    crossing = db.execute(
         select(DialogueSession)
         .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .join(Venue, Venue.id == DialogueSession.venue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
@@ -287,9 +285,9 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
     for row in crossing:
         row.status = SessionStatus.CLOSED
         row.closed_at = now
-        session.add(row)
+        db.add(row)
         record_event(
-            session,
+            db,
             actor_id=actor.user_id,
             action="session.closed",
             object_type="session",
@@ -298,16 +296,16 @@ def leave_region(session: Session, *, region: Region, cbs_code: str, actor: Acto
         )
     member.status = MembershipStatus.LEFT
     member.left_at = now
-    session.add(member)
+    db.add(member)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="region.left",
         object_type="region",
         object_id=str(region.id),
         detail={"municipality": cbs_code},
     )
-    session.commit()
+    db.commit()
     return member
 
 
@@ -319,9 +317,9 @@ def _not_a_member(name: str) -> Conflict:
     )
 
 
-def make_regional(session: Session, *, region: Region, dialogue_id: int, actor: Actor) -> Dialogue:
+def make_regional(db: Session, *, region: Region, dialogue_id: int, actor: Actor) -> Dialogue:
     """Make a dialogue of a member municipality (its lead) a dialogue of the region."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     if not actor.can_manage(dialogue.municipality_id):
         raise Forbidden(
             "Only a coordinator of the dialogue's municipality (or an admin) makes it regional.",
@@ -329,8 +327,8 @@ def make_regional(session: Session, *, region: Region, dialogue_id: int, actor: 
             "haar regionaal.",
             kind="role-required",
         )
-    lead = municipalities.get_municipality_by_id(session, municipality_id=dialogue.municipality_id)
-    if not is_joined(session, region_id=region.id, municipality_id=lead.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    lead = municipalities.get_municipality_by_id(db, municipality_id=dialogue.municipality_id)
+    if not is_joined(db, region_id=region.id, municipality_id=lead.id):  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         raise _not_a_member(lead.name)
     if dialogue.region_id not in (None, region.id):
         raise Conflict(
@@ -340,24 +338,24 @@ def make_regional(session: Session, *, region: Region, dialogue_id: int, actor: 
         )
     if dialogue.region_id is None:
         dialogue.region_id = region.id
-        session.add(dialogue)
+        db.add(dialogue)
         record_event(
-            session,
+            db,
             actor_id=actor.user_id,
             action="dialogue.made_regional",
             object_type="dialogue",
             object_id=str(dialogue.id),
             detail={"region": region.id},
         )
-        session.commit()
+        db.commit()
     return dialogue
 
 
-def regional_dialogues(session: Session, *, region: Region) -> list[Dialogue]:
+def regional_dialogues(db: Session, *, region: Region) -> list[Dialogue]:
     """The region's dialogues whose lead is a member now, newest first."""
-    members = joined_municipality_ids(session, region_id=region.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    members = joined_municipality_ids(db, region_id=region.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return list(
-        session.execute(
+        db.execute(
             select(Dialogue)
             .where(Dialogue.region_id == region.id)
             .where(Dialogue.municipality_id.in_(members))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
@@ -368,13 +366,13 @@ def regional_dialogues(session: Session, *, region: Region) -> list[Dialogue]:
     )
 
 
-def regional_dialogue(session: Session, *, region: Region, dialogue_id: int) -> Dialogue:
+def regional_dialogue(db: Session, *, region: Region, dialogue_id: int) -> Dialogue:
     """One of the region's dialogues whose lead is a member now (else 404)."""
-    dialogue = session.get(Dialogue, dialogue_id)
+    dialogue = db.get(Dialogue, dialogue_id)
     if (
         dialogue is None
         or dialogue.region_id != region.id
-        or not is_joined(session, region_id=region.id, municipality_id=dialogue.municipality_id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        or not is_joined(db, region_id=region.id, municipality_id=dialogue.municipality_id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     ):
         raise NotFound(
             f"There is no dialogue {dialogue_id} in this region that you have access to.",
@@ -383,10 +381,10 @@ def regional_dialogue(session: Session, *, region: Region, dialogue_id: int) -> 
     return dialogue
 
 
-def dialogue_public(session: Session, dialogue: Dialogue) -> RegionalDialogue:
+def dialogue_public(db: Session, dialogue: Dialogue) -> RegionalDialogue:
     """A regional dialogue as the region's analysts see it."""
-    lead = municipalities.get_municipality_by_id(session, municipality_id=dialogue.municipality_id)
-    hosts = session.execute(
+    lead = municipalities.get_municipality_by_id(db, municipality_id=dialogue.municipality_id)
+    hosts = db.execute(
         select(Municipality.cbs_code)
         .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
@@ -404,11 +402,9 @@ def dialogue_public(session: Session, dialogue: Dialogue) -> RegionalDialogue:
     )
 
 
-def set_analyst(
-    session: Session, *, region: Region, user_id: int, reads: bool, actor: Actor
-) -> None:
+def set_analyst(db: Session, *, region: Region, user_id: int, reads: bool, actor: Actor) -> None:
     """Let a regional analyst read this region's figures, or stop it (admins only)."""
-    user = staff.get_user(session, user_id=user_id)
+    user = staff.get_user(db, user_id=user_id)
     if user.role is not Role.REGIONAL_ANALYST:
         raise InvalidInput(
             f"Staff member {user_id} is not a regional analyst: give them that role first.",
@@ -418,11 +414,11 @@ def set_analyst(
             ],
         )
     if reads:
-        if session.get(StaffRegion, (user_id, region.id)) is not None:
+        if db.get(StaffRegion, (user_id, region.id)) is not None:
             return
-        session.add(StaffRegion(staff_user_id=user_id, region_id=region.id))  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        db.add(StaffRegion(staff_user_id=user_id, region_id=region.id))  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     else:
-        removed = session.execute(
+        removed = db.execute(
             delete(StaffRegion)
             .where(StaffRegion.staff_user_id == user_id)
             .where(StaffRegion.region_id == region.id)
@@ -430,7 +426,7 @@ def set_analyst(
         if not removed.rowcount:  # type: ignore[attr-defined]  # a DELETE returns a CursorResult, which has rowcount; Session.execute is typed as Result
             return
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="region.analyst_added" if reads else "region.analyst_removed",
         object_type="region",
@@ -438,6 +434,6 @@ def set_analyst(
         detail={"user": user_id},
     )
     try:
-        session.commit()
+        db.commit()
     except IntegrityError:  # a concurrent request added the same analyst first
-        session.rollback()
+        db.rollback()

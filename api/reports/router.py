@@ -57,7 +57,7 @@ ReaderDep = Annotated[Actor | None, Depends(get_reader)]
 def read_participation_report(
     dialogue_id: ResourceId,
     reader: ReaderDep,
-    session: SessionDep,
+    db: SessionDep,
     request: Request,
     report_format: Annotated[
         ReportFormat | None,
@@ -72,7 +72,7 @@ def read_participation_report(
 
     Staff of the dialogue's municipality (analysts, coordinators, admins) may read it at any
     time, marked as a draft until the report-back is published; anyone may once it is."""
-    dialogue = service.readable_dialogue(session, dialogue_id=dialogue_id, actor=reader)
+    dialogue = service.readable_dialogue(db, dialogue_id=dialogue_id, actor=reader)
     language = lang or ReportLanguage(
         negotiate(
             request.headers.get("accept-language"),
@@ -80,7 +80,7 @@ def read_participation_report(
             default=ReportLanguage.NL.value,
         )
     )
-    report = service.participation_report(session, dialogue=dialogue, language=language)
+    report = service.participation_report(db, dialogue=dialogue, language=language)
     headers = {
         "Content-Language": language.value,
         "Vary": "Accept, Accept-Language",

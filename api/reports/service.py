@@ -49,10 +49,10 @@ _BREAKDOWNS = (
 )
 
 
-def readable_dialogue(session: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
+def readable_dialogue(db: Session, *, dialogue_id: int, actor: Actor | None) -> Dialogue:
     """The dialogue whose report this reader may see: staff of its municipality (analysts,
     coordinators, admins) always, anyone else once the report-back is published (else 404)."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=None)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=None)
     if is_staff_reader(actor, dialogue) or agenda.is_published(dialogue):
         return dialogue
     raise NotFound(
@@ -70,16 +70,14 @@ def is_staff_reader(actor: Actor | None, dialogue: Dialogue) -> bool:
     )
 
 
-def response_of(
-    session: Session, *, dialogue: Dialogue, language: ReportLanguage
-) -> ResponseSection:
+def response_of(db: Session, *, dialogue: Dialogue, language: ReportLanguage) -> ResponseSection:
     """What the municipality did with the results and why: its report-back and agenda."""
     spoken = Language(language.value)
-    report_back = agenda.report_back_of(session, dialogue=dialogue, language=spoken)
+    report_back = agenda.report_back_of(db, dialogue=dialogue, language=spoken)
     priority_languages = {
         p.id: p.language.value
         for p in dialogues.resident_priorities(
-            session,
+            db,
             dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             language=spoken,
         )
@@ -116,19 +114,19 @@ def response_of(
                 resident_pledges=item.contributions.resident_pledges,
                 language=item.language.value,
             )
-            for item in agenda.agenda_of(session, dialogue=dialogue, language=spoken)
+            for item in agenda.agenda_of(db, dialogue=dialogue, language=spoken)
         ],
     )
 
 
 def participation_report(
-    session: Session, *, dialogue: Dialogue, language: ReportLanguage
+    db: Session, *, dialogue: Dialogue, language: ReportLanguage
 ) -> ParticipationReport:
     """The dialogue's participatieverslag in `language`, from one and the same release."""
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
-    released, representativeness = _one_release(session, dialogue=dialogue)
+    released, representativeness = _one_release(db, dialogue=dialogue)
     overall = released[GroupBy.DIALOGUE]
     minimum = overall.min_group_size
     own, own_language = in_language(
@@ -136,7 +134,7 @@ def participation_report(
         dialogue.translations,
         Language(language.value),
     )
-    response = response_of(session, dialogue=dialogue, language=language)
+    response = response_of(db, dialogue=dialogue, language=language)
     population_shown = representativeness.population_year is not None
     return ParticipationReport(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -149,13 +147,13 @@ def participation_report(
         generated_on=datetime.now(AMSTERDAM).date(),
         draft=response.published_at is None,
         who=_who(released, representativeness, language=language),
-        what=_what(session, dialogue=dialogue, question=own["description"], language=language),
+        what=_what(db, dialogue=dialogue, question=own["description"], language=language),
         sessions=_sessions(
-            session, dialogue=dialogue, released=released[GroupBy.SESSION], language=language
+            db, dialogue=dialogue, released=released[GroupBy.SESSION], language=language
         ),  # fmt: skip
-        how_many=_how_many(session, dialogue=dialogue, overall=overall),
+        how_many=_how_many(db, dialogue=dialogue, overall=overall),
         results=_results(
-            session,
+            db,
             dialogue=dialogue,
             overall=overall,
             representativeness=representativeness if population_shown else None,
@@ -166,7 +164,7 @@ def participation_report(
             min_group_size=minimum,
             version=overall.version,
             refreshed_at=overall.refreshed_at.astimezone(AMSTERDAM),
-            final=reading.dialogue_page(session, dialogue=dialogue).final,
+            final=reading.dialogue_page(db, dialogue=dialogue).final,
             population_year=representativeness.population_year,
             weighted_buurt_covered=representativeness.weighted_population_covered.get("buurt"),
             weighted_age_band_covered=representativeness.weighted_population_covered.get("ageBand"),
@@ -175,15 +173,15 @@ def participation_report(
 
 
 def _one_release(
-    session: Session, *, dialogue: Dialogue
+    db: Session, *, dialogue: Dialogue
 ) -> tuple[dict[GroupBy, Results], Representativeness]:
     """Every breakdown the report shows, and the representativeness, of one release."""
     for _attempt in range(5):
         released = {
-            group_by: reading.dialogue_results(session, dialogue=dialogue, group_by=group_by)
+            group_by: reading.dialogue_results(db, dialogue=dialogue, group_by=group_by)
             for group_by in _BREAKDOWNS
         }
-        representativeness = context.representativeness(session, dialogue=dialogue)
+        representativeness = context.representativeness(db, dialogue=dialogue)
         versions = {results.version for results in released.values()}
         if versions == {representativeness.results_version}:
             return released, representativeness
@@ -269,10 +267,10 @@ def _combined_count(row: RepresentativenessGroup, parts: list[GroupResult]) -> C
     return Count(None, SuppressedReason.TOO_FEW)
 
 
-def _what(session: Session, *, dialogue: Dialogue, question: str, language: ReportLanguage) -> What:
-    theme_names = themes.themes_by_key(session, municipality_id=dialogue.municipality_id)
+def _what(db: Session, *, dialogue: Dialogue, question: str, language: ReportLanguage) -> What:
+    theme_names = themes.themes_by_key(db, municipality_id=dialogue.municipality_id)
     priorities = dialogues.resident_priorities(
-        session,
+        db,
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         language=Language(language.value),
     )
@@ -298,10 +296,10 @@ def _theme_name(theme, key: str, language: ReportLanguage) -> str:  # noqa: ANN0
 
 
 def _sessions(
-    session: Session, *, dialogue: Dialogue, released: Results, language: ReportLanguage
+    db: Session, *, dialogue: Dialogue, released: Results, language: ReportLanguage
 ) -> list[SessionHeld]:
-    rows = sessions.list_sessions(session, dialogue=dialogue)
-    places = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
+    rows = sessions.list_sessions(db, dialogue=dialogue)
+    places = venues.venues_by_id(db, venue_ids={row.venue_id for row in rows})
     ballots = {g.key: _count(g) for g in released.groups if g.kind == "session"}
     held = []
     for row in rows:
@@ -320,9 +318,9 @@ def _sessions(
     return held
 
 
-def _how_many(session: Session, *, dialogue: Dialogue, overall: Results) -> HowMany:
-    rows = sessions.list_sessions(session, dialogue=dialogue)
-    pledges = reading.pledges_summary(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+def _how_many(db: Session, *, dialogue: Dialogue, overall: Results) -> HowMany:
+    rows = sessions.list_sessions(db, dialogue=dialogue)
+    pledges = reading.pledges_summary(db, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
     whole = pledges.groups[0]
     shown = not whole.suppressed and whole.totals is not None
     return HowMany(
@@ -338,7 +336,7 @@ def _how_many(session: Session, *, dialogue: Dialogue, overall: Results) -> HowM
 
 
 def _results(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     overall: Results,
@@ -351,7 +349,7 @@ def _results(
     titles = {
         p.id: (p.title, p.language.value)
         for p in dialogues.resident_priorities(
-            session,
+            db,
             dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             language=Language(language.value),
         )

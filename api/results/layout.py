@@ -17,11 +17,9 @@ from api.venues import service as venues
 from api.venues.models import Venue
 
 
-def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
+def dialogue_layout(db: Session, *, dialogue: Dialogue) -> DialogueLayout:
     """The priorities, neighbourhoods and sessions that shape a dialogue's cells (4 queries)."""
-    places = municipalities.neighbourhood_outlines(
-        session, municipality_id=dialogue.municipality_id
-    )
+    places = municipalities.neighbourhood_outlines(db, municipality_id=dialogue.municipality_id)
     code_of = {id_: code for id_, code, _, _, _ in places}
     buurt_code = {id_: code for id_, code, _, kind, _ in places if kind is NeighbourhoodKind.BUURT}
     wijk_code = {
@@ -34,8 +32,8 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
     for _, code, _, kind, wijk_id in sorted(places, key=lambda place: place[1]):
         if kind is NeighbourhoodKind.BUURT and wijk_id:
             buurten_by_wijk[code_of[wijk_id]].append(code)
-    rows = sessions.list_sessions(session, dialogue=dialogue)
-    places_of = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
+    rows = sessions.list_sessions(db, dialogue=dialogue)
+    places_of = venues.venues_by_id(db, venue_ids={row.venue_id for row in rows})
     session_kind: dict[int, str] = {}
     session_ids_by_kind: dict[str, list[int]] = {}
     session_labels: dict[int, str] = {}
@@ -44,7 +42,7 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
     if dialogue.region_id is not None:
         hosts = {
             m.id: m
-            for m in session.execute(
+            for m in db.execute(
                 select(Municipality).where(
                     Municipality.id.in_({v.municipality_id for v in places_of.values()})  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
                 )
@@ -63,7 +61,7 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
         )
     return DialogueLayout(
         priority_ids=tuple(
-            sorted(p.id for p in dialogues.priorities_of(session, dialogue_id=dialogue.id))
+            sorted(p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id))
         ),  # type: ignore[misc, arg-type]  # priority ids read from the database are set
         buurt_code=buurt_code,  # type: ignore[arg-type]  # neighbourhood ids read from the database are set
         wijk_code=wijk_code,  # type: ignore[arg-type]  # neighbourhood ids read from the database are set
@@ -78,15 +76,15 @@ def dialogue_layout(session: Session, *, dialogue: Dialogue) -> DialogueLayout:
     )
 
 
-def min_group_size_of(session: Session, dialogue: Dialogue) -> int:
+def min_group_size_of(db: Session, dialogue: Dialogue) -> int:
     """The minimum group size of the dialogue's municipality; for a regional dialogue the
     largest of its lead and of every municipality whose venues hold its sessions, so that no
     figure is finer than any municipality involved allows."""
-    municipality = session.get(Municipality, dialogue.municipality_id)
+    municipality = db.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
     if dialogue.region_id is None:
         return municipality.min_group_size
-    hosts = session.execute(
+    hosts = db.execute(
         select(func.max(Municipality.min_group_size))
         .join(Venue, Venue.municipality_id == Municipality.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .join(DialogueSession, DialogueSession.venue_id == Venue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression

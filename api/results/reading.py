@@ -162,7 +162,7 @@ def _breakdown_cells(
 
 
 def _released_cells(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -173,14 +173,14 @@ def _released_cells(
     """These cells as the release shows them: (cell, tally or None if empty, hidden)."""
     found = {
         (n, v, a): (store.from_blob(blob, layout.m), hidden)
-        for n, v, a, blob, hidden in session.execute(
+        for n, v, a, blob, hidden in db.execute(
             select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally, GroupTally.suppressed)
             .where(GroupTally.dialogue_id == dialogue_id)
             .where(tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band).in_(cells))
         )
     }  # fmt: skip
     hidden_now = _hidden_if_flags_stale(
-        session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+        db, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
         final=final,
     )  # fmt: skip
     rows: list[tuple[Cell, np.ndarray | None, bool]] = []
@@ -193,10 +193,10 @@ def _released_cells(
     return rows
 
 
-def _with_presence(session: Session, groups: list[GroupResult]) -> list[GroupResult]:
+def _with_presence(db: Session, groups: list[GroupResult]) -> list[GroupResult]:
     """Session groups say whether presence was verified for their ballots."""
     verified = sessions.presence_verified_by_session(
-        session, session_ids=[int(g.key) for g in groups if g.kind == "session"]
+        db, session_ids=[int(g.key) for g in groups if g.kind == "session"]
     )
     return [
         g.model_copy(update={"presence_verified": verified.get(int(g.key))})
@@ -221,7 +221,7 @@ def _unshown(groups: list[GroupResult]) -> int | None:
 
 
 def dialogue_results(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     group_by: GroupBy,
@@ -230,12 +230,12 @@ def dialogue_results(
 ) -> Results:
     """A dialogue's results broken down by `group_by`, with small groups suppressed."""
     return _cached_results(
-        session, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
+        db, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
     )[0]
 
 
 def dialogue_results_json(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     group_by: GroupBy,
@@ -245,13 +245,13 @@ def dialogue_results_json(
 ) -> bytes:
     """The same results as JSON (or gzipped JSON), made once per version of the numbers."""
     entry = _cached_results(
-        session, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
+        db, dialogue=dialogue, group_by=group_by, venue_kind=venue_kind, age_band=age_band
     )
     return entry[2] if gzipped else entry[1]
 
 
 def _cached_results(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     group_by: GroupBy,
@@ -298,9 +298,9 @@ def _cached_results(
             "van de twee weg.",
             invalid_params=[("ageBand", "not with groupBy=ageBand", "niet met groupBy=ageBand")],
         )
-    state = session.get(ResultState, dialogue.id)
+    state = db.get(ResultState, dialogue.id)
     version = state.version if state else 0
-    min_group_size = min_group_size_of(session, dialogue)
+    min_group_size = min_group_size_of(db, dialogue)
     # The minimum group size is part of the key: raising it must hide groups at once. So is
     # the state's refresh time: a recreated state starts its versions again.
     refreshed_at = state.refreshed_at if state else None
@@ -335,10 +335,10 @@ def _cached_results(
             "van één persoon laten zien.",
             kind="filtered-results-after-end",
         )
-    layout = dialogue_layout(session, dialogue=dialogue)
+    layout = dialogue_layout(db, dialogue=dialogue)
     splits = (
         split_view(
-            session, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+            db, dialogue_id=dialogue.id, layout=layout, min_group_size=min_group_size,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             release=(version, refreshed_at),
         )
         if final
@@ -350,7 +350,7 @@ def _cached_results(
     else:
         cells = _breakdown_cells(layout, group_by, venue_kind, age_band)
         rows = _released_cells(
-            session,
+            db,
             dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             layout=layout,
             min_group_size=min_group_size,
@@ -366,7 +366,7 @@ def _cached_results(
                 group.model_copy(update={"life_satisfaction": life_satisfaction(splits, row[0])})
                 for group, row in zip(groups, ordered, strict=True)
             ]
-    groups = _with_presence(session, groups)
+    groups = _with_presence(db, groups)
     total = groups[0]
     results = Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -378,7 +378,7 @@ def _cached_results(
         unshown_ballots=_unshown(groups),
         version=version,
         refreshed_at=state.refreshed_at if state else utcnow(),
-        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        priorities=_priority_labels(db, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         groups=groups,
     )
     document = results.model_dump_json(by_alias=True).encode()
@@ -414,7 +414,7 @@ def _type_groups(
 
 
 def _hidden_if_flags_stale(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -423,7 +423,7 @@ def _hidden_if_flags_stale(
 ) -> set[Cell] | None:
     """The cells to hide now, if the stored flags were decided with a smaller minimum group
     size (the municipality raised it since the last refresh); None if the flags hold."""
-    shown_small = session.execute(
+    shown_small = db.execute(
         select(GroupTally.ballots)
         .where(GroupTally.dialogue_id == dialogue_id)
         .where(GroupTally.suppressed.is_(False))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
@@ -434,7 +434,7 @@ def _hidden_if_flags_stale(
         return None
     counts = {
         (n, v, a): count
-        for n, v, a, count in session.execute(
+        for n, v, a, count in db.execute(
             select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.ballots)
             .where(GroupTally.dialogue_id == dialogue_id)
         )
@@ -442,10 +442,10 @@ def _hidden_if_flags_stale(
     return hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
 
 
-def _priority_labels(session: Session, *, dialogue_id: int) -> list[PriorityLabel]:
+def _priority_labels(db: Session, *, dialogue_id: int) -> list[PriorityLabel]:
     return [
         PriorityLabel(id=p.id, title=p.title, theme_key=p.theme_key, sdgs=p.sdgs)
-        for p in dialogues.priorities_public(session, dialogue_id=dialogue_id)
+        for p in dialogues.priorities_public(db, dialogue_id=dialogue_id)
     ]
 
 
@@ -500,14 +500,14 @@ def _order(cell: Cell, kind: str, parent: str | None) -> tuple:
     return (_KIND_ORDER[kind], cell[1], cell[2], "")
 
 
-def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) -> PledgeSummary:
+def pledges_summary(db: Session, *, dialogue: Dialogue, group_by: GroupBy) -> PledgeSummary:
     """Pledge totals per group of the released pledges, small groups suppressed."""
-    layout = dialogue_layout(session, dialogue=dialogue)
-    minimum = min_group_size_of(session, dialogue)
-    released = store.released_pledges(session, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    layout = dialogue_layout(db, dialogue=dialogue)
+    minimum = min_group_size_of(db, dialogue)
+    released = store.released_pledges(db, dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     view = release_view(pledger_counts(released, layout), layout, min_group_size=minimum)
     if group_by is GroupBy.PARTICIPANT_TYPE:
-        return _pledges_by_type(session, dialogue=dialogue, released=released, view=view,
+        return _pledges_by_type(db, dialogue=dialogue, released=released, view=view,
                                 min_group_size=minimum)  # fmt: skip
     return PledgeSummary(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -515,7 +515,7 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
         min_group_size=minimum,
         groups=pledge_groups(
             released,
-            store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+            store.released_offers(db, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
             layout,
             cells=_breakdown_cells(layout, group_by, None, None),
             view=view,
@@ -527,7 +527,7 @@ def pledges_summary(session: Session, *, dialogue: Dialogue, group_by: GroupBy) 
 
 
 def _pledges_by_type(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     released: Sequence[Any],
@@ -535,7 +535,7 @@ def _pledges_by_type(
     min_group_size: int,
 ) -> PledgeSummary:
     """Pledge totals by how the pledgers take part: from the last release, like the results."""
-    state = session.get(ResultState, dialogue.id)
+    state = db.get(ResultState, dialogue.id)
     if state is None or state.final_at is None:
         raise Conflict(
             f"Pledge totals by participantType are published once the dialogue has ended "
@@ -547,8 +547,8 @@ def _pledges_by_type(
     total: Cell = (ALL, ALL, ALL)
     whole = pledge_groups(
         released,
-        store.released_offers(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-        dialogue_layout(session, dialogue=dialogue),
+        store.released_offers(db, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        dialogue_layout(db, dialogue=dialogue),
         cells=[total],
         view=view,
         min_group_size=min_group_size,
@@ -572,16 +572,16 @@ def _pledges_by_type(
     )
 
 
-def session_results(session: Session, *, row: DialogueSession) -> Results:
+def session_results(db: Session, *, row: DialogueSession) -> Results:
     """The room's view of a session: its cell of the dialogue's release, suppressed as there."""
-    dialogue = session.get(Dialogue, row.dialogue_id)
+    dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None
-    min_group_size = min_group_size_of(session, dialogue)
-    layout = dialogue_layout(session, dialogue=dialogue)
+    min_group_size = min_group_size_of(db, dialogue)
+    layout = dialogue_layout(db, dialogue=dialogue)
     cell = (ALL, session_key(row.id), ALL)
-    state = session.get(ResultState, dialogue.id)
+    state = db.get(ResultState, dialogue.id)
     rows = _released_cells(
-        session,
+        db,
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         layout=layout,
         min_group_size=min_group_size,
@@ -590,7 +590,7 @@ def session_results(session: Session, *, row: DialogueSession) -> Results:
     )
     labels = {cell: (row.title or "", "session", None)}
     (group,) = _with_presence(
-        session,
+        db,
         _group_results(rows, layout, labels=labels, min_group_size=min_group_size),
     )
     return Results(
@@ -600,20 +600,20 @@ def session_results(session: Session, *, row: DialogueSession) -> Results:
         total_ballots=group.ballots,
         version=state.version if state else 0,
         refreshed_at=state.refreshed_at if state else row.created_at,
-        priorities=_priority_labels(session, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+        priorities=_priority_labels(db, dialogue_id=dialogue.id),  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         groups=[group.model_copy(update={"key": str(row.id)})],
     )
 
 
-def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialogueResultsPage:
+def dialogue_page(db: Session, *, dialogue: Dialogue) -> DialogueResultsPage:
     """The public page of a dialogue: its question and period, and the overall ranking of the
     released results only (the whole dialogue's group, no breakdown)."""
-    municipality = session.get(Municipality, dialogue.municipality_id)
+    municipality = db.get(Municipality, dialogue.municipality_id)
     assert municipality is not None
-    results = dialogue_results(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+    results = dialogue_results(db, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
     total = results.groups[0] if results.groups else None
     shown = total is not None and not total.suppressed and total.priorities is not None
-    state = session.get(ResultState, dialogue.id)
+    state = db.get(ResultState, dialogue.id)
     return DialogueResultsPage(
         id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         title=dialogue.title,
@@ -643,12 +643,12 @@ def dialogue_page(session: Session, *, dialogue: Dialogue) -> DialogueResultsPag
     )
 
 
-def trends(session: Session, *, municipality: Municipality) -> list[Any]:
+def trends(db: Session, *, municipality: Municipality) -> list[Any]:
     """Every priority title's total score per dialogue of the municipality, oldest first."""
     from api.results.schemas import Trend, TrendPoint
 
     rows = (
-        session.execute(
+        db.execute(
             select(Dialogue)
             .where(Dialogue.municipality_id == municipality.id)
             .order_by(Dialogue.starts_on)
@@ -658,7 +658,7 @@ def trends(session: Session, *, municipality: Municipality) -> list[Any]:
     )
     series: dict[str, Trend] = {}
     for dialogue in rows:
-        results = dialogue_results(session, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
+        results = dialogue_results(db, dialogue=dialogue, group_by=GroupBy.DIALOGUE)
         total = results.groups[0] if results.groups else None
         figures = (
             {p.id: p for p in (total.priorities or [])} if total and not total.suppressed else {}

@@ -24,12 +24,12 @@ def refresh_all(engine: Engine, *, events: LiveEvents | None = None) -> int:
 
     Each refreshed dialogue's live streams are told (`dialogue:<id>`) once it is committed.
     """
-    with open_session(engine, write=False) as session:
-        waiting = service.dialogues_with_new_ballots(session)
+    with open_session(engine, write=False) as db:
+        waiting = service.dialogues_with_new_ballots(db)
     refreshed = 0
     for dialogue_id in waiting:
-        with open_session(engine) as session:
-            if not service.refresh_dialogue(session, dialogue_id=dialogue_id):
+        with open_session(engine) as db:
+            if not service.refresh_dialogue(db, dialogue_id=dialogue_id):
                 continue
         refreshed += 1
         if events is not None:

@@ -52,14 +52,14 @@ AgeBandQuery = Annotated[
 def read_dialogue_results(
     dialogue_id: ResourceId,
     actor: AnalystActor,
-    session: SessionDep,
+    db: SessionDep,
     request: Request,
     group_by: GroupByQuery = GroupBy.NEIGHBOURHOOD,
     venue_kind: VenueKindQuery = None,
     age_band: AgeBandQuery = None,
 ) -> Response:
     """Scores, intervals, shares, mean ranks and Schulze order per group; CSV with Accept: text/csv."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
     selection = {
         "dialogue": dialogue,
         "group_by": group_by,
@@ -69,11 +69,11 @@ def read_dialogue_results(
     if "text/csv" not in request.headers.get("accept", ""):
         gzipped = "gzip" in request.headers.get("accept-encoding", "")
         return Response(
-            reading.dialogue_results_json(session, **selection, gzipped=gzipped),
+            reading.dialogue_results_json(db, **selection, gzipped=gzipped),
             media_type="application/json",
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None,
         )
-    results = reading.dialogue_results(session, **selection)
+    results = reading.dialogue_results(db, **selection)
     filename = f"welvaartgesprek-{dialogue_id}-{group_by.value}.csv"
     return Response(
         results_csv(results),
@@ -86,7 +86,7 @@ def read_dialogue_results(
 def read_pledge_summary(
     dialogue_id: ResourceId,
     actor: AnalystActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     group_by: GroupByQuery = GroupBy.DIALOGUE,
 ) -> PledgeSummary:
@@ -94,27 +94,27 @@ def read_pledge_summary(
 
     Pledges with contact details (contact offers) belong to no one in the database, so they
     count in the dialogue's totals only, not in any group's."""
-    dialogue = dialogues.get_dialogue(session, dialogue_id=dialogue_id, actor=actor)
-    return reading.pledges_summary(session, dialogue=dialogue, group_by=group_by)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
+    return reading.pledges_summary(db, dialogue=dialogue, group_by=group_by)
 
 
 @router.get("/municipalities/{cbsCode}/trends", response_model=list[Trend])
-def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, session: SessionDep) -> list[Trend]:
+def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, db: SessionDep) -> list[Trend]:
     """Each priority's score across the municipality's dialogues over time (matched by title)."""
-    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    return reading.trends(session, municipality=municipality)
+    municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    return reading.trends(db, municipality=municipality)
 
 
 @router.get("/sessions/{id}/results", response_model=Results)
-def read_session_results(session_id: ResourceId, session: SessionDep) -> Results:
+def read_session_results(session_id: ResourceId, db: SessionDep) -> Results:
     """The session's results as shown in the room: only once enough took part, in batches."""
-    row = sessions.get_session(session, session_id=session_id, actor=None)
+    row = sessions.get_session(db, session_id=session_id, actor=None)
     if not row.show_results:
         raise NotFound(
             "This session does not share its results.",
             nl="Deze sessie deelt haar uitkomsten niet.",
         )
-    return reading.session_results(session, row=row)
+    return reading.session_results(db, row=row)
 
 
 @router.get(
@@ -125,13 +125,13 @@ def read_session_results(session_id: ResourceId, session: SessionDep) -> Results
 async def follow_session(
     session_id: ResourceId,
     actor: ScreenActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     request: Request,
 ) -> EventSourceResponse:
     """Server-sent events for the projector: `status` (check-ins, ballots) and `results`."""
-    row = await run_in_threadpool(sessions.get_session, session, session_id=session_id, actor=actor)
-    session.close()  # the stream reads with short sessions of its own
+    row = await run_in_threadpool(sessions.get_session, db, session_id=session_id, actor=actor)
+    db.close()  # the stream reads with short sessions of its own
     events = live.room_events(
         request.app.state.engine,
         session_id,

@@ -70,7 +70,7 @@ def _cells_of(version: BallotVersion | None, layout: DialogueLayout) -> tuple[Ce
     )
 
 
-def refresh_dialogue(session: Session, *, dialogue_id: int, recount: bool = False) -> bool:
+def refresh_dialogue(db: Session, *, dialogue_id: int, recount: bool = False) -> bool:
     """Publish the next release of the dialogue's results, taking in every changed ballot the
     release rule allows (see `releases.py`); False if another process is on it.
 
@@ -82,33 +82,29 @@ def refresh_dialogue(session: Session, *, dialogue_id: int, recount: bool = Fals
     # before its version, so the version read is at least as new as the mark, and a mark is
     # removed only if its token is still the one read: a ballot changed meanwhile stays
     # marked for the next release. Everything else a release reads only the refresher writes.
-    dialogue = session.get(Dialogue, dialogue_id)
+    dialogue = db.get(Dialogue, dialogue_id)
     if dialogue is None:
         return False
-    layout = dialogue_layout(session, dialogue=dialogue)
-    state = store.lock_state(session, dialogue_id=dialogue_id, m=layout.m, wait=recount)
+    layout = dialogue_layout(db, dialogue=dialogue)
+    state = store.lock_state(db, dialogue_id=dialogue_id, m=layout.m, wait=recount)
     if state is None:
-        session.rollback()
+        db.rollback()
         return False
-    minimum = min_group_size_of(session, dialogue)
+    minimum = min_group_size_of(db, dialogue)
     final = state.final_at is not None
     changed = False
-    first = not final and store.release_total(session, dialogue_id=dialogue_id) < minimum
+    first = not final and store.release_total(db, dialogue_id=dialogue_id) < minimum
     if first:
-        changed = _first_release(
-            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
-        )
+        changed = _first_release(db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum)
     if changed or recount or state.version == -1 or state.priority_count != layout.m:
-        _recount(
-            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum, final=final
-        )
+        _recount(db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum, final=final)
         changed = True
     unmarked = False
     if not final and not first:
-        marks = counting.pending(session, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
+        marks = counting.pending(db, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
         if marks:
             released, unmarked = _release_changes(
-                session, dialogue_id=dialogue_id, layout=layout, marks=marks,
+                db, dialogue_id=dialogue_id, layout=layout, marks=marks,
                 min_group_size=minimum,
             )  # fmt: skip
             changed |= released
@@ -116,34 +112,34 @@ def refresh_dialogue(session: Session, *, dialogue_id: int, recount: bool = Fals
     if not final and changed or new_minimum:
         # A new release, or the same one decided with a new minimum: what readers see now.
         store.record_release(
-            session, dialogue_id=dialogue_id, figures=store.BALLOTS,
-            view=_decide(layout, minimum)(store.cell_counts(session, dialogue_id=dialogue_id)),
+            db, dialogue_id=dialogue_id, figures=store.BALLOTS,
+            view=_decide(layout, minimum)(store.cell_counts(db, dialogue_id=dialogue_id)),
         )  # fmt: skip
-    if not final and store.has_unreleased_pledges(session, dialogue_id=dialogue_id):
+    if not final and store.has_unreleased_pledges(db, dialogue_id=dialogue_id):
         changed |= _release_pledges(
-            session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
+            db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
         )
         if new_minimum:
             _record_pledgers(
-                session, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
-                released=store.released_pledges(session, dialogue_id=dialogue_id),
+                db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
+                released=store.released_pledges(db, dialogue_id=dialogue_id),
             )  # fmt: skip
     ending = not final and has_ended(dialogue)
     if not changed and not ending and state.min_group_size == minimum:
         if unmarked:
-            session.commit()  # ballots sent again unchanged: nothing to release
+            db.commit()  # ballots sent again unchanged: nothing to release
         else:
-            session.rollback()
+            db.rollback()
         return True
     if ending:
         state.final_at = utcnow()
     if ending or not changed:
         # The last release, or a new minimum group size: the same tallies, decided again.
         store.write_cells(
-            session, dialogue_id=dialogue_id, tallies={}, replace=False, layout=layout,
+            db, dialogue_id=dialogue_id, tallies={}, replace=False, layout=layout,
             min_group_size=minimum, final=final or ending,
         )  # fmt: skip
-    _finish(session, state=state, dialogue=dialogue, layout=layout, min_group_size=minimum)
+    _finish(db, state=state, dialogue=dialogue, layout=layout, min_group_size=minimum)
     return True
 
 
@@ -166,7 +162,7 @@ def _kept_shown(layout: DialogueLayout) -> list[Cell]:
 
 
 def _first_release(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    db: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
 ) -> bool:
     """A release chosen afresh, while the last one holds fewer than min_group_size ballots.
 
@@ -175,14 +171,12 @@ def _first_release(
     would only make a larger group hidden wait (they are marked again). A very large first
     release (a dialogue from before releases existed) takes in every ballot at once.
     """
-    marks = counting.pending(session, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
-    before = store.released_versions(
-        session, ballot_ids=store.released_ids(session, dialogue_id=dialogue_id)
-    )
+    marks = counting.pending(db, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
+    before = store.released_versions(db, ballot_ids=store.released_ids(db, dialogue_id=dialogue_id))
     ballot_ids = sorted({b for b, _ in marks} | set(before))
     if len(ballot_ids) > FIRST_RELEASE_CHOSEN_UP_TO:
-        return store.publish_every_pending(session, dialogue_id=dialogue_id) > 0
-    current = counting.current_versions(session, ballot_ids=ballot_ids)
+        return store.publish_every_pending(db, dialogue_id=dialogue_id) > 0
+    current = counting.current_versions(db, ballot_ids=ballot_ids)
     changes = [
         Change(unit=b, removed=(), added=_cells_of(version, layout))
         for b, version in current.items()
@@ -193,39 +187,37 @@ def _first_release(
         decide=_decide(layout, min_group_size),
         min_group_size=min_group_size,
         keep_shown=_kept_shown(layout),
-        history=store.release_history(session, dialogue_id=dialogue_id, figures=store.BALLOTS),
+        history=store.release_history(db, dialogue_id=dialogue_id, figures=store.BALLOTS),
     )
     after = {b: current[b] if b in admitted else None for b in ballot_ids}
-    store.publish(session, dialogue_id=dialogue_id, versions=after)
+    store.publish(db, dialogue_id=dialogue_id, versions=after)
     counting.unmark(
-        session, marks=[(b, token) for b, token in marks if b in admitted or b not in current]
+        db, marks=[(b, token) for b, token in marks if b in admitted or b not in current]
     )
     for ballot_id in before:
         if ballot_id in current and ballot_id not in admitted:
-            counting.mark_changed(session, ballot_id=ballot_id, dialogue_id=dialogue_id)
+            counting.mark_changed(db, ballot_id=ballot_id, dialogue_id=dialogue_id)
     return any(before.get(b) != after[b] for b in ballot_ids)
 
 
 def _release_pledges(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    db: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule; and
     contact offers, which belong to no one and count in the dialogue's totals only, once
     enough of them have come in (or while no pledge total was readable yet)."""
-    released = store.released_pledges(session, dialogue_id=dialogue_id)
-    counted = set(store.released_offer_ids(session, dialogue_id=dialogue_id))
-    offers = [
-        o for o in pledges.offer_facts(session, dialogue_id=dialogue_id) if o.id not in counted
-    ]
+    released = store.released_pledges(db, dialogue_id=dialogue_id)
+    counted = set(store.released_offer_ids(db, dialogue_id=dialogue_id))
+    offers = [o for o in pledges.offer_facts(db, dialogue_id=dialogue_id) if o.id not in counted]
     released_offers = False
     if offers:
         readable = pledger_counts(released, layout).get((ALL, ALL, ALL), 0) >= min_group_size
         released_offers = not readable or len(offers) >= min_group_size
     if released_offers:
-        store.publish_offers(session, dialogue_id=dialogue_id, offers=offers)
+        store.publish_offers(db, dialogue_id=dialogue_id, offers=offers)
     return (
         _release_pledgers(
-            session,
+            db,
             dialogue_id=dialogue_id,
             layout=layout,
             min_group_size=min_group_size,
@@ -236,7 +228,7 @@ def _release_pledges(
 
 
 def _release_pledgers(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -245,11 +237,11 @@ def _release_pledgers(
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule
     (`released`: the pledges counted now)."""
-    waiting = store.waiting_pledgers(session, dialogue_id=dialogue_id)
+    waiting = store.waiting_pledgers(db, dialogue_id=dialogue_id)
     if not waiting:
         return False
-    facts = pledges.pledge_facts(session, dialogue_id=dialogue_id, participant_ids=waiting)
-    places = ballots.places_of_participants(session, participant_ids=waiting)
+    facts = pledges.pledge_facts(db, dialogue_id=dialogue_id, participant_ids=waiting)
+    places = ballots.places_of_participants(db, participant_ids=waiting)
     session_of = {participant: session_id for _, participant, session_id, *_ in facts}
     released_of = {pledge.participant_id: pledge for pledge in released}
 
@@ -280,13 +272,13 @@ def _release_pledgers(
             decide=_decide(layout, min_group_size),
             min_group_size=min_group_size,
             keep_shown=[(ALL, ALL, ALL)],
-            history=store.release_history(session, dialogue_id=dialogue_id, figures=store.PLEDGERS),
+            history=store.release_history(db, dialogue_id=dialogue_id, figures=store.PLEDGERS),
         )
         admitted = {waiting[unit] for unit in units}
     if not admitted:
         return False
     rows = []
-    types = ballots.participant_types_of(session, participant_ids=sorted(admitted))
+    types = ballots.participant_types_of(db, participant_ids=sorted(admitted))
     for pledge_id, participant, session_id, kind, priority_id, hours in facts:
         if participant in admitted:
             neighbourhood_id, band = places.get(participant, (None, None))
@@ -298,17 +290,17 @@ def _release_pledgers(
                     hours_per_month=None if hours is None else Decimal(str(hours)),
                 )
             )  # fmt: skip
-    store.publish_pledges(session, participant_ids=sorted(admitted), pledges=rows)
+    store.publish_pledges(db, participant_ids=sorted(admitted), pledges=rows)
     kept = [pledge for pledge in released if pledge.participant_id not in admitted]
     _record_pledgers(
-        session, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+        db, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
         released=[*kept, *rows],
     )  # fmt: skip
     return True
 
 
 def _record_pledgers(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -319,13 +311,13 @@ def _record_pledgers(
     for the release rule's history."""
     counts = pledger_counts(released, layout)
     store.record_release(
-        session, dialogue_id=dialogue_id, figures=store.PLEDGERS,
+        db, dialogue_id=dialogue_id, figures=store.PLEDGERS,
         view=_decide(layout, min_group_size)(counts),
     )  # fmt: skip
 
 
 def _release_changes(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -335,8 +327,8 @@ def _release_changes(
     """Take the changes the release rule allows into the release: whether any were, and
     whether any marks were removed (those, too, of ballots sent again unchanged)."""
     ballot_ids = [ballot_id for ballot_id, _ in marks]
-    old = store.released_versions(session, ballot_ids=ballot_ids)
-    new = counting.current_versions(session, ballot_ids=ballot_ids)
+    old = store.released_versions(db, ballot_ids=ballot_ids)
+    new = counting.current_versions(db, ballot_ids=ballot_ids)
     changes = [
         Change(unit=b, removed=_cells_of(old.get(b), layout), added=_cells_of(new.get(b), layout))
         for b in ballot_ids
@@ -345,30 +337,30 @@ def _release_changes(
     admitted: set[int] = set()
     if changes:
         admitted, _ = choose_release(
-            store.cell_counts(session, dialogue_id=dialogue_id),
+            store.cell_counts(db, dialogue_id=dialogue_id),
             changes,
             decide=_decide(layout, min_group_size),
             min_group_size=min_group_size,
             keep_shown=_kept_shown(layout),
-            history=store.release_history(session, dialogue_id=dialogue_id, figures=store.BALLOTS),
+            history=store.release_history(db, dialogue_id=dialogue_id, figures=store.BALLOTS),
         )
     if admitted:
         tallies = _tally_versions([new[b] for b in admitted if b in new], layout)
         for cell, values in _tally_versions([old[b] for b in admitted if b in old], layout).items():
             tallies[cell] = tallies.get(cell, 0) - values
         store.write_cells(
-            session, dialogue_id=dialogue_id, tallies=tallies, replace=False, layout=layout,
+            db, dialogue_id=dialogue_id, tallies=tallies, replace=False, layout=layout,
             min_group_size=min_group_size, final=False,
         )  # fmt: skip
-        store.publish(session, dialogue_id=dialogue_id, versions={b: new.get(b) for b in admitted})
+        store.publish(db, dialogue_id=dialogue_id, versions={b: new.get(b) for b in admitted})
     unchanged = {b for b in ballot_ids if old.get(b) == new.get(b)}
     done = [(b, token) for b, token in marks if b in admitted or b in unchanged]
-    counting.unmark(session, marks=done)
+    counting.unmark(db, marks=done)
     return bool(admitted), bool(done)
 
 
 def _recount(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -377,7 +369,7 @@ def _recount(
 ) -> int:
     """Rebuild every cell's tally from the released ballots; returns how many there are."""
     rankings, session_ids, neighbourhood_ids, age_bands = store.all_rankings(
-        session, dialogue_id=dialogue_id, priority_index=layout.priority_index()
+        db, dialogue_id=dialogue_id, priority_index=layout.priority_index()
     )
     columns = BallotColumns(
         rankings=rankings,
@@ -386,33 +378,33 @@ def _recount(
         age_band=age_bands,
     )
     store.write_cells(
-        session, dialogue_id=dialogue_id, tallies=published_tallies(columns, layout),
+        db, dialogue_id=dialogue_id, tallies=published_tallies(columns, layout),
         replace=True, layout=layout, min_group_size=min_group_size, final=final,
     )  # fmt: skip
     return len(columns)
 
 
-def recompute_dialogue(session: Session, *, dialogue_id: int) -> int:
+def recompute_dialogue(db: Session, *, dialogue_id: int) -> int:
     """Recount the dialogue's tallies from its released ballots and publish the next release;
     returns how many ballots the release counts."""
-    if session.get(Dialogue, dialogue_id) is None:
+    if db.get(Dialogue, dialogue_id) is None:
         raise NotFound(
             f"There is no dialogue {dialogue_id}.", nl=f"Er is geen dialoog {dialogue_id}."
         )
-    session.rollback()
-    refresh_dialogue(session, dialogue_id=dialogue_id, recount=True)
-    return store.release_total(session, dialogue_id=dialogue_id)
+    db.rollback()
+    refresh_dialogue(db, dialogue_id=dialogue_id, recount=True)
+    return store.release_total(db, dialogue_id=dialogue_id)
 
 
 def _finish(
-    session: Session,
+    db: Session,
     *,
     state: ResultState,
     dialogue: Dialogue,
     layout: DialogueLayout,
     min_group_size: int,
 ) -> None:
-    total = session.execute(
+    total = db.execute(
         select(GroupTally.ballots).where(
             GroupTally.dialogue_id == dialogue.id,
             GroupTally.neighbourhood == ALL,
@@ -425,28 +417,28 @@ def _finish(
     state.version = max(state.version, 0) + 1
     state.priority_count = layout.m
     state.refreshed_at = utcnow()
-    session.add(state)
-    session.commit()
+    db.add(state)
+    db.commit()
 
 
-def dialogues_with_new_ballots(session: Session) -> list[int]:
+def dialogues_with_new_ballots(db: Session) -> list[int]:
     """Dialogues with ballots changed since their last release, ended ones that wait for their
     last release, and those whose municipality changed its minimum group size since."""
     finished = set(
-        session.execute(
+        db.execute(
             select(ResultState.dialogue_id).where(ResultState.final_at.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         ).scalars()
     )
-    waiting = {d for d in counting.dialogues_waiting(session) if d not in finished}
-    waiting.update(d for d in store.dialogues_with_unreleased_pledges(session) if d not in finished)
-    ending = session.execute(
+    waiting = {d for d in counting.dialogues_waiting(db) if d not in finished}
+    waiting.update(d for d in store.dialogues_with_unreleased_pledges(db) if d not in finished)
+    ending = db.execute(
         select(ResultState.dialogue_id)
         .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(ResultState.final_at.is_(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         .where(Dialogue.ends_on < datetime.now(AMSTERDAM).date())
     ).scalars()
     waiting.update(ending)
-    minimum_changed = session.execute(
+    minimum_changed = db.execute(
         select(ResultState.dialogue_id)
         .join(Dialogue, Dialogue.id == ResultState.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .join(Municipality, Municipality.id == Dialogue.municipality_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
@@ -454,7 +446,7 @@ def dialogues_with_new_ballots(session: Session) -> list[int]:
         .where(ResultState.min_group_size.is_distinct_from(Municipality.min_group_size))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).scalars()
     waiting.update(minimum_changed)
-    regional = session.execute(
+    regional = db.execute(
         select(Dialogue, ResultState.min_group_size)
         .join(ResultState, ResultState.dialogue_id == Dialogue.id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .where(Dialogue.region_id.is_not(None))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
@@ -462,6 +454,6 @@ def dialogues_with_new_ballots(session: Session) -> list[int]:
     waiting.update(
         dialogue.id
         for dialogue, minimum in regional
-        if minimum != min_group_size_of(session, dialogue)  # the largest of its municipalities
+        if minimum != min_group_size_of(db, dialogue)  # the largest of its municipalities
     )
     return sorted(waiting)

@@ -71,7 +71,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 def split_view(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     layout: DialogueLayout,
@@ -84,7 +84,7 @@ def split_view(
         cached = _CACHE.get(cache_key)
     if cached is not None:
         return cached
-    ballots, types, scores = _released(session, dialogue_id=dialogue_id, layout=layout)
+    ballots, types, scores = _released(db, dialogue_id=dialogue_id, layout=layout)
     view = decide_splits(ballots, types, scores, layout=layout, min_group_size=min_group_size)
     with _CACHE_LOCK:
         _CACHE[cache_key] = view
@@ -92,9 +92,9 @@ def split_view(
 
 
 def _released(
-    session: Session, *, dialogue_id: int, layout: DialogueLayout
+    db: Session, *, dialogue_id: int, layout: DialogueLayout
 ) -> tuple[BallotColumns, np.ndarray, np.ndarray]:
-    rows = session.execute(
+    rows = db.execute(
         select(
             ReleasedBallot.ranking,
             ReleasedBallot.session_id,

@@ -43,13 +43,13 @@ _CELL_COLUMNS = (
 )
 
 
-def lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
+def lock_state(db: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultState | None:
     """The dialogue's result state, locked for this transaction; None if another has it."""
-    created = session.execute(
-        _CREATE_STATE.on(session),
+    created = db.execute(
+        _CREATE_STATE.on(db),
         {"dialogue_id": dialogue_id, "priority_count": m, "refreshed_at": utcnow()},
     ).scalar()
-    state = session.execute(
+    state = db.execute(
         for_update(
             select(ResultState).where(ResultState.dialogue_id == dialogue_id),
             skip_locked=not wait,
@@ -61,7 +61,7 @@ def lock_state(session: Session, *, dialogue_id: int, m: int, wait: bool) -> Res
 
 
 def write_cells(
-    session: Session,
+    db: Session,
     *,
     dialogue_id: int,
     tallies: dict[Cell, np.ndarray],
@@ -74,13 +74,13 @@ def write_cells(
     every published cell, whether it must be suppressed, and store what changed."""
     stored: dict[Cell, tuple[int, bool]] = {}
     if replace:
-        session.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
+        db.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
         existing: dict[Cell, np.ndarray] = {}
     else:
-        existing = load_cells(session, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
+        existing = load_cells(db, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
         stored = {
             (n, v, a): (count, hidden)
-            for n, v, a, count, hidden in session.execute(
+            for n, v, a, count, hidden in db.execute(
                 select(
                     GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
                     GroupTally.ballots, GroupTally.suppressed,
@@ -101,7 +101,7 @@ def write_cells(
     for cell in emptied:
         counts.pop(cell, None)
     hidden = hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
-    _delete_cells(session, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
+    _delete_cells(db, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
 
     new_rows, changed_rows, flipped_rows = [], [], []
     width = tally_width(layout.m)
@@ -128,7 +128,7 @@ def write_cells(
                     "suppressed": not was_hidden,
                 }
             )
-    _insert_cells(session, new_rows)
+    _insert_cells(db, new_rows)
     key = (
         (GroupTally.dialogue_id == bindparam("d"))
         & (GroupTally.neighbourhood == bindparam("n"))
@@ -136,32 +136,32 @@ def write_cells(
         & (GroupTally.age_band == bindparam("a"))
     )
     if changed_rows:
-        session.connection().execute(
+        db.connection().execute(
             update(GroupTally.__table__).where(key).values(
                 ballots=bindparam("ballots"), suppressed=bindparam("suppressed"), tally=bindparam("tally")
             ),
             changed_rows,
         )  # fmt: skip
     if flipped_rows:
-        session.connection().execute(
+        db.connection().execute(
             update(GroupTally.__table__).where(key).values(suppressed=bindparam("suppressed")),
             flipped_rows,
         )
 
 
-def _delete_cells(session: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> None:
+def _delete_cells(db: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> None:
     key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
     for start in range(0, len(cells), 500):
-        session.execute(
+        db.execute(
             delete(GroupTally)
             .where(GroupTally.dialogue_id == dialogue_id)
             .where(key.in_(cells[start : start + 500]))
         )
 
 
-def _insert_cells(session: Session, rows: list[dict[str, Any]]) -> None:
+def _insert_cells(db: Session, rows: list[dict[str, Any]]) -> None:
     bulk_insert(
-        session,
+        db,
         GroupTally.__table__,  # type: ignore[attr-defined]  # SQLModel's stubs lack __table__
         _CELL_COLUMNS,
         ((r["d"], r["n"], r["v"], r["a"], r["ballots"], r["suppressed"], r["tally"]) for r in rows),
@@ -188,12 +188,12 @@ def from_blob(blob: bytes, m: int) -> np.ndarray:
 
 
 def load_cells(
-    session: Session, *, dialogue_id: int, cells: Sequence[Cell], m: int
+    db: Session, *, dialogue_id: int, cells: Sequence[Cell], m: int
 ) -> dict[Cell, np.ndarray]:
     found: dict[Cell, np.ndarray] = {}
     key = tuple_(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band)
     for start in range(0, len(cells), 500):
-        rows = session.execute(
+        rows = db.execute(
             select(
                 GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.tally
             )
@@ -206,7 +206,7 @@ def load_cells(
 
 
 def all_rankings(
-    session: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
+    db: Session, *, dialogue_id: int, priority_index: Mapping[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every released ballot of the dialogue as columns: rankings (N, width) of priority
     indices best first, padded with -1; session id; neighbourhood id (-1: none); age band
@@ -217,9 +217,9 @@ def all_rankings(
     million ballots cost no per-row work in Python. The aggregates of one query see the
     rows in the same order, so the columns line up.
     """
-    if is_postgresql(session):
+    if is_postgresql(db):
         band_case = " ".join(f"WHEN '{band.value}' THEN {i}" for i, band in enumerate(AgeBand))
-        cursor = session.connection().connection.driver_connection.cursor(binary=True)
+        cursor = db.connection().connection.driver_connection.cursor(binary=True)
         row = cursor.execute(
             "SELECT string_agg(int4send(session_id), ''), "
             "string_agg(int4send(coalesce(neighbourhood_id, -1)), ''), "
@@ -235,7 +235,7 @@ def all_rankings(
             for column, kind in zip(row[:4], (">i4", ">i4", ">i2", ">i2"), strict=True)
         )
         return _columns(sessions, neighbourhoods, bands, counts, row[4], priority_index)
-    rows = session.execute(
+    rows = db.execute(
         select(
             ReleasedBallot.session_id,
             ReleasedBallot.neighbourhood_id,
@@ -286,31 +286,27 @@ def _lookup(priority_index: Mapping[int, int]) -> np.ndarray:
     return lookup
 
 
-def cell_counts(session: Session, *, dialogue_id: int) -> dict[Cell, int]:
+def cell_counts(db: Session, *, dialogue_id: int) -> dict[Cell, int]:
     """The ballot count of every published cell of the release."""
     return {
         (n, v, a): count
-        for n, v, a, count in session.execute(
+        for n, v, a, count in db.execute(
             select(GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band, GroupTally.ballots)
             .where(GroupTally.dialogue_id == dialogue_id)
         )
     }  # fmt: skip
 
 
-def released_versions(session: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
+def released_versions(db: Session, *, ballot_ids: Sequence[int]) -> dict[int, BallotVersion]:
     """The version of each of these ballots that the release counts (absent: not in it)."""
-    return counting.versions_in(session, _RELEASED, ballot_ids)
+    return counting.versions_in(db, _RELEASED, ballot_ids)
 
 
-def publish(
-    session: Session, *, dialogue_id: int, versions: Mapping[int, BallotVersion | None]
-) -> None:
+def publish(db: Session, *, dialogue_id: int, versions: Mapping[int, BallotVersion | None]) -> None:
     """Make these versions the release's (None: the ballot leaves the release)."""
     ids = list(versions)
     for start in range(0, len(ids), 900):
-        session.execute(
-            delete(_RELEASED).where(_RELEASED.c.ballot_id.in_(ids[start : start + 900]))
-        )
+        db.execute(delete(_RELEASED).where(_RELEASED.c.ballot_id.in_(ids[start : start + 900])))
     rows = [
         {
             "ballot_id": ballot_id,
@@ -327,31 +323,31 @@ def publish(
         if version is not None
     ]
     for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(insert(_RELEASED), rows[start : start + _INSERT_CHUNK])
+        db.execute(insert(_RELEASED), rows[start : start + _INSERT_CHUNK])
 
 
-def released_ids(session: Session, *, dialogue_id: int) -> list[int]:
+def released_ids(db: Session, *, dialogue_id: int) -> list[int]:
     """The ballots of the dialogue that its release counts."""
     return list(
-        session.execute(
+        db.execute(
             select(_RELEASED.c.ballot_id).where(_RELEASED.c.dialogue_id == dialogue_id)
         ).scalars()
     )
 
 
-def publish_every_pending(session: Session, *, dialogue_id: int) -> int:
+def publish_every_pending(db: Session, *, dialogue_id: int) -> int:
     """Publish every changed ballot of the dialogue as it is now; returns how many changed.
 
     As in every release, a mark is read before its ballot and removed only if its token is
     unchanged: a ballot changed meanwhile stays marked.
     """
-    marks = counting.pending(session, dialogue_id=dialogue_id, limit=None)
+    marks = counting.pending(db, dialogue_id=dialogue_id, limit=None)
     ballot_ids = [ballot_id for ballot_id, _ in marks]
     for start in range(0, len(ballot_ids), 900):
         chunk = {"ids": ballot_ids[start : start + 900]}
-        session.execute(_UNPUBLISH, chunk)
-        session.execute(_PUBLISH_AS_NOW, chunk)
-    counting.unmark(session, marks=marks)
+        db.execute(_UNPUBLISH, chunk)
+        db.execute(_PUBLISH_AS_NOW, chunk)
+    counting.unmark(db, marks=marks)
     return len(marks)
 
 
@@ -365,9 +361,9 @@ _PUBLISH_AS_NOW = text(
 ).bindparams(bindparam("ids", expanding=True))
 
 
-def release_total(session: Session, *, dialogue_id: int) -> int:
+def release_total(db: Session, *, dialogue_id: int) -> int:
     """How many ballots the release counts."""
-    return session.execute(
+    return db.execute(
         select(func.count()).select_from(_RELEASED).where(_RELEASED.c.dialogue_id == dialogue_id)
     ).scalar_one()
 
@@ -376,9 +372,9 @@ BALLOTS = "ballots"
 PLEDGERS = "pledgers"
 
 
-def release_history(session: Session, *, dialogue_id: int, figures: str) -> list[Snapshot[Cell]]:
+def release_history(db: Session, *, dialogue_id: int, figures: str) -> list[Snapshot[Cell]]:
     """The dialogue's earlier readable releases of these figures, oldest first."""
-    rows = session.execute(
+    rows = db.execute(
         select(ReleaseSnapshot.cells)
         .where(ReleaseSnapshot.dialogue_id == dialogue_id, ReleaseSnapshot.figures == figures)
         .order_by(ReleaseSnapshot.id)  # type: ignore[arg-type]  # SQLModel types the column as its Python value, not a SQL expression
@@ -393,14 +389,14 @@ def _snapshot(cells: list[list[Any]]) -> Snapshot[Cell]:
     )
 
 
-def record_release(session: Session, *, dialogue_id: int, figures: str, view: View[Cell]) -> None:
+def record_release(db: Session, *, dialogue_id: int, figures: str, view: View[Cell]) -> None:
     """Keep the new release of these figures for comparing later ones with it: if its total
     is readable and it hides other cells, or other counts, than the last one kept."""
     total = (ALL, ALL, ALL)
     if not view.counts.get(total) or total in view.hidden:
         return
     snapshot = snapshot_of(view)
-    last = session.execute(
+    last = db.execute(
         select(ReleaseSnapshot.cells)
         .where(ReleaseSnapshot.dialogue_id == dialogue_id, ReleaseSnapshot.figures == figures)
         .order_by(ReleaseSnapshot.id.desc())  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
@@ -409,37 +405,37 @@ def record_release(session: Session, *, dialogue_id: int, figures: str, view: Vi
     if last is not None and _snapshot(last) == snapshot:
         return
     cells = [[*cell, snapshot.counts.get(cell, 0)] for cell in sorted(snapshot.hidden)]
-    session.add(ReleaseSnapshot(dialogue_id=dialogue_id, figures=figures, cells=cells))
-    session.flush()
+    db.add(ReleaseSnapshot(dialogue_id=dialogue_id, figures=figures, cells=cells))
+    db.flush()
 
 
 _RELEASED_PLEDGES = ReleasedPledge.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
-def released_pledges(session: Session, *, dialogue_id: int) -> list[CountedPledge]:
+def released_pledges(db: Session, *, dialogue_id: int) -> list[CountedPledge]:
     """The pledges the published pledge totals count, as plain rows (a dialogue has thousands,
     and made into ORM objects they took most of a refresh's time)."""
-    rows = session.execute(
+    rows = db.execute(
         select(_RELEASED_PLEDGES).where(_RELEASED_PLEDGES.c.dialogue_id == dialogue_id)
     ).all()
     return cast(list[CountedPledge], rows)
 
 
 def publish_pledges(
-    session: Session, *, participant_ids: Sequence[str], pledges: Sequence[ReleasedPledge]
+    db: Session, *, participant_ids: Sequence[str], pledges: Sequence[ReleasedPledge]
 ) -> None:
     """Make these the released pledges of these pledgers."""
     for start in range(0, len(participant_ids), 900):
         chunk = participant_ids[start : start + 900]
-        session.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
-    session.add_all(pledges)
-    session.flush()
+        db.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
+    db.add_all(pledges)
+    db.flush()
 
 
-def has_unreleased_pledges(session: Session, *, dialogue_id: int) -> bool:
+def has_unreleased_pledges(db: Session, *, dialogue_id: int) -> bool:
     """Whether the dialogue has pledges or contact offers its totals do not count yet."""
     return bool(
-        session.execute(
+        db.execute(
             text(
                 "SELECT EXISTS (SELECT 1 FROM pledges p LEFT JOIN released_pledges r "
                 "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL) "
@@ -451,10 +447,10 @@ def has_unreleased_pledges(session: Session, *, dialogue_id: int) -> bool:
     )
 
 
-def waiting_pledgers(session: Session, *, dialogue_id: int) -> list[str]:
+def waiting_pledgers(db: Session, *, dialogue_id: int) -> list[str]:
     """The participants with a pledge the dialogue's pledge totals do not count yet."""
     return list(
-        session.execute(
+        db.execute(
             text(
                 "SELECT DISTINCT p.participant_id FROM pledges p LEFT JOIN released_pledges r "
                 "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL "
@@ -465,10 +461,10 @@ def waiting_pledgers(session: Session, *, dialogue_id: int) -> list[str]:
     )
 
 
-def dialogues_with_unreleased_pledges(session: Session) -> list[int]:
+def dialogues_with_unreleased_pledges(db: Session) -> list[int]:
     """Dialogues with pledges or contact offers the totals do not count yet."""
     return list(
-        session.execute(
+        db.execute(
             text(
                 "SELECT p.dialogue_id FROM pledges p LEFT JOIN released_pledges r "
                 "ON r.pledge_id = p.id WHERE r.pledge_id IS NULL UNION "
@@ -479,27 +475,25 @@ def dialogues_with_unreleased_pledges(session: Session) -> list[int]:
     )
 
 
-def released_offers(session: Session, *, dialogue_id: int) -> list[ReleasedOffer]:
+def released_offers(db: Session, *, dialogue_id: int) -> list[ReleasedOffer]:
     """The contact offers the dialogue's pledge totals count."""
     return list(
-        session.execute(
-            select(ReleasedOffer).where(ReleasedOffer.dialogue_id == dialogue_id)
-        ).scalars()
+        db.execute(select(ReleasedOffer).where(ReleasedOffer.dialogue_id == dialogue_id)).scalars()
     )
 
 
-def released_offer_ids(session: Session, *, dialogue_id: int) -> list[str]:
+def released_offer_ids(db: Session, *, dialogue_id: int) -> list[str]:
     """The ids of the contact offers the dialogue's pledge totals count."""
     return list(
-        session.execute(
+        db.execute(
             select(ReleasedOffer.offer_id).where(ReleasedOffer.dialogue_id == dialogue_id)
         ).scalars()
     )
 
 
-def publish_offers(session: Session, *, dialogue_id: int, offers: Sequence[Any]) -> None:
+def publish_offers(db: Session, *, dialogue_id: int, offers: Sequence[Any]) -> None:
     """Count these contact offers (with `id`, `kind`, `priority_id`, `hours_per_month`)."""
-    session.add_all(
+    db.add_all(
         ReleasedOffer(
             offer_id=offer.id,
             dialogue_id=dialogue_id,
@@ -509,4 +503,4 @@ def publish_offers(session: Session, *, dialogue_id: int, offers: Sequence[Any])
         )
         for offer in offers
     )
-    session.flush()
+    db.flush()

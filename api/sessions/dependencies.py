@@ -77,8 +77,8 @@ def get_read_session(request: Request) -> Iterator[Session]:
     Read what the response needs with this session instead, and close it before writing so
     that a request never holds two pooled connections at once.
     """
-    with open_session(request.app.state.engine, write=False) as session:
-        yield session
+    with open_session(request.app.state.engine, write=False) as db:
+        yield db
 
 
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]

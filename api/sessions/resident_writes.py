@@ -46,20 +46,20 @@ async def run_resident_write(
     scope = participant.idempotency_scope
     idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
 
-    def write_once(session: Session) -> idempotency.StoredResponse:
+    def write_once(db: Session) -> idempotency.StoredResponse:
         if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
             limit_resident_write(limiter, state.settings, participant)
         return idempotency.run_once(
-            session,
+            db,
             scope=scope,
             key=idempotency_key,
             request_hash=request_hash,
             ttl=state.settings.idempotency_ttl,
             status=status,
             prepare=lambda: sessions.open_session_for_writes(
-                session, session_id=session_id, participant_id=participant.participant_id
+                db, session_id=session_id, participant_id=participant.participant_id
             ),
-            write=lambda target: write(session, target),
+            write=lambda target: write(db, target),
         )
 
     stored = await state.writer.run(write_once)

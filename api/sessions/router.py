@@ -51,14 +51,14 @@ _IMAGE_RESPONSES = {
 
 @router.get("/dialogues/{id}/sessions", response_model=list[SessionPublic])
 def list_sessions(
-    dialogue_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
+    dialogue_id: ResourceId, actor: FacilitatorActor, db: SessionDep, public_url: PublicUrlDep
 ) -> list[SessionPublic]:
     """The sessions of a dialogue (of a regional dialogue, a member municipality's staff see
     those at their own venues)."""
-    dialogue = service.dialogue_for_sessions(session, dialogue_id=dialogue_id, actor=actor)
+    dialogue = service.dialogue_for_sessions(db, dialogue_id=dialogue_id, actor=actor)
     return [
-        service.to_public(session, row, public_url=public_url)
-        for row in service.sessions_for(session, dialogue=dialogue, actor=actor)
+        service.to_public(db, row, public_url=public_url)
+        for row in service.sessions_for(db, dialogue=dialogue, actor=actor)
     ]
 
 
@@ -69,25 +69,25 @@ def create_session(
     dialogue_id: ResourceId,
     body: SessionCreate,
     actor: FacilitatorActor,
-    session: SessionDep,
+    db: SessionDep,
     reader: ReadSessionDep,
     public_url: PublicUrlDep,
 ) -> SessionPublic:
     """Plan a session of the dialogue at a venue; it starts as `planned`. A regional
     dialogue's sessions are held at venues of its region's members, each planned by that
     member's own staff."""
-    dialogue = service.dialogue_for_sessions(session, dialogue_id=dialogue_id, actor=actor)
-    row = service.create_session(session, dialogue=dialogue, body=body, actor=actor)
+    dialogue = service.dialogue_for_sessions(db, dialogue_id=dialogue_id, actor=actor)
+    row = service.create_session(db, dialogue=dialogue, body=body, actor=actor)
     return service.to_public(reader, row, public_url=public_url)
 
 
 @router.get("/sessions/{id}", response_model=SessionPublic)
 def read_session(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
+    session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, public_url: PublicUrlDep
 ) -> SessionPublic:
     """One session."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    return service.to_public(session, row, public_url=public_url)
+    row = service.get_session(db, session_id=session_id, actor=actor)
+    return service.to_public(db, row, public_url=public_url)
 
 
 @router.patch("/sessions/{id}", response_model=SessionPublic)
@@ -95,13 +95,13 @@ def update_session(
     session_id: ResourceId,
     body: SessionUpdate,
     actor: FacilitatorActor,
-    session: SessionDep,
+    db: SessionDep,
     reader: ReadSessionDep,
     public_url: PublicUrlDep,
 ) -> SessionPublic:
     """Open or close a session (`status`: planned → open → closed), or change its details."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    row = service.update_session(session, row=row, changes=body, actor=actor)
+    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.update_session(db, row=row, changes=body, actor=actor)
     return service.to_public(reader, row, public_url=public_url)
 
 
@@ -111,33 +111,33 @@ def update_session(
     status_code=status.HTTP_201_CREATED,
 )
 def create_projector_link(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, settings: SettingsDep
+    session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, settings: SettingsDep
 ) -> ProjectorLink:
     """A token for the session's projector window, which then holds no staff sign-in."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    return service.projector_link(session, row=row, actor=actor, signing_key=settings.signing_key())
+    row = service.get_session(db, session_id=session_id, actor=actor)
+    return service.projector_link(db, row=row, actor=actor, signing_key=settings.signing_key())
 
 
 @router.get("/sessions/{id}/projector", response_model=ProjectorView)
 def read_projector_view(
-    session_id: ResourceId, actor: ScreenActor, session: SessionDep, public_url: PublicUrlDep
+    session_id: ResourceId, actor: ScreenActor, db: SessionDep, public_url: PublicUrlDep
 ) -> ProjectorView:
     """What the projector shows of the session; staff or the session's projector token."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    return service.projector_view(session, row, public_url=public_url)
+    row = service.get_session(db, session_id=session_id, actor=actor)
+    return service.projector_view(db, row, public_url=public_url)
 
 
 @router.get("/sessions/{id}/qr", response_class=Response, responses=_IMAGE_RESPONSES)
 def read_session_qr(
     session_id: ResourceId,
     actor: ScreenActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,
     image_format: Annotated[QrFormat, Query(alias="format")] = QrFormat.SVG,
 ) -> Response:
     """The QR code of the check-in address; for a rotating session, of the current code."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
+    row = service.get_session(db, session_id=session_id, actor=actor)
     code = row.join_code
     if row.check_in_mode is CheckInMode.ROTATING:
         code, _ = service.rotating_code(row, now=utcnow(), seconds=settings.rotating_code_seconds)
@@ -159,12 +159,12 @@ def read_session_qr(
 def read_rotating_code(
     session_id: ResourceId,
     actor: ScreenActor,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     public_url: PublicUrlDep,
 ) -> RotatingCode:
     """The code the projector shows now; it changes every 30 seconds."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
+    row = service.get_session(db, session_id=session_id, actor=actor)
     return service.rotating_code_view(
         row, public_url=public_url, seconds=settings.rotating_code_seconds
     )
@@ -176,15 +176,15 @@ def read_rotating_code(
     responses={200: {"content": {"text/html": {}}, "description": "A printable A4 page."}},
 )
 def read_session_poster(
-    session_id: ResourceId, actor: FacilitatorActor, session: SessionDep, public_url: PublicUrlDep
+    session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, public_url: PublicUrlDep
 ) -> HTMLResponse:
     """A printable A4 poster: QR code, join code, venue, time and a short text in NL and EN."""
-    row = service.get_session(session, session_id=session_id, actor=actor)
-    dialogue = dialogues.get_dialogue(session, dialogue_id=row.dialogue_id, actor=None)
+    row = service.get_session(db, session_id=session_id, actor=actor)
+    dialogue = dialogues.get_dialogue(db, dialogue_id=row.dialogue_id, actor=None)
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
-    venue = venues.get_venue(session, venue_id=row.venue_id)
+    venue = venues.get_venue(db, venue_id=row.venue_id)
     return HTMLResponse(
         poster_html(
             dialogue_title=dialogue.title,
@@ -240,7 +240,7 @@ def check_in(
         nl="Voor dit gesprek zijn te veel verkeerde codes geprobeerd. Wacht een minuut en scan "
         "opnieuw.",
     )
-    with open_session(state.engine, write=False) as reader, open_session(state.engine) as session:
+    with open_session(state.engine, write=False) as reader, open_session(state.engine) as db:
         try:
             row = service.find_by_join_code(
                 reader,
@@ -258,7 +258,7 @@ def check_in(
             limiter, settings, state.refused_check_ins, client=client, session_id=row.id
         )
         checked_in = service.check_in(
-            session,
+            db,
             reader=reader,
             row=row,
             signing_key=settings.signing_key(),
@@ -286,7 +286,7 @@ def check_in(
 def read_resident_view(
     session_id: ResourceId,
     participant: CurrentParticipant,
-    session: SessionDep,
+    db: SessionDep,
     settings: SettingsDep,
     response: Response,
     accept_language: AcceptLanguageHeader = None,
@@ -294,11 +294,11 @@ def read_resident_view(
     """The session and its priorities as at check-in, in another language (`Accept-Language`)."""
     limits.require_own_session(participant, session_id)
     language = negotiate_language(accept_language)
-    row = service.get_session(session, session_id=session_id, actor=None)
+    row = service.get_session(db, session_id=session_id, actor=None)
     response.headers["Content-Language"] = language.value
     response.headers["Vary"] = "Accept-Language"
     return service.resident_texts(
-        session,
+        db,
         row=row,
         contact_retention_days=settings.contact_retention_days,
         language=language,

@@ -109,35 +109,33 @@ def check_in_url(public_url: str, join_code: str) -> str:
     return f"{public_url}/c/{join_code}"
 
 
-def _shares_with(session: Session, dialogue: Dialogue, municipality_id: int) -> bool:
+def _shares_with(db: Session, dialogue: Dialogue, municipality_id: int) -> bool:
     """Whether a regional dialogue's lead and this municipality are both members now."""
     return (
         dialogue.region_id is not None
         and membership.is_joined(
-            session, region_id=dialogue.region_id, municipality_id=dialogue.municipality_id
+            db, region_id=dialogue.region_id, municipality_id=dialogue.municipality_id
         )
-        and membership.is_joined(
-            session, region_id=dialogue.region_id, municipality_id=municipality_id
-        )
+        and membership.is_joined(db, region_id=dialogue.region_id, municipality_id=municipality_id)
     )
 
 
-def may_run_at(session: Session, *, dialogue: Dialogue, venue: Venue, actor: Actor) -> bool:
+def may_run_at(db: Session, *, dialogue: Dialogue, venue: Venue, actor: Actor) -> bool:
     """Whether the actor may run the dialogue's sessions at this venue: staff of the venue's
     municipality, when that is the dialogue's own, or a member of its region now."""
     if not actor.can_access(venue.municipality_id):
         return False
     return venue.municipality_id == dialogue.municipality_id or _shares_with(
-        session, dialogue, venue.municipality_id
+        db, dialogue, venue.municipality_id
     )
 
 
-def dialogue_for_sessions(session: Session, *, dialogue_id: int, actor: Actor) -> Dialogue:
+def dialogue_for_sessions(db: Session, *, dialogue_id: int, actor: Actor) -> Dialogue:
     """A dialogue whose sessions the actor may plan or list: one of their municipality's, or a
     regional dialogue of a region one of their municipalities is a member of now (else 404)."""
-    dialogue = session.get(Dialogue, dialogue_id)
+    dialogue = db.get(Dialogue, dialogue_id)
     if dialogue is not None and not actor.can_access(dialogue.municipality_id):
-        members = [m for m in actor.municipality_ids if _shares_with(session, dialogue, m)]
+        members = [m for m in actor.municipality_ids if _shares_with(db, dialogue, m)]
         if not members:
             dialogue = None
     if dialogue is None:
@@ -148,34 +146,32 @@ def dialogue_for_sessions(session: Session, *, dialogue_id: int, actor: Actor) -
     return dialogue
 
 
-def sessions_for(session: Session, *, dialogue: Dialogue, actor: Actor) -> list[DialogueSession]:
+def sessions_for(db: Session, *, dialogue: Dialogue, actor: Actor) -> list[DialogueSession]:
     """A dialogue's sessions the actor may see: all for its own municipality's staff; at
     their own venues for a member municipality's staff of a regional dialogue."""
-    rows = list_sessions(session, dialogue=dialogue)
+    rows = list_sessions(db, dialogue=dialogue)
     if actor.can_access(dialogue.municipality_id):
         return rows
-    places = venues.venues_by_id(session, venue_ids={row.venue_id for row in rows})
+    places = venues.venues_by_id(db, venue_ids={row.venue_id for row in rows})
     return [
         row
         for row in rows
-        if may_run_at(session, dialogue=dialogue, venue=places[row.venue_id], actor=actor)
+        if may_run_at(db, dialogue=dialogue, venue=places[row.venue_id], actor=actor)
     ]
 
 
-def get_session(session: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
+def get_session(db: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
     """The session, if it exists and the actor may see it (else 404): staff of the
     dialogue's municipality, or of the member municipality whose venue holds a regional
     dialogue's session."""
-    row = session.get(DialogueSession, session_id)
+    row = db.get(DialogueSession, session_id)
     if row is not None and actor is not None:
-        dialogue = session.get(Dialogue, row.dialogue_id)
+        dialogue = db.get(Dialogue, row.dialogue_id)
         if dialogue is None:
             row = None
         elif not actor.can_access(dialogue.municipality_id):
-            venue = session.get(Venue, row.venue_id)
-            if venue is None or not may_run_at(
-                session, dialogue=dialogue, venue=venue, actor=actor
-            ):
+            venue = db.get(Venue, row.venue_id)
+            if venue is None or not may_run_at(db, dialogue=dialogue, venue=venue, actor=actor):
                 row = None
     if row is None:
         raise NotFound(
@@ -185,10 +181,10 @@ def get_session(session: Session, *, session_id: int, actor: Actor | None) -> Di
     return row
 
 
-def list_sessions(session: Session, *, dialogue: Dialogue) -> list[DialogueSession]:
+def list_sessions(db: Session, *, dialogue: Dialogue) -> list[DialogueSession]:
     """A dialogue's sessions by start time."""
     return list(
-        session.exec(
+        db.exec(
             select(DialogueSession)
             .where(DialogueSession.dialogue_id == dialogue.id)
             .order_by(DialogueSession.starts_at)
@@ -196,14 +192,12 @@ def list_sessions(session: Session, *, dialogue: Dialogue) -> list[DialogueSessi
     )
 
 
-def _check_facilitators(
-    session: Session, *, municipality_id: int, facilitator_ids: list[int]
-) -> None:
+def _check_facilitators(db: Session, *, municipality_id: int, facilitator_ids: list[int]) -> None:
     for user_id in dict.fromkeys(facilitator_ids):
-        user = staff.find_user(session, user_id=user_id)
+        user = staff.find_user(db, user_id=user_id)
         in_scope = user is not None and (
             user.role is Role.ADMIN
-            or municipality_id in staff.municipality_ids_of(session, user_id=user_id)
+            or municipality_id in staff.municipality_ids_of(db, user_id=user_id)
         )
         if user is None or not in_scope or user.role is Role.ANALYST or not user.is_active:
             raise InvalidInput(
@@ -221,9 +215,9 @@ def _check_facilitators(
             )
 
 
-def _set_facilitators(session: Session, *, session_id: int, facilitator_ids: list[int]) -> None:
-    session.exec(delete(SessionFacilitator).where(SessionFacilitator.session_id == session_id))
-    session.add_all(
+def _set_facilitators(db: Session, *, session_id: int, facilitator_ids: list[int]) -> None:
+    db.exec(delete(SessionFacilitator).where(SessionFacilitator.session_id == session_id))
+    db.add_all(
         SessionFacilitator(session_id=session_id, staff_user_id=user_id)
         for user_id in dict.fromkeys(facilitator_ids)
     )
@@ -249,7 +243,7 @@ def _refuse_an_end_in_the_past(ends_at: datetime, *, now: datetime) -> None:
 
 
 def create_session(
-    session: Session,
+    db: Session,
     *,
     dialogue: Dialogue,
     body: SessionCreate,
@@ -258,9 +252,9 @@ def create_session(
 ) -> DialogueSession:
     """Plan a session of a dialogue at one of the municipality's venues, ending in the future."""
     _refuse_an_end_in_the_past(body.ends_at, now=utcnow())
-    venue = venues.get_venue(session, venue_id=body.venue_id)
+    venue = venues.get_venue(db, venue_id=body.venue_id)
     if dialogue.region_id is not None and not may_run_at(
-        session, dialogue=dialogue, venue=venue, actor=actor
+        db, dialogue=dialogue, venue=venue, actor=actor
     ):
         raise InvalidInput(
             f"Venue {body.venue_id} is not a venue of a member municipality of this dialogue's "
@@ -285,7 +279,7 @@ def create_session(
             ],
         )
     _check_facilitators(
-        session, municipality_id=venue.municipality_id, facilitator_ids=body.facilitator_ids
+        db, municipality_id=venue.municipality_id, facilitator_ids=body.facilitator_ids
     )
     for attempt in range(10):
         code = join_code if join_code and attempt == 0 else new_join_code()
@@ -300,12 +294,12 @@ def create_session(
             join_code=code,
             rotation_secret=secrets.token_hex(32),
         )
-        session.add(row)
+        db.add(row)
         try:
-            session.flush()
+            db.flush()
             break
         except IntegrityError:  # the join code was taken: draw another
-            session.rollback()
+            db.rollback()
             if join_code and attempt == 0:
                 raise Conflict(
                     f"The join code {join_code} is already in use.",
@@ -316,20 +310,20 @@ def create_session(
             "Could not find a free join code; please try again.",
             nl="Er was geen vrije code te vinden; probeer het opnieuw.",
         )
-    _set_facilitators(session, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    _set_facilitators(db, session_id=row.id, facilitator_ids=body.facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="session.created",
         object_type="session",
         object_id=str(row.id),
     )
-    session.commit()
+    db.commit()
     return row
 
 
 def update_session(
-    session: Session, *, row: DialogueSession, changes: SessionUpdate, actor: Actor
+    db: Session, *, row: DialogueSession, changes: SessionUpdate, actor: Actor
 ) -> DialogueSession:
     """Change a session; `status` only moves forward: planned → open → closed.
 
@@ -341,7 +335,7 @@ def update_session(
     new_status = fields.pop("status", None)
     facilitator_ids = fields.pop("facilitator_ids", None)
     if new_status is not None:
-        session.refresh(row, with_for_update=True)
+        db.refresh(row, with_for_update=True)
     rescheduled = any(
         fields.get(name) is not None and fields[name] != getattr(row, name)
         for name in ("starts_at", "ends_at")
@@ -381,28 +375,28 @@ def update_session(
         if new_status is SessionStatus.CLOSED:
             row.closed_at = utcnow()
         record_event(
-            session,
+            db,
             actor_id=actor.user_id,
             action=f"session.{new_status.value}",
             object_type="session",
             object_id=str(row.id),
         )
     if facilitator_ids is not None:
-        venue = session.get(Venue, row.venue_id)
+        venue = db.get(Venue, row.venue_id)
         assert venue is not None
         _check_facilitators(
-            session, municipality_id=venue.municipality_id, facilitator_ids=facilitator_ids
+            db, municipality_id=venue.municipality_id, facilitator_ids=facilitator_ids
         )
-        _set_facilitators(session, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    session.add(row)
-    session.commit()
+        _set_facilitators(db, session_id=row.id, facilitator_ids=facilitator_ids)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    db.add(row)
+    db.commit()
     return row
 
 
-def facilitator_ids_of(session: Session, *, session_id: int) -> list[int]:
+def facilitator_ids_of(db: Session, *, session_id: int) -> list[int]:
     """Staff assigned to facilitate the session."""
     return sorted(
-        session.exec(
+        db.exec(
             select(SessionFacilitator.staff_user_id).where(
                 SessionFacilitator.session_id == session_id
             )
@@ -410,47 +404,47 @@ def facilitator_ids_of(session: Session, *, session_id: int) -> list[int]:
     )
 
 
-def _venue_summary(session: Session, venue_id: int) -> VenueSummary:
-    venue = venues.get_venue(session, venue_id=venue_id)
+def _venue_summary(db: Session, venue_id: int) -> VenueSummary:
+    venue = venues.get_venue(db, venue_id=venue_id)
     return VenueSummary(id=venue.id, name=venue.name, kind=venue.kind, address=venue.address)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
 
 
-def to_public(session: Session, row: DialogueSession, *, public_url: str) -> SessionPublic:
+def to_public(db: Session, row: DialogueSession, *, public_url: str) -> SessionPublic:
     """The staff view of a session."""
-    dialogue = session.get(Dialogue, row.dialogue_id)
+    dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     return SessionPublic(
         id=row.id,
         dialogue_id=row.dialogue_id,
         municipality=municipality.cbs_code,
-        venue=_venue_summary(session, row.venue_id),
+        venue=_venue_summary(db, row.venue_id),
         title=row.title,
         starts_at=row.starts_at.astimezone(UTC),
         ends_at=row.ends_at.astimezone(UTC),
         status=row.status,
         check_in_mode=row.check_in_mode,
-        presence_verified=presence_verified_by_session(session, session_ids=[row.id])[row.id],
+        presence_verified=presence_verified_by_session(db, session_ids=[row.id])[row.id],
         join_code=row.join_code,
         check_in_url=check_in_url(public_url, row.join_code),
         show_results=row.show_results,
-        facilitator_ids=facilitator_ids_of(session, session_id=row.id),
+        facilitator_ids=facilitator_ids_of(db, session_id=row.id),
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         checked_in_without_ballot=(
-            count_without_ballot(session, session_id=row.id)
+            count_without_ballot(db, session_id=row.id)
             if row.status is SessionStatus.OPEN
             else None
         ),
     )
 
 
-def count_without_ballot(session: Session, *, session_id: int) -> int:
+def count_without_ballot(db: Session, *, session_id: int) -> int:
     """How many participants of the session have sent no ballot (yet)."""
     has_ballot = exists().where(Ballot.participant_id == Participant.id)
-    return session.exec(
+    return db.exec(
         select(func.count())
         .select_from(Participant)
         .where(Participant.session_id == session_id, ~has_ballot)
@@ -461,14 +455,14 @@ PROJECTOR_LINK_HOURS_AFTER_END = 6
 
 
 def projector_link(
-    session: Session, *, row: DialogueSession, actor: Actor, signing_key: str
+    db: Session, *, row: DialogueSession, actor: Actor, signing_key: str
 ) -> ProjectorLink:
     """A token for this session's projector window, valid until some hours after its end.
 
     It carries the facilitator's token version, so signing them out everywhere (or closing
     their account) also ends the projector's link; it opens nothing but this one screen.
     """
-    user = staff.find_user(session, user_id=actor.user_id) if actor.user_id else None
+    user = staff.find_user(db, user_id=actor.user_id) if actor.user_id else None
     expires_at = max(row.ends_at.astimezone(UTC), utcnow()) + timedelta(
         hours=PROJECTOR_LINK_HOURS_AFTER_END
     )
@@ -482,12 +476,12 @@ def projector_link(
     return ProjectorLink(token=token, expires_at=expires_at)
 
 
-def projector_view(session: Session, row: DialogueSession, *, public_url: str) -> ProjectorView:
+def projector_view(db: Session, row: DialogueSession, *, public_url: str) -> ProjectorView:
     """What the projector window shows of a session."""
-    dialogue = session.get(Dialogue, row.dialogue_id)
+    dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     poster = row.check_in_mode is not CheckInMode.ROTATING
     return ProjectorView(
@@ -497,7 +491,7 @@ def projector_view(session: Session, row: DialogueSession, *, public_url: str) -
         municipality_name=municipality.name,
         brand_colour=municipality.brand_colour,
         min_group_size=municipality.min_group_size,
-        venue_name=venues.get_venue(session, venue_id=row.venue_id).name,
+        venue_name=venues.get_venue(db, venue_id=row.venue_id).name,
         title=row.title,
         status=row.status,
         check_in_mode=row.check_in_mode,
@@ -509,24 +503,24 @@ def projector_view(session: Session, row: DialogueSession, *, public_url: str) -
 
 
 def resident_view(
-    session: Session,
+    db: Session,
     row: DialogueSession,
     *,
     contact_retention_days: int,
     language: Language = DEFAULT_LANGUAGE,
 ) -> ResidentSession:
     """What a resident sees of a session, in `language` where translated (else Dutch)."""
-    dialogue = session.get(Dialogue, row.dialogue_id)
+    dialogue = db.get(Dialogue, row.dialogue_id)
     assert dialogue is not None and row.id is not None
     municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=dialogue.municipality_id
+        db, municipality_id=dialogue.municipality_id
     )
     texts, dialogue_language = in_language(
         {"title": dialogue.title, "description": dialogue.description},
         dialogue.translations,
         language,
     )
-    venue = venues.get_venue(session, venue_id=row.venue_id)
+    venue = venues.get_venue(db, venue_id=row.venue_id)
     venue_texts, venue_language = in_language({"name": venue.name}, venue.translations, language)
     return ResidentSession(
         id=row.id,
@@ -564,11 +558,11 @@ def _not_open_message(row: DialogueSession) -> str:
 
 
 def find_by_join_code(
-    session: Session, *, join_code: str, now: datetime, rotate_seconds: int
+    db: Session, *, join_code: str, now: datetime, rotate_seconds: int
 ) -> DialogueSession:
     """The open session this join code admits to; rotating codes must be current or previous."""
     code = normalise_join_code(join_code)
-    row = session.exec(
+    row = db.exec(
         select(DialogueSession).where(DialogueSession.join_code == code[:JOIN_CODE_LENGTH])
     ).first()
     if row is None or len(code) < JOIN_CODE_LENGTH:
@@ -631,7 +625,7 @@ def find_by_join_code(
 
 
 def check_in(
-    session: Session,
+    db: Session,
     *,
     row: DialogueSession,
     signing_key: str,
@@ -647,14 +641,14 @@ def check_in(
     closed); the writing session only inserts the participant and commits, and is not used
     after that commit.
     """
-    reader = reader or session
+    reader = reader or db
     view = resident_texts(
         reader, row=row, contact_retention_days=contact_retention_days, language=language
     )
-    if reader is not session:
+    if reader is not db:
         reader.close()
     participant_id = str(uuid.uuid4())
-    session.add(
+    db.add(
         Participant(
             id=participant_id,
             session_id=row.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -662,7 +656,7 @@ def check_in(
             network=network,
         )
     )
-    session.commit()
+    db.commit()
     now = utcnow()
     expires_at = max(row.ends_at, now) + timedelta(hours=token_grace_hours)
     token = create_token(
@@ -681,15 +675,15 @@ def check_in(
 
 
 def resident_texts(
-    session: Session, *, row: DialogueSession, contact_retention_days: int, language: Language
+    db: Session, *, row: DialogueSession, contact_retention_days: int, language: Language
 ) -> ResidentView:
     """The session and its priorities as a resident reads them, in `language` where translated."""
     return ResidentView(
         session=resident_view(
-            session, row, contact_retention_days=contact_retention_days, language=language
+            db, row, contact_retention_days=contact_retention_days, language=language
         ),
         priorities=dialogues.resident_priorities(
-            session, dialogue_id=row.dialogue_id, language=language
+            db, dialogue_id=row.dialogue_id, language=language
         ),
     )
 
@@ -713,7 +707,7 @@ _OPEN_CHECK = (
 
 
 def open_session_for_writes(
-    session: Session, *, session_id: int, participant_id: str | None = None
+    db: Session, *, session_id: int, participant_id: str | None = None
 ) -> OpenSession:
     """The session a resident writes to; 409 if it is not open, 401 if the participant
     writing (when given) is no longer checked in to it (removed since the token was made).
@@ -722,9 +716,7 @@ def open_session_for_writes(
     SQLite the single writer does the same), so closing the session waits for writes that
     found it open, and a write either commits before the close or sees it closed.
     """
-    found = session.execute(
-        _OPEN_CHECK, {"session": session_id, "participant": participant_id}
-    ).first()
+    found = db.execute(_OPEN_CHECK, {"session": session_id, "participant": participant_id}).first()
     if found is None:
         raise NotFound(f"There is no session {session_id}.", nl=f"Er is geen sessie {session_id}.")
     if participant_id is not None and not found.participant_known:
@@ -753,10 +745,10 @@ def participant_unknown() -> Unauthorized:
     )
 
 
-def participant_exists(session: Session, *, participant_id: str, session_id: int) -> bool:
+def participant_exists(db: Session, *, participant_id: str, session_id: int) -> bool:
     """Whether the participant is (still) checked in to the session."""
     return (
-        session.exec(
+        db.exec(
             select(Participant.id).where(
                 Participant.id == participant_id, Participant.session_id == session_id
             )
@@ -765,12 +757,12 @@ def participant_exists(session: Session, *, participant_id: str, session_id: int
     )
 
 
-def lock_participant(session: Session, *, participant_id: str) -> None:
+def lock_participant(db: Session, *, participant_id: str) -> None:
     """Hold the participant's row until the transaction ends, so their own writes queue."""
-    lock_rows(session, select(Participant.id).where(Participant.id == participant_id))
+    lock_rows(db, select(Participant.id).where(Participant.id == participant_id))
 
 
-def create_assisted_participant(session: Session, *, session_id: int, staff_id: int) -> str:
+def create_assisted_participant(db: Session, *, session_id: int, staff_id: int) -> str:
     """A participant for a paper ballot typed in by a facilitator (not committed)."""
     participant = Participant(
         id=str(uuid.uuid4()),
@@ -779,22 +771,22 @@ def create_assisted_participant(session: Session, *, session_id: int, staff_id: 
         entered_by_id=staff_id,
         presence_verified=True,
     )
-    session.add(participant)
+    db.add(participant)
     return participant.id
 
 
-def create_simulated_participant(session: Session, *, session_id: int) -> str:
+def create_simulated_participant(db: Session, *, session_id: int) -> str:
     """A clearly marked simulated participant, for demo results (not committed)."""
     participant = Participant(
         id=str(uuid.uuid4()), session_id=session_id, origin=ParticipantOrigin.SIMULATED
     )
-    session.add(participant)
+    db.add(participant)
     return participant.id
 
 
-def count_participants(session: Session, *, session_id: int) -> int:
+def count_participants(db: Session, *, session_id: int) -> int:
     """How many participants checked in to the session."""
-    return session.exec(
+    return db.exec(
         select(func.count()).select_from(Participant).where(Participant.session_id == session_id)
     ).one()
 
@@ -817,9 +809,7 @@ def rotating_code_view(row: DialogueSession, *, public_url: str, seconds: int) -
     )
 
 
-def presence_verified_by_session(
-    session: Session, *, session_ids: Sequence[int]
-) -> dict[int, bool]:
+def presence_verified_by_session(db: Session, *, session_ids: Sequence[int]) -> dict[int, bool]:
     """Per session: was presence verified for every ballot in its results?
 
     True when no counted ballot came from a poster check-in (only rotating codes and paper
@@ -830,13 +820,13 @@ def presence_verified_by_session(
     ids = list(dict.fromkeys(session_ids))
     if not ids:
         return {}
-    rows = session.execute(
+    rows = db.execute(
         select(DialogueSession.id, DialogueSession.check_in_mode, DialogueSession.status).where(
             DialogueSession.id.in_(ids)
         )  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     ).all()
     unverified = set(
-        session.execute(
+        db.execute(
             select(Ballot.session_id)
             .join(Participant, Participant.id == Ballot.participant_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
             .where(
@@ -855,11 +845,11 @@ def presence_verified_by_session(
     }
 
 
-def check_ins_of(session: Session, *, session_id: int) -> list[tuple[datetime, str | None]]:
+def check_ins_of(db: Session, *, session_id: int) -> list[tuple[datetime, str | None]]:
     """When each resident checked in by code (not paper ballots), and from which network."""
     return [
         (created_at, network)
-        for created_at, network in session.execute(
+        for created_at, network in db.execute(
             select(Participant.created_at, Participant.network).where(
                 Participant.session_id == session_id,
                 Participant.origin == ParticipantOrigin.QR,

@@ -64,8 +64,8 @@ def get_actor(
             "Your sign-in is not valid or has expired. Please sign in again.",
             nl="Uw inlog is niet geldig of verlopen. Log opnieuw in.",
         ) from error
-    with open_session(request.app.state.engine, write=False) as session:
-        actor = service.load_actor(session, user_id=user_id, token_version=claims.get("ver", -1))
+    with open_session(request.app.state.engine, write=False) as db:
+        actor = service.load_actor(db, user_id=user_id, token_version=claims.get("ver", -1))
     if actor is None:
         raise Unauthorized(
             "This sign-in is no longer valid. Please sign in again.",
@@ -128,9 +128,9 @@ def get_screen_actor(
             nl="Deze projectorlink hoort bij een andere sessie.",
             kind="projector-other-session",
         )
-    with open_session(request.app.state.engine, write=False) as session:
+    with open_session(request.app.state.engine, write=False) as db:
         actor = service.load_actor(
-            session, user_id=int(claims.get("uid") or 0), token_version=claims.get("ver", -1)
+            db, user_id=int(claims.get("uid") or 0), token_version=claims.get("ver", -1)
         )
     if actor is None or not actor.has_role(Role.FACILITATOR):
         raise Unauthorized(

@@ -54,9 +54,9 @@ def sign_in(
 
     sign_in_limits.attempt_succeeded(limiter, settings, attempt)
     if new_hash:
-        with open_session(engine) as session:
+        with open_session(engine) as db:
             service.store_rehashed_password(
-                session,
+                db,
                 user_id=credentials.user_id,
                 old_hash=credentials.password_hash,
                 new_hash=new_hash,
@@ -94,8 +94,8 @@ def accept_invitation(body: InvitationAccept, request: Request, settings: Settin
     if invitee is None:
         raise _invalid_invitation()
     password_hash = hash_password(body.password)
-    with open_session(engine) as session:
-        user = service.accept_invitation(session, invitee=invitee, password_hash=password_hash)
+    with open_session(engine) as db:
+        user = service.accept_invitation(db, invitee=invitee, password_hash=password_hash)
     if user is None:
         raise _invalid_invitation()
     assert user.id is not None

@@ -24,14 +24,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_may_manage(session: Session, *, actor: Actor, user: StaffUser) -> None:
+def check_may_manage(db: Session, *, actor: Actor, user: StaffUser) -> None:
     """An admin manages every account; a coordinator only accounts that work in nothing but
     the municipalities they coordinate, never an admin's. Accounts a coordinator does not
     see at all are a 404, as if they did not exist."""
     if actor.is_admin:
         return
     assert user.id is not None
-    theirs = municipality_ids_of(session, user_id=user.id)
+    theirs = municipality_ids_of(db, user_id=user.id)
     if not theirs & actor.municipality_ids:
         raise _no_account(user.id)
     if user.role is Role.ADMIN or not theirs <= actor.municipality_ids:
@@ -72,10 +72,10 @@ def new_invitation(user: StaffUser) -> InvitationLink:
     return InvitationLink(INVITATION_PATH + token, user.invitation_expires_at)
 
 
-def reinvite(session: Session, *, user_id: int, actor: Actor) -> tuple[StaffUser, InvitationLink]:
+def reinvite(db: Session, *, user_id: int, actor: Actor) -> tuple[StaffUser, InvitationLink]:
     """A new invitation link for an account; the earlier link stops working."""
-    user = get_user(session, user_id=user_id)
-    check_may_manage(session, actor=actor, user=user)
+    user = get_user(db, user_id=user_id)
+    check_may_manage(db, actor=actor, user=user)
     if not user.is_active:
         raise Conflict(
             "This account is deactivated: activate it first, then send a new link.",
@@ -83,16 +83,16 @@ def reinvite(session: Session, *, user_id: int, actor: Actor) -> tuple[StaffUser
             kind="account-inactive",
         )
     invitation = new_invitation(user)
-    session.add(user)
+    db.add(user)
     record_event(
-        session,
+        db,
         actor_id=actor.user_id,
         action="staff_user.invited",
         object_type="staff_user",
         object_id=str(user_id),
         detail={},
     )
-    session.commit()
+    db.commit()
     return user, invitation
 
 
@@ -104,10 +104,10 @@ class Invitee:
     invitation_hash: str
 
 
-def find_invitee(session: Session, *, token: str) -> Invitee | None:
+def find_invitee(db: Session, *, token: str) -> Invitee | None:
     """The active account whose open, unexpired invitation this token is."""
     digest = _token_hash(token)
-    user = session.exec(select(StaffUser).where(StaffUser.invitation_hash == digest)).first()
+    user = db.exec(select(StaffUser).where(StaffUser.invitation_hash == digest)).first()
     if user is None or not user.is_active or user.invitation_expires_at is None:
         return None
     if user.invitation_expires_at <= utcnow():
@@ -116,12 +116,10 @@ def find_invitee(session: Session, *, token: str) -> Invitee | None:
     return Invitee(user.id, digest)
 
 
-def accept_invitation(
-    session: Session, *, invitee: Invitee, password_hash: str
-) -> StaffUser | None:
+def accept_invitation(db: Session, *, invitee: Invitee, password_hash: str) -> StaffUser | None:
     """Set the password and use the invitation up, unless it was used or replaced meanwhile
     (then None). Earlier sign-ins of the account end."""
-    done = session.exec(
+    done = db.exec(
         update(StaffUser)
         .where(
             StaffUser.id == invitee.user_id,  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
@@ -136,18 +134,18 @@ def accept_invitation(
         )
     ).rowcount
     if not done:
-        session.rollback()
+        db.rollback()
         return None
     record_event(
-        session,
+        db,
         actor_id=invitee.user_id,
         action="staff_user.invitation_accepted",
         object_type="staff_user",
         object_id=str(invitee.user_id),
         detail={},
     )
-    session.commit()
-    return session.get(StaffUser, invitee.user_id)
+    db.commit()
+    return db.get(StaffUser, invitee.user_id)
 
 
 @dataclass(frozen=True)
@@ -161,14 +159,14 @@ class Credentials:
     token_version: int
 
 
-def find_credentials(session: Session, *, email: str) -> Credentials | None:
+def find_credentials(db: Session, *, email: str) -> Credentials | None:
     """The account with this e-mail address, if any, as plain values.
 
     Call it with a reading session and end that session's transaction before checking the
     password: argon2 takes a good part of a second, and no transaction (on SQLite, no write
     lock) may stay open that long.
     """
-    user = find_user_by_email(session, email=email)
+    user = find_user_by_email(db, email=email)
     if user is None:
         return None
     assert user.id is not None
@@ -193,66 +191,64 @@ def check_password(credentials: Credentials | None, *, password: str) -> tuple[b
     return True, new_hash
 
 
-def store_rehashed_password(
-    session: Session, *, user_id: int, old_hash: str, new_hash: str
-) -> None:
+def store_rehashed_password(db: Session, *, user_id: int, old_hash: str, new_hash: str) -> None:
     """Replace an outdated hash, unless the password was changed meanwhile (a short write)."""
-    session.exec(
+    db.exec(
         update(StaffUser)
         .where(StaffUser.id == user_id, StaffUser.password_hash == old_hash)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
         .values(password_hash=new_hash)
     )
-    session.commit()
+    db.commit()
 
 
-def municipality_ids_of(session: Session, *, user_id: int) -> frozenset[int]:
+def municipality_ids_of(db: Session, *, user_id: int) -> frozenset[int]:
     """The municipalities a staff member is linked to."""
-    rows = session.exec(
+    rows = db.exec(
         select(StaffMunicipality.municipality_id).where(StaffMunicipality.staff_user_id == user_id)
     )
     return frozenset(rows)
 
 
-def region_ids_of(session: Session, *, user_id: int) -> frozenset[int]:
+def region_ids_of(db: Session, *, user_id: int) -> frozenset[int]:
     """The regions a regional analyst reads."""
-    rows = session.exec(select(StaffRegion.region_id).where(StaffRegion.staff_user_id == user_id))
+    rows = db.exec(select(StaffRegion.region_id).where(StaffRegion.staff_user_id == user_id))
     return frozenset(rows)
 
 
-def load_actor(session: Session, *, user_id: int, token_version: int) -> Actor | None:
+def load_actor(db: Session, *, user_id: int, token_version: int) -> Actor | None:
     """The staff member a token names, if the account is active and the token not revoked."""
-    user = session.get(StaffUser, user_id)
+    user = db.get(StaffUser, user_id)
     if user is None or not user.is_active or user.token_version != token_version:
         return None
     return Actor(
         user_id=user_id,
         role=user.role,
-        municipality_ids=municipality_ids_of(session, user_id=user_id),
-        region_ids=region_ids_of(session, user_id=user_id)
+        municipality_ids=municipality_ids_of(db, user_id=user_id),
+        region_ids=region_ids_of(db, user_id=user_id)
         if user.role is Role.REGIONAL_ANALYST
         else frozenset(),
     )
 
 
-def find_user(session: Session, *, user_id: int) -> StaffUser | None:
+def find_user(db: Session, *, user_id: int) -> StaffUser | None:
     """The staff account with this id, if any."""
-    return session.get(StaffUser, user_id)
+    return db.get(StaffUser, user_id)
 
 
-def find_user_by_email(session: Session, *, email: str) -> StaffUser | None:
+def find_user_by_email(db: Session, *, email: str) -> StaffUser | None:
     """The staff account with this e-mail address, if any."""
-    return session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
+    return db.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
 
 
-def get_user(session: Session, *, user_id: int) -> StaffUser:
+def get_user(db: Session, *, user_id: int) -> StaffUser:
     """One staff account."""
-    user = session.get(StaffUser, user_id)
+    user = db.get(StaffUser, user_id)
     if user is None:
         raise _no_account(user_id)
     return user
 
 
-def list_users(session: Session, *, actor: Actor | None = None) -> list[StaffUser]:
+def list_users(db: Session, *, actor: Actor | None = None) -> list[StaffUser]:
     """Every staff account (for a coordinator: those working in their municipalities), by
     e-mail."""
     query = select(StaffUser).order_by(StaffUser.email)
@@ -261,4 +257,4 @@ def list_users(session: Session, *, actor: Actor | None = None) -> list[StaffUse
             StaffMunicipality.municipality_id.in_(actor.municipality_ids)  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
         )
         query = query.where(StaffUser.id.in_(linked))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
-    return list(session.exec(query))
+    return list(db.exec(query))

@@ -12,18 +12,18 @@ router = APIRouter(tags=["Themes"])
 
 
 @router.get("/themes", response_model=list[ThemePublic])
-def list_default_themes(session: SessionDep) -> list[ThemePublic]:
+def list_default_themes(db: SessionDep) -> list[ThemePublic]:
     """The default theme taxonomy (CBS Monitor Brede Welvaart, plus two), with SDGs."""
-    return [service.to_public(theme) for theme in service.list_themes(session)]
+    return [service.to_public(theme) for theme in service.list_themes(db)]
 
 
 @router.get("/municipalities/{cbsCode}/themes", response_model=list[ThemePublic])
-def list_municipality_themes(cbs_code: CbsCodePath, session: SessionDep) -> list[ThemePublic]:
+def list_municipality_themes(cbs_code: CbsCodePath, db: SessionDep) -> list[ThemePublic]:
     """The themes a municipality's dialogues can use: the defaults and its own."""
-    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=None)
+    municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=None)
     return [
         service.to_public(theme, municipality_code=cbs_code if theme.municipality_id else None)
-        for theme in service.list_themes(session, municipality_id=municipality.id)
+        for theme in service.list_themes(db, municipality_id=municipality.id)
     ]
 
 
@@ -33,9 +33,9 @@ def list_municipality_themes(cbs_code: CbsCodePath, session: SessionDep) -> list
     status_code=status.HTTP_201_CREATED,
 )
 def create_municipality_theme(
-    cbs_code: CbsCodePath, body: ThemeCreate, actor: ManagerActor, session: SessionDep
+    cbs_code: CbsCodePath, body: ThemeCreate, actor: ManagerActor, db: SessionDep
 ) -> ThemePublic:
     """Add a theme of the municipality's own."""
-    municipality = municipalities.get_municipality(session, cbs_code=cbs_code, actor=actor)
-    theme = service.create_theme(session, municipality_id=municipality.id, theme=body)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=actor)
+    theme = service.create_theme(db, municipality_id=municipality.id, theme=body)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     return service.to_public(theme, municipality_code=cbs_code)

@@ -8,7 +8,7 @@ from api.themes.models import Theme
 from api.themes.schemas import ThemeCreate, ThemePublic
 
 
-def list_themes(session: Session, *, municipality_id: int | None = None) -> list[Theme]:
+def list_themes(db: Session, *, municipality_id: int | None = None) -> list[Theme]:
     """The default themes, followed by the municipality's own when one is given."""
     query = select(Theme).order_by(Theme.municipality_id.is_not(None), Theme.position, Theme.key)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     if municipality_id is None:
@@ -17,17 +17,17 @@ def list_themes(session: Session, *, municipality_id: int | None = None) -> list
         query = query.where(
             or_(Theme.municipality_id.is_(None), Theme.municipality_id == municipality_id)  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
         )
-    return list(session.exec(query))
+    return list(db.exec(query))
 
 
-def themes_by_key(session: Session, *, municipality_id: int) -> dict[str, Theme]:
+def themes_by_key(db: Session, *, municipality_id: int) -> dict[str, Theme]:
     """Themes usable in this municipality by key; its own theme wins over a default one."""
-    return {theme.key: theme for theme in list_themes(session, municipality_id=municipality_id)}
+    return {theme.key: theme for theme in list_themes(db, municipality_id=municipality_id)}
 
 
-def create_theme(session: Session, *, municipality_id: int, theme: ThemeCreate) -> Theme:
+def create_theme(db: Session, *, municipality_id: int, theme: ThemeCreate) -> Theme:
     """Add a municipality's own theme."""
-    if theme.key in themes_by_key(session, municipality_id=municipality_id):
+    if theme.key in themes_by_key(db, municipality_id=municipality_id):
         raise Conflict(
             f"A theme with key '{theme.key}' already exists here.",
             nl=f"Er is hier al een thema met de sleutel '{theme.key}'.",
@@ -38,15 +38,15 @@ def create_theme(session: Session, *, municipality_id: int, theme: ThemeCreate) 
             nl="SDG-nummers lopen van 1 tot en met 17.",
             invalid_params=[("sdgs", "use numbers 1 to 17", "gebruik de nummers 1 tot en met 17")],
         )
-    last = list_themes(session, municipality_id=municipality_id)
+    last = list_themes(db, municipality_id=municipality_id)
     row = Theme(
         municipality_id=municipality_id,
         position=(last[-1].position + 1) if last else 1,
         **theme.model_dump(),
     )
     row.sdgs = sorted(set(theme.sdgs))
-    session.add(row)
-    session.commit()
+    db.add(row)
+    db.commit()
     return row
 
 

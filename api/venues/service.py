@@ -12,19 +12,17 @@ from api.venues.models import Venue
 from api.venues.schemas import VenueCreate, VenuePublic, VenueText, VenueUpdate
 
 
-def list_venues(session: Session, *, municipality: Municipality) -> list[Venue]:
+def list_venues(db: Session, *, municipality: Municipality) -> list[Venue]:
     """The venues of a municipality, by name."""
     return list(
-        session.exec(
-            select(Venue).where(Venue.municipality_id == municipality.id).order_by(Venue.name)
-        )
+        db.exec(select(Venue).where(Venue.municipality_id == municipality.id).order_by(Venue.name))
     )
 
 
-def create_venue(session: Session, *, municipality: Municipality, venue: VenueCreate) -> Venue:
+def create_venue(db: Session, *, municipality: Municipality, venue: VenueCreate) -> Venue:
     """Add a venue, optionally in one of the municipality's neighbourhoods."""
     assert municipality.id is not None
-    taken = session.exec(
+    taken = db.exec(
         select(Venue).where(Venue.municipality_id == municipality.id, Venue.name == venue.name)
     ).first()
     if taken:
@@ -32,7 +30,7 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
     neighbourhood_id = None
     if venue.neighbourhood_code:
         neighbourhood_id = municipalities.neighbourhood_in_municipality(
-            session,
+            db,
             municipality_id=municipality.id,
             code=venue.neighbourhood_code,
             field="neighbourhoodCode",
@@ -46,11 +44,11 @@ def create_venue(session: Session, *, municipality: Municipality, venue: VenueCr
         address=venue.address,
         accessibility_notes=venue.accessibility_notes,
     )
-    session.add(row)
+    db.add(row)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent request added the same name first
-        session.rollback()
+        db.rollback()
         raise _name_taken(municipality, venue.name) from error
     return row
 
@@ -63,9 +61,9 @@ def _name_taken(municipality: Municipality, name: str) -> Conflict:
     )
 
 
-def get_venue(session: Session, *, venue_id: int, actor: Actor | None = None) -> Venue:
+def get_venue(db: Session, *, venue_id: int, actor: Actor | None = None) -> Venue:
     """One venue, if the actor may see it (else 404)."""
-    venue = session.get(Venue, venue_id)
+    venue = db.get(Venue, venue_id)
     if venue is None or (actor is not None and not actor.can_access(venue.municipality_id)):
         raise NotFound(
             f"There is no venue {venue_id} that you have access to.",
@@ -74,14 +72,12 @@ def get_venue(session: Session, *, venue_id: int, actor: Actor | None = None) ->
     return venue
 
 
-def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Venue:
+def update_venue(db: Session, *, venue: Venue, changes: VenueUpdate) -> Venue:
     """Change a venue's name, kind, neighbourhood, address or accessibility notes."""
     fields = changes.model_dump(exclude_unset=True)
-    municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=venue.municipality_id
-    )
+    municipality = municipalities.get_municipality_by_id(db, municipality_id=venue.municipality_id)
     if fields.get("name") is not None and fields["name"] != venue.name:
-        taken = session.exec(
+        taken = db.exec(
             select(Venue.id).where(
                 Venue.municipality_id == venue.municipality_id,
                 Venue.name == fields["name"],
@@ -97,7 +93,7 @@ def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Ven
         code = fields["neighbourhood_code"]
         venue.neighbourhood_id = (
             municipalities.neighbourhood_in_municipality(
-                session,
+                db,
                 municipality_id=venue.municipality_id,
                 code=code,
                 field="neighbourhoodCode",
@@ -110,22 +106,22 @@ def update_venue(session: Session, *, venue: Venue, changes: VenueUpdate) -> Ven
             setattr(venue, name, fields[name] or None)
     if "translations" in fields:
         venue.translations = stored_translations(changes.translations)
-    session.add(venue)
+    db.add(venue)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # a concurrent change took the name first
-        session.rollback()
+        db.rollback()
         raise _name_taken(municipality, venue.name) from error
     return venue
 
 
-def delete_venue(session: Session, *, venue: Venue) -> None:
+def delete_venue(db: Session, *, venue: Venue) -> None:
     """Remove a venue no session is planned at."""
-    session.delete(venue)
+    db.delete(venue)
     try:
-        session.commit()
+        db.commit()
     except IntegrityError as error:  # sessions refer to it (the database keeps them)
-        session.rollback()
+        db.rollback()
         raise Conflict(
             f"Sessions (planned, held or cancelled) took place at '{venue.name}', so it "
             "cannot be removed: their history needs it. Move planned sessions elsewhere, or "
@@ -137,24 +133,20 @@ def delete_venue(session: Session, *, venue: Venue) -> None:
         ) from error
 
 
-def venues_by_id(session: Session, *, venue_ids: set[int]) -> dict[int, Venue]:
+def venues_by_id(db: Session, *, venue_ids: set[int]) -> dict[int, Venue]:
     """The venues with these ids, in one query."""
     if not venue_ids:
         return {}
-    rows = session.exec(select(Venue).where(Venue.id.in_(venue_ids)))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
+    rows = db.exec(select(Venue).where(Venue.id.in_(venue_ids)))  # type: ignore[union-attr]  # SQLModel types the column as its Python value, not a SQL expression
     return {venue.id: venue for venue in rows}  # type: ignore[misc]  # a stored row's id is set; SQLModel types it int | None
 
 
-def to_public(session: Session, venue: Venue) -> VenuePublic:
+def to_public(db: Session, venue: Venue) -> VenuePublic:
     """The API view of a venue."""
-    municipality = municipalities.get_municipality_by_id(
-        session, municipality_id=venue.municipality_id
-    )
+    municipality = municipalities.get_municipality_by_id(db, municipality_id=venue.municipality_id)
     code = None
     if venue.neighbourhood_id:
-        code = municipalities.neighbourhood_code_of(
-            session, neighbourhood_id=venue.neighbourhood_id
-        )
+        code = municipalities.neighbourhood_code_of(db, neighbourhood_id=venue.neighbourhood_id)
     return VenuePublic(
         id=venue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         municipality=municipality.cbs_code,

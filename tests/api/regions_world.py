@@ -68,25 +68,25 @@ class Region:
     def cast(self, code: str, n: int) -> None:
         """n ballots (random partial rankings) at the regional session in this municipality."""
         session_id = self.session_of[code]
-        with open_session(self.engine) as session:
-            lead = session.get(Municipality, self._municipality_id(session, self.tilburg.code))
+        with open_session(self.engine) as db:
+            lead = db.get(Municipality, self._municipality_id(db, self.tilburg.code))
             target = OpenSession(
                 id=session_id, dialogue_id=self.dialogue_id, municipality_id=lead.id
             )
             for _ in range(n):
-                participant = sessions.create_simulated_participant(session, session_id=session_id)
-                session.flush()
+                participant = sessions.create_simulated_participant(db, session_id=session_id)
+                db.flush()
                 ids = self.tilburg.priority_ids
                 ranking = tuple(self.rng.sample(ids, self.rng.randint(1, len(ids))))
                 store_ballot(
-                    session, participant_id=participant, target=target,
+                    db, participant_id=participant, target=target,
                     ballot=BallotPut.model_validate({"ranking": list(ranking)}),
                 )  # fmt: skip
                 self.ballots.setdefault(code, []).append(ranking)
-            session.commit()
+            db.commit()
 
-    def _municipality_id(self, session: Session, code: str) -> int:
-        return session.query(Municipality).filter_by(cbs_code=code).one().id
+    def _municipality_id(self, db: Session, code: str) -> int:
+        return db.query(Municipality).filter_by(cbs_code=code).one().id
 
     def refresh(self) -> None:
         refresh_all(self.engine)
@@ -97,11 +97,11 @@ class Region:
         return reference_summary([tuple(index[p] for p in r) for r in rankings], len(ids))
 
     def set_min_group_size(self, code: str, size: int) -> None:
-        with open_session(self.engine) as session:
-            municipality = session.get(Municipality, self._municipality_id(session, code))
+        with open_session(self.engine) as db:
+            municipality = db.get(Municipality, self._municipality_id(db, code))
             municipality.min_group_size = size
-            session.add(municipality)
-            session.commit()
+            db.add(municipality)
+            db.commit()
 
 
 def plan_session(client: TestClient, headers, *, dialogue_id: int, venue_id: int):

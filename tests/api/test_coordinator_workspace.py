@@ -85,8 +85,8 @@ def test_the_purge_keeps_contacts_as_long_as_each_municipality_says(
                 ),
                 {"id": str(uuid.uuid4()), "d": place.dialogue_id, "c": ended},
             )
-    with Session(db.get_bind()) as session:
-        deleted = pledges.purge_contacts(session, default_retention_days=90, today=date.today())
+    with Session(db.get_bind()) as other_db:
+        deleted = pledges.purge_contacts(other_db, default_retention_days=90, today=date.today())
     assert deleted == 1, "Tilburg keeps 30 days (40 passed); Den Bosch the default 90"
     rows = db.execute(text("SELECT dialogue_id, contact FROM contact_offers")).all()
     db.commit()
@@ -164,13 +164,13 @@ def test_a_new_invitation_replaces_the_old_and_an_expired_one_fails(
     token_of = lambda user: user["invitation"]["url"].rsplit("token=", 1)[1]  # noqa: E731
     old = client.post("/auth/invitation", json={"token": token_of(first), "password": PASSWORD})
     assert_problem(old, 400)
-    with Session(db.get_bind()) as session:
-        session.exec(
+    with Session(db.get_bind()) as other_db:
+        other_db.exec(
             update(StaffUser)
             .where(StaffUser.id == first["id"])
             .values(invitation_expires_at=utcnow() - timedelta(seconds=1))
         )
-        session.commit()
+        other_db.commit()
     expired = client.post(
         "/auth/invitation", json={"token": token_of(second), "password": PASSWORD}
     )

@@ -34,11 +34,11 @@ class Pledged:
 
 
 def pledge(engine: Engine, place: Place, secret: str, body: dict) -> None:
-    with open_session(engine) as session:
-        participant = sessions.create_simulated_participant(session, session_id=place.session_id)
-        session.flush()
+    with open_session(engine) as db:
+        participant = sessions.create_simulated_participant(db, session_id=place.session_id)
+        db.flush()
         pledges.store_pledge(
-            session,
+            db,
             participant_id=participant,
             target=OpenSession(
                 id=place.session_id, dialogue_id=place.dialogue_id, municipality_id=0
@@ -46,7 +46,7 @@ def pledge(engine: Engine, place: Place, secret: str, body: dict) -> None:
             pledge=PledgeCreate.model_validate(body),
             secret=secret,
         )
-        session.commit()
+        db.commit()
 
 
 @pytest.fixture
@@ -202,14 +202,14 @@ def test_a_pledge_not_yet_released_cannot_be_followed_up(
 def test_after_the_purge_the_offers_are_listed_without_contact_details(
     client: TestClient, db: Session, pledged: Pledged, coordinator, clean_engine: Engine
 ):
-    with open_session(clean_engine) as session:
-        session.execute(
+    with open_session(clean_engine) as other_db:
+        other_db.execute(
             text("UPDATE dialogues SET starts_on = :s, ends_on = :e WHERE id = :d"),
             {"s": date.today() - timedelta(days=200), "e": date.today() - timedelta(days=100),
              "d": pledged.place.dialogue_id},
         )  # fmt: skip
-        session.commit()
-        assert pledges.purge_contacts(session, default_retention_days=30, today=date.today()) == 4
+        other_db.commit()
+        assert pledges.purge_contacts(other_db, default_retention_days=30, today=date.today()) == 4
     items = listed(client, coordinator, pledged.place)
     assert len(items) == 15 and all(item["contact"] is None for item in items)
     assert audit_events(db) == [], "no contact details shown, nothing to log"

@@ -218,11 +218,11 @@ def test_a_resident_re_reads_the_texts_in_another_language_with_their_token(
     translate(client, tilburg_facilitator, tilburg)
     venue_id = tilburg.venue_id
     # The venue's name in English, written directly: there is no venue PATCH yet.
-    with open_session(client.app.state.engine) as session:
-        venue = session.get(Venue, venue_id)
+    with open_session(client.app.state.engine) as db:
+        venue = db.get(Venue, venue_id)
         venue.translations = {"en": {"name": "Library"}}
-        session.add(venue)
-        session.commit()
+        db.add(venue)
+        db.commit()
     check_in = client.post(
         "/check-ins", json={"joinCode": tilburg.join_code}, headers={"Accept-Language": "nl"}
     )

@@ -140,9 +140,9 @@ def demo_server(workdir: Path, counter_box: list) -> Iterator[str]:
     url = f"sqlite:///{workdir / 'bench.db'}"
     upgrade_to_head(url)
     engine = create_db_engine(url)
-    with open_session(engine, write=False) as session:
-        load_demo(session)
-        session.commit()
+    with open_session(engine, write=False) as db:
+        load_demo(db)
+        db.commit()
     port = free_port()
     settings = Settings(
         database_url=url,

@@ -54,9 +54,9 @@ def demo_server():
         url = f"sqlite:///{Path(tmp) / 'screenshots.db'}"
         upgrade_to_head(url)
         engine = create_db_engine(url)
-        with open_session(engine, write=False) as session:
-            load_demo(session)
-            session.commit()
+        with open_session(engine, write=False) as db:
+            load_demo(db)
+            db.commit()
         port = free_port()
         settings = Settings(
             database_url=url,

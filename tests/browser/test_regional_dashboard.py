@@ -77,7 +77,7 @@ def regional_world(db: Session, engine) -> dict:
     regions.set_analyst(db, region=region, user_id=analyst_id, reads=True, actor=SYSTEM)
     db.commit()
     rng = random.Random(3)
-    with open_session(engine) as session:
+    with open_session(engine) as other_db:
         for code, count in (("GM0855", 12), ("GM0796", 11), ("GM0785", 3)):
             target = OpenSession(
                 id=session_of[code],
@@ -86,15 +86,15 @@ def regional_world(db: Session, engine) -> dict:
             )
             for _ in range(count):
                 participant = sessions.create_simulated_participant(
-                    session, session_id=session_of[code]
+                    other_db, session_id=session_of[code]
                 )
-                session.flush()
+                other_db.flush()
                 ranking = rng.sample(lead.priority_ids, 3)
                 store_ballot(
-                    session, participant_id=participant, target=target,
+                    other_db, participant_id=participant, target=target,
                     ballot=BallotPut.model_validate({"ranking": ranking}),
                 )  # fmt: skip
-        session.commit()
+        other_db.commit()
     refresh_all(engine)
     return {"region": region.id, "dialogue": lead.dialogue_id, "email": email}
 

@@ -16,10 +16,10 @@ pytestmark = [
 
 def test_the_statements_show_the_municipalitys_contacts_and_retention(page, demo, db: Session, axe):
     welvaartstad = municipalities.find_municipality(db, cbs_code="GM9999")
-    with Session(db.get_bind()) as session:
+    with Session(db.get_bind()) as other_db:
         municipalities.update_municipality(
-            session,
-            municipality=session.merge(welvaartstad),
+            other_db,
+            municipality=other_db.merge(welvaartstad),
             changes=MunicipalityUpdate(
                 contactEmail="welvaart@welvaartstad.example",
                 privacyContactName="Functionaris gegevensbescherming",

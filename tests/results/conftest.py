@@ -203,13 +203,13 @@ class World:
     def cast(self, ballots: Iterable[tuple[str | None, TruthBallot]]) -> list[str]:
         """Store (participant or None for a new one, ballot) pairs in one transaction."""
         stored = []
-        with open_session(self.engine) as session:
+        with open_session(self.engine) as db:
             for participant, ballot in ballots:
                 if participant is None:
                     participant = sessions.create_simulated_participant(
-                        session, session_id=ballot.session_id
+                        db, session_id=ballot.session_id
                     )
-                    session.flush()
+                    db.flush()
                 body = {
                     "ranking": list(ballot.ranking),
                     "ageBand": ballot.age_band,
@@ -219,13 +219,13 @@ class World:
                 if ballot.neighbourhood:
                     body["neighbourhoodCode"] = ballot.neighbourhood
                 store_ballot(
-                    session,
+                    db,
                     participant_id=participant,
                     target=self.target(ballot.session_id),
                     ballot=BallotPut.model_validate(body),
                 )
                 stored.append((participant, ballot))
-            session.commit()
+            db.commit()
         self.ballots.update(stored)
         for participant, ballot in stored:
             self.history[participant].append(ballot)
@@ -267,18 +267,18 @@ class World:
     def end(self) -> None:
         """Let the dialogue's last day pass, then refresh: its last release is published."""
         yesterday = datetime.now(ZoneInfo("Europe/Amsterdam")).date() - timedelta(days=1)
-        with open_session(self.engine) as session:
-            dialogue = session.get(Dialogue, self.dialogue_id)
+        with open_session(self.engine) as db:
+            dialogue = db.get(Dialogue, self.dialogue_id)
             dialogue.starts_on, dialogue.ends_on = yesterday - timedelta(days=60), yesterday
-            session.add(dialogue)
-            session.commit()
+            db.add(dialogue)
+            db.commit()
         self.refresh()
 
     def released(self) -> dict[str, TruthBallot]:
         """The ballot versions the published release counts, per participant; each must be a
         version the test once sent for that participant."""
-        with open_session(self.engine, write=False) as session:
-            rows = session.execute(
+        with open_session(self.engine, write=False) as db:
+            rows = db.execute(
                 text(
                     "SELECT b.participant_id, r.session_id, r.ranking, n.code, r.age_band, "
                     "r.participant_type, r.life_satisfaction FROM released_ballots r JOIN ballots b ON b.id = r.ballot_id "
@@ -312,35 +312,35 @@ class World:
         ]
 
     def set_min_group_size(self, size: int) -> None:
-        with open_session(self.engine) as session:
-            municipality = session.get(Municipality, self.municipality_id)
+        with open_session(self.engine) as db:
+            municipality = db.get(Municipality, self.municipality_id)
             municipality.min_group_size = size
-            session.add(municipality)
-            session.commit()
+            db.add(municipality)
+            db.commit()
 
     def pledge(self, pledged: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Store (participant, pledge body) pairs in one transaction, through the service."""
-        with open_session(self.engine) as session:
+        with open_session(self.engine) as db:
             for participant, body in pledged:
-                session_id = session.get(Participant, participant).session_id
+                session_id = db.get(Participant, participant).session_id
                 pledges.store_pledge(
-                    session,
+                    db,
                     participant_id=participant,
                     target=self.target(session_id),
                     pledge=PledgeCreate.model_validate(body),
                     secret=self.secret,
                 )
-            session.commit()
+            db.commit()
 
     def new_participant(self, session_id: int) -> str:
-        with open_session(self.engine) as session:
-            participant = sessions.create_simulated_participant(session, session_id=session_id)
-            session.commit()
+        with open_session(self.engine) as db:
+            participant = sessions.create_simulated_participant(db, session_id=session_id)
+            db.commit()
         return participant
 
     def count_rows(self, table: str) -> int:
-        with open_session(self.engine, write=False) as session:
-            return session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+        with open_session(self.engine, write=False) as db:
+            return db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
 
 
 def build_world(

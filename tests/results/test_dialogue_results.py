@@ -53,8 +53,8 @@ def fetch(client: TestClient, headers, world: World, breakdown: Breakdown) -> di
 
 def recompute_with_min_group_size(world: World, size: int) -> None:
     world.set_min_group_size(size)
-    with service_session(world) as session:
-        service.recompute_dialogue(session, dialogue_id=world.dialogue_id)
+    with service_session(world) as db:
+        service.recompute_dialogue(db, dialogue_id=world.dialogue_id)
 
 
 def service_session(world: World):

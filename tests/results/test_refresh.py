@@ -28,8 +28,8 @@ pytestmark = pytest.mark.both_databases
 
 def stored_cells(world: World) -> dict[tuple[str, str, str], tuple[int, bool, list[int]]]:
     """Every group_tallies row of the dialogue: (ballots, suppressed, tally values)."""
-    with open_session(world.engine, write=False) as session:
-        rows = session.execute(
+    with open_session(world.engine, write=False) as db:
+        rows = db.execute(
             select(
                 GroupTally.neighbourhood, GroupTally.venue, GroupTally.age_band,
                 GroupTally.ballots, GroupTally.suppressed, GroupTally.tally,
@@ -42,8 +42,8 @@ def stored_cells(world: World) -> dict[tuple[str, str, str], tuple[int, bool, li
 
 
 def recount_from_scratch(world: World) -> None:
-    with open_session(world.engine) as session:
-        service.recompute_dialogue(session, dialogue_id=world.dialogue_id)
+    with open_session(world.engine) as db:
+        service.recompute_dialogue(db, dialogue_id=world.dialogue_id)
 
 
 def assert_results_equal_the_reference(client: TestClient, headers, world: World) -> None:
@@ -170,15 +170,15 @@ def test_a_lost_result_state_and_tallies_are_recounted_from_the_release(
 ):
     released = len(world.released())
     world.cast_random(7)  # changed since the release: they keep waiting, not counted anew
-    with open_session(world.engine) as session:
-        session.execute(delete(ResultState).where(ResultState.dialogue_id == world.dialogue_id))
-        session.execute(delete(GroupTally).where(GroupTally.dialogue_id == world.dialogue_id))
-        session.commit()
+    with open_session(world.engine) as db:
+        db.execute(delete(ResultState).where(ResultState.dialogue_id == world.dialogue_id))
+        db.execute(delete(GroupTally).where(GroupTally.dialogue_id == world.dialogue_id))
+        db.commit()
 
     world.refresh()
 
-    with open_session(world.engine, write=False) as session:
-        state = session.get(ResultState, world.dialogue_id)
+    with open_session(world.engine, write=False) as db:
+        state = db.get(ResultState, world.dialogue_id)
         assert state is not None and state.ballots == len(world.released()) == released
     assert results_of(client, analyst, world, groupBy="dialogue")["totalBallots"] == released
     assert_results_equal_the_reference(client, analyst, world)
@@ -191,8 +191,8 @@ def test_the_first_release_publishes_the_ballots_as_they_are_now(
     world.cast_random(30)
     for participant in list(world.ballots)[:10]:
         world.replace(participant)
-    with open_session(world.engine, write=False) as session:
-        marked = session.execute(
+    with open_session(world.engine, write=False) as db:
+        marked = db.execute(
             select(PendingBallot.ballot_id).where(PendingBallot.dialogue_id == world.dialogue_id)
         ).all()
     assert len(marked) == 30

@@ -38,13 +38,13 @@ def _committed(engine: Engine) -> list[str]:
 def _note(
     body: str, *, fail: bool = False, before_commit: Callable[[Session], None] | None = None
 ) -> Write:
-    def write(session: Session) -> str:
-        session.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
+    def write(db: Session) -> str:
+        db.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
         if before_commit is not None:
-            before_commit(session)
+            before_commit(db)
         if fail:
             raise ValueError(body)
-        session.commit()  # in a group commit: releases this write's savepoint only
+        db.commit()  # in a group commit: releases this write's savepoint only
         return body
 
     return write
@@ -57,7 +57,7 @@ def _run_grouped(
     each outcome, and what was committed when each answer came."""
     holding, release = threading.Event(), threading.Event()
 
-    def hold(_session: Session) -> None:
+    def hold(_db: Session) -> None:
         holding.set()
         release.wait(timeout=30)
 
@@ -134,10 +134,10 @@ def test_a_batch_that_cannot_commit_runs_each_write_again_alone(engine: Engine) 
 def test_a_batch_that_sqlite_rolled_back_runs_each_write_again_alone(engine: Engine) -> None:
     aborted: list[bool] = []
 
-    def abort_once(session: Session) -> None:
+    def abort_once(db: Session) -> None:
         if not aborted:  # as SQLite does on a full disk: the whole transaction is gone
             aborted.append(True)
-            session.connection().exec_driver_sql("ROLLBACK")
+            db.connection().exec_driver_sql("ROLLBACK")
             raise ValueError("database or disk is full")
 
     outcomes, _ = _run_grouped(
@@ -156,13 +156,13 @@ class _Note(BaseModel):
 def _keyed(body: str) -> Callable[[Session], StoredResponse]:
     """A write of `body` once per Idempotency-Key "same-key", as a resident write runs."""
 
-    def write(session: Session) -> StoredResponse:
+    def write(db: Session) -> StoredResponse:
         def insert(_target: None) -> _Note:
-            session.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
+            db.execute(text("INSERT INTO notes (body) VALUES (:body)"), {"body": body})
             return _Note(body=body)
 
         return idempotency.run_once(
-            session,
+            db,
             scope="participant:p",
             key="same-key",
             request_hash="hash",

@@ -21,12 +21,12 @@ def two_waiting(monkeypatch):
     """Dialogues 1 and 2 have new ballots; refreshing 1 meets whatever `trouble` holds."""
     trouble: list[Exception] = []
 
-    def refresh(_session, *, dialogue_id: int) -> bool:
+    def refresh(_db, *, dialogue_id: int) -> bool:
         if dialogue_id == 1 and trouble:
             raise trouble[0]
         return True
 
-    monkeypatch.setattr(service, "dialogues_with_new_ballots", lambda _session: [1, 2])
+    monkeypatch.setattr(service, "dialogues_with_new_ballots", lambda _db: [1, 2])
     monkeypatch.setattr(service, "refresh_dialogue", refresh)
     return trouble
 
