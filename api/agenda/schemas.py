@@ -17,7 +17,14 @@ from api.agenda.models import (
     Horizon,
 )
 from api.core.problems import InvalidValue
-from api.core.schemas import ApiInput, ApiOutput, Day, Id, check_translation_languages
+from api.core.schemas import (
+    ApiInput,
+    ApiOutput,
+    Day,
+    Id,
+    check_translation_languages,
+    kept_unless_given,
+)
 from api.core.translations import Language
 from api.dialogues.models import MAX_PRIORITIES
 from api.results.schemas import DialogueResultsPage
@@ -112,18 +119,10 @@ class AgendaItemUpdate(ApiInput):
     _distinct = field_validator("priority_ids")(_check_distinct)
     _languages = field_validator("translations")(check_translation_languages)
 
-    @field_validator(
+    # Null empties the optional fields (indicator, dates, budget line); these always have one.
+    _not_null = field_validator(
         "title", "goal", "priority_ids", "owner", "partners", "horizon", "status", "translations"
-    )
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Null empties the optional fields (indicator, dates, budget line); these always have one.
-        if value is None:
-            raise InvalidValue(
-                "may not be null; leave the field out to keep it as it is",
-                nl="mag niet null zijn; laat het veld weg om het te houden zoals het is",
-            )
-        return value
+    )(kept_unless_given)
 
 
 class OrganisationContribution(ApiOutput):

@@ -131,6 +131,16 @@ def check_translation_languages(translations: dict[str, Any] | None) -> dict[str
     return translations
 
 
+def kept_unless_given(value: object) -> object:
+    """A field of a partial update that can be left out but not emptied: null is refused."""
+    if value is None:
+        raise InvalidValue(
+            "may not be null; leave the field out to keep it as it is",
+            nl="mag niet null zijn; laat het veld weg om het te houden zoals het is",
+        )
+    return value
+
+
 MUNICIPALITY_CODE_PATTERN = r"^GM\d{4}$"
 WIJK_CODE_PATTERN = r"^WK\d{4}[0-9A-Z]{2}$"
 BUURT_CODE_PATTERN = r"^BU\d{4}[0-9A-Z]{4}$"

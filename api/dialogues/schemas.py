@@ -13,6 +13,7 @@ from api.core.schemas import (
     Day,
     Id,
     check_translation_languages,
+    kept_unless_given,
 )
 from api.core.translations import Language
 from api.dialogues.models import MAX_PRIORITIES, MIN_PRIORITIES
@@ -159,16 +160,9 @@ class DialogueUpdate(ApiInput):
     _end_after_start = field_validator("ends_on")(_check_end_after_start)
     _languages = field_validator("translations")(check_translation_languages)
 
-    @field_validator("title", "description", "translations", "starts_on", "ends_on", "priorities")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # Leaving a field out keeps it; null is not a way to empty a required field.
-        if value is None:
-            raise InvalidValue(
-                "may not be null; leave the field out to keep it as it is",
-                nl="mag niet null zijn; laat het veld weg om het te houden zoals het is",
-            )
-        return value
+    _not_null = field_validator(
+        "title", "description", "translations", "starts_on", "ends_on", "priorities"
+    )(kept_unless_given)
 
     @field_validator("priorities")
     @classmethod
