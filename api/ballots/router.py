@@ -30,7 +30,7 @@ from api.core.problems import Conflict, InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.dialogues.schemas import DialoguePublic, DialogueUpdate
 from api.idempotency import service as idempotency
-from api.idempotency.http import IdempotencyKey, stored_response
+from api.idempotency.http import IdempotencyKey, stored_response, write_responses
 from api.sessions import service as sessions
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.limits import require_own_session
@@ -46,11 +46,9 @@ BallotId = Annotated[
     int, Path(alias="ballotId", ge=1, le=MAX_ID, description="The id of the paper ballot.")
 ]
 
-_WRITE_RESPONSES: dict[int | str, dict[str, str]] = {
-    409: {"description": "The session is not open, or the same Idempotency-Key is in use."},
-    422: {"description": "The Idempotency-Key was used before with another body."},
-    429: {"description": "Too many requests; retry after Retry-After seconds."},
-}
+_WRITE_RESPONSES = write_responses(
+    "The session is not open, or the same Idempotency-Key is in use."
+)
 
 
 @router.put("/sessions/{id}/ballot", response_model=BallotPublic, responses=_WRITE_RESPONSES)
@@ -66,7 +64,7 @@ async def put_ballot(
         request,
         participant=participant,
         session_id=session_id,
-        idempotency_key=str(idempotency_key) if idempotency_key else None,
+        idempotency_key=idempotency_key,
         body=body,
         status=status.HTTP_200_OK,
         write=lambda db, target: service.store_ballot(

@@ -21,7 +21,7 @@ from api.ideas.schemas import (
     IdeaReceipt,
     IdeaToPriority,
 )
-from api.idempotency.http import IdempotencyKey
+from api.idempotency.http import IdempotencyKey, write_responses
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.resident_writes import run_resident_write
 from api.staff.dependencies import ManagerActor, require_role
@@ -49,11 +49,7 @@ class IdeaGrouping(StrEnum):
     "/sessions/{id}/ideas",
     response_model=IdeaReceipt,
     status_code=status.HTTP_201_CREATED,
-    responses={
-        409: {"description": "Session not open, three ideas sent, or key in use."},
-        422: {"description": "The Idempotency-Key was used before with another body."},
-        429: {"description": "Too many requests; retry after Retry-After seconds."},
-    },
+    responses=write_responses("Session not open, three ideas sent, or key in use."),
 )
 async def send_idea(
     session_id: ResourceId,
@@ -67,7 +63,7 @@ async def send_idea(
         request,
         participant=participant,
         session_id=session_id,
-        idempotency_key=str(idempotency_key) if idempotency_key else None,
+        idempotency_key=idempotency_key,
         body=body,
         status=status.HTTP_201_CREATED,
         write=lambda db, target: service.submit_idea(

@@ -18,6 +18,16 @@ IdempotencyKey = Annotated[
 ]
 
 
+def write_responses(conflict: str) -> dict[int | str, dict[str, str]]:
+    """The documented refusals of a write that takes an Idempotency-Key (`conflict`: what
+    its 409 means)."""
+    return {
+        409: {"description": conflict},
+        422: {"description": "The Idempotency-Key was used before with another body."},
+        429: {"description": "Too many requests; retry after Retry-After seconds."},
+    }
+
+
 def stored_response(stored: StoredResponse) -> JSONResponse:
     """The JSON response; a replay says so in `Idempotent-Replayed: true`."""
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else None

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from api.core.deps import ResourceId
-from api.idempotency.http import IdempotencyKey
+from api.idempotency.http import IdempotencyKey, write_responses
 from api.pledges import service
 from api.pledges.schemas import PledgeCreate, PledgePublic
 from api.sessions.dependencies import CurrentParticipant
@@ -17,11 +17,7 @@ router = APIRouter(tags=["Resident participation"])
     "/sessions/{id}/pledges",
     response_model=PledgePublic,
     status_code=status.HTTP_201_CREATED,
-    responses={
-        409: {"description": "Session not open, five pledges made, or key in use."},
-        422: {"description": "The Idempotency-Key was used before with another body."},
-        429: {"description": "Too many requests; retry after Retry-After seconds."},
-    },
+    responses=write_responses("Session not open, five pledges made, or key in use."),
 )
 async def create_pledge(
     session_id: ResourceId,
@@ -35,7 +31,7 @@ async def create_pledge(
         request,
         participant=participant,
         session_id=session_id,
-        idempotency_key=str(idempotency_key) if idempotency_key else None,
+        idempotency_key=idempotency_key,
         body=body,
         status=status.HTTP_201_CREATED,
         write=lambda db, target: service.store_pledge(

@@ -1,6 +1,7 @@
 """The path every resident write takes: own session, limits, exactly once, one transaction."""
 
 from collections.abc import Callable
+from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -23,7 +24,7 @@ async def run_resident_write(
     *,
     participant: ParticipantIdentity,
     session_id: int,
-    idempotency_key: str | None,
+    idempotency_key: UUID | None,
     body: BaseModel,
     status: int,
     write: WriteFunction,
@@ -44,7 +45,8 @@ async def run_resident_write(
         method=request.method, path=path, body=body, key=state.settings.signing_key()
     )
     scope = participant.idempotency_scope
-    idempotency.refuse_if_running(scope=scope, key=idempotency_key, request_hash=request_hash)
+    key = str(idempotency_key) if idempotency_key else None
+    idempotency.refuse_if_running(scope=scope, key=key, request_hash=request_hash)
 
     def write_once(db: Session) -> idempotency.StoredResponse:
         if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
@@ -52,7 +54,7 @@ async def run_resident_write(
         return idempotency.run_once(
             db,
             scope=scope,
-            key=idempotency_key,
+            key=key,
             request_hash=request_hash,
             ttl=state.settings.idempotency_ttl,
             status=status,
