@@ -271,3 +271,18 @@ def test_a_ballot_replaced_while_its_release_is_made_is_released_as_replaced_lat
         world.cast_random(20)
         world.refresh()
     assert world.released()[participant] == replaced[0]
+
+
+def test_a_very_large_first_release_takes_in_every_ballot_as_it_is(empty_world: World, monkeypatch):
+    # Above this many ballots the first release is not chosen ballot by ballot (a dialogue
+    # from before releases existed): every ballot is published at once.
+    monkeypatch.setattr(service, "FIRST_RELEASE_CHOSEN_UP_TO", 10)
+    world = empty_world
+    world.cast_random(30)
+    participant = next(iter(world.ballots))
+    world.replace(participant)
+
+    world.refresh()
+
+    assert world.released() == world.ballots
+    assert world.count_rows("pending_ballots") == 0
