@@ -78,7 +78,7 @@ def refresh_dialogue(db: Session, *, dialogue_id: int, recount: bool = False) ->
     other process that is on it).
     """
     # Residents keep voting while a release is made; it needs no snapshot of its own (on
-    # PostgreSQL, REPEATABLE READ failed most passes under load). A ballot's mark is read
+    # PostgreSQL, REPEATABLE READ failed pass after pass under load). A ballot's mark is read
     # before its version, so the version read is at least as new as the mark, and a mark is
     # removed only if its token is still the one read: a ballot changed meanwhile stays
     # marked for the next release. Everything else a release reads only the refresher writes.

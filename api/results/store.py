@@ -449,12 +449,13 @@ def has_unreleased_pledges(db: Session, *, dialogue_id: int) -> bool:
 
 def waiting_pledgers(db: Session, *, dialogue_id: int) -> list[str]:
     """The participants with a pledge the dialogue's pledge totals do not count yet."""
-    return list(
+    # Sorted here, not by the database: its collation may order the ids otherwise, and the
+    # release rule numbers the pledgers in this order.
+    return sorted(
         db.execute(
             text(
                 "SELECT DISTINCT p.participant_id FROM pledges p LEFT JOIN released_pledges r "
-                "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL "
-                "ORDER BY p.participant_id"
+                "ON r.pledge_id = p.id WHERE p.dialogue_id = :dialogue AND r.pledge_id IS NULL"
             ),
             {"dialogue": dialogue_id},
         ).scalars()
