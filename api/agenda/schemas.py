@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, field_validator
 
 from api.agenda.models import (
     MAX_GOAL,
@@ -22,6 +22,7 @@ from api.core.schemas import (
     ApiOutput,
     Day,
     Id,
+    check_end_after_start,
     check_translation_languages,
     kept_unless_given,
 )
@@ -43,15 +44,6 @@ class ReasonText(ApiInput):
     """The reason of a decision in one other language."""
 
     reason: str = Field(min_length=1, max_length=MAX_REASON)
-
-
-def _check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date | None:
-    starts_on = info.data.get("starts_on")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidValue(
-            "endsOn must be on or after startsOn", nl="endsOn moet op of na startsOn liggen"
-        )
-    return ends_on
 
 
 def _check_distinct(ids: list[int] | None) -> list[int] | None:
@@ -94,7 +86,7 @@ class AgendaItemCreate(ApiInput):
     status: AgendaStatus = AgendaStatus.PLANNED
     translations: dict[str, AgendaItemText] | None = AGENDA_TRANSLATIONS
 
-    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _end_after_start = field_validator("ends_on")(check_end_after_start)
     _distinct = field_validator("priority_ids")(_check_distinct)
     _languages = field_validator("translations")(check_translation_languages)
 
@@ -115,7 +107,7 @@ class AgendaItemUpdate(ApiInput):
     status: AgendaStatus | None = None
     translations: dict[str, AgendaItemText] | None = AGENDA_TRANSLATIONS
 
-    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _end_after_start = field_validator("ends_on")(check_end_after_start)
     _distinct = field_validator("priority_ids")(_check_distinct)
     _languages = field_validator("translations")(check_translation_languages)
 

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 from api.core.problems import InvalidValue
@@ -129,6 +129,16 @@ def check_translation_languages(translations: dict[str, Any] | None) -> dict[str
                 nl=f"geen vertalingen in '{language}': geef 'en' (Engels) of 'ar' (Arabisch)",
             )
     return translations
+
+
+def check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date | None:
+    """An end date (`ends_on`) is not before the start date given with it (`starts_on`)."""
+    starts_on = info.data.get("starts_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidValue(
+            "endsOn must be on or after startsOn", nl="endsOn moet op of na startsOn liggen"
+        )
+    return ends_on
 
 
 def kept_unless_given(value: object) -> object:

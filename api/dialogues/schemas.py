@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from pydantic import Field as PydanticField
-from pydantic import ValidationInfo, field_validator
+from pydantic import field_validator
 
 from api.core.problems import InvalidValue
 from api.core.schemas import (
@@ -12,6 +12,7 @@ from api.core.schemas import (
     ApiOutput,
     Day,
     Id,
+    check_end_after_start,
     check_translation_languages,
     kept_unless_given,
 )
@@ -113,15 +114,6 @@ def _check_unique_titles(priorities: list[PriorityCreate] | None) -> None:
         )
 
 
-def _check_end_after_start(ends_on: date | None, info: ValidationInfo) -> date | None:
-    starts_on = info.data.get("starts_on")
-    if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidValue(
-            "endsOn must be on or after startsOn", nl="endsOn moet op of na startsOn liggen"
-        )
-    return ends_on
-
-
 class DialogueCreate(ApiInput):
     """A new dialogue with the priorities residents will rank."""
 
@@ -135,7 +127,7 @@ class DialogueCreate(ApiInput):
         min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )
 
-    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _end_after_start = field_validator("ends_on")(check_end_after_start)
     _languages = field_validator("translations")(check_translation_languages)
 
     @field_validator("priorities")
@@ -157,7 +149,7 @@ class DialogueUpdate(ApiInput):
         default=None, min_length=MIN_PRIORITIES, max_length=MAX_PRIORITIES
     )
 
-    _end_after_start = field_validator("ends_on")(_check_end_after_start)
+    _end_after_start = field_validator("ends_on")(check_end_after_start)
     _languages = field_validator("translations")(check_translation_languages)
 
     _not_null = field_validator(

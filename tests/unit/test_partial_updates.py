@@ -40,3 +40,14 @@ def test_a_field_left_out_is_kept(model):
 
 def test_null_empties_an_optional_agenda_field():
     assert AgendaItemUpdate.model_validate({"budgetLine": None}).budget_line is None
+
+
+@pytest.mark.parametrize("model", [DialogueUpdate, AgendaItemUpdate])
+def test_an_end_before_the_start_given_with_it_is_refused(model):
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate({"startsOn": "2027-03-10", "endsOn": "2027-03-01"})
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("endsOn",)
+    assert "endsOn must be on or after startsOn" in error["msg"]
+    same_day = model.model_validate({"startsOn": "2027-03-10", "endsOn": "2027-03-10"})
+    assert same_day.ends_on == same_day.starts_on
