@@ -70,8 +70,8 @@ class PriorityUpdate(PriorityCreate):
     id: Id | None = None
 
 
-class PriorityPublic(ApiOutput):
-    """A priority, as residents and staff see it."""
+class _PriorityShown(ApiOutput):
+    """What every view of a priority shows."""
 
     id: int
     title: str
@@ -81,22 +81,19 @@ class PriorityPublic(ApiOutput):
         description="The UN Sustainable Development Goals (1–17) of the priority's theme."
     )
     position: int
+
+
+class PriorityPublic(_PriorityShown):
+    """A priority, as residents and staff see it."""
+
     translations: dict[Language, PriorityText] = PydanticField(
         description="The title and explanation in other languages (`en`, `ar`)."
     )
 
 
-class ResidentPriority(ApiOutput):
+class ResidentPriority(_PriorityShown):
     """A priority as a resident reads it: in their language, or in Dutch where it has none."""
 
-    id: int
-    title: str
-    description: str
-    theme_key: str
-    sdgs: list[int] = PydanticField(
-        description="The UN Sustainable Development Goals (1–17) of the priority's theme."
-    )
-    position: int
     language: Language = PydanticField(
         description="The language of `title` and `description`: the one asked for "
         "(Accept-Language), or `nl` where the priority has no translation into it."
