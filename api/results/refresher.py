@@ -28,8 +28,8 @@ def refresh_all(engine: Engine, *, events: LiveEvents | None = None) -> int:
         waiting = service.dialogues_with_new_ballots(db)
     refreshed = 0
     for dialogue_id in waiting:
-        with open_session(engine) as db:
-            if not service.refresh_dialogue(db, dialogue_id=dialogue_id):
+        with open_session(engine, write=False) as reader, open_session(engine) as db:
+            if not service.refresh_dialogue(db, dialogue_id=dialogue_id, reader=reader):
                 continue
         refreshed += 1
         if events is not None:

@@ -1,8 +1,10 @@
 """Publishing results: each dialogue's next release, taken in by the release rule."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 from sqlalchemy import select
@@ -32,7 +34,6 @@ from api.results.layout import dialogue_layout, min_group_size_of
 from api.results.models import (
     ALL,
     CountedPledge,
-    GroupTally,
     ReleasedPledge,
     ResultState,
 )
@@ -70,18 +71,107 @@ def _cells_of(version: BallotVersion | None, layout: DialogueLayout) -> tuple[Ce
     )
 
 
-def refresh_dialogue(db: Session, *, dialogue_id: int, recount: bool = False) -> bool:
+def refresh_dialogue(
+    db: Session, *, dialogue_id: int, recount: bool = False, reader: Session | None = None
+) -> bool:
     """Publish the next release of the dialogue's results, taking in every changed ballot the
     release rule allows (see `releases.py`); False if another process is on it.
 
-    With `recount`, first rebuild every tally from the released ballots (waiting for any
-    other process that is on it).
+    With `reader` (a read-only session), a release that adds changes to the last one is worked
+    out there, and `db` is used only to store it: on SQLite, whose single writer every
+    resident's answer waits for, the writer is held only while the release is stored. The
+    other releases (the first ones, a recount, a new minimum group size, the last release of
+    an ended dialogue) are worked out and stored on `db`. With `recount`, first rebuild every
+    tally from the released ballots (waiting for any other process that is on it).
     """
-    # Residents keep voting while a release is made; it needs no snapshot of its own (on
-    # PostgreSQL, REPEATABLE READ failed pass after pass under load). A ballot's mark is read
-    # before its version, so the version read is at least as new as the mark, and a mark is
-    # removed only if its token is still the one read: a ballot changed meanwhile stays
-    # marked for the next release. Everything else a release reads only the refresher writes.
+    if reader is not None and not recount:
+        release = _work_out_on(reader, dialogue_id=dialogue_id)
+        reader.rollback()
+        if release is not None:
+            return _store(db, release=release)
+    return _refresh_on_writer(db, dialogue_id=dialogue_id, recount=recount)
+
+
+# Residents keep voting while a release is made; it needs no snapshot of its own (on
+# PostgreSQL, REPEATABLE READ failed pass after pass under load). A ballot's mark is read
+# before its version, so the version read is at least as new as the mark, and a mark is
+# removed only if its token is still the one read: a ballot changed meanwhile stays marked
+# for the next release. Everything else a release reads only the refresher writes, under the
+# dialogue's result state: a release worked out on a reader is stored only if that state's
+# version is still the one it was worked out from.
+
+Write = Callable[[Session], None]
+
+
+@dataclass
+class _Release:
+    """A release worked out on a reader: the writes that store it, in order, and its state."""
+
+    dialogue_id: int
+    version: int
+    priority_count: int
+    min_group_size: int
+    writes: list[Write] = field(default_factory=list)
+    changed: bool = False
+    ballots: int = 0
+
+
+def _work_out_on(reader: Session, *, dialogue_id: int) -> _Release | None:
+    """The next release, worked out without writing, if it only adds changes to the last one;
+    None if it is one that `_refresh_on_writer` works out."""
+    dialogue = reader.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        return None
+    layout = dialogue_layout(reader, dialogue=dialogue)
+    state = store.read_state(reader, dialogue_id=dialogue_id)
+    minimum = min_group_size_of(reader, dialogue)
+    if (
+        state is None
+        or state.version < 0
+        or state.final_at is not None
+        or state.priority_count != layout.m
+        or state.min_group_size != minimum
+        or has_ended(dialogue)
+        or store.release_total(reader, dialogue_id=dialogue_id) < minimum
+    ):
+        return None
+    release = _Release(
+        dialogue_id=dialogue_id, version=state.version, priority_count=layout.m,
+        min_group_size=minimum, ballots=state.ballots,
+    )  # fmt: skip
+    release.changed, _, counts = _add_changes(
+        reader, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
+        new_minimum=False, write=release.writes.append,
+    )  # fmt: skip
+    if counts is not None:
+        release.ballots = counts.get((ALL, ALL, ALL), 0)
+    return release
+
+
+def _store(db: Session, *, release: _Release) -> bool:
+    """Store a release worked out on a reader, unless its result state moved on meanwhile."""
+    if not release.writes:
+        return True
+    state = store.lock_state(
+        db, dialogue_id=release.dialogue_id, m=release.priority_count, wait=False
+    )
+    if state is None or state.version != release.version:
+        db.rollback()
+        return False
+    for write in release.writes:
+        write(db)
+    if not release.changed:
+        db.commit()  # ballots sent again unchanged: nothing to release
+        return True
+    _finish(
+        db, state=state, ballots=release.ballots, priority_count=release.priority_count,
+        min_group_size=release.min_group_size,
+    )  # fmt: skip
+    return True
+
+
+def _refresh_on_writer(db: Session, *, dialogue_id: int, recount: bool) -> bool:
+    """Work out and store the next release on `db`, whichever it is."""
     dialogue = db.get(Dialogue, dialogue_id)
     if dialogue is None:
         return False
@@ -93,37 +183,25 @@ def refresh_dialogue(db: Session, *, dialogue_id: int, recount: bool = False) ->
     minimum = min_group_size_of(db, dialogue)
     final = state.final_at is not None
     changed = False
+    counts: dict[Cell, int] | None = None
     first = not final and store.release_total(db, dialogue_id=dialogue_id) < minimum
     if first:
         changed = _first_release(db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum)
     if changed or recount or state.version == -1 or state.priority_count != layout.m:
-        _recount(db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum, final=final)
+        counts = _recount(
+            db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum, final=final
+        )
         changed = True
     unmarked = False
-    if not final and not first:
-        marks = counting.pending(db, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
-        if marks:
-            released, unmarked = _release_changes(
-                db, dialogue_id=dialogue_id, layout=layout, marks=marks,
-                min_group_size=minimum,
-            )  # fmt: skip
-            changed |= released
     new_minimum = not final and state.min_group_size != minimum
-    if not final and changed or new_minimum:
-        # A new release, or the same one decided with a new minimum: what readers see now.
-        store.record_release(
-            db, dialogue_id=dialogue_id, figures=store.BALLOTS,
-            view=_decide(layout, minimum)(store.cell_counts(db, dialogue_id=dialogue_id)),
+    if not final:
+        added, unmarked, added_counts = _add_changes(
+            db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
+            new_minimum=new_minimum, write=lambda write: write(db), ballots=not first,
+            changed=changed, counts=counts,
         )  # fmt: skip
-    if not final and store.has_unreleased_pledges(db, dialogue_id=dialogue_id):
-        changed |= _release_pledges(
-            db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum
-        )
-        if new_minimum:
-            _record_pledgers(
-                db, dialogue_id=dialogue_id, layout=layout, min_group_size=minimum,
-                released=store.released_pledges(db, dialogue_id=dialogue_id),
-            )  # fmt: skip
+        changed |= added
+        counts = added_counts if added_counts is not None else counts
     ending = not final and has_ended(dialogue)
     if not changed and not ending and state.min_group_size == minimum:
         if unmarked:
@@ -135,12 +213,76 @@ def refresh_dialogue(db: Session, *, dialogue_id: int, recount: bool = False) ->
         state.final_at = utcnow()
     if ending or not changed:
         # The last release, or a new minimum group size: the same tallies, decided again.
-        store.write_cells(
+        writes = store.cell_writes(
             db, dialogue_id=dialogue_id, tallies={}, replace=False, layout=layout,
             min_group_size=minimum, final=final or ending,
         )  # fmt: skip
-    _finish(db, state=state, dialogue=dialogue, layout=layout, min_group_size=minimum)
+        store.store_cells(db, writes=writes)
+        counts = writes.counts
+    if counts is None:
+        counts = store.cell_counts(db, dialogue_id=dialogue_id)
+    _finish(
+        db, state=state, ballots=counts.get((ALL, ALL, ALL), 0), priority_count=layout.m,
+        min_group_size=minimum,
+    )  # fmt: skip
     return True
+
+
+def _add_changes(
+    db: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    new_minimum: bool,
+    write: Callable[[Write], None],
+    ballots: bool = True,
+    changed: bool = False,
+    counts: dict[Cell, int] | None = None,
+) -> tuple[bool, bool, dict[Cell, int] | None]:
+    """Take changed ballots (unless not `ballots`) and new pledges into the release, handing
+    each write to `write`: whether anything changed (or had, `changed`), whether any marks
+    were removed, and every cell's ballot count after (None: as stored; or `counts`)."""
+    unmarked = False
+    if ballots:
+        marks = counting.pending(db, dialogue_id=dialogue_id, limit=PENDING_PER_RELEASE)
+        if marks:
+            released, unmarked, added_counts = _release_changes(
+                db, dialogue_id=dialogue_id, layout=layout, marks=marks,
+                min_group_size=min_group_size, write=write,
+            )  # fmt: skip
+            changed |= released
+            counts = added_counts if added_counts is not None else counts
+    if changed or new_minimum:
+        # A new release, or the same one decided with a new minimum: what readers see now.
+        _record(
+            db, dialogue_id=dialogue_id, figures=store.BALLOTS, write=write,
+            view=_decide(layout, min_group_size)(
+                counts if counts is not None else store.cell_counts(db, dialogue_id=dialogue_id)
+            ),
+        )  # fmt: skip
+    if store.has_unreleased_pledges(db, dialogue_id=dialogue_id):
+        released_pledges = _release_pledges(
+            db, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+            write=write,
+        )  # fmt: skip
+        changed |= released_pledges
+        if new_minimum:
+            _record_pledgers(
+                db, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
+                released=store.released_pledges(db, dialogue_id=dialogue_id), write=write,
+            )  # fmt: skip
+    return changed, unmarked, counts
+
+
+def _record(
+    db: Session, *, dialogue_id: int, figures: str, view: View[Cell], write: Callable[[Write], None]
+) -> None:
+    """Keep a new release of these figures for the release rule's history, if it is readable
+    and differs from the last one kept."""
+    cells = store.snapshot_to_record(db, dialogue_id=dialogue_id, figures=figures, view=view)
+    if cells is not None:
+        write(partial(store.add_snapshot, dialogue_id=dialogue_id, figures=figures, cells=cells))
 
 
 def has_ended(dialogue: Dialogue) -> bool:
@@ -201,7 +343,12 @@ def _first_release(
 
 
 def _release_pledges(
-    db: Session, *, dialogue_id: int, layout: DialogueLayout, min_group_size: int
+    db: Session,
+    *,
+    dialogue_id: int,
+    layout: DialogueLayout,
+    min_group_size: int,
+    write: Callable[[Write], None],
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule; and
     contact offers, which belong to no one and count in the dialogue's totals only, once
@@ -214,7 +361,7 @@ def _release_pledges(
         readable = pledger_counts(released, layout).get((ALL, ALL, ALL), 0) >= min_group_size
         released_offers = not readable or len(offers) >= min_group_size
     if released_offers:
-        store.publish_offers(db, dialogue_id=dialogue_id, offers=offers)
+        write(partial(store.publish_offers, dialogue_id=dialogue_id, offers=offers))
     return (
         _release_pledgers(
             db,
@@ -222,6 +369,7 @@ def _release_pledges(
             layout=layout,
             min_group_size=min_group_size,
             released=released,
+            write=write,
         )  # fmt: skip
         or released_offers
     )
@@ -234,6 +382,7 @@ def _release_pledgers(
     layout: DialogueLayout,
     min_group_size: int,
     released: Sequence[CountedPledge],
+    write: Callable[[Write], None],
 ) -> bool:
     """Take new pledges into the pledge totals, pledger by pledger, by the release rule
     (`released`: the pledges counted now)."""
@@ -290,11 +439,11 @@ def _release_pledgers(
                     hours_per_month=None if hours is None else Decimal(str(hours)),
                 )
             )  # fmt: skip
-    store.publish_pledges(db, participant_ids=sorted(admitted), pledges=rows)
+    write(partial(store.publish_pledges, participant_ids=sorted(admitted), pledges=rows))
     kept = [pledge for pledge in released if pledge.participant_id not in admitted]
     _record_pledgers(
         db, dialogue_id=dialogue_id, layout=layout, min_group_size=min_group_size,
-        released=[*kept, *rows],
+        released=[*kept, *rows], write=write,
     )  # fmt: skip
     return True
 
@@ -306,12 +455,13 @@ def _record_pledgers(
     layout: DialogueLayout,
     min_group_size: int,
     released: Sequence[CountedPledge],
+    write: Callable[[Write], None],
 ) -> None:
     """Keep the pledge totals' release (`released`: the pledges it counts) as readers see it,
     for the release rule's history."""
     counts = pledger_counts(released, layout)
-    store.record_release(
-        db, dialogue_id=dialogue_id, figures=store.PLEDGERS,
+    _record(
+        db, dialogue_id=dialogue_id, figures=store.PLEDGERS, write=write,
         view=_decide(layout, min_group_size)(counts),
     )  # fmt: skip
 
@@ -323,9 +473,11 @@ def _release_changes(
     layout: DialogueLayout,
     marks: list[tuple[int, int]],
     min_group_size: int,
-) -> tuple[bool, bool]:
-    """Take the changes the release rule allows into the release: whether any were, and
-    whether any marks were removed (those, too, of ballots sent again unchanged)."""
+    write: Callable[[Write], None],
+) -> tuple[bool, bool, dict[Cell, int] | None]:
+    """Take the changes the release rule allows into the release: whether any were, whether
+    any marks were removed (those, too, of ballots sent again unchanged), and every cell's
+    ballot count after (None: unchanged)."""
     ballot_ids = [ballot_id for ballot_id, _ in marks]
     old = store.released_versions(db, ballot_ids=ballot_ids)
     new = counting.current_versions(db, ballot_ids=ballot_ids)
@@ -335,6 +487,7 @@ def _release_changes(
         if old.get(b) != new.get(b)
     ]
     admitted: set[int] = set()
+    counts = None
     if changes:
         admitted, _ = choose_release(
             store.cell_counts(db, dialogue_id=dialogue_id),
@@ -348,15 +501,19 @@ def _release_changes(
         tallies = _tally_versions([new[b] for b in admitted if b in new], layout)
         for cell, values in _tally_versions([old[b] for b in admitted if b in old], layout).items():
             tallies[cell] = tallies.get(cell, 0) - values
-        store.write_cells(
+        cells = store.cell_writes(
             db, dialogue_id=dialogue_id, tallies=tallies, replace=False, layout=layout,
             min_group_size=min_group_size, final=False,
         )  # fmt: skip
-        store.publish(db, dialogue_id=dialogue_id, versions={b: new.get(b) for b in admitted})
+        counts = cells.counts
+        write(partial(store.store_cells, writes=cells))
+        versions = {b: new.get(b) for b in admitted}
+        write(partial(store.publish, dialogue_id=dialogue_id, versions=versions))
     unchanged = {b for b in ballot_ids if old.get(b) == new.get(b)}
     done = [(b, token) for b, token in marks if b in admitted or b in unchanged]
-    counting.unmark(db, marks=done)
-    return bool(admitted), bool(done)
+    if done:
+        write(partial(counting.unmark, marks=done))
+    return bool(admitted), bool(done), counts
 
 
 def _recount(
@@ -366,8 +523,8 @@ def _recount(
     layout: DialogueLayout,
     min_group_size: int,
     final: bool,
-) -> int:
-    """Rebuild every cell's tally from the released ballots; returns how many there are."""
+) -> dict[Cell, int]:
+    """Rebuild every cell's tally from the released ballots; returns every cell's count."""
     rankings, session_ids, neighbourhood_ids, age_bands = store.all_rankings(
         db, dialogue_id=dialogue_id, priority_index=layout.priority_index()
     )
@@ -377,11 +534,12 @@ def _recount(
         neighbourhood_id=neighbourhood_ids,
         age_band=age_bands,
     )
-    store.write_cells(
+    writes = store.cell_writes(
         db, dialogue_id=dialogue_id, tallies=published_tallies(columns, layout),
         replace=True, layout=layout, min_group_size=min_group_size, final=final,
     )  # fmt: skip
-    return len(columns)
+    store.store_cells(db, writes=writes)
+    return writes.counts
 
 
 def recompute_dialogue(db: Session, *, dialogue_id: int) -> int:
@@ -397,25 +555,13 @@ def recompute_dialogue(db: Session, *, dialogue_id: int) -> int:
 
 
 def _finish(
-    db: Session,
-    *,
-    state: ResultState,
-    dialogue: Dialogue,
-    layout: DialogueLayout,
-    min_group_size: int,
+    db: Session, *, state: ResultState, ballots: int, priority_count: int, min_group_size: int
 ) -> None:
-    total = db.execute(
-        select(GroupTally.ballots).where(
-            GroupTally.dialogue_id == dialogue.id,
-            GroupTally.neighbourhood == ALL,
-            GroupTally.venue == ALL,
-            GroupTally.age_band == ALL,
-        )
-    ).scalar()
-    state.ballots = total or 0
+    """Record the new release in the dialogue's result state, and commit it."""
+    state.ballots = ballots
     state.min_group_size = min_group_size
     state.version = max(state.version, 0) + 1
-    state.priority_count = layout.m
+    state.priority_count = priority_count
     state.refreshed_at = utcnow()
     db.add(state)
     db.commit()

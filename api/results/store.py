@@ -1,6 +1,7 @@
 """All SQL of the results: tallies per published cell, result states, and the release."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -12,6 +13,7 @@ from api.ballots.counting import BallotVersion
 from api.ballots.schemas import AgeBand
 from api.core.db import utcnow
 from api.core.dialects import bulk_insert, for_update, insert_or_ignore, is_postgresql
+from api.pledges.service import OfferFact
 from api.results.aggregation import tally_width
 from api.results.cells import Cell, DialogueLayout, hidden_cells
 from api.results.models import (
@@ -60,7 +62,28 @@ def lock_state(db: Session, *, dialogue_id: int, m: int, wait: bool) -> ResultSt
     return state
 
 
-def write_cells(
+def read_state(db: Session, *, dialogue_id: int) -> ResultState | None:
+    """The dialogue's result state as it is, without a lock (None: none yet)."""
+    return db.execute(
+        select(ResultState).where(ResultState.dialogue_id == dialogue_id)
+    ).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class CellWrites:
+    """New tallies of a dialogue's cells, worked out and waiting to be stored; `counts` holds
+    every cell's ballot count once they are."""
+
+    dialogue_id: int
+    replace: bool
+    emptied: list[Cell]
+    new_rows: list[dict[str, Any]]
+    changed_rows: list[dict[str, Any]]
+    flipped_rows: list[dict[str, Any]]
+    counts: dict[Cell, int]
+
+
+def cell_writes(
     db: Session,
     *,
     dialogue_id: int,
@@ -69,12 +92,11 @@ def write_cells(
     layout: DialogueLayout,
     min_group_size: int,
     final: bool,
-) -> None:
-    """Store new tallies (`replace`) or add changes to the stored ones; then re-decide, for
-    every published cell, whether it must be suppressed, and store what changed."""
+) -> CellWrites:
+    """New tallies (`replace`) or changes to add to the stored ones, and, for every published
+    cell, whether it must be suppressed now: what `store_cells` is to store."""
     stored: dict[Cell, tuple[int, bool]] = {}
     if replace:
-        db.execute(delete(GroupTally).where(GroupTally.dialogue_id == dialogue_id))
         existing: dict[Cell, np.ndarray] = {}
     else:
         existing = load_cells(db, dialogue_id=dialogue_id, cells=list(tallies), m=layout.m)
@@ -101,7 +123,6 @@ def write_cells(
     for cell in emptied:
         counts.pop(cell, None)
     hidden = hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
-    _delete_cells(db, dialogue_id=dialogue_id, cells=[c for c in emptied if c in stored])
 
     new_rows, changed_rows, flipped_rows = [], [], []
     width = tally_width(layout.m)
@@ -128,24 +149,40 @@ def write_cells(
                     "suppressed": not was_hidden,
                 }
             )
-    _insert_cells(db, new_rows)
+    return CellWrites(
+        dialogue_id=dialogue_id,
+        replace=replace,
+        emptied=[cell for cell in emptied if cell in stored],
+        new_rows=new_rows,
+        changed_rows=changed_rows,
+        flipped_rows=flipped_rows,
+        counts=counts,
+    )
+
+
+def store_cells(db: Session, *, writes: CellWrites) -> None:
+    """Store tallies worked out by `cell_writes`."""
+    if writes.replace:
+        db.execute(delete(GroupTally).where(GroupTally.dialogue_id == writes.dialogue_id))
+    _delete_cells(db, dialogue_id=writes.dialogue_id, cells=writes.emptied)
+    _insert_cells(db, writes.new_rows)
     key = (
         (GroupTally.dialogue_id == bindparam("d"))
         & (GroupTally.neighbourhood == bindparam("n"))
         & (GroupTally.venue == bindparam("v"))
         & (GroupTally.age_band == bindparam("a"))
     )
-    if changed_rows:
+    if writes.changed_rows:
         db.connection().execute(
             update(GroupTally.__table__).where(key).values(
                 ballots=bindparam("ballots"), suppressed=bindparam("suppressed"), tally=bindparam("tally")
             ),
-            changed_rows,
+            writes.changed_rows,
         )  # fmt: skip
-    if flipped_rows:
+    if writes.flipped_rows:
         db.connection().execute(
             update(GroupTally.__table__).where(key).values(suppressed=bindparam("suppressed")),
-            flipped_rows,
+            writes.flipped_rows,
         )
 
 
@@ -389,12 +426,15 @@ def _snapshot(cells: list[list[Any]]) -> Snapshot[Cell]:
     )
 
 
-def record_release(db: Session, *, dialogue_id: int, figures: str, view: View[Cell]) -> None:
-    """Keep the new release of these figures for comparing later ones with it: if its total
-    is readable and it hides other cells, or other counts, than the last one kept."""
+def snapshot_to_record(
+    db: Session, *, dialogue_id: int, figures: str, view: View[Cell]
+) -> list[list[Any]] | None:
+    """What to keep of a new release of these figures for comparing later ones with it
+    (`add_snapshot`), or None: only a release whose total is readable, and which hides other
+    cells, or other counts, than the last one kept."""
     total = (ALL, ALL, ALL)
     if not view.counts.get(total) or total in view.hidden:
-        return
+        return None
     snapshot = snapshot_of(view)
     last = db.execute(
         select(ReleaseSnapshot.cells)
@@ -403,8 +443,12 @@ def record_release(db: Session, *, dialogue_id: int, figures: str, view: View[Ce
         .limit(1)
     ).scalar()
     if last is not None and _snapshot(last) == snapshot:
-        return
-    cells = [[*cell, snapshot.counts.get(cell, 0)] for cell in sorted(snapshot.hidden)]
+        return None
+    return [[*cell, snapshot.counts.get(cell, 0)] for cell in sorted(snapshot.hidden)]
+
+
+def add_snapshot(db: Session, *, dialogue_id: int, figures: str, cells: list[list[Any]]) -> None:
+    """Keep a release's snapshot (from `snapshot_to_record`)."""
     db.add(ReleaseSnapshot(dialogue_id=dialogue_id, figures=figures, cells=cells))
     db.flush()
 
@@ -492,8 +536,8 @@ def released_offer_ids(db: Session, *, dialogue_id: int) -> list[str]:
     )
 
 
-def publish_offers(db: Session, *, dialogue_id: int, offers: Sequence[Any]) -> None:
-    """Count these contact offers (with `id`, `kind`, `priority_id`, `hours_per_month`)."""
+def publish_offers(db: Session, *, dialogue_id: int, offers: Sequence[OfferFact]) -> None:
+    """Count these contact offers."""
     db.add_all(
         ReleasedOffer(
             offer_id=offer.id,

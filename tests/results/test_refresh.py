@@ -1,6 +1,7 @@
 """Releases: changed ballots folded into the tallies equal a recount of the release, each once."""
 
 import dataclasses
+import threading
 import uuid
 
 import pytest
@@ -286,3 +287,75 @@ def test_a_very_large_first_release_takes_in_every_ballot_as_it_is(empty_world: 
 
     assert world.released() == world.ballots
     assert world.count_rows("pending_ballots") == 0
+
+
+def test_a_residents_answer_is_stored_while_a_release_is_worked_out(world: World, monkeypatch):
+    # A release is worked out on a reader; the writer is taken only to store it. On SQLite,
+    # whose single writer every resident's answer waits for, an answer given meanwhile is
+    # stored at once, and its ballot stays marked for a later release.
+    world.cast_random(20)
+    participant = next(p for p, version in world.released().items() if world.ballots[p] == version)
+    choose = service.choose_release
+    stored_at_once: list[bool] = []
+
+    def answer_meanwhile(*args, **kwargs):
+        if not stored_at_once:
+            resident = threading.Thread(target=world.replace, args=(participant,))
+            resident.start()
+            resident.join(timeout=30)  # only a failing run waits this long
+            stored_at_once.append(not resident.is_alive())
+        return choose(*args, **kwargs)
+
+    monkeypatch.setattr(service, "choose_release", answer_meanwhile)
+    world.refresh()
+    monkeypatch.undo()
+
+    assert stored_at_once == [True]
+    replaced = world.ballots[participant]
+    assert world.released()[participant] != replaced
+    for _ in range(10):
+        if world.released().get(participant) == replaced:
+            break
+        world.cast_random(20)
+        world.refresh()
+    assert world.released()[participant] == replaced
+
+
+def test_a_release_worked_out_while_another_was_stored_is_not_stored(
+    client: TestClient, analyst, world: World, monkeypatch
+):
+    # Two releases worked out from the same one must not both be stored: the second would
+    # count the same changes again. Ten alike ballots move every figure they touch by ten:
+    # a release takes them in.
+    alike = TruthBallot(
+        world.session_ids[0], tuple(world.priority_ids[:3]), world.buurten[0], "65+"
+    )
+    newcomers = world.cast((None, alike) for _ in range(10))
+    choose = service.choose_release
+    recounted: list[bool] = []
+
+    def recount_meanwhile(*args, **kwargs):
+        if not recounted:
+            recounted.append(True)
+            other = threading.Thread(target=recount_from_scratch, args=(world,))
+            other.start()
+            other.join()
+        return choose(*args, **kwargs)
+
+    monkeypatch.setattr(service, "choose_release", recount_meanwhile)
+    with (
+        open_session(world.engine, write=False) as reader,
+        open_session(world.engine) as db,
+    ):
+        stored = service.refresh_dialogue(db, dialogue_id=world.dialogue_id, reader=reader)
+    monkeypatch.undo()
+
+    assert recounted == [True]
+    assert stored is False
+    assert all(world.released().get(p) == alike for p in newcomers)  # by the recount
+    incremental = stored_cells(world)
+    waiting = world.count_rows("pending_ballots")
+    recount_from_scratch(world)
+    assert stored_cells(world) == incremental
+    assert world.count_rows("pending_ballots") == waiting
+    assert_results_equal_the_reference(client, analyst, world)

@@ -21,7 +21,7 @@ def two_waiting(monkeypatch):
     """Dialogues 1 and 2 have new ballots; refreshing 1 meets whatever `trouble` holds."""
     trouble: list[Exception] = []
 
-    def refresh(_db, *, dialogue_id: int) -> bool:
+    def refresh(_db, *, dialogue_id: int, reader) -> bool:
         if dialogue_id == 1 and trouble:
             raise trouble[0]
         return True
