@@ -472,8 +472,14 @@ def publish_pledges(
     for start in range(0, len(participant_ids), 900):
         chunk = participant_ids[start : start + 900]
         db.execute(delete(ReleasedPledge).where(ReleasedPledge.participant_id.in_(chunk)))  # type: ignore[attr-defined]  # SQLModel types the column as its Python value, not a SQL expression
-    db.add_all(pledges)
-    db.flush()
+    if pledges:
+        # One statement executed for every row: as ORM inserts they took most of the time a
+        # release held the writer.
+        columns = [column.name for column in _RELEASED_PLEDGES.columns]
+        db.execute(
+            insert(_RELEASED_PLEDGES),
+            [{column: getattr(pledge, column) for column in columns} for pledge in pledges],
+        )
 
 
 def has_unreleased_pledges(db: Session, *, dialogue_id: int) -> bool:
