@@ -24,7 +24,7 @@ def room_state(engine: Engine, session_id: int) -> tuple[dict[str, Any], str | N
     chose), and its results document (JSON) as the release shows it."""
     with open_session(engine, write=False) as db:
         try:
-            row = sessions.get_session(db, session_id=session_id, actor=None)
+            row = sessions.get_dialogue_session(db, session_id=session_id, actor=None)
         except NotFound:
             return {"status": "gone"}, None
         status = {

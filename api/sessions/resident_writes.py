@@ -58,7 +58,7 @@ async def run_resident_write(
             request_hash=request_hash,
             ttl=state.settings.idempotency_ttl,
             status=status,
-            prepare=lambda: sessions.open_session_for_writes(
+            prepare=lambda: sessions.open_dialogue_session_for_writes(
                 db, session_id=session_id, participant_id=participant.participant_id
             ),
             write=lambda target: write(db, target),

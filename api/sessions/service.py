@@ -160,7 +160,7 @@ def sessions_for(db: Session, *, dialogue: Dialogue, actor: Actor) -> list[Dialo
     ]
 
 
-def get_session(db: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
+def get_dialogue_session(db: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
     """The session, if it exists and the actor may see it (else 404): staff of the
     dialogue's municipality, or of the member municipality whose venue holds a regional
     dialogue's session."""
@@ -706,7 +706,7 @@ _OPEN_CHECK = (
 )  # built once, then only bound: it runs in every resident write
 
 
-def open_session_for_writes(
+def open_dialogue_session_for_writes(
     db: Session, *, session_id: int, participant_id: str | None = None
 ) -> OpenSession:
     """The session a resident writes to; 409 if it is not open, 401 if the participant
