@@ -14,9 +14,9 @@ from api.idempotency.http import stored_response
 from api.sessions import service as sessions
 from api.sessions.dependencies import ParticipantIdentity
 from api.sessions.limits import limit_resident_write, require_own_session
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 
-WriteFunction = Callable[[Session, OpenSession], BaseModel]
+WriteFunction = Callable[[Session, OpenDialogueSession], BaseModel]
 
 
 async def run_resident_write(
