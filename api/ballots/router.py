@@ -106,7 +106,7 @@ def create_assisted_ballot(
 ) -> JSONResponse:
     """Type in a paper ballot from someone without a phone, with its pledge if it has one;
     it counts like any other."""
-    sessions.get_session(db, session_id=session_id, actor=actor)
+    sessions.get_dialogue_session(db, session_id=session_id, actor=actor)
     return stored_response(
         idempotency.run_once(
             db,
@@ -120,7 +120,7 @@ def create_assisted_ballot(
             ),
             ttl=settings.idempotency_ttl,
             status=status.HTTP_201_CREATED,
-            prepare=lambda: sessions.open_session_for_writes(db, session_id=session_id),
+            prepare=lambda: sessions.open_dialogue_session_for_writes(db, session_id=session_id),
             write=lambda target: service.store_assisted_ballot(
                 db,
                 target=target,
@@ -151,7 +151,7 @@ def list_assisted_ballots(
     session_id: ResourceId, actor: FacilitatorActor, db: SessionDep
 ) -> list[AssistedBallotEntry]:
     """The paper ballots you typed in in this session (only yours, only while it is open)."""
-    _while_open(sessions.get_session(db, session_id=session_id, actor=actor).status)
+    _while_open(sessions.get_dialogue_session(db, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
     return service.assisted_ballots_of(db, session_id=session_id, staff_id=actor.user_id)
 
@@ -159,9 +159,9 @@ def list_assisted_ballots(
 def _set_voided(
     db: SessionDep, *, session_id: int, ballot_id: int, actor: Actor, voided: bool
 ) -> AssistedBallotEntry:
-    _while_open(sessions.get_session(db, session_id=session_id, actor=actor).status)
+    _while_open(sessions.get_dialogue_session(db, session_id=session_id, actor=actor).status)
     assert actor.user_id is not None
-    target = sessions.open_session_for_writes(db, session_id=session_id)
+    target = sessions.open_dialogue_session_for_writes(db, session_id=session_id)
     entry = service.set_voided(
         db, target=target, ballot_id=ballot_id, staff_id=actor.user_id, voided=voided
     )
@@ -240,7 +240,7 @@ def read_paper_ballot(
 ) -> Response:
     """The printable paper ballot: the question, the priorities to number, buurt, age band, a
     pledge box, the session's QR code and a privacy line; as HTML or PDF."""
-    row = sessions.get_session(db, session_id=session_id, actor=actor)
+    row = sessions.get_dialogue_session(db, session_id=session_id, actor=actor)
     pdf = (
         paper_format is PaperFormat.PDF
         if paper_format

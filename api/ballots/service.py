@@ -25,7 +25,7 @@ from api.pledges import service as pledges
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand, Ballot, BallotItem
 from api.sessions.models import Participant, ParticipantOrigin
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 
 _BALLOTS = Ballot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 _ITEMS = BallotItem.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
@@ -61,7 +61,7 @@ def _check_ranking(db: Session, *, dialogue_id: int, ranking: list[int]) -> None
         )
 
 
-def _neighbourhood_id(db: Session, *, target: OpenSession, ballot: BallotPut) -> int | None:
+def _neighbourhood_id(db: Session, *, target: OpenDialogueSession, ballot: BallotPut) -> int | None:
     if not ballot.neighbourhood_code:
         return None
     return municipalities.neighbourhood_id_in_municipality(
@@ -76,7 +76,7 @@ def store_ballot(
     db: Session,
     *,
     participant_id: str,
-    target: OpenSession,
+    target: OpenDialogueSession,
     ballot: BallotPut,
 ) -> BallotPublic:
     """Insert or replace the participant's ballot (not committed; the caller commits).
@@ -150,7 +150,7 @@ def store_ballot(
 def store_assisted_ballot(
     db: Session,
     *,
-    target: OpenSession,
+    target: OpenDialogueSession,
     ballot: AssistedBallotCreate,
     staff_id: int,
     secret: str,
@@ -230,7 +230,7 @@ def _entry(row: Ballot, code: str | None) -> AssistedBallotEntry:
 
 
 def set_voided(
-    db: Session, *, target: OpenSession, ballot_id: int, staff_id: int, voided: bool
+    db: Session, *, target: OpenDialogueSession, ballot_id: int, staff_id: int, voided: bool
 ) -> AssistedBallotEntry:
     """Void a paper ballot this staff member typed in (or restore it), audited; it leaves (or
     rejoins) the results at the next release the rule allows. Not committed."""

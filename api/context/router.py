@@ -1,6 +1,6 @@
 """The photo of a municipality (CBS wellbeing indicators) and who took part in a dialogue."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -115,7 +115,9 @@ async def import_wellbeing(
 
 
 @router.get("/municipalities/{cbsCode}/wellbeing", response_model=WellbeingPhoto)
-def read_municipal_wellbeing(cbs_code: CbsCodePath, actor: AnalystActor, db: SessionDep) -> Any:
+def read_municipal_wellbeing(
+    cbs_code: CbsCodePath, actor: AnalystActor, db: SessionDep
+) -> WellbeingPhoto:
     """The photo: per theme, the municipality against its COROP area, province and the
     Netherlands, and its trend over the years imported."""
     municipality = municipalities.get_municipality(db, cbs_code=cbs_code, actor=actor)
@@ -123,7 +125,9 @@ def read_municipal_wellbeing(cbs_code: CbsCodePath, actor: AnalystActor, db: Ses
 
 
 @router.get("/dialogues/{id}/wellbeing", response_model=WellbeingPhoto)
-def read_dialogue_wellbeing(dialogue_id: ResourceId, actor: AnalystActor, db: SessionDep) -> Any:
+def read_dialogue_wellbeing(
+    dialogue_id: ResourceId, actor: AnalystActor, db: SessionDep
+) -> WellbeingPhoto:
     """The photo beside what residents ranked (the released results), with the headline:
     themes residents rank high where the municipality scores low."""
     dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)
@@ -167,7 +171,7 @@ def read_representativeness(
         int | None,
         Query(ge=1990, le=2100, description="Population year; the latest imported if left out."),
     ] = None,
-) -> Any:
+) -> Representativeness:
     """Participants per buurt, wijk and age band beside the population, and scores
     post-stratified to it beside the counted ones; from the released results only."""
     dialogue = dialogues.get_dialogue(db, dialogue_id=dialogue_id, actor=actor)

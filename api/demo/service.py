@@ -298,7 +298,7 @@ def simulate_ballots(db: Session, *, count: int, secret: str, seed: int = 2027) 
         simulation.status = SessionStatus.OPEN
         db.add(simulation)
         db.commit()
-    target = sessions.open_session_for_writes(db, session_id=simulation.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+    target = sessions.open_dialogue_session_for_writes(db, session_id=simulation.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     priority_ids = [p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     buurten = [code for code, _ in _BUURTEN]
     rng = random.Random(seed + existing)

@@ -28,7 +28,7 @@ from api.ideas.schemas import (
 )
 from api.sessions import service as sessions
 from api.sessions.models import DialogueSession, SessionStatus
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from api.themes import service as themes
 from api.themes.models import Theme
 
@@ -47,7 +47,7 @@ def _hour(moment: datetime) -> datetime:
 
 
 def submit_idea(
-    db: Session, *, participant_id: str, target: OpenSession, idea: IdeaCreate, secret: str
+    db: Session, *, participant_id: str, target: OpenDialogueSession, idea: IdeaCreate, secret: str
 ) -> IdeaReceipt:
     """Keep an idea, masked (not committed); at most three per person, counted under the
     person's lock in a count whose key needs `secret` (the app's secret key) to compute."""

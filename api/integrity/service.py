@@ -38,8 +38,8 @@ def session_for(
     """The session, if the actor may see its signals: its facilitators, admins and the
     municipality's coordinators, and (to read) its analysts. Anyone else gets a 404, as if it
     did not exist."""
-    row = sessions.get_session(db, session_id=session_id, actor=actor)
-    if actor.has_role(Role.COORDINATOR):  # scoped to the municipality by get_session
+    row = sessions.get_dialogue_session(db, session_id=session_id, actor=actor)
+    if actor.has_role(Role.COORDINATOR):  # scoped to the municipality by get_dialogue_session
         return row
     if actor.role is Role.FACILITATOR:
         if actor.user_id in sessions.facilitator_ids_of(db, session_id=session_id):

@@ -1,6 +1,6 @@
 """Municipalities and their neighbourhoods."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -174,7 +174,7 @@ def list_neighbourhoods(
         str | None,
         Query(alias="format", pattern="^(json|geojson)$", description="`geojson` for a map."),
     ] = None,
-) -> Any:
+) -> list[NeighbourhoodPublic] | JSONResponse:
     """The wijken and buurten of a municipality (public: residents pick theirs from it)."""
     municipality = service.get_municipality(db, cbs_code=cbs_code, actor=None)
     if format_ == "geojson" or "application/geo+json" in request.headers.get("accept", ""):

@@ -31,7 +31,7 @@ from api.pledges.models import (
 from api.pledges.schemas import ContactOfferPublic, PledgeCreate, PledgePublic
 from api.sessions import service as sessions
 from api.sessions.ballot_box import Ballot
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 
 _PLEDGES = Pledge.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 # Built once, then only bound (see api/ballots/service.py).
@@ -47,7 +47,7 @@ _OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]  # SQL
 _OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
 
 
-def _check_priority(db: Session, *, target: OpenSession, pledge: PledgeCreate) -> None:
+def _check_priority(db: Session, *, target: OpenDialogueSession, pledge: PledgeCreate) -> None:
     if pledge.priority_id is not None:
         known = {p.id for p in dialogues.priorities_of(db, dialogue_id=target.dialogue_id)}
         if pledge.priority_id not in known:
@@ -99,7 +99,7 @@ def store_pledge(
     db: Session,
     *,
     participant_id: str,
-    target: OpenSession,
+    target: OpenDialogueSession,
     pledge: PledgeCreate,
     secret: str,
 ) -> PledgePublic:

@@ -4,7 +4,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -19,15 +19,23 @@ from api.sessions import service as sessions
 MIN_GAP = 0.25  # seconds between two readings of the room
 
 
-def room_state(engine: Engine, session_id: int) -> tuple[dict[str, Any], str | None]:
+class RoomStatus(TypedDict):
+    """The `status` event: the session's status and the room's counts, or only "gone"."""
+
+    status: str
+    checkIns: NotRequired[int]
+    ballots: NotRequired[int]
+
+
+def room_state(engine: Engine, session_id: int) -> tuple[RoomStatus, str | None]:
     """The room's counts (check-ins and ballots received: who took part, never what they
     chose), and its results document (JSON) as the release shows it."""
     with open_session(engine, write=False) as db:
         try:
-            row = sessions.get_session(db, session_id=session_id, actor=None)
+            row = sessions.get_dialogue_session(db, session_id=session_id, actor=None)
         except NotFound:
             return {"status": "gone"}, None
-        status = {
+        status: RoomStatus = {
             "status": row.status.value,
             "checkIns": sessions.count_participants(db, session_id=session_id),
             "ballots": ballots.count_ballots(db, session_id=session_id),

@@ -2,8 +2,8 @@
 
 import gzip
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 from cachetools import LRUCache
@@ -20,13 +20,14 @@ from api.results.aggregation import TallyBatch, summarise
 from api.results.cells import (
     Cell,
     DialogueLayout,
+    ReleaseView,
     hidden_cells,
     is_municipality,
     release_view,
     session_key,
 )
 from api.results.layout import dialogue_layout, min_group_size_of
-from api.results.models import ALL, NOT_GIVEN, GroupBy, GroupTally, ResultState
+from api.results.models import ALL, NOT_GIVEN, CountedPledge, GroupBy, GroupTally, ResultState
 from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
 from api.results.schemas import (
     DialogueResultsPage,
@@ -37,8 +38,10 @@ from api.results.schemas import (
     PublicRanking,
     Results,
     SuppressedReason,
+    Trend,
+    TrendPoint,
 )
-from api.results.splits import TYPES, WHOLE, SplitView, life_satisfaction, split_view
+from api.results.splits import TYPES, WHOLE, Key, SplitView, life_satisfaction, split_view
 from api.sessions import service as sessions
 from api.sessions.models import DialogueSession
 
@@ -56,14 +59,16 @@ _LABELS_NL = {
 _CACHE: LRUCache[tuple, tuple[Results, bytes, bytes]] = LRUCache(maxsize=256)
 _CACHE_LOCK = threading.Lock()
 
+GroupKey = TypeVar("GroupKey", bound=Hashable)
+
 
 def _group_results(
-    rows: Sequence[tuple[Any, np.ndarray | None, bool]],
+    rows: Sequence[tuple[GroupKey, np.ndarray | None, bool]],
     layout: DialogueLayout,
     *,
-    labels: dict[Any, tuple[str, str, str | None]],
+    labels: Mapping[GroupKey, tuple[str, str, str | None]],
     min_group_size: int,
-    key_of: Callable[[Any, str], str] | None = None,
+    key_of: Callable[[GroupKey, str], str],
 ) -> list[GroupResult]:
     """Groups from cells (or split keys): (cell, its tally or None when it has no ballots,
     hidden)."""
@@ -75,7 +80,7 @@ def _group_results(
     groups = []
     for cell, values, _hidden in rows:
         label, kind, parent = labels[cell]
-        key = (key_of or _group_key)(cell, kind)
+        key = key_of(cell, kind)
         if cell not in summaries:
             count = 0 if values is None else int(values[0])
             reason = (
@@ -360,7 +365,9 @@ def _cached_results(
         label = _labels(dialogue, layout, venue=venue_kind or ALL, band=age_band or ALL)
         labels = {cell: label(cell) for cell in cells}
         ordered = sorted(rows, key=lambda row: _order(row[0], *labels[row[0]][1:]))
-        groups = _group_results(ordered, layout, labels=labels, min_group_size=min_group_size)
+        groups = _group_results(
+            ordered, layout, labels=labels, min_group_size=min_group_size, key_of=_group_key
+        )
         if splits is not None:
             groups = [
                 group.model_copy(update={"life_satisfaction": life_satisfaction(splits, row[0])})
@@ -399,7 +406,7 @@ def _type_groups(
         labels[key] = (_TYPE_LABELS_NL[key[1][0]], "participantType", None)
     rows = [(key, splits.tallies.get(key), key in splits.hidden) for key in keys]
 
-    def key_of(key: Any, kind: str) -> str:
+    def key_of(key: Key, kind: str) -> str:
         if kind == "participantType":
             return "unknown" if key[1][0] == NOT_GIVEN else key[1][0]
         return "dialogue"
@@ -530,8 +537,8 @@ def _pledges_by_type(
     db: Session,
     *,
     dialogue: Dialogue,
-    released: Sequence[Any],
-    view: Any,
+    released: Sequence[CountedPledge],
+    view: ReleaseView,
     min_group_size: int,
 ) -> PledgeSummary:
     """Pledge totals by how the pledgers take part: from the last release, like the results."""
@@ -591,7 +598,9 @@ def session_results(db: Session, *, row: DialogueSession) -> Results:
     labels = {cell: (row.title or "", "session", None)}
     (group,) = _with_presence(
         db,
-        _group_results(rows, layout, labels=labels, min_group_size=min_group_size),
+        _group_results(
+            rows, layout, labels=labels, min_group_size=min_group_size, key_of=_group_key
+        ),
     )
     return Results(
         dialogue_id=dialogue.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -643,10 +652,8 @@ def dialogue_page(db: Session, *, dialogue: Dialogue) -> DialogueResultsPage:
     )
 
 
-def trends(db: Session, *, municipality: Municipality) -> list[Any]:
+def trends(db: Session, *, municipality: Municipality) -> list[Trend]:
     """Every priority title's total score per dialogue of the municipality, oldest first."""
-    from api.results.schemas import Trend, TrendPoint
-
     rows = (
         db.execute(
             select(Dialogue)

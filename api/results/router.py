@@ -108,7 +108,7 @@ def read_trends(cbs_code: CbsCodePath, actor: AnalystActor, db: SessionDep) -> l
 @router.get("/sessions/{id}/results", response_model=Results)
 def read_session_results(session_id: ResourceId, db: SessionDep) -> Results:
     """The session's results as shown in the room: only once enough took part, in batches."""
-    row = sessions.get_session(db, session_id=session_id, actor=None)
+    row = sessions.get_dialogue_session(db, session_id=session_id, actor=None)
     if not row.show_results:
         raise NotFound(
             "This session does not share its results.",
@@ -130,7 +130,9 @@ async def follow_session(
     request: Request,
 ) -> EventSourceResponse:
     """Server-sent events for the projector: `status` (check-ins, ballots) and `results`."""
-    row = await run_in_threadpool(sessions.get_session, db, session_id=session_id, actor=actor)
+    row = await run_in_threadpool(
+        sessions.get_dialogue_session, db, session_id=session_id, actor=actor
+    )
     db.close()  # the stream reads with short sessions of its own
     events = live.room_events(
         request.app.state.engine,

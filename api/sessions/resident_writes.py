@@ -14,9 +14,9 @@ from api.idempotency.http import stored_response
 from api.sessions import service as sessions
 from api.sessions.dependencies import ParticipantIdentity
 from api.sessions.limits import limit_resident_write, require_own_session
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 
-WriteFunction = Callable[[Session, OpenSession], BaseModel]
+WriteFunction = Callable[[Session, OpenDialogueSession], BaseModel]
 
 
 async def run_resident_write(
@@ -58,7 +58,7 @@ async def run_resident_write(
             request_hash=request_hash,
             ttl=state.settings.idempotency_ttl,
             status=status,
-            prepare=lambda: sessions.open_session_for_writes(
+            prepare=lambda: sessions.open_dialogue_session_for_writes(
                 db, session_id=session_id, participant_id=participant.participant_id
             ),
             write=lambda target: write(db, target),

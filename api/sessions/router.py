@@ -86,7 +86,7 @@ def read_session(
     session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, public_url: PublicUrlDep
 ) -> SessionPublic:
     """One session."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     return service.to_public(db, row, public_url=public_url)
 
 
@@ -100,7 +100,7 @@ def update_session(
     public_url: PublicUrlDep,
 ) -> SessionPublic:
     """Open or close a session (`status`: planned → open → closed), or change its details."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     row = service.update_session(db, row=row, changes=body, actor=actor)
     return service.to_public(reader, row, public_url=public_url)
 
@@ -114,7 +114,7 @@ def create_projector_link(
     session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, settings: SettingsDep
 ) -> ProjectorLink:
     """A token for the session's projector window, which then holds no staff sign-in."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     return service.projector_link(db, row=row, actor=actor, signing_key=settings.signing_key())
 
 
@@ -123,7 +123,7 @@ def read_projector_view(
     session_id: ResourceId, actor: ScreenActor, db: SessionDep, public_url: PublicUrlDep
 ) -> ProjectorView:
     """What the projector shows of the session; staff or the session's projector token."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     return service.projector_view(db, row, public_url=public_url)
 
 
@@ -137,7 +137,7 @@ def read_session_qr(
     image_format: Annotated[QrFormat, Query(alias="format")] = QrFormat.SVG,
 ) -> Response:
     """The QR code of the check-in address; for a rotating session, of the current code."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     code = row.join_code
     if row.check_in_mode is CheckInMode.ROTATING:
         code, _ = service.rotating_code(row, now=utcnow(), seconds=settings.rotating_code_seconds)
@@ -164,7 +164,7 @@ def read_rotating_code(
     public_url: PublicUrlDep,
 ) -> RotatingCode:
     """The code the projector shows now; it changes every 30 seconds."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     return service.rotating_code_view(
         row, public_url=public_url, seconds=settings.rotating_code_seconds
     )
@@ -179,7 +179,7 @@ def read_session_poster(
     session_id: ResourceId, actor: FacilitatorActor, db: SessionDep, public_url: PublicUrlDep
 ) -> HTMLResponse:
     """A printable A4 poster: QR code, join code, venue, time and a short text in NL and EN."""
-    row = service.get_session(db, session_id=session_id, actor=actor)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=actor)
     dialogue = dialogues.get_dialogue(db, dialogue_id=row.dialogue_id, actor=None)
     municipality = municipalities.get_municipality_by_id(
         db, municipality_id=dialogue.municipality_id
@@ -294,7 +294,7 @@ def read_resident_view(
     """The session and its priorities as at check-in, in another language (`Accept-Language`)."""
     limits.require_own_session(participant, session_id)
     language = negotiate_language(accept_language)
-    row = service.get_session(db, session_id=session_id, actor=None)
+    row = service.get_dialogue_session(db, session_id=session_id, actor=None)
     response.headers["Content-Language"] = language.value
     response.headers["Vary"] = "Accept-Language"
     return service.resident_texts(

@@ -65,7 +65,7 @@ _NOT_CODE_CHARACTERS = re.compile(r"[^0-9A-Z]")
 
 
 @dataclass(frozen=True)
-class OpenSession:
+class OpenDialogueSession:
     """What a resident write needs to know about its session, checked to be open."""
 
     id: int
@@ -160,7 +160,7 @@ def sessions_for(db: Session, *, dialogue: Dialogue, actor: Actor) -> list[Dialo
     ]
 
 
-def get_session(db: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
+def get_dialogue_session(db: Session, *, session_id: int, actor: Actor | None) -> DialogueSession:
     """The session, if it exists and the actor may see it (else 404): staff of the
     dialogue's municipality, or of the member municipality whose venue holds a regional
     dialogue's session."""
@@ -706,9 +706,9 @@ _OPEN_CHECK = (
 )  # built once, then only bound: it runs in every resident write
 
 
-def open_session_for_writes(
+def open_dialogue_session_for_writes(
     db: Session, *, session_id: int, participant_id: str | None = None
-) -> OpenSession:
+) -> OpenDialogueSession:
     """The session a resident writes to; 409 if it is not open, 401 if the participant
     writing (when given) is no longer checked in to it (removed since the token was made).
 
@@ -732,7 +732,9 @@ def open_session_for_writes(
             else "Dit gesprek is voorbij, dus je kunt geen antwoorden meer sturen.",
             kind="session-not-started" if status is SessionStatus.PLANNED else "session-ended",
         )
-    return OpenSession(id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id)
+    return OpenDialogueSession(
+        id=session_id, dialogue_id=dialogue_id, municipality_id=municipality_id
+    )
 
 
 def participant_unknown() -> Unauthorized:

@@ -17,7 +17,7 @@ from api.core.db import open_session, utcnow
 from api.municipalities.models import Municipality
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from tests.helpers import login, make_staff, staff_headers
 from tests.reference import reference_summary
 from tests.support.places import Place, build_place
@@ -70,7 +70,7 @@ class Region:
         session_id = self.session_of[code]
         with open_session(self.engine) as db:
             lead = db.get(Municipality, self._municipality_id(db, self.tilburg.code))
-            target = OpenSession(
+            target = OpenDialogueSession(
                 id=session_id, dialogue_id=self.dialogue_id, municipality_id=lead.id
             )
             for _ in range(n):

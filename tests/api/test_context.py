@@ -13,7 +13,7 @@ from api.ballots.service import store_ballot
 from api.core.access import Role
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from tests.helpers import assert_problem, staff_headers
 from tests.support.places import Place
 from tests.unit.test_context_importers import AREAS_CSV
@@ -95,7 +95,7 @@ def test_an_indicator_file_with_an_unknown_area_is_a_400_naming_the_row(client, 
 
 
 def _cast(db: Session, place: Place, ballots: list[tuple[list[int], str | None, str | None]]):
-    target = OpenSession(id=place.session_id, dialogue_id=place.dialogue_id,
+    target = OpenDialogueSession(id=place.session_id, dialogue_id=place.dialogue_id,
                          municipality_id=_municipality_id(db, place))  # fmt: skip
     for ranking, buurt, band in ballots:
         participant = sessions.create_simulated_participant(db, session_id=place.session_id)

@@ -19,7 +19,7 @@ from api.pledges import service as pledges
 from api.pledges.schemas import PledgeCreate
 from api.results.refresher import refresh_all
 from api.sessions import service as sessions
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from tests.helpers import assert_problem, bearer, staff_headers
 from tests.support.places import Place
 
@@ -40,7 +40,7 @@ def pledge(engine: Engine, place: Place, secret: str, body: dict) -> None:
         pledges.store_pledge(
             db,
             participant_id=participant,
-            target=OpenSession(
+            target=OpenDialogueSession(
                 id=place.session_id, dialogue_id=place.dialogue_id, municipality_id=0
             ),
             pledge=PledgeCreate.model_validate(body),

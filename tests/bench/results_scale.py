@@ -123,7 +123,7 @@ def build_world(url: str) -> dict:
         world = {
             "dialogue_id": dialogue.id, "priority_ids": priority_ids, "buurt_ids": buurt_ids,
             "wijk_ids": wijk_ids, "session_ids": session_ids,
-            "join_code": sessions.get_session(db, session_id=session_ids[0], actor=None).join_code,
+            "join_code": sessions.get_dialogue_session(db, session_id=session_ids[0], actor=None).join_code,
         }  # fmt: skip
     engine.dispose()
     return world

@@ -27,7 +27,7 @@ from api.pledges import service as pledges
 from api.pledges.schemas import PledgeCreate
 from api.results.refresher import refresh_all
 from api.sessions.models import DialogueSession, Participant
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from tests.helpers import PASSWORD, make_staff
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -95,7 +95,7 @@ def add_pledges(db: Session, *, session_id: int, count: int) -> None:
     from api.dialogues.models import Dialogue
 
     dialogue = db.get(Dialogue, row.dialogue_id)
-    target = OpenSession(
+    target = OpenDialogueSession(
         id=session_id, dialogue_id=row.dialogue_id, municipality_id=dialogue.municipality_id
     )
     priority_ids = sorted(

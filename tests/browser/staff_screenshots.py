@@ -92,7 +92,7 @@ def older_dialogue(db, *, ballots_count: int = 80) -> None:
     )
     row.ends_at = now - timedelta(hours=1)  # it ran over time: the evening has passed
     db.add(row)
-    target = sessions.open_session_for_writes(db, session_id=row.id)
+    target = sessions.open_dialogue_session_for_writes(db, session_id=row.id)
     ids = [p.id for p in dialogues.priorities_of(db, dialogue_id=old.id)]
     rng = random.Random(2025)
     appeal = {pid: rng.random() for pid in ids}

@@ -46,7 +46,7 @@ def rotating_demo_session(db: Session, session_id: int):
         text("UPDATE sessions SET check_in_mode = 'rotating' WHERE id = :id"), {"id": session_id}
     )
     db.commit()
-    row = sessions.get_session(db, session_id=session_id, actor=None)
+    row = sessions.get_dialogue_session(db, session_id=session_id, actor=None)
     db.commit()
     return row
 

@@ -17,7 +17,7 @@ from api.dialogues.models import Dialogue
 from api.sessions import service as sessions
 from api.sessions.models import DialogueSession, Participant
 from api.sessions.schemas import SessionUpdate
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (
     axe_violations,
@@ -38,7 +38,7 @@ def flood(db, world) -> None:  # noqa: ANN001
     one minute five minutes ago; tallied."""
     row = db.get(DialogueSession, world.live_session_id)
     dialogue = db.get(Dialogue, row.dialogue_id)
-    target = OpenSession(id=row.id, dialogue_id=row.dialogue_id, municipality_id=dialogue.municipality_id)  # fmt: skip
+    target = OpenDialogueSession(id=row.id, dialogue_id=row.dialogue_id, municipality_id=dialogue.municipality_id)  # fmt: skip
     minute = (utcnow() - timedelta(minutes=5)).replace(second=0, microsecond=0)
     priorities = sorted(world.priorities)
     networks = [FLOOD_NETWORK] * 12 + [f"{n:016x}" for n in range(1, 11)]

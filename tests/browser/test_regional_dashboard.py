@@ -25,7 +25,7 @@ from api.results.refresher import refresh_all
 from api.sessions import service as sessions
 from api.sessions.models import SessionStatus
 from api.sessions.schemas import SessionCreate, SessionUpdate
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from api.staff.models import StaffUser
 from tests.browser.staff_fixtures import (
     axe_violations,
@@ -79,7 +79,7 @@ def regional_world(db: Session, engine) -> dict:
     rng = random.Random(3)
     with open_session(engine) as other_db:
         for code, count in (("GM0855", 12), ("GM0796", 11), ("GM0785", 3)):
-            target = OpenSession(
+            target = OpenDialogueSession(
                 id=session_of[code],
                 dialogue_id=lead.dialogue_id,
                 municipality_id=dialogue.municipality_id,

@@ -351,7 +351,7 @@ def test_the_qr_code_is_svg_by_default_and_other_formats_are_refused(
 def test_a_rotating_sessions_qr_code_encodes_the_current_code(
     client: TestClient, db: Session, amsterdam: Place, admin
 ):
-    row = sessions.get_session(db, session_id=amsterdam.session_id, actor=None)
+    row = sessions.get_dialogue_session(db, session_id=amsterdam.session_id, actor=None)
     db.commit()
     response = client.get(f"/sessions/{amsterdam.session_id}/qr?format=png", headers=admin)
     assert response.headers["cache-control"] == "no-store"

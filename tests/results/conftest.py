@@ -38,7 +38,7 @@ from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
 from api.sessions.models import Participant, ParticipantType, SessionStatus
 from api.sessions.schemas import SessionCreate, SessionUpdate
-from api.sessions.service import OpenSession
+from api.sessions.service import OpenDialogueSession
 from api.venues import service as venues
 from api.venues.models import VenueKind
 from api.venues.schemas import VenueCreate
@@ -195,8 +195,8 @@ class World:
         band = rng.choice([*AGE_BANDS, None])
         return TruthBallot(session_id, tuple(order[:k]), neighbourhood, band)
 
-    def target(self, session_id: int) -> OpenSession:
-        return OpenSession(
+    def target(self, session_id: int) -> OpenDialogueSession:
+        return OpenDialogueSession(
             id=session_id, dialogue_id=self.dialogue_id, municipality_id=self.municipality_id
         )
 
