@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
@@ -34,6 +34,8 @@ _STATES = ResultState.__table__  # type: ignore[attr-defined]  # as above
 _CREATE_STATE = insert_or_ignore(
     _STATES, unique=[_STATES.c.dialogue_id], returning=_STATES.c.dialogue_id
 )
+CellRow = dict[str, str | int | bool | bytes]  # a group_tallies row, its columns by short name
+SnapshotCells = list[list[str | int]]  # a kept release's hidden cells: [n, v, a, ballots] each
 _CELL_COLUMNS = (
     "dialogue_id",
     "neighbourhood",
@@ -77,9 +79,9 @@ class CellWrites:
     dialogue_id: int
     replace: bool
     emptied: list[Cell]
-    new_rows: list[dict[str, Any]]
-    changed_rows: list[dict[str, Any]]
-    flipped_rows: list[dict[str, Any]]
+    new_rows: list[CellRow]
+    changed_rows: list[CellRow]
+    flipped_rows: list[CellRow]
     counts: dict[Cell, int]
 
 
@@ -124,7 +126,9 @@ def cell_writes(
         counts.pop(cell, None)
     hidden = hidden_cells(counts, layout, min_group_size=min_group_size, final=final)
 
-    new_rows, changed_rows, flipped_rows = [], [], []
+    new_rows: list[CellRow] = []
+    changed_rows: list[CellRow] = []
+    flipped_rows: list[CellRow] = []
     width = tally_width(layout.m)
     blobs = dict(
         zip(
@@ -196,7 +200,7 @@ def _delete_cells(db: Session, *, dialogue_id: int, cells: Sequence[Cell]) -> No
         )
 
 
-def _insert_cells(db: Session, rows: list[dict[str, Any]]) -> None:
+def _insert_cells(db: Session, rows: list[CellRow]) -> None:
     bulk_insert(
         db,
         GroupTally.__table__,  # type: ignore[attr-defined]  # SQLModel's stubs lack __table__
@@ -419,7 +423,7 @@ def release_history(db: Session, *, dialogue_id: int, figures: str) -> list[Snap
     return [_snapshot(cells) for cells in rows]
 
 
-def _snapshot(cells: list[list[Any]]) -> Snapshot[Cell]:
+def _snapshot(cells: SnapshotCells) -> Snapshot[Cell]:
     return Snapshot(
         hidden=frozenset((n, v, a) for n, v, a, _ in cells),
         counts={(n, v, a): count for n, v, a, count in cells if count},
@@ -428,7 +432,7 @@ def _snapshot(cells: list[list[Any]]) -> Snapshot[Cell]:
 
 def snapshot_to_record(
     db: Session, *, dialogue_id: int, figures: str, view: View[Cell]
-) -> list[list[Any]] | None:
+) -> SnapshotCells | None:
     """What to keep of a new release of these figures for comparing later ones with it
     (`add_snapshot`), or None: only a release whose total is readable, and which hides other
     cells, or other counts, than the last one kept."""
@@ -447,7 +451,7 @@ def snapshot_to_record(
     return [[*cell, snapshot.counts.get(cell, 0)] for cell in sorted(snapshot.hidden)]
 
 
-def add_snapshot(db: Session, *, dialogue_id: int, figures: str, cells: list[list[Any]]) -> None:
+def add_snapshot(db: Session, *, dialogue_id: int, figures: str, cells: SnapshotCells) -> None:
     """Keep a release's snapshot (from `snapshot_to_record`)."""
     db.add(ReleaseSnapshot(dialogue_id=dialogue_id, figures=figures, cells=cells))
     db.flush()
