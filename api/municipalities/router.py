@@ -247,6 +247,9 @@ async def import_neighbourhoods(
         )
     else:
         data = await request.body()
+    upload = service.NeighbourhoodUpload(
+        data=data, content_type=content_type, filename=filename, year=year
+    )
     engine = request.app.state.engine
 
     def run_import() -> NeighbourhoodImportPreview | NeighbourhoodImportReport:
@@ -254,21 +257,9 @@ async def import_neighbourhoods(
             municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
             if dry_run:
                 return service.preview_neighbourhood_import(
-                    reader,
-                    municipality=municipality,
-                    data=data,
-                    content_type=content_type,
-                    filename=filename,
-                    year=year,
+                    reader, municipality=municipality, upload=upload
                 )
         with open_session(engine) as db:
-            return service.import_neighbourhoods(
-                db,
-                municipality=municipality,
-                data=data,
-                content_type=content_type,
-                filename=filename,
-                year=year,
-            )
+            return service.import_neighbourhoods(db, municipality=municipality, upload=upload)
 
     return await run_in_threadpool(run_import)

@@ -1,6 +1,7 @@
 """Municipalities and their neighbourhoods: creating, scoping, importing CBS/PDOK files."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func
 from sqlalchemy.exc import IntegrityError
@@ -509,16 +510,24 @@ def create_neighbourhood(
     return neighbourhood
 
 
-def _parse_file(
-    *, municipality: Municipality, data: bytes, content_type: str | None, filename: str | None
-) -> ImportedFile:
+@dataclass(frozen=True)
+class NeighbourhoodUpload:
+    """A CBS/PDOK neighbourhood file as sent, and the year of its data (for the credit line)."""
+
+    data: bytes
+    content_type: str | None = None
+    filename: str | None = None
+    year: int | None = None
+
+
+def _parse_file(*, municipality: Municipality, upload: NeighbourhoodUpload) -> ImportedFile:
     """The file's wijken and buurten, or a 400 naming every bad row in English and Dutch."""
     try:
         return parse_neighbourhood_file(
-            data,
+            upload.data,
             municipality_code=municipality.cbs_code,
-            content_type=content_type,
-            filename=filename,
+            content_type=upload.content_type,
+            filename=upload.filename,
         )
     except NeighbourhoodFileError as error:
         raise InvalidInput(
@@ -554,26 +563,25 @@ def _missing_wijken(missing: list[str]) -> InvalidInput:
     )
 
 
-def import_neighbourhoods(
-    db: Session,
-    *,
-    municipality: Municipality,
-    data: bytes,
-    content_type: str | None,
-    filename: str | None,
-    year: int | None,
-) -> NeighbourhoodImportReport:
-    """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
-    parsed = _parse_file(
-        municipality=municipality, data=data, content_type=content_type, filename=filename
-    )
-    source = _source_of(parsed, year)
+def _stored_for(
+    db: Session, *, municipality: Municipality, parsed: ImportedFile
+) -> dict[str, Neighbourhood]:
+    """The municipality's stored neighbourhoods by code, to compare the file with."""
     # The stored geometries are read only to compare them with those in the file.
     with_geometry = any(row.geometry is not None for row in parsed.rows)
-    existing = {
+    return {
         n.code: n
         for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
     }
+
+
+def import_neighbourhoods(
+    db: Session, *, municipality: Municipality, upload: NeighbourhoodUpload
+) -> NeighbourhoodImportReport:
+    """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
+    parsed = _parse_file(municipality=municipality, upload=upload)
+    source = _source_of(parsed, upload.year)
+    existing = _stored_for(db, municipality=municipality, parsed=parsed)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 
     def upsert(row: ImportedNeighbourhood, wijk_id: int | None) -> Neighbourhood:
@@ -631,27 +639,15 @@ def import_neighbourhoods(
 
 
 def preview_neighbourhood_import(
-    db: Session,
-    *,
-    municipality: Municipality,
-    data: bytes,
-    content_type: str | None,
-    filename: str | None,
-    year: int | None,
+    db: Session, *, municipality: Municipality, upload: NeighbourhoodUpload
 ) -> NeighbourhoodImportPreview:
     """What importing the file would do, row by row, and a map of its buurten; writes nothing.
 
     The same rules as the import: the same counts, and the same refusals (a wijk missing, a
     code of another municipality) before anything is applied.
     """
-    parsed = _parse_file(
-        municipality=municipality, data=data, content_type=content_type, filename=filename
-    )
-    with_geometry = any(row.geometry is not None for row in parsed.rows)
-    stored = {
-        n.code: n
-        for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
-    }
+    parsed = _parse_file(municipality=municipality, upload=upload)
+    stored = _stored_for(db, municipality=municipality, parsed=parsed)
     stored_codes = {n.id: n.code for n in stored.values()}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     changes: list[NeighbourhoodChange] = []
@@ -695,7 +691,7 @@ def preview_neighbourhood_import(
         **counts,
         wijken=len(parsed.wijken),
         buurten=len(parsed.buurten),
-        source=_source_of(parsed, year),
+        source=_source_of(parsed, upload.year),
         format=f"{parsed.style} ({parsed.container})",
         changes=changes,
         map={
