@@ -4,12 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from api.core.access import Actor
 from api.core.config import API_BASE_PATH
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.dialects import is_sqlite
 from api.core.problems import Conflict, InvalidInput, NotFound, UnsupportedMediaType
@@ -146,21 +146,17 @@ def create_municipality(
     brand_colour: str,
 ) -> Municipality:
     """Add a municipality."""
+    exists = Conflict(
+        f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
+    )
     if find_municipality(db, cbs_code=cbs_code):
-        raise Conflict(
-            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
-        )
+        raise exists
     municipality = Municipality(
         cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
     )
     db.add(municipality)
-    try:
+    with refused_as(db, exists):  # a concurrent request added it first
         db.commit()
-    except IntegrityError as error:  # a concurrent request added it first
-        db.rollback()
-        raise Conflict(
-            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
-        ) from error
     return municipality
 
 
@@ -234,14 +230,12 @@ def store_logo(db: Session, *, municipality: Municipality, data: bytes, content_
     )
     logo.media_type, logo.content, logo.updated_at = sniffed, data, utcnow()
     db.add(logo)
-    try:
+    uploaded_meanwhile = Conflict(
+        "Another logo was uploaded at the same moment. Reload and try again.",
+        nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
+    )
+    with refused_as(db, uploaded_meanwhile):
         db.commit()
-    except IntegrityError as error:  # a concurrent upload stored one first
-        db.rollback()
-        raise Conflict(
-            "Another logo was uploaded at the same moment. Reload and try again.",
-            nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
-        ) from error
 
 
 def read_logo(db: Session, *, municipality: Municipality) -> MunicipalityLogo:
@@ -499,14 +493,12 @@ def create_neighbourhood(
         geometry=geometry,
     )
     db.add(neighbourhood)
-    try:
+    exists = Conflict(
+        f"Neighbourhood {code} already exists; change it with an import.",
+        nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
+    )
+    with refused_as(db, exists):  # a concurrent request or import added it first
         db.commit()
-    except IntegrityError as error:  # a concurrent request or import added it first
-        db.rollback()
-        raise Conflict(
-            f"Neighbourhood {code} already exists; change it with an import.",
-            nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
-        ) from error
     return neighbourhood
 
 

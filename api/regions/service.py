@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.audit.service import record_event
 from api.context.importers import read_area_rows
 from api.core.access import Actor, Role
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
@@ -54,11 +55,8 @@ def _name_taken(name: str) -> Conflict:
 
 def _store_region(db: Session, *, region: Region, member_ids: Iterable[int], actor: Actor):
     db.add(region)
-    try:
+    with refused_as(db, _name_taken(region.name)):
         db.flush()
-    except IntegrityError as error:
-        db.rollback()
-        raise _name_taken(region.name) from error
     assert region.id is not None
     db.add_all(
         RegionMember(region_id=region.id, municipality_id=municipality_id)
