@@ -41,6 +41,14 @@ from api.municipalities.schemas import (
 # load and throw away): every query leaves it out unless it sends or compares it, and reading
 # it from a row loaded without it raises rather than quietly fetching it after all.
 _WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
+# A neighbourhood's outline: (id, code, name, kind, wijk id).
+_OUTLINE = (
+    Neighbourhood.id,
+    Neighbourhood.code,
+    Neighbourhood.name,
+    Neighbourhood.kind,
+    Neighbourhood.wijk_id,
+)
 _NEIGHBOURHOODS = Neighbourhood.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
@@ -352,32 +360,15 @@ def neighbourhood_outlines(
     db: Session, *, municipality_id: int
 ) -> list[tuple[int, str, str, NeighbourhoodKind, int | None]]:
     """(id, code, name, kind, wijk id) of every neighbourhood, without the heavy geometry."""
-    return list(
-        db.exec(
-            select(
-                Neighbourhood.id,
-                Neighbourhood.code,
-                Neighbourhood.name,
-                Neighbourhood.kind,
-                Neighbourhood.wijk_id,
-            ).where(Neighbourhood.municipality_id == municipality_id)
-        )
-    )  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    query = select(*_OUTLINE).where(Neighbourhood.municipality_id == municipality_id)
+    return list(db.exec(query))  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def neighbourhoods_public(db: Session, *, municipality: Municipality) -> list[NeighbourhoodPublic]:
     """The wijken and buurten as the API lists them (the resident app, at every check-in):
     whether each has a geometry, never the geometry itself."""
     rows = db.exec(
-        select(
-            Neighbourhood.id,
-            Neighbourhood.code,
-            Neighbourhood.name,
-            Neighbourhood.kind,
-            Neighbourhood.wijk_id,
-            Neighbourhood.source,
-            _has_geometry(db).label("has_geometry"),
-        )
+        select(*_OUTLINE, Neighbourhood.source, _has_geometry(db).label("has_geometry"))
         .where(Neighbourhood.municipality_id == municipality.id)
         .order_by(Neighbourhood.code)
     ).all()
