@@ -200,6 +200,19 @@ def test_the_demo_session_is_one_evening_in_welvaartstad(demo):
     assert ends_at > utcnow(), "planned tonight, or tomorrow once tonight's evening is over"
 
 
+def test_the_demo_draws_its_six_buurten_on_the_map_and_none_of_its_two_wijken(demo):
+    engine = demo.cli.engine()
+    with engine.connect() as connection:
+        drawn = connection.execute(
+            text(
+                "SELECT kind, geometry IS NOT NULL, COUNT(*) FROM neighbourhoods "
+                "GROUP BY kind, geometry IS NOT NULL ORDER BY kind"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in drawn] == [("buurt", True, 6), ("wijk", False, 2)]
+
+
 def test_demo_simulate_adds_pledges_whose_totals_are_released_and_a_few_contact_offers(demo):
     from api.dialogues.models import Dialogue
     from api.results import reading

@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.core.access import Actor, Role
+from api.core.constraints import refused_as
 from api.core.problems import Conflict, Forbidden, InvalidInput
 from api.core.security import hash_password
 from api.municipalities import service as municipalities
@@ -189,11 +189,8 @@ def _add_user(
     user = StaffUser(email=email, password_hash=password_hash, role=role, full_name=full_name)
     invitation = staff.new_invitation(user) if password_hash is None else None
     db.add(user)
-    try:
+    with refused_as(db, _email_taken(email)):  # a concurrent request created it first
         db.flush()
-    except IntegrityError as error:  # a concurrent request created the same account first
-        db.rollback()
-        raise _email_taken(email) from error
     assert user.id is not None
     db.add_all(
         StaffMunicipality(staff_user_id=user.id, municipality_id=m) for m in municipality_ids

@@ -91,8 +91,12 @@ def items_of(db: Session, *, dialogue_id: int) -> list[AgendaItem]:
     )
 
 
-def _check_priorities(db: Session, *, dialogue: Dialogue, ids: Sequence[int]) -> None:
-    own = {p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)}  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
+def _check_priorities(
+    db: Session, *, dialogue: Dialogue, ids: Sequence[int], param: str = "priorityIds.{}"
+) -> list[int]:
+    """The dialogue's priority ids, in order; a 400 naming each of `ids` (at `param` with its
+    index) that is not one of them."""
+    own = [p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
     foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
     if foreign:
         raise InvalidInput(
@@ -100,13 +104,14 @@ def _check_priorities(db: Session, *, dialogue: Dialogue, ids: Sequence[int]) ->
             nl=f"Prioriteit {foreign[0][1]} is geen prioriteit van deze dialoog.",
             invalid_params=[
                 (
-                    f"priorityIds.{i}",
+                    param.format(i),
                     f"priority {pid} is not part of this dialogue",
                     f"prioriteit {pid} hoort niet bij deze dialoog",
                 )
                 for i, pid in foreign
             ],
         )
+    return own  # type: ignore[return-value]  # a stored row's id is set; SQLModel types it int | None
 
 
 def _indicator_label(db: Session, *, dialogue: Dialogue, indicator: str) -> str:
@@ -434,21 +439,7 @@ def save_report_back(db: Session, *, dialogue: Dialogue, body: ReportBackUpdate)
     Publishing needs a response to every priority and the dialogue's last day passed."""
     _lock(db, Dialogue, dialogue.id)  # two saves at once replace the responses in turn
     ids = [r.priority_id for r in body.responses]
-    own = [p.id for p in dialogues.priorities_of(db, dialogue_id=dialogue.id)]  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
-    foreign = [(i, pid) for i, pid in enumerate(ids) if pid not in own]
-    if foreign:
-        raise InvalidInput(
-            f"Priority {foreign[0][1]} is not a priority of this dialogue.",
-            nl=f"Prioriteit {foreign[0][1]} is geen prioriteit van deze dialoog.",
-            invalid_params=[
-                (
-                    f"responses.{i}.priorityId",
-                    f"priority {pid} is not part of this dialogue",
-                    f"prioriteit {pid} hoort niet bij deze dialoog",
-                )
-                for i, pid in foreign
-            ],
-        )
+    own = _check_priorities(db, dialogue=dialogue, ids=ids, param="responses.{}.priorityId")
     twice = [(i, pid) for i, pid in enumerate(ids) if pid in ids[:i]]
     if twice:
         raise InvalidInput(

@@ -35,7 +35,7 @@ from api.sessions import service as sessions
 from api.sessions.dependencies import CurrentParticipant
 from api.sessions.limits import require_own_session
 from api.sessions.models import SessionStatus
-from api.sessions.resident_writes import run_resident_write
+from api.sessions.resident_writes import ResidentWriteDep
 from api.staff.dependencies import FacilitatorActor
 
 router = APIRouter(tags=["Resident participation"])
@@ -52,23 +52,13 @@ _WRITE_RESPONSES = write_responses(
 
 
 @router.put("/sessions/{id}/ballot", response_model=BallotPublic, responses=_WRITE_RESPONSES)
-async def put_ballot(
-    session_id: ResourceId,
-    body: BallotPut,
-    participant: CurrentParticipant,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+async def put_ballot(body: BallotPut, resident: ResidentWriteDep) -> JSONResponse:
     """Send or replace your ranking (best first; the top 3 is enough). One ballot per person."""
-    return await run_resident_write(
-        request,
-        participant=participant,
-        session_id=session_id,
-        idempotency_key=idempotency_key,
+    return await resident.run(
         body=body,
         status=status.HTTP_200_OK,
         write=lambda db, target: service.store_ballot(
-            db, participant_id=participant.participant_id, target=target, ballot=body
+            db, participant_id=resident.participant_id, target=target, ballot=body
         ),
     )
 

@@ -15,6 +15,7 @@ from api.context.schemas import (
 )
 from api.core.db import open_session
 from api.core.deps import CbsCodePath, ResourceId, SessionDep
+from api.core.openapi import file_upload_body
 from api.core.problems import InvalidInput
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
@@ -22,45 +23,18 @@ from api.staff.dependencies import AnalystActor, ManagerActor
 
 router = APIRouter(tags=["Brede welvaart in context"])
 
-_WELLBEING_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "Two CBS files: `indicators`, the regional Monitor Brede Welvaart "
-        "(`label;jaar;statnaam;waarde`), and `areas`, the table 'Gebieden in Nederland' of "
-        "the same year (titled CSV, or StatLine JSON with DataProperties).",
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "indicators": {"type": "string", "format": "binary"},
-                        "areas": {"type": "string", "format": "binary"},
-                    },
-                    "required": ["indicators", "areas"],
-                }
-            }
-        },
-    }
-}
-_POPULATION_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "CBS Kerncijfers wijken en buurten: a StatLine v3 JSON document "
-        '(`{"value": [TypedDataSet rows]}`, optionally with its `DataProperties`) or a PDOK '
-        "wijken-en-buurten GeoJSON; as the body or in a form field `file`.",
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "application/geo+json": {"schema": {"type": "object"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-        },
-    }
-}
+_WELLBEING_BODY = file_upload_body(
+    "Two CBS files: `indicators`, the regional Monitor Brede Welvaart "
+    "(`label;jaar;statnaam;waarde`), and `areas`, the table 'Gebieden in Nederland' of "
+    "the same year (titled CSV, or StatLine JSON with DataProperties).",
+    fields=("indicators", "areas"),
+)
+_POPULATION_BODY = file_upload_body(
+    "CBS Kerncijfers wijken en buurten: a StatLine v3 JSON document "
+    '(`{"value": [TypedDataSet rows]}`, optionally with its `DataProperties`) or a PDOK '
+    "wijken-en-buurten GeoJSON; as the body or in a form field `file`.",
+    raw={"application/json": "object", "application/geo+json": "object"},
+)
 
 
 async def _form_files(request: Request, names: tuple[str, ...]) -> dict[str, bytes]:

@@ -28,6 +28,26 @@ API_VERSION_HEADER = {
 }
 
 
+def file_upload_body(
+    description: str, *, fields: Sequence[str] = ("file",), raw: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """`openapi_extra` for a request body of files: a multipart form with the named file
+    fields, after the media types (each with its JSON schema type) the file may be sent as
+    the body itself."""
+    content: dict[str, Any] = {
+        media_type: {"schema": {"type": schema_type}}
+        for media_type, schema_type in (raw or {}).items()
+    }
+    content["multipart/form-data"] = {
+        "schema": {
+            "type": "object",
+            "properties": {name: {"type": "string", "format": "binary"} for name in fields},
+            "required": list(fields),
+        }
+    }
+    return {"requestBody": {"required": True, "description": description, "content": content}}
+
+
 def operation_id(route: APIRoute) -> str:
     """Operation ids are the endpoint function names: stable and readable in clients."""
     return route.name

@@ -165,7 +165,11 @@ def load_demo(db: Session) -> DialogueSession:
         )
     assert municipality.id is not None
 
-    for code, name in _WIJKEN:
+    wijken = [(code, name, None) for code, name in _WIJKEN]
+    buurten = [
+        (code, name, _grid_polygon(i % 3, i // 3)) for i, (code, name) in enumerate(_BUURTEN)
+    ]
+    for code, name, geometry in wijken + buurten:
         if municipalities.find_neighbourhood(db, code=code) is None:
             municipalities.create_neighbourhood(
                 db,
@@ -173,17 +177,7 @@ def load_demo(db: Session) -> DialogueSession:
                 code=code,
                 name=name,
                 wijk_code=None,
-                geometry=None,
-            )
-    for index, (code, name) in enumerate(_BUURTEN):
-        if municipalities.find_neighbourhood(db, code=code) is None:
-            municipalities.create_neighbourhood(
-                db,
-                municipality=municipality,
-                code=code,
-                name=name,
-                wijk_code=None,
-                geometry=_grid_polygon(index % 3, index // 3),
+                geometry=geometry,
             )
 
     for account in DEMO_ACCOUNTS:

@@ -1,9 +1,9 @@
 """Dialogues and their priorities."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.access import Actor
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
 from api.core.translations import Language, in_language, stored_translations
@@ -70,14 +70,12 @@ def create_dialogue(db: Session, *, dialogue: DialogueCreate, actor: Actor) -> D
         ends_on=dialogue.ends_on,
     )
     db.add(row)
-    try:
+    title_taken = Conflict(
+        f"{municipality.name} already has a dialogue called '{dialogue.title}'.",
+        nl=f"{municipality.name} heeft al een dialoog met de naam '{dialogue.title}'.",
+    )
+    with refused_as(db, title_taken):
         db.flush()
-    except IntegrityError as error:
-        db.rollback()
-        raise Conflict(
-            f"{municipality.name} already has a dialogue called '{dialogue.title}'.",
-            nl=f"{municipality.name} heeft al een dialoog met de naam '{dialogue.title}'.",
-        ) from error
     db.add_all(
         Priority(
             dialogue_id=row.id,  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
@@ -138,16 +136,14 @@ def update_dialogue(
         _replace_priorities(db, dialogue=dialogue, changes=changes, has_ballots=has_ballots)
     dialogue.updated_at = utcnow()
     db.add(dialogue)
-    try:
+    changed_meanwhile = Conflict(
+        "The dialogue was changed at the same moment by someone else (or its new title "
+        "was just taken). Reload it and try again.",
+        nl="Iemand anders heeft de dialoog op hetzelfde moment gewijzigd (of de nieuwe naam "
+        "is net in gebruik genomen). Laad de dialoog opnieuw en probeer het nog eens.",
+    )
+    with refused_as(db, changed_meanwhile):  # a concurrent change took the title or a priority
         db.commit()
-    except IntegrityError as error:  # a concurrent change took the title or used a priority
-        db.rollback()
-        raise Conflict(
-            "The dialogue was changed at the same moment by someone else (or its new title "
-            "was just taken). Reload it and try again.",
-            nl="Iemand anders heeft de dialoog op hetzelfde moment gewijzigd (of de nieuwe naam "
-            "is net in gebruik genomen). Laad de dialoog opnieuw en probeer het nog eens.",
-        ) from error
     return dialogue
 
 
@@ -215,21 +211,19 @@ def _replace_priorities(
     removed = sorted(set(current) - set(wanted_ids))
     for removed_id in removed:
         db.delete(current[removed_id])
-    try:
+    answered = Conflict(
+        "Residents' answers already refer to "
+        + ("this priority" if len(removed) == 1 else "these priorities")
+        + f" ({', '.join(map(str, removed))}): a pledge or ballot names it, so it cannot "
+        "be removed. You can still reword it or change the order.",
+        nl="Antwoorden van inwoners verwijzen al naar "
+        + ("deze prioriteit" if len(removed) == 1 else "deze prioriteiten")
+        + f" ({', '.join(map(str, removed))}): een toezegging of stem noemt die, dus die kan "
+        "niet weg. U kunt de tekst nog wel aanpassen of de volgorde veranderen.",
+    )
+    # Pledges (and, in a race, ballots) refer to priorities; the database keeps them.
+    with refused_as(db, answered):
         db.flush()
-    except IntegrityError as error:
-        # Pledges (and, in a race, ballots) refer to priorities; the database keeps them.
-        db.rollback()
-        raise Conflict(
-            "Residents' answers already refer to "
-            + ("this priority" if len(removed) == 1 else "these priorities")
-            + f" ({', '.join(map(str, removed))}): a pledge or ballot names it, so it cannot "
-            "be removed. You can still reword it or change the order.",
-            nl="Antwoorden van inwoners verwijzen al naar "
-            + ("deze prioriteit" if len(removed) == 1 else "deze prioriteiten")
-            + f" ({', '.join(map(str, removed))}): een toezegging of stem noemt die, dus die kan "
-            "niet weg. U kunt de tekst nog wel aanpassen of de volgorde veranderen.",
-        ) from error
     for position, change in enumerate(changes.priorities, 1):
         row = current[change.id] if change.id is not None else Priority(dialogue_id=dialogue.id)  # type: ignore[arg-type]  # a stored row's id is set; SQLModel types it int | None
         row.position = position

@@ -7,6 +7,7 @@ checksum, so an ordinary long number is left alone).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -71,20 +72,30 @@ def _mask_phones(text: str) -> tuple[str, bool]:
     return text, bool(matches)
 
 
+def _masking(pattern: re.Pattern[str], kind: MaskedKind) -> Callable[[str], tuple[str, bool]]:
+    """A masker replacing every match of `pattern` with the kind's marker."""
+
+    def mask_matches(text: str) -> tuple[str, bool]:
+        text, count = pattern.subn(MARKERS[kind], text)
+        return text, count > 0
+
+    return mask_matches
+
+
+_MASKERS = (
+    (MaskedKind.EMAIL, _masking(_EMAIL, MaskedKind.EMAIL)),
+    (MaskedKind.IBAN, _mask_ibans),
+    (MaskedKind.POSTCODE, _masking(_POSTCODE, MaskedKind.POSTCODE)),
+    (MaskedKind.PHONE, _mask_phones),
+)
+
+
 def mask(text: str) -> MaskedText:
     """Mask e-mail addresses, IBANs, postcodes and phone numbers, in that order (an address
     or account number holds digits a phone number search would otherwise take)."""
     kinds = []
-    text, count = _EMAIL.subn(MARKERS[MaskedKind.EMAIL], text)
-    if count:
-        kinds.append(MaskedKind.EMAIL)
-    text, found = _mask_ibans(text)
-    if found:
-        kinds.append(MaskedKind.IBAN)
-    text, count = _POSTCODE.subn(MARKERS[MaskedKind.POSTCODE], text)
-    if count:
-        kinds.append(MaskedKind.POSTCODE)
-    text, found = _mask_phones(text)
-    if found:
-        kinds.append(MaskedKind.PHONE)
+    for kind, masker in _MASKERS:
+        text, found = masker(text)
+        if found:
+            kinds.append(kind)
     return MaskedText(text=text, kinds=tuple(sorted(kinds)))

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from api.core.access import Actor, Role
@@ -21,9 +21,8 @@ from api.ideas.schemas import (
     IdeaReceipt,
     IdeaToPriority,
 )
-from api.idempotency.http import IdempotencyKey, write_responses
-from api.sessions.dependencies import CurrentParticipant
-from api.sessions.resident_writes import run_resident_write
+from api.idempotency.http import write_responses
+from api.sessions.resident_writes import ResidentWriteDep
 from api.staff.dependencies import ManagerActor, require_role
 
 router = APIRouter(tags=["Ideas"])
@@ -51,27 +50,14 @@ class IdeaGrouping(StrEnum):
     status_code=status.HTTP_201_CREATED,
     responses=write_responses("Session not open, three ideas sent, or key in use."),
 )
-async def send_idea(
-    session_id: ResourceId,
-    body: IdeaCreate,
-    participant: CurrentParticipant,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+async def send_idea(body: IdeaCreate, resident: ResidentWriteDep) -> JSONResponse:
     """Say what is missing (≤ 280 characters); held for moderation, contact details masked."""
-    return await run_resident_write(
-        request,
-        participant=participant,
-        session_id=session_id,
-        idempotency_key=idempotency_key,
+    secret = resident.request.app.state.settings.signing_key()
+    return await resident.run(
         body=body,
         status=status.HTTP_201_CREATED,
         write=lambda db, target: service.submit_idea(
-            db,
-            participant_id=participant.participant_id,
-            target=target,
-            idea=body,
-            secret=request.app.state.settings.signing_key(),
+            db, participant_id=resident.participant_id, target=target, idea=body, secret=secret
         ),
     )
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from api.audit.service import record_event
 from api.core.access import Actor
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.problems import Conflict, InvalidInput, NotFound
 from api.dialogues import service as dialogues
@@ -282,15 +283,13 @@ def make_priority(
         theme_id=idea.theme_id,
     )
     db.add(priority)
-    try:
+    changed_meanwhile = Conflict(
+        f"Dialogue {target.id} was changed at the same moment. Try again.",
+        nl=f"Dialoog {target.id} werd op hetzelfde moment gewijzigd. Probeer het opnieuw.",
+        kind="priority-not-added",
+    )
+    with refused_as(db, changed_meanwhile):  # the same title, added at the same moment
         db.flush()
-    except IntegrityError as error:  # the same title, added at the same moment
-        db.rollback()
-        raise Conflict(
-            f"Dialogue {target.id} was changed at the same moment. Try again.",
-            nl=f"Dialoog {target.id} werd op hetzelfde moment gewijzigd. Probeer het opnieuw.",
-            kind="priority-not-added",
-        ) from error
     idea.priority_id = priority.id
     db.add(idea)
     record_event(

@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile
 
 from api.core.db import open_session
 from api.core.deps import CbsCodePath, SessionDep, SettingsDep
+from api.core.openapi import file_upload_body
 from api.core.problems import InvalidInput
 from api.municipalities import service
 from api.municipalities.models import MAX_LOGO_BYTES
@@ -26,24 +27,10 @@ from api.staff.dependencies import AdminActor, CurrentActor, ManagerActor
 router = APIRouter(prefix="/municipalities", tags=["Municipalities and neighbourhoods"])
 
 
-_IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "A CBS/PDOK neighbourhood file: GeoJSON or CSV (`statcode`, `statnaam`).",
-        "content": {
-            "application/geo+json": {"schema": {"type": "object"}},
-            "application/json": {"schema": {"type": "object"}},
-            "text/csv": {"schema": {"type": "string"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-        },
-    }
-}
+_IMPORT_BODY = file_upload_body(
+    "A CBS/PDOK neighbourhood file: GeoJSON or CSV (`statcode`, `statnaam`).",
+    raw={"application/geo+json": "object", "application/json": "object", "text/csv": "string"},
+)
 
 
 _LOGO_BODY = {
@@ -247,6 +234,9 @@ async def import_neighbourhoods(
         )
     else:
         data = await request.body()
+    upload = service.NeighbourhoodUpload(
+        data=data, content_type=content_type, filename=filename, year=year
+    )
     engine = request.app.state.engine
 
     def run_import() -> NeighbourhoodImportPreview | NeighbourhoodImportReport:
@@ -254,21 +244,9 @@ async def import_neighbourhoods(
             municipality = service.get_municipality(reader, cbs_code=cbs_code, actor=actor)
             if dry_run:
                 return service.preview_neighbourhood_import(
-                    reader,
-                    municipality=municipality,
-                    data=data,
-                    content_type=content_type,
-                    filename=filename,
-                    year=year,
+                    reader, municipality=municipality, upload=upload
                 )
         with open_session(engine) as db:
-            return service.import_neighbourhoods(
-                db,
-                municipality=municipality,
-                data=data,
-                content_type=content_type,
-                filename=filename,
-                year=year,
-            )
+            return service.import_neighbourhoods(db, municipality=municipality, upload=upload)
 
     return await run_in_threadpool(run_import)

@@ -1,14 +1,15 @@
 """Municipalities and their neighbourhoods: creating, scoping, importing CBS/PDOK files."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from api.core.access import Actor
 from api.core.config import API_BASE_PATH
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.dialects import is_sqlite
 from api.core.problems import Conflict, InvalidInput, NotFound, UnsupportedMediaType
@@ -40,6 +41,14 @@ from api.municipalities.schemas import (
 # load and throw away): every query leaves it out unless it sends or compares it, and reading
 # it from a row loaded without it raises rather than quietly fetching it after all.
 _WITHOUT_GEOMETRY = defer(Neighbourhood.geometry, raiseload=True)
+# A neighbourhood's outline: (id, code, name, kind, wijk id).
+_OUTLINE = (
+    Neighbourhood.id,
+    Neighbourhood.code,
+    Neighbourhood.name,
+    Neighbourhood.kind,
+    Neighbourhood.wijk_id,
+)
 _NEIGHBOURHOODS = Neighbourhood.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
 
@@ -145,21 +154,17 @@ def create_municipality(
     brand_colour: str,
 ) -> Municipality:
     """Add a municipality."""
+    exists = Conflict(
+        f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
+    )
     if find_municipality(db, cbs_code=cbs_code):
-        raise Conflict(
-            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
-        )
+        raise exists
     municipality = Municipality(
         cbs_code=cbs_code, name=name, min_group_size=min_group_size, brand_colour=brand_colour
     )
     db.add(municipality)
-    try:
+    with refused_as(db, exists):  # a concurrent request added it first
         db.commit()
-    except IntegrityError as error:  # a concurrent request added it first
-        db.rollback()
-        raise Conflict(
-            f"Municipality {cbs_code} already exists.", nl=f"Gemeente {cbs_code} bestaat al."
-        ) from error
     return municipality
 
 
@@ -233,14 +238,12 @@ def store_logo(db: Session, *, municipality: Municipality, data: bytes, content_
     )
     logo.media_type, logo.content, logo.updated_at = sniffed, data, utcnow()
     db.add(logo)
-    try:
+    uploaded_meanwhile = Conflict(
+        "Another logo was uploaded at the same moment. Reload and try again.",
+        nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
+    )
+    with refused_as(db, uploaded_meanwhile):
         db.commit()
-    except IntegrityError as error:  # a concurrent upload stored one first
-        db.rollback()
-        raise Conflict(
-            "Another logo was uploaded at the same moment. Reload and try again.",
-            nl="Op hetzelfde moment werd een ander logo geüpload. Laad opnieuw en probeer het nog eens.",
-        ) from error
 
 
 def read_logo(db: Session, *, municipality: Municipality) -> MunicipalityLogo:
@@ -357,32 +360,15 @@ def neighbourhood_outlines(
     db: Session, *, municipality_id: int
 ) -> list[tuple[int, str, str, NeighbourhoodKind, int | None]]:
     """(id, code, name, kind, wijk id) of every neighbourhood, without the heavy geometry."""
-    return list(
-        db.exec(
-            select(
-                Neighbourhood.id,
-                Neighbourhood.code,
-                Neighbourhood.name,
-                Neighbourhood.kind,
-                Neighbourhood.wijk_id,
-            ).where(Neighbourhood.municipality_id == municipality_id)
-        )
-    )  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
+    query = select(*_OUTLINE).where(Neighbourhood.municipality_id == municipality_id)
+    return list(db.exec(query))  # type: ignore[arg-type]  # the ids of stored rows are set; SQLModel types them int | None
 
 
 def neighbourhoods_public(db: Session, *, municipality: Municipality) -> list[NeighbourhoodPublic]:
     """The wijken and buurten as the API lists them (the resident app, at every check-in):
     whether each has a geometry, never the geometry itself."""
     rows = db.exec(
-        select(
-            Neighbourhood.id,
-            Neighbourhood.code,
-            Neighbourhood.name,
-            Neighbourhood.kind,
-            Neighbourhood.wijk_id,
-            Neighbourhood.source,
-            _has_geometry(db).label("has_geometry"),
-        )
+        select(*_OUTLINE, Neighbourhood.source, _has_geometry(db).label("has_geometry"))
         .where(Neighbourhood.municipality_id == municipality.id)
         .order_by(Neighbourhood.code)
     ).all()
@@ -498,27 +484,33 @@ def create_neighbourhood(
         geometry=geometry,
     )
     db.add(neighbourhood)
-    try:
+    exists = Conflict(
+        f"Neighbourhood {code} already exists; change it with an import.",
+        nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
+    )
+    with refused_as(db, exists):  # a concurrent request or import added it first
         db.commit()
-    except IntegrityError as error:  # a concurrent request or import added it first
-        db.rollback()
-        raise Conflict(
-            f"Neighbourhood {code} already exists; change it with an import.",
-            nl=f"Wijk of buurt {code} bestaat al; wijzig die met een import.",
-        ) from error
     return neighbourhood
 
 
-def _parse_file(
-    *, municipality: Municipality, data: bytes, content_type: str | None, filename: str | None
-) -> ImportedFile:
+@dataclass(frozen=True)
+class NeighbourhoodUpload:
+    """A CBS/PDOK neighbourhood file as sent, and the year of its data (for the credit line)."""
+
+    data: bytes
+    content_type: str | None = None
+    filename: str | None = None
+    year: int | None = None
+
+
+def _parse_file(*, municipality: Municipality, upload: NeighbourhoodUpload) -> ImportedFile:
     """The file's wijken and buurten, or a 400 naming every bad row in English and Dutch."""
     try:
         return parse_neighbourhood_file(
-            data,
+            upload.data,
             municipality_code=municipality.cbs_code,
-            content_type=content_type,
-            filename=filename,
+            content_type=upload.content_type,
+            filename=upload.filename,
         )
     except NeighbourhoodFileError as error:
         raise InvalidInput(
@@ -554,26 +546,25 @@ def _missing_wijken(missing: list[str]) -> InvalidInput:
     )
 
 
-def import_neighbourhoods(
-    db: Session,
-    *,
-    municipality: Municipality,
-    data: bytes,
-    content_type: str | None,
-    filename: str | None,
-    year: int | None,
-) -> NeighbourhoodImportReport:
-    """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
-    parsed = _parse_file(
-        municipality=municipality, data=data, content_type=content_type, filename=filename
-    )
-    source = _source_of(parsed, year)
+def _stored_for(
+    db: Session, *, municipality: Municipality, parsed: ImportedFile
+) -> dict[str, Neighbourhood]:
+    """The municipality's stored neighbourhoods by code, to compare the file with."""
     # The stored geometries are read only to compare them with those in the file.
     with_geometry = any(row.geometry is not None for row in parsed.rows)
-    existing = {
+    return {
         n.code: n
         for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
     }
+
+
+def import_neighbourhoods(
+    db: Session, *, municipality: Municipality, upload: NeighbourhoodUpload
+) -> NeighbourhoodImportReport:
+    """Create or update the wijken and buurten in a CBS/PDOK file, all or nothing."""
+    parsed = _parse_file(municipality=municipality, upload=upload)
+    source = _source_of(parsed, upload.year)
+    existing = _stored_for(db, municipality=municipality, parsed=parsed)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
 
     def upsert(row: ImportedNeighbourhood, wijk_id: int | None) -> Neighbourhood:
@@ -631,27 +622,15 @@ def import_neighbourhoods(
 
 
 def preview_neighbourhood_import(
-    db: Session,
-    *,
-    municipality: Municipality,
-    data: bytes,
-    content_type: str | None,
-    filename: str | None,
-    year: int | None,
+    db: Session, *, municipality: Municipality, upload: NeighbourhoodUpload
 ) -> NeighbourhoodImportPreview:
     """What importing the file would do, row by row, and a map of its buurten; writes nothing.
 
     The same rules as the import: the same counts, and the same refusals (a wijk missing, a
     code of another municipality) before anything is applied.
     """
-    parsed = _parse_file(
-        municipality=municipality, data=data, content_type=content_type, filename=filename
-    )
-    with_geometry = any(row.geometry is not None for row in parsed.rows)
-    stored = {
-        n.code: n
-        for n in list_neighbourhoods(db, municipality=municipality, with_geometry=with_geometry)
-    }
+    parsed = _parse_file(municipality=municipality, upload=upload)
+    stored = _stored_for(db, municipality=municipality, parsed=parsed)
     stored_codes = {n.id: n.code for n in stored.values()}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     changes: list[NeighbourhoodChange] = []
@@ -695,7 +674,7 @@ def preview_neighbourhood_import(
         **counts,
         wijken=len(parsed.wijken),
         buurten=len(parsed.buurten),
-        source=_source_of(parsed, year),
+        source=_source_of(parsed, upload.year),
         format=f"{parsed.style} ({parsed.container})",
         changes=changes,
         map={

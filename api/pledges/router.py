@@ -1,14 +1,12 @@
 """A resident's pledges: what they will contribute themselves."""
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from api.core.deps import ResourceId
-from api.idempotency.http import IdempotencyKey, write_responses
+from api.idempotency.http import write_responses
 from api.pledges import service
 from api.pledges.schemas import PledgeCreate, PledgePublic
-from api.sessions.dependencies import CurrentParticipant
-from api.sessions.resident_writes import run_resident_write
+from api.sessions.resident_writes import ResidentWriteDep
 
 router = APIRouter(tags=["Resident participation"])
 
@@ -19,26 +17,13 @@ router = APIRouter(tags=["Resident participation"])
     status_code=status.HTTP_201_CREATED,
     responses=write_responses("Session not open, five pledges made, or key in use."),
 )
-async def create_pledge(
-    session_id: ResourceId,
-    body: PledgeCreate,
-    participant: CurrentParticipant,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+async def create_pledge(body: PledgeCreate, resident: ResidentWriteDep) -> JSONResponse:
     """Pledge what you will do yourself; contact details only with `contactConsent: true`."""
-    return await run_resident_write(
-        request,
-        participant=participant,
-        session_id=session_id,
-        idempotency_key=idempotency_key,
+    secret = resident.request.app.state.settings.signing_key()
+    return await resident.run(
         body=body,
         status=status.HTTP_201_CREATED,
         write=lambda db, target: service.store_pledge(
-            db,
-            participant_id=participant.participant_id,
-            target=target,
-            pledge=body,
-            secret=request.app.state.settings.signing_key(),
+            db, participant_id=resident.participant_id, target=target, pledge=body, secret=secret
         ),
     )

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from api.core.access import Actor, Role
 from api.core.db import open_session
 from api.core.deps import CbsCodePath, ResourceId, SessionDep
+from api.core.openapi import file_upload_body
 from api.core.problems import InvalidInput
 from api.core.schemas import MAX_ID
 from api.membership.models import RegionKind
@@ -36,22 +37,11 @@ class RegionalBreakdown(StrEnum):
     DIALOGUE = "dialogue"
 
 
-_AREAS_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "The CBS table 'Gebieden in Nederland' (titled CSV, or StatLine JSON "
-        "with DataProperties) in a form field `areas`.",
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"areas": {"type": "string", "format": "binary"}},
-                    "required": ["areas"],
-                }
-            }
-        },
-    }
-}
+_AREAS_BODY = file_upload_body(
+    "The CBS table 'Gebieden in Nederland' (titled CSV, or StatLine JSON with DataProperties) "
+    "in a form field `areas`.",
+    fields=("areas",),
+)
 
 
 @router.get("", response_model=list[RegionPublic])

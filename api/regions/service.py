@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.audit.service import record_event
 from api.context.importers import read_area_rows
 from api.core.access import Actor, Role
+from api.core.constraints import refused_as
 from api.core.db import utcnow
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound
 from api.dialogues import service as dialogues
@@ -54,11 +55,8 @@ def _name_taken(name: str) -> Conflict:
 
 def _store_region(db: Session, *, region: Region, member_ids: Iterable[int], actor: Actor):
     db.add(region)
-    try:
+    with refused_as(db, _name_taken(region.name)):
         db.flush()
-    except IntegrityError as error:
-        db.rollback()
-        raise _name_taken(region.name) from error
     assert region.id is not None
     db.add_all(
         RegionMember(region_id=region.id, municipality_id=municipality_id)
@@ -234,6 +232,22 @@ def _listed(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> Regi
     return member
 
 
+def _save_membership(
+    db: Session, *, member: RegionMember, region: Region, cbs_code: str, actor: Actor, action: str
+) -> None:
+    """Commit the member's new status, audited as `action`."""
+    db.add(member)
+    record_event(
+        db,
+        actor_id=actor.user_id,
+        action=action,
+        object_type="region",
+        object_id=str(region.id),
+        detail={"municipality": cbs_code},
+    )
+    db.commit()
+
+
 def join_region(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> RegionMember:
     """The municipality joins: from now on it shares with the region (idempotent)."""
     member = _listed(db, region=region, cbs_code=cbs_code, actor=actor)
@@ -241,16 +255,9 @@ def join_region(db: Session, *, region: Region, cbs_code: str, actor: Actor) -> 
         member.status = MembershipStatus.JOINED
         member.joined_at = utcnow()
         member.left_at = None
-        db.add(member)
-        record_event(
-            db,
-            actor_id=actor.user_id,
-            action="region.joined",
-            object_type="region",
-            object_id=str(region.id),
-            detail={"municipality": cbs_code},
+        _save_membership(
+            db, member=member, region=region, cbs_code=cbs_code, actor=actor, action="region.joined"
         )
-        db.commit()
     return member
 
 
@@ -296,16 +303,9 @@ def leave_region(db: Session, *, region: Region, cbs_code: str, actor: Actor) ->
         )
     member.status = MembershipStatus.LEFT
     member.left_at = now
-    db.add(member)
-    record_event(
-        db,
-        actor_id=actor.user_id,
-        action="region.left",
-        object_type="region",
-        object_id=str(region.id),
-        detail={"municipality": cbs_code},
+    _save_membership(
+        db, member=member, region=region, cbs_code=cbs_code, actor=actor, action="region.left"
     )
-    db.commit()
     return member
 
 

@@ -1,18 +1,21 @@
 """The path every resident write takes: own session, limits, exactly once, one transaction."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from api.core.config import API_BASE_PATH
+from api.core.deps import ResourceId
 from api.idempotency import service as idempotency
-from api.idempotency.http import stored_response
+from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
-from api.sessions.dependencies import ParticipantIdentity
+from api.sessions.dependencies import CurrentParticipant, ParticipantIdentity
 from api.sessions.limits import limit_resident_write, require_own_session
 from api.sessions.service import OpenDialogueSession
 
@@ -67,3 +70,47 @@ async def run_resident_write(
     stored = await state.writer.run(write_once)
     state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
     return stored_response(stored)
+
+
+@dataclass(frozen=True)
+class ResidentWrite:
+    """A resident's write to a session: the request, who sends it, and its Idempotency-Key."""
+
+    request: Request
+    participant: ParticipantIdentity
+    session_id: int
+    idempotency_key: UUID | None
+
+    @property
+    def participant_id(self) -> str:
+        return self.participant.participant_id
+
+    async def run(self, *, body: BaseModel, status: int, write: WriteFunction) -> JSONResponse:
+        """`run_resident_write` for this request."""
+        return await run_resident_write(
+            self.request,
+            participant=self.participant,
+            session_id=self.session_id,
+            idempotency_key=self.idempotency_key,
+            body=body,
+            status=status,
+            write=write,
+        )
+
+
+async def resident_write(
+    request: Request,
+    session_id: ResourceId,
+    participant: CurrentParticipant,
+    idempotency_key: IdempotencyKey = None,
+) -> ResidentWrite:
+    """The write's parts from the request (`async`: no trip to the thread pool and back)."""
+    return ResidentWrite(
+        request=request,
+        participant=participant,
+        session_id=session_id,
+        idempotency_key=idempotency_key,
+    )
+
+
+ResidentWriteDep = Annotated[ResidentWrite, Depends(resident_write)]

@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.access import Actor
+from api.core.constraints import refused_as
 from api.core.problems import Conflict, NotFound
 from api.core.translations import stored_translations
 from api.municipalities import service as municipalities
@@ -45,11 +46,8 @@ def create_venue(db: Session, *, municipality: Municipality, venue: VenueCreate)
         accessibility_notes=venue.accessibility_notes,
     )
     db.add(row)
-    try:
+    with refused_as(db, _name_taken(municipality, venue.name)):  # a concurrent request came first
         db.commit()
-    except IntegrityError as error:  # a concurrent request added the same name first
-        db.rollback()
-        raise _name_taken(municipality, venue.name) from error
     return row
 
 
@@ -117,20 +115,18 @@ def update_venue(db: Session, *, venue: Venue, changes: VenueUpdate) -> Venue:
 
 def delete_venue(db: Session, *, venue: Venue) -> None:
     """Remove a venue no session is planned at."""
+    in_use = Conflict(
+        f"Sessions (planned, held or cancelled) took place at '{venue.name}', so it "
+        "cannot be removed: their history needs it. Move planned sessions elsewhere, or "
+        "keep the venue.",
+        nl=f"Er zijn sessies (gepland, gehouden of geannuleerd) in '{venue.name}', dus "
+        "de locatie kan niet weg: hun geschiedenis heeft haar nodig. Verplaats geplande "
+        "sessies, of houd de locatie.",
+        kind="venue-in-use",
+    )
     db.delete(venue)
-    try:
+    with refused_as(db, in_use):  # sessions refer to it (the database keeps them)
         db.commit()
-    except IntegrityError as error:  # sessions refer to it (the database keeps them)
-        db.rollback()
-        raise Conflict(
-            f"Sessions (planned, held or cancelled) took place at '{venue.name}', so it "
-            "cannot be removed: their history needs it. Move planned sessions elsewhere, or "
-            "keep the venue.",
-            nl=f"Er zijn sessies (gepland, gehouden of geannuleerd) in '{venue.name}', dus "
-            "de locatie kan niet weg: hun geschiedenis heeft haar nodig. Verplaats geplande "
-            "sessies, of houd de locatie.",
-            kind="venue-in-use",
-        ) from error
 
 
 def venues_by_id(db: Session, *, venue_ids: set[int]) -> dict[int, Venue]:

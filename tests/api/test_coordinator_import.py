@@ -140,7 +140,7 @@ def test_every_bad_feature_is_named_with_a_reason_in_english_and_dutch(
     municipality = municipalities.find_municipality(db, cbs_code="GM9998")
     with pytest.raises(InvalidInput) as refused:
         municipalities.preview_neighbourhood_import(
-            db, municipality=municipality, data=data, content_type=None, filename=None, year=None
+            db, municipality=municipality, upload=municipalities.NeighbourhoodUpload(data)
         )
     db.commit()
     assert refused.value.detail_nl.startswith("Het bestand is niet ingelezen")

@@ -3,7 +3,9 @@ a regional analyst who reads per-municipality figures, never finer, never raw.""
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from api.audit.models import AuditEvent
 from api.core.access import Role
 from tests.api.regions_world import (  # noqa: F401 (the fixture)
     Region,
@@ -94,6 +96,29 @@ def test_a_member_joins_and_leaves_only_for_its_own_municipality(
     assert left.status_code == 204
     after = client.get(f"/regions/{region_id}", headers=tilburg_coordinator).json()
     assert {m["municipality"]: m["status"] for m in after["members"]}["GM0855"] == "left"
+
+
+def test_joining_and_leaving_are_audited_once_each_naming_the_municipality(
+    client, db, tilburg, den_bosch, admin
+):
+    region_id = import_region(client, admin).json()["id"]
+    coordinator = staff_headers(client, db, role=Role.COORDINATOR, municipalities=["GM0855"])
+    for method in ("put", "put", "delete", "delete"):  # the second of each changes nothing
+        response = getattr(client, method)(
+            f"/regions/{region_id}/members/GM0855", headers=coordinator
+        )
+        assert response.status_code in (200, 204), response.text
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(["region.joined", "region.left"]))
+        .order_by(AuditEvent.id)
+    )
+    audited = [(e.action, e.object_type, e.object_id, e.detail) for e in db.exec(query).scalars()]
+    db.commit()
+    assert audited == [
+        ("region.joined", "region", str(region_id), {"municipality": "GM0855"}),
+        ("region.left", "region", str(region_id), {"municipality": "GM0855"}),
+    ]
 
 
 # ------------------------------------------------------------------ what a regional analyst reads

@@ -66,30 +66,31 @@ export async function renderPledges({ app, main, params, isCurrent }) {
   });
   const rows = pledges.data.map((pledge, index) => {
     const label = t('ws.pledges.number', { number: index + 1 });
-    const onChange = async (status, button) => {
-      const result = await wsApi(`/pledges/${encodeURIComponent(pledge.id)}`, { method: 'PATCH', body: { status } });
-      if (!result.ok) {
-        if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
-        focusElement(button);
-        return;
-      }
-      pledge.status = result.data.status || status;
-      row.dataset.status = pledge.status;
-      announce(t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) }));
-      replace(messages, notice('success', t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) })));
+    // The pledge as saved with `changes`; null once a refusal is shown (focus back on `button`).
+    const save = async (changes, button) => {
+      const result = await wsApi(`/pledges/${encodeURIComponent(pledge.id)}`, { method: 'PATCH', body: changes });
+      if (result.ok) return result.data;
+      if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
+      focusElement(button);
+      return null;
     };
-    const onLink = async (agendaItemId, button) => {
-      const result = await wsApi(`/pledges/${encodeURIComponent(pledge.id)}`, { method: 'PATCH', body: { agendaItemId } });
-      if (!result.ok) {
-        if (result.status !== 401) replace(messages, problemAlert(result, { role: null }));
-        focusElement(button);
-        return;
-      }
-      pledge.agendaItemId = result.data.agendaItemId ?? null;
-      const item = agendaItems.find((i) => i.id === pledge.agendaItemId);
-      const text = item ? t('ws.pledges.agendaLinked', { what: label, title: item.title }) : t('ws.pledges.agendaUnlinked', { what: label });
+    const saved = (text) => {
       announce(text);
       replace(messages, notice('success', text));
+    };
+    const onChange = async (status, button) => {
+      const data = await save({ status }, button);
+      if (!data) return;
+      pledge.status = data.status || status;
+      row.dataset.status = pledge.status;
+      saved(t('ws.pledges.statusSaved', { what: label, status: t(`ws.pledges.status.${pledge.status}`) }));
+    };
+    const onLink = async (agendaItemId, button) => {
+      const data = await save({ agendaItemId }, button);
+      if (!data) return;
+      pledge.agendaItemId = data.agendaItemId ?? null;
+      const item = agendaItems.find((i) => i.id === pledge.agendaItemId);
+      saved(item ? t('ws.pledges.agendaLinked', { what: label, title: item.title }) : t('ws.pledges.agendaUnlinked', { what: label }));
     };
     const row = h(
       'tr',
