@@ -1,6 +1,5 @@
 """Venues of a municipality."""
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.core.access import Actor
@@ -105,11 +104,8 @@ def update_venue(db: Session, *, venue: Venue, changes: VenueUpdate) -> Venue:
     if "translations" in fields:
         venue.translations = stored_translations(changes.translations)
     db.add(venue)
-    try:
+    with refused_as(db, _name_taken(municipality, venue.name)):  # a concurrent change came first
         db.commit()
-    except IntegrityError as error:  # a concurrent change took the name first
-        db.rollback()
-        raise _name_taken(municipality, venue.name) from error
     return venue
 
 
