@@ -225,6 +225,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 events=live_events,
                 on_pass=metrics.refresher_pass.set_to_current_time,
                 on_lead=metrics.refresher_leader.set,
+                own_process=settings.results_own_process,
             )
             refresher.start()
         yield

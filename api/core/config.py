@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     results_refresh_seconds: float = Field(
         default=2.0, ge=0, le=60, description="How often new ballots are tallied; 0 turns it off."
     )
+    results_own_process: bool = Field(
+        default=True,
+        description="Work each release out in a process of its own (one more process per app "
+        "instance), so that residents' requests never wait for its arithmetic; off: in a "
+        "thread of the app.",
+    )
     live_fallback_seconds: float = Field(
         default=2.0,
         ge=0.5,

@@ -85,10 +85,10 @@ def refresh_dialogue(
     tally from the released ballots (waiting for any other process that is on it).
     """
     if reader is not None and not recount:
-        release = _work_out_on(reader, dialogue_id=dialogue_id)
+        release = work_out_release(reader, dialogue_id=dialogue_id)
         reader.rollback()
         if release is not None:
-            return _store(db, release=release)
+            return store_release(db, release=release)
     return _refresh_on_writer(db, dialogue_id=dialogue_id, recount=recount)
 
 
@@ -104,7 +104,7 @@ Write = Callable[[Session], None]
 
 
 @dataclass
-class _Release:
+class Release:
     """A release worked out on a reader: the writes that store it, in order, and its state."""
 
     dialogue_id: int
@@ -116,7 +116,7 @@ class _Release:
     ballots: int = 0
 
 
-def _work_out_on(reader: Session, *, dialogue_id: int) -> _Release | None:
+def work_out_release(reader: Session, *, dialogue_id: int) -> Release | None:
     """The next release, worked out without writing, if it only adds changes to the last one;
     None if it is one that `_refresh_on_writer` works out."""
     dialogue = reader.get(Dialogue, dialogue_id)
@@ -135,7 +135,7 @@ def _work_out_on(reader: Session, *, dialogue_id: int) -> _Release | None:
         or store.release_total(reader, dialogue_id=dialogue_id) < minimum
     ):
         return None
-    release = _Release(
+    release = Release(
         dialogue_id=dialogue_id, version=state.version, priority_count=layout.m,
         min_group_size=minimum, ballots=state.ballots,
     )  # fmt: skip
@@ -148,7 +148,7 @@ def _work_out_on(reader: Session, *, dialogue_id: int) -> _Release | None:
     return release
 
 
-def _store(db: Session, *, release: _Release) -> bool:
+def store_release(db: Session, *, release: Release) -> bool:
     """Store a release worked out on a reader, unless its result state moved on meanwhile."""
     if not release.writes:
         return True

@@ -1,7 +1,12 @@
 """Releases: changed ballots folded into the tallies equal a recount of the release, each once."""
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -14,6 +19,8 @@ from api.core.db import open_session
 from api.pledges import service as pledges
 from api.results import service, store
 from api.results.models import GroupBy, GroupTally, ResultState
+from api.results.refresher import refresh_all
+from api.results.workshop import Workshop
 from api.sessions.ballot_box import PendingBallot
 from tests.results.conftest import (
     JOIN_CODES,
@@ -359,3 +366,101 @@ def test_a_release_worked_out_while_another_was_stored_is_not_stored(
     assert stored_cells(world) == incremental
     assert world.count_rows("pending_ballots") == waiting
     assert_results_equal_the_reference(client, analyst, world)
+
+
+@pytest.fixture
+def workshop(world: World):
+    workshop = Workshop(world.engine.url.render_as_string(hide_password=False))
+    yield workshop
+    workshop.close()
+
+
+def test_releases_worked_out_in_a_process_of_their_own_equal_a_recount(
+    client: TestClient, analyst, world: World, workshop: Workshop, monkeypatch
+):
+    def not_here(*_args, **_kwargs):
+        raise AssertionError("a release was worked out in the app's process")
+
+    stored: list[service.Release] = []
+    store_release = service.store_release
+
+    def recorded(db, *, release):
+        stored.append(release)
+        return store_release(db, release=release)
+
+    monkeypatch.setattr(service, "work_out_release", not_here)
+    monkeypatch.setattr(service, "store_release", recorded)
+    released_before = len(world.released())
+    voters = list(world.ballots)
+    for round_ in range(4):
+        world.cast_random(20)
+        for participant in world.rng.sample(voters, 10):
+            world.replace(participant)
+        world.pledge(
+            (p, {"kind": "time", "hoursPerMonth": "2"}) for p in voters[10 * round_ :][:10]
+        )
+        refresh_all(world.engine, workshop=workshop)
+
+    assert sum(release.changed for release in stored) >= 2
+    assert len(world.released()) > released_before
+    assert world.count_rows("released_pledges") > 0
+    incremental = stored_cells(world)
+    waiting = world.count_rows("pending_ballots")
+    recount_from_scratch(world)
+    assert stored_cells(world) == incremental
+    assert world.count_rows("pending_ballots") == waiting
+    assert_results_equal_the_reference(client, analyst, world)
+
+
+def test_a_workshop_whose_process_died_works_the_next_release_out_in_a_new_one(
+    world: World, workshop: Workshop
+):
+    world.cast_random(20)
+    refresh_all(world.engine, workshop=workshop)
+    (process,) = workshop._pool._processes.values()  # type: ignore[union-attr]  # started by the release above
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    alike = TruthBallot(
+        world.session_ids[0], tuple(world.priority_ids[:3]), world.buurten[0], "65+"
+    )
+    newcomers = world.cast((None, alike) for _ in range(10))
+
+    assert refresh_all(world.engine, workshop=workshop) == 1
+
+    assert all(world.released().get(p) == alike for p in newcomers)
+    (new_process,) = workshop._pool._processes.values()  # type: ignore[union-attr]  # as above
+    assert new_process.pid != process.pid
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+def test_a_workshop_process_ends_when_the_app_process_is_killed(world: World):
+    app = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import sys, time\n"
+            "from api.results.workshop import Workshop\n"
+            "workshop = Workshop(sys.argv[1])\n"
+            "workshop.work_out(int(sys.argv[2]))\n"
+            "print(*workshop._pool._processes, flush=True)\n"
+            "time.sleep(600)\n",
+            world.engine.url.render_as_string(hide_password=False), str(world.dialogue_id),
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        workshop_process = int(app.stdout.readline())
+        assert _running(workshop_process)
+    finally:
+        app.kill()
+        app.wait()
+    deadline = time.monotonic() + 60  # it looks every second; only a failing run waits this long
+    while _running(workshop_process) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(workshop_process)
