@@ -66,6 +66,17 @@ def assert_results_equal_the_reference(client: TestClient, headers, world: World
                 assert_group_matches_reference(group, expected[group["key"]], world)
 
 
+def assert_tallies_equal_a_recount(client: TestClient, headers, world: World) -> None:
+    """The stored tallies equal a recount of the release, which leaves the waiting ballots
+    waiting, and the results match the reference."""
+    incremental = stored_cells(world)
+    waiting = world.count_rows("pending_ballots")
+    recount_from_scratch(world)
+    assert stored_cells(world) == incremental
+    assert world.count_rows("pending_ballots") == waiting
+    assert_results_equal_the_reference(client, headers, world)
+
+
 def test_incremental_tallies_equal_a_recount_after_ballots_are_replaced(
     client: TestClient, analyst, world: World
 ):
@@ -99,13 +110,10 @@ def test_incremental_tallies_equal_a_recount_after_ballots_are_replaced(
     assert len(released) > 120
     assert any(released[p] != first[p] for p in participants), "replacements were taken in"
 
-    incremental = stored_cells(world)
-    waiting = world.count_rows("pending_ballots")
-    recount_from_scratch(world)
-    assert stored_cells(world) == incremental
-    assert world.count_rows("pending_ballots") == waiting
-    assert_results_equal_the_reference(client, analyst, world)
-    assert sum(released.get(p) != b for p, b in world.ballots.items()) == waiting
+    assert_tallies_equal_a_recount(client, analyst, world)
+    assert sum(released.get(p) != b for p, b in world.ballots.items()) == world.count_rows(
+        "pending_ballots"
+    )
 
 
 def test_a_cell_emptied_by_replacements_disappears_as_in_a_recount(
@@ -360,12 +368,7 @@ def test_a_release_worked_out_while_another_was_stored_is_not_stored(
     assert recounted == [True]
     assert stored is False
     assert all(world.released().get(p) == alike for p in newcomers)  # by the recount
-    incremental = stored_cells(world)
-    waiting = world.count_rows("pending_ballots")
-    recount_from_scratch(world)
-    assert stored_cells(world) == incremental
-    assert world.count_rows("pending_ballots") == waiting
-    assert_results_equal_the_reference(client, analyst, world)
+    assert_tallies_equal_a_recount(client, analyst, world)
 
 
 @pytest.fixture
@@ -404,12 +407,7 @@ def test_releases_worked_out_in_a_process_of_their_own_equal_a_recount(
     assert sum(release.changed for release in stored) >= 2
     assert len(world.released()) > released_before
     assert world.count_rows("released_pledges") > 0
-    incremental = stored_cells(world)
-    waiting = world.count_rows("pending_ballots")
-    recount_from_scratch(world)
-    assert stored_cells(world) == incremental
-    assert world.count_rows("pending_ballots") == waiting
-    assert_results_equal_the_reference(client, analyst, world)
+    assert_tallies_equal_a_recount(client, analyst, world)
 
 
 def test_a_workshop_whose_process_died_works_the_next_release_out_in_a_new_one(
