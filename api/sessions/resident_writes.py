@@ -22,56 +22,6 @@ from api.sessions.service import OpenDialogueSession
 WriteFunction = Callable[[Session, OpenDialogueSession], BaseModel]
 
 
-async def run_resident_write(
-    request: Request,
-    *,
-    participant: ParticipantIdentity,
-    session_id: int,
-    idempotency_key: UUID | None,
-    body: BaseModel,
-    status: int,
-    write: WriteFunction,
-) -> JSONResponse:
-    """Check, then run `write` once per Idempotency-Key on the app's writer and answer with it.
-
-    The busiest requests of all: settings, limiter and engine come straight from the app
-    rather than from plain-function dependencies (each a trip to the thread pool), and the
-    database session is the writer's (on SQLite, a savepoint in a group commit).
-    """
-    state = request.app.state
-    require_own_session(participant, session_id)
-    limiter = state.rate_limiter
-    if not limiter.shared:  # in memory: microseconds, answered right here
-        limit_resident_write(limiter, state.settings, participant)
-    path = request.url.path.removeprefix(API_BASE_PATH)
-    request_hash = idempotency.fingerprint(
-        method=request.method, path=path, body=body, key=state.settings.signing_key()
-    )
-    scope = participant.idempotency_scope
-    key = str(idempotency_key) if idempotency_key else None
-    idempotency.refuse_if_running(scope=scope, key=key, request_hash=request_hash)
-
-    def write_once(db: Session) -> idempotency.StoredResponse:
-        if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
-            limit_resident_write(limiter, state.settings, participant)
-        return idempotency.run_once(
-            db,
-            scope=scope,
-            key=key,
-            request_hash=request_hash,
-            ttl=state.settings.idempotency_ttl,
-            status=status,
-            prepare=lambda: sessions.open_dialogue_session_for_writes(
-                db, session_id=session_id, participant_id=participant.participant_id
-            ),
-            write=lambda target: write(db, target),
-        )
-
-    stored = await state.writer.run(write_once)
-    state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
-    return stored_response(stored)
-
-
 @dataclass(frozen=True)
 class ResidentWrite:
     """A resident's write to a session: the request, who sends it, and its Idempotency-Key."""
@@ -86,16 +36,46 @@ class ResidentWrite:
         return self.participant.participant_id
 
     async def run(self, *, body: BaseModel, status: int, write: WriteFunction) -> JSONResponse:
-        """`run_resident_write` for this request."""
-        return await run_resident_write(
-            self.request,
-            participant=self.participant,
-            session_id=self.session_id,
-            idempotency_key=self.idempotency_key,
-            body=body,
-            status=status,
-            write=write,
+        """Check, then run `write` once per Idempotency-Key on the app's writer and answer
+        with it.
+
+        The busiest requests of all: settings, limiter and engine come straight from the app
+        rather than from plain-function dependencies (each a trip to the thread pool), and the
+        database session is the writer's (on SQLite, a savepoint in a group commit).
+        """
+        state = self.request.app.state
+        participant, session_id = self.participant, self.session_id
+        require_own_session(participant, session_id)
+        limiter = state.rate_limiter
+        if not limiter.shared:  # in memory: microseconds, answered right here
+            limit_resident_write(limiter, state.settings, participant)
+        path = self.request.url.path.removeprefix(API_BASE_PATH)
+        request_hash = idempotency.fingerprint(
+            method=self.request.method, path=path, body=body, key=state.settings.signing_key()
         )
+        scope = participant.idempotency_scope
+        key = str(self.idempotency_key) if self.idempotency_key else None
+        idempotency.refuse_if_running(scope=scope, key=key, request_hash=request_hash)
+
+        def write_once(db: Session) -> idempotency.StoredResponse:
+            if limiter.shared:  # a round trip to PostgreSQL: on the writer, not the event loop
+                limit_resident_write(limiter, state.settings, participant)
+            return idempotency.run_once(
+                db,
+                scope=scope,
+                key=key,
+                request_hash=request_hash,
+                ttl=state.settings.idempotency_ttl,
+                status=status,
+                prepare=lambda: sessions.open_dialogue_session_for_writes(
+                    db, session_id=session_id, participant_id=participant.participant_id
+                ),
+                write=lambda target: write(db, target),
+            )
+
+        stored = await state.writer.run(write_once)
+        state.live_events.publish(f"session:{session_id}")  # committed: the projector may count it
+        return stored_response(stored)
 
 
 async def resident_write(
