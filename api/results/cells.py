@@ -14,48 +14,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from api.results.aggregation import TallyBatch, tally_groups
+from api.results.disclosure import small_groups_given_away
+from api.results.layout import Cell, DialogueLayout, is_municipality, session_key, wijk_only
 from api.results.models import ALL, NOT_GIVEN
 from api.results.suppression import Lattice, Line
 
-Cell = tuple[str, str, str]
 _DROP = -1
-
-
-@dataclass(frozen=True)
-class DialogueLayout:
-    """What tallying needs to know about a dialogue: its priorities, places and sessions."""
-
-    priority_ids: tuple[int, ...]
-    buurt_code: dict[int, str]
-    wijk_code: dict[int, str]
-    session_kind: dict[int, str]
-    session_ids_by_kind: dict[str, tuple[int, ...]]
-    buurten_by_wijk: dict[str, tuple[str, ...]]
-    age_bands: tuple[str, ...]
-    place_names: dict[str, str]
-    session_labels: dict[int, str]
-    # Regional dialogues only: the member municipality (CBS code) of each session's venue,
-    # and each such municipality's name. Empty for a dialogue of one municipality.
-    session_municipality: dict[int, str] = field(default_factory=dict)
-    municipality_names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def municipalities(self) -> tuple[str, ...]:
-        """The municipalities whose venues hold the sessions of a regional dialogue."""
-        return tuple(sorted(set(self.session_municipality.values())))
-
-    @property
-    def m(self) -> int:
-        return len(self.priority_ids)
-
-    def priority_index(self) -> dict[int, int]:
-        """Tallies index priorities by ascending id: stable when a dialogue is reordered."""
-        return {pid: index for index, pid in enumerate(self.priority_ids)}
 
 
 @dataclass(frozen=True)
@@ -70,16 +39,6 @@ class BallotColumns:
 
     def __len__(self) -> int:
         return len(self.session_id)
-
-
-def session_key(session_id: int) -> str:
-    """The venue coordinate of a single session."""
-    return f"s{session_id}"
-
-
-def is_municipality(venue: str) -> bool:
-    """Whether a venue coordinate is a member municipality (its CBS code, "GM0855")."""
-    return venue.startswith("GM")
 
 
 def _neither_session_nor_municipality(venue: str) -> bool:
@@ -372,11 +331,6 @@ def _lattice(cells: Iterable[Cell], layout: DialogueLayout, *, crossed: bool) ->
     return lattice
 
 
-def wijk_only(wijk: str) -> str:
-    """The never-published cell of the ballots that name a wijk but no buurt of it."""
-    return f"{wijk}+"
-
-
 def ballot_cells(
     layout: DialogueLayout, *, session_id: int, neighbourhood_id: int | None, age_band: str | None
 ) -> tuple[Cell, ...]:
@@ -465,6 +419,11 @@ def _read_apart(layout: DialogueLayout) -> list[Line[Cell]]:
     return [Line((ALL, ALL, ALL), tuple((ALL, session_key(s), ALL) for s in layout.session_kind))]
 
 
+# Rounds of withholding more before the final view falls back to no crossed cells at all (at
+# 200,000 ballots over 500 buurten three were needed; each takes about a second and a half).
+_ROUNDS_AGAINST_COMBINED_LINES = 8
+
+
 def final_view(
     counts: dict[Cell, int], layout: DialogueLayout, *, min_group_size: int
 ) -> ReleaseView:
@@ -478,29 +437,63 @@ def final_view(
     # A hidden cell can be left alone in a line whose other members are all fixed or empty
     # (a wijk whose ballots were all cast at the library): anyone can then work it out, so it
     # protects nothing. Such a cell is decided again as if shown (it stays hidden), so that
-    # the lines it was to close take another partner.
+    # the lines it was to close take another partner. Lines that each hold can still pin a
+    # small group down together (checked exactly, see disclosure.py): then the shown crossed
+    # cells of its lines are withheld as well and the cells decided again, until nothing
+    # small can be worked out.
     worked_out: set[Cell] = set()
-    while True:
-        hidden = lattice.hidden(
-            full,
-            min_group_size=min_group_size,
-            fixed_hidden=[cell for cell in running.hidden if cell not in worked_out],
-            fixed_shown=[*shown_before, *worked_out],
-        )
-        exposed = lattice.exposed(full, hidden, min_group_size=min_group_size)
-        lone = {
-            members[0]
-            for members in exposed
-            if len(members) == 1 and full[members[0]] >= min_group_size
-        }
-        if lone <= worked_out:  # each round works out one cell more, so this ends
+    withheld: set[Cell] = set()
+    for _ in range(_ROUNDS_AGAINST_COMBINED_LINES):
+        while True:
+            hidden = lattice.hidden(
+                full,
+                min_group_size=min_group_size,
+                fixed_hidden=[
+                    *(cell for cell in running.hidden if cell not in worked_out),
+                    *withheld,
+                ],
+                fixed_shown=[*shown_before, *worked_out],
+            )
+            exposed = lattice.exposed(full, hidden, min_group_size=min_group_size)
+            lone = {
+                members[0]
+                for members in exposed
+                if len(members) == 1 and full[members[0]] >= min_group_size
+            }
+            if lone <= worked_out:  # each round works out one cell more, so this ends
+                break
+            worked_out |= lone
+        hidden |= worked_out
+        if exposed:
             break
-        worked_out |= lone
-    if exposed:
-        # A small group stays exposed and no partner is left that would close its line: the
-        # crossed breakdowns are withheld, and only what was published while it ran is shown.
-        hidden |= {cell for cell in full if is_crossed(cell)}
-    return ReleaseView(hidden=frozenset(hidden | worked_out), counts=full, lines=lattice.lines)
+        shown = {cell for cell in full if cell not in hidden and cell not in lattice.unpublished}
+        given_away = small_groups_given_away(
+            full, shown=shown, layout=layout, min_group_size=min_group_size
+        )
+        if not given_away:
+            return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+        partners = {
+            p for group in given_away for p in _crossed_partners(group, lattice, full, shown)
+        }
+        if not partners:
+            break
+        withheld |= partners
+    # A small group stays exposed and no partner is left that would protect it: the crossed
+    # breakdowns are withheld, and only what was published while it ran is shown.
+    hidden |= {cell for cell in full if is_crossed(cell)}
+    return ReleaseView(hidden=frozenset(hidden), counts=full, lines=lattice.lines)
+
+
+def _crossed_partners(
+    group: Cell, lattice: Lattice[Cell], counts: dict[Cell, int], shown: set[Cell]
+) -> set[Cell]:
+    """The shown crossed cells in a line with the group."""
+    return {
+        member
+        for position in lattice.lines_with_cell.get(group, ())
+        for member in (lattice.lines[position].parent, *lattice.lines[position].children)
+        if member in shown and is_crossed(member) and counts[member] > 0
+    }
 
 
 def hidden_cells(

@@ -1,5 +1,7 @@
 """What shapes a dialogue's published groups: its priorities, places and sessions."""
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -7,14 +9,60 @@ from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
 from api.municipalities import service as municipalities
 from api.municipalities.models import Municipality, NeighbourhoodKind
-from api.results.cells import (
-    DialogueLayout,
-)
 from api.sessions import service as sessions
 from api.sessions.ballot_box import AgeBand
 from api.sessions.models import DialogueSession
 from api.venues import service as venues
 from api.venues.models import Venue
+
+Cell = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class DialogueLayout:
+    """What tallying needs to know about a dialogue: its priorities, places and sessions."""
+
+    priority_ids: tuple[int, ...]
+    buurt_code: dict[int, str]
+    wijk_code: dict[int, str]
+    session_kind: dict[int, str]
+    session_ids_by_kind: dict[str, tuple[int, ...]]
+    buurten_by_wijk: dict[str, tuple[str, ...]]
+    age_bands: tuple[str, ...]
+    place_names: dict[str, str]
+    session_labels: dict[int, str]
+    # Regional dialogues only: the member municipality (CBS code) of each session's venue,
+    # and each such municipality's name. Empty for a dialogue of one municipality.
+    session_municipality: dict[int, str] = field(default_factory=dict)
+    municipality_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        """The municipalities whose venues hold the sessions of a regional dialogue."""
+        return tuple(sorted(set(self.session_municipality.values())))
+
+    @property
+    def m(self) -> int:
+        return len(self.priority_ids)
+
+    def priority_index(self) -> dict[int, int]:
+        """Tallies index priorities by ascending id: stable when a dialogue is reordered."""
+        return {pid: index for index, pid in enumerate(self.priority_ids)}
+
+
+def session_key(session_id: int) -> str:
+    """The venue coordinate of a single session."""
+    return f"s{session_id}"
+
+
+def is_municipality(venue: str) -> bool:
+    """Whether a venue coordinate is a member municipality (its CBS code, "GM0855")."""
+    return venue.startswith("GM")
+
+
+def wijk_only(wijk: str) -> str:
+    """The never-published cell of the ballots that name a wijk but no buurt of it."""
+    return f"{wijk}+"
 
 
 def dialogue_layout(db: Session, *, dialogue: Dialogue) -> DialogueLayout:

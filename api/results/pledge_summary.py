@@ -4,7 +4,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from api.results.cells import Cell, DialogueLayout, ReleaseView, ballot_cells
+from api.results.cells import ReleaseView, ballot_cells
+from api.results.layout import Cell, DialogueLayout
 from api.results.models import ALL, CountedPledge, ReleasedOffer
 from api.results.schemas import PledgeGroup, PledgeTotals, SuppressedReason
 from api.results.suppression import Lattice, Line

@@ -17,16 +17,15 @@ from api.dialogues.models import Dialogue
 from api.municipalities.models import Municipality
 from api.results import store
 from api.results.aggregation import TallyBatch, summarise
-from api.results.cells import (
+from api.results.cells import ReleaseView, hidden_cells, release_view
+from api.results.layout import (
     Cell,
     DialogueLayout,
-    ReleaseView,
-    hidden_cells,
+    dialogue_layout,
     is_municipality,
-    release_view,
+    min_group_size_of,
     session_key,
 )
-from api.results.layout import dialogue_layout, min_group_size_of
 from api.results.models import ALL, NOT_GIVEN, CountedPledge, GroupBy, GroupTally, ResultState
 from api.results.pledge_summary import pledge_groups, pledge_type_groups, pledger_counts
 from api.results.schemas import (

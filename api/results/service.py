@@ -22,15 +22,12 @@ from api.pledges import service as pledges
 from api.results import store
 from api.results.cells import (
     BallotColumns,
-    Cell,
-    DialogueLayout,
     ballot_cells,
     ballot_columns_from,
     published_tallies,
     release_view,
-    session_key,
 )
-from api.results.layout import dialogue_layout, min_group_size_of
+from api.results.layout import Cell, DialogueLayout, dialogue_layout, min_group_size_of, session_key
 from api.results.models import (
     ALL,
     CountedPledge,

@@ -31,14 +31,12 @@ from sqlmodel import Session
 from api.results.aggregation import Z_95
 from api.results.cells import (
     BallotColumns,
-    Cell,
-    DialogueLayout,
     ReleaseView,
     ballot_columns_from,
     final_view,
     published_tallies,
-    wijk_only,
 )
+from api.results.layout import Cell, DialogueLayout, wijk_only
 from api.results.models import ALL, NOT_GIVEN, ReleasedBallot
 from api.results.schemas import LifeSatisfaction
 from api.results.suppression import Lattice, Line

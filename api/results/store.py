@@ -15,7 +15,8 @@ from api.core.db import utcnow
 from api.core.dialects import bulk_insert, for_update, insert_or_ignore, is_postgresql
 from api.pledges.service import OfferFact
 from api.results.aggregation import tally_width
-from api.results.cells import Cell, DialogueLayout, hidden_cells
+from api.results.cells import hidden_cells
+from api.results.layout import Cell, DialogueLayout
 from api.results.models import (
     ALL,
     CountedPledge,

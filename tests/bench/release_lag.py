@@ -15,7 +15,7 @@ import argparse
 import random
 import statistics
 
-from api.results.cells import DialogueLayout
+from api.results.layout import DialogueLayout
 from api.results.releases import Snapshot
 from tests.unit.test_cells import BANDS, RandomBallot
 from tests.unit.test_releases import next_release

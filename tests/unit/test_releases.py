@@ -13,14 +13,8 @@ from collections.abc import Hashable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.results.cells import (
-    DialogueLayout,
-    ballot_cells,
-    is_crossed,
-    published_tallies,
-    release_view,
-    session_key,
-)
+from api.results.cells import ballot_cells, is_crossed, published_tallies, release_view
+from api.results.layout import DialogueLayout, session_key
 from api.results.models import ALL, NOT_GIVEN
 from api.results.releases import Change, Snapshot, View, choose_release, snapshot_of
 from tests.unit.test_cells import BANDS, RandomBallot, belongs, columns, layouts
