@@ -482,7 +482,8 @@ def test_the_final_view_gives_away_no_small_group_the_running_figures_did_not(
 def test_shown_totals_that_together_name_the_one_library_ballot_are_not_all_shown():
     # Found by the property above: every line held, yet the total (5), the youth centre's
     # "no age given" (3), the "no place given" at the youth centre (3) and the "no place, no
-    # age" (3) solve to one ballot at the library. The exact check withholds more.
+    # age" (3), with the groups a reader may guess are empty, solve to one ballot at the
+    # library. The exact check withholds more.
     layout = DialogueLayout(
         priority_ids=(1, 2),
         buurt_code={2: "BU03440101"},
