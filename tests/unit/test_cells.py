@@ -21,6 +21,7 @@ from api.results.cells import (
 from api.results.disclosure import small_groups_given_away
 from api.results.layout import DialogueLayout, is_municipality, session_key
 from api.results.models import ALL, NOT_GIVEN
+from api.results.splits import ANSWERED, SKIPPED, SplitView, decide_splits
 from api.results.suppression import uncovered
 from tests.unit.test_suppression import recoverable_cells
 
@@ -523,3 +524,84 @@ def test_the_exact_check_names_the_small_groups_that_any_shown_figures_give_away
 
     found = small_groups_given_away(full, shown=shown, layout=layout, min_group_size=min_group_size)
     assert found == small_groups_worked_out(layout, ballots, hidden, min_group_size)
+
+
+def split_groups_worked_out(
+    layout: DialogueLayout,
+    ballots: list[RandomBallot],
+    answered: list[bool],
+    view: SplitView,
+    minimum: int,
+) -> tuple[set, set]:
+    """The split groups of 1 … minimum − 1 people that the readable figures give away, and the
+    cells whose whole group the whole figures alone give away (both by the row-space test of
+    `small_groups_worked_out`, over the finest groups of those who answered and who did not).
+
+    Readable: every key shown with its group, and every whole cell without ballots (as
+    suppression assumes, anyone may guess it is empty). Not a split without people: that a
+    group's every member answered is no figure the release shows, and guessed as well it
+    would give away the one who answered in every group of two whatever is shown.
+    """
+    leaves = [
+        (s, p, b)
+        for s in layout.session_kind
+        for p in (None, *layout.wijk_code)
+        for b in (None, *BANDS)
+    ]
+    position = {leaf: i for i, leaf in enumerate(leaves)}
+    size = np.zeros(2 * len(leaves))
+    for ballot, did_answer in zip(ballots, answered, strict=True):
+        leaf = position[(ballot.session_id, ballot.neighbourhood_id, ballot.age_band)]
+        size[leaf + (0 if did_answer else len(leaves))] += 1
+    empty = np.zeros(len(leaves))
+    whole_rows, rows, groups = [], [], []
+    for cell in every_published_cell(layout):
+        inside = np.array(
+            [belongs(RandomBallot(*leaf, ()), cell, layout) for leaf in leaves], float
+        )
+        for split, vector in (
+            ((ALL, ALL), np.concatenate([inside, inside])),
+            ((ALL, ANSWERED), np.concatenate([inside, empty])),
+            ((ALL, SKIPPED), np.concatenate([empty, inside])),
+        ):
+            count = vector @ size
+            shown = count > 0 and not {(cell, split), (cell, (ALL, ALL))} & view.hidden
+            readable = shown or (count == 0 and split == (ALL, ALL))
+            if readable:
+                rows.append(vector)
+                if split == (ALL, ALL):
+                    whole_rows.append(vector)
+            if 0 < count < minimum:
+                groups.append(((cell, split), vector))
+
+    def given_away(readable_rows: list[np.ndarray]) -> set:
+        matrix = np.array(readable_rows).reshape(len(readable_rows), 2 * len(leaves))
+        _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+        basis = vt[singular > 1e-9 * max(singular.max(initial=0), 1)]
+        return {
+            key
+            for key, vector in groups
+            if np.abs(vector - basis.T @ (basis @ vector)).max() < 1e-6
+        }
+
+    whole_cells = {cell for cell, split in given_away(whole_rows) if split == (ALL, ALL)}
+    return given_away(rows), whole_cells
+
+
+@settings(max_examples=40, deadline=None)
+@given(clustered_worlds(), st.integers(2, 8), st.data())
+def test_the_final_splits_give_away_no_group_of_who_answered_that_the_whole_figures_keep(
+    world, min_group_size, data
+):
+    layout, ballots = world
+    answered = data.draw(st.lists(st.booleans(), min_size=len(ballots), max_size=len(ballots)))
+    scores = np.array([7 if did else -1 for did in answered], dtype=np.int64)
+    kinds = np.array(["resident"] * len(ballots), dtype=object)
+    view = decide_splits(
+        columns(ballots, layout), kinds, scores, layout=layout, min_group_size=min_group_size
+    )
+
+    given_away, whole_given_away = split_groups_worked_out(
+        layout, ballots, answered, view, min_group_size
+    )
+    assert {key for key in given_away if key[0] not in whole_given_away} == set()
