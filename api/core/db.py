@@ -28,6 +28,7 @@ NAMING_CONVENTION = {
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 _WRITE = "welvaartgesprek_write"
+WRITER_THREADS = 8  # PostgreSQL: the resident writes running at once in one app instance
 T = TypeVar("T")
 
 
@@ -158,7 +159,9 @@ class Writer:
             self._thread = threading.Thread(target=self._serve, name="writer", daemon=True)
             self._thread.start()
         else:
-            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="writer")
+            self._executor = ThreadPoolExecutor(
+                max_workers=WRITER_THREADS, thread_name_prefix="writer"
+            )
 
     async def run(self, write: Callable[[Session], T]) -> T:
         """Run `write(db)` on a writer thread; its result (or error) once committed.
