@@ -276,7 +276,7 @@ _SHIFT = "least(greatest(%(bucket)s::bigint - r.head, 0), %(slots)s)::integer"
 _SHIFTED = f"(r.counts[{_SHIFT} + 1 : %(slots)s] || array_fill(0, ARRAY[{_SHIFT}]))"
 _TAKE = f"""
     INSERT INTO rate_limits AS r (counter, head, counts, expires_at)
-    VALUES (%(counter)s, %(bucket)s, %(fresh)s::integer[], %(expires_at)s)
+    VALUES (%(counter)s, %(bucket)s, array_fill(0, ARRAY[%(slots)s::integer - 1]) || 1, %(expires_at)s)
     ON CONFLICT (counter) DO UPDATE SET
         head = greatest(%(bucket)s::bigint, r.head),
         counts = {_SHIFTED}[1 : %(slots)s - 1] || ({_SHIFTED}[%(slots)s] + 1),
@@ -296,7 +296,6 @@ _REMEMBER_SQL = """
 _REMEMBERS = "SELECT 1 FROM rate_limits WHERE counter = %(counter)s AND expires_at > %(now)s"
 _LOCK_ALL = "SELECT pg_advisory_xact_lock(%(lock)s)"
 _ATOMIC_LOCK = 0x57475F524C  # "WG_RL": the lock `atomic` holds, in every instance
-_FRESH = [0] * BUCKETS + [1]
 
 
 class PostgresRateLimiter(RateLimiter):
@@ -363,7 +362,6 @@ class PostgresRateLimiter(RateLimiter):
         params = {
             "counter": window.counter(key),
             "bucket": bucket,
-            "fresh": _FRESH,
             "expires_at": window.expiry_ms(bucket),
             "slots": SLOTS,
             "amount": window.amount,
