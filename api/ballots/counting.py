@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, select, tr
 from sqlmodel import Session
 
 from api.core.dialects import upsert
+from api.core.driver import Prepared
 from api.sessions.ballot_box import Ballot, PendingBallot
 
 _PENDING = PendingBallot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
@@ -26,24 +27,25 @@ class BallotVersion:
     life_satisfaction: int | None = None
 
 
-# Built once, then only bound: it runs in every ballot write, under SQLite's single writer.
-_MARK = upsert(
-    _PENDING,
-    unique=[_PENDING.c.ballot_id],
-    values={
-        "ballot_id": bindparam("ballot_id"),
-        "dialogue_id": bindparam("dialogue_id"),
-        "token": bindparam("token"),
-    },
-    update={"token": bindparam("token")},
+# Built once, then run on the driver: it runs in every ballot write, under SQLite's single writer.
+_MARK = Prepared(
+    upsert(
+        _PENDING,
+        unique=[_PENDING.c.ballot_id],
+        values={
+            "ballot_id": bindparam("ballot_id"),
+            "dialogue_id": bindparam("dialogue_id"),
+            "token": bindparam("token"),
+        },
+        update={"token": bindparam("token")},
+    )
 )
 
 
 def mark_changed(db: Session, *, ballot_id: int, dialogue_id: int) -> None:
     """Mark a ballot as changed since the last release, in the caller's transaction."""
-    db.execute(
-        _MARK.on(db),
-        {"ballot_id": ballot_id, "dialogue_id": dialogue_id, "token": secrets.randbits(62)},
+    _MARK.execute(
+        db, {"ballot_id": ballot_id, "dialogue_id": dialogue_id, "token": secrets.randbits(62)}
     )
 
 

@@ -17,7 +17,8 @@ from api.ballots.schemas import (
     BallotPut,
 )
 from api.core.db import utcnow
-from api.core.dialects import insert_or_ignore
+from api.core.dialects import PerDialect
+from api.core.driver import Prepared
 from api.core.problems import InvalidInput, NotFound
 from api.dialogues import service as dialogues
 from api.municipalities import service as municipalities
@@ -30,21 +31,44 @@ from api.sessions.service import OpenDialogueSession
 _BALLOTS = Ballot.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 _ITEMS = BallotItem.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 
-# Built once: a ballot is written with a few statements whose SQL is compiled once and then
-# only bound. (An ORM-enabled `insert(Model).values(...)` is built, keyed and routed through
-# the ORM's bulk machinery on every request: a third of a ballot's CPU, held under SQLite's
-# single writer.)
-_INSERT_BALLOT = insert_or_ignore(
-    _BALLOTS, unique=[_BALLOTS.c.participant_id], returning=_BALLOTS.c.id
+# A ballot's columns, as its statements set them (its neighbourhood comes from its code).
+_VALUES = (
+    "age_band",
+    "participant_type",
+    "life_satisfaction",
+    "ranked_count",
+    "ranking",
+    "updated_at",
 )
-_PREVIOUS = (
-    select(_BALLOTS.c.id, _BALLOTS.c.revision)
+_NEIGHBOURHOOD = municipalities.neighbourhood_id_here(
+    bindparam("neighbourhood_code"), bindparam("municipality")
+)
+# Built once and run on the driver (see api/core/driver.py): a ballot is a few statements,
+# held under SQLite's single writer, where SQLAlchemy's work per statement cost more than
+# the statement. The neighbourhood is found by the insert or update itself, and a
+# replacement locks, counts and rewrites the ballot in one update: no reads of their own.
+_INSERT_BALLOT = Prepared(
+    PerDialect(
+        lambda dialect: (
+            dialect.insert(_BALLOTS)
+            .values(neighbourhood_id=_NEIGHBOURHOOD)
+            .on_conflict_do_nothing(index_elements=[_BALLOTS.c.participant_id])
+            .returning(_BALLOTS.c.id, _BALLOTS.c.neighbourhood_id)
+        )
+    ),
+    column_keys=("participant_id", "session_id", "dialogue_id", "revision", "created_at", *_VALUES),
+)
+_REPLACE = Prepared(
+    update(_BALLOTS)
     .where(_BALLOTS.c.participant_id == bindparam("participant"))
-    .with_for_update()
+    .values(neighbourhood_id=_NEIGHBOURHOOD, revision=_BALLOTS.c.revision + 1)
+    .returning(_BALLOTS.c.id, _BALLOTS.c.revision, _BALLOTS.c.neighbourhood_id),
+    column_keys=_VALUES,
 )
-_REPLACE = update(_BALLOTS).where(_BALLOTS.c.id == bindparam("ballot"))
-_DELETE_ITEMS = delete(_ITEMS).where(_ITEMS.c.ballot_id == bindparam("ballot"))
-_INSERT_ITEMS = insert(_ITEMS)
+_DELETE_ITEMS = Prepared(delete(_ITEMS).where(_ITEMS.c.ballot_id == bindparam("ballot")))
+_INSERT_ITEMS = Prepared(
+    insert(_ITEMS), column_keys=("ballot_id", "rank", "priority_id", "dialogue_id")
+)
 
 
 def _check_ranking(db: Session, *, dialogue_id: int, ranking: list[int]) -> None:
@@ -61,17 +85,6 @@ def _check_ranking(db: Session, *, dialogue_id: int, ranking: list[int]) -> None
         )
 
 
-def _neighbourhood_id(db: Session, *, target: OpenDialogueSession, ballot: BallotPut) -> int | None:
-    if not ballot.neighbourhood_code:
-        return None
-    return municipalities.neighbourhood_id_in_municipality(
-        db,
-        municipality_id=target.municipality_id,
-        code=ballot.neighbourhood_code,
-        field="neighbourhoodCode",
-    )
-
-
 def store_ballot(
     db: Session,
     *,
@@ -86,10 +99,10 @@ def store_ballot(
     by a query on every ballot. When that happens the transaction is rolled back (it is the
     caller's, and lost either way) and the ranking is checked to say which item is wrong.
     """
-    neighbourhood_id = _neighbourhood_id(db, target=target, ballot=ballot)
     now = utcnow()
     values = {
-        "neighbourhood_id": neighbourhood_id,
+        "neighbourhood_code": ballot.neighbourhood_code or None,
+        "municipality": target.municipality_id,
         "age_band": ballot.age_band,
         "participant_type": ballot.participant_type,
         "life_satisfaction": ballot.life_satisfaction,
@@ -97,10 +110,10 @@ def store_ballot(
         "ranking": ",".join(map(str, ballot.ranking)),
         "updated_at": now,
     }
-    # Insert, or else lock the participant's ballot and replace it. The unique participant
-    # decides which, never an earlier read; the lock makes concurrent replacements queue.
-    ballot_id = db.execute(
-        _INSERT_BALLOT.on(db),
+    # Insert, or else replace the participant's ballot (the update locks it, so concurrent
+    # replacements queue). The unique participant decides which, never an earlier read.
+    inserted = _INSERT_BALLOT.execute(
+        db,
         {
             "participant_id": participant_id,
             "session_id": target.id,
@@ -109,16 +122,22 @@ def store_ballot(
             "created_at": now,
             **values,
         },
-    ).scalar()
-    revision = 1
-    if ballot_id is None:
-        previous = db.execute(_PREVIOUS, {"participant": participant_id}).one()
-        ballot_id, revision = previous.id, previous.revision + 1
-        db.execute(_REPLACE, {"ballot": ballot_id, "revision": revision, **values})
-        db.execute(_DELETE_ITEMS, {"ballot": ballot_id})
+    ).fetchone()
+    if inserted is not None:
+        ballot_id, neighbourhood_id = inserted
+        revision = 1
+    else:
+        ballot_id, revision, neighbourhood_id = _REPLACE.execute(
+            db, {"participant": participant_id, **values}
+        ).fetchone()
+        _DELETE_ITEMS.execute(db, {"ballot": ballot_id})
+    if ballot.neighbourhood_code and neighbourhood_id is None:  # the caller rolls back
+        raise municipalities.not_a_neighbourhood_here(
+            ballot.neighbourhood_code, "neighbourhoodCode"
+        )
     try:
-        db.execute(
-            _INSERT_ITEMS,
+        _INSERT_ITEMS.executemany(
+            db,
             [
                 {
                     "ballot_id": ballot_id,

@@ -3,6 +3,7 @@
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import make_url
 from sqlalchemy.types import TypeDecorator
@@ -28,6 +29,9 @@ NAMING_CONVENTION = {
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 _WRITE = "welvaartgesprek_write"
+_RETURNED = "welvaartgesprek_returned"
+_PING_AFTER_IDLE_SECONDS = 1.0
+WRITER_THREADS = 8  # PostgreSQL: the resident writes running at once in one app instance
 T = TypeVar("T")
 
 
@@ -66,12 +70,39 @@ def create_db_engine(
         kwargs.setdefault("pool_size", 16 if is_sqlite else 10)
         kwargs.setdefault("max_overflow", 48 if is_sqlite else 30)
     if not is_sqlite:
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
+        _ping_when_idle(engine)
+        return engine
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
     _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use if it has been idle a while (`pool_pre_ping`
+    pings before every use: a round trip more on every request, mostly on connections used a
+    moment ago). One found dead is replaced; the pool then tries its other connections."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_RETURNED, 0.0) < _PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise exc.DisconnectionError("the pooled connection was closed while idle")
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
@@ -158,7 +189,9 @@ class Writer:
             self._thread = threading.Thread(target=self._serve, name="writer", daemon=True)
             self._thread.start()
         else:
-            self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="writer")
+            self._executor = ThreadPoolExecutor(
+                max_workers=WRITER_THREADS, thread_name_prefix="writer"
+            )
 
     async def run(self, write: Callable[[Session], T]) -> T:
         """Run `write(db)` on a writer thread; its result (or error) once committed.

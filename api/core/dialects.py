@@ -9,10 +9,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, Select, Table, func, insert, select
+from sqlalchemy import BigInteger, Column, Select, Table, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session
+
+from api.core.driver import Prepared
 
 S = TypeVar("S")
 Q = TypeVar("Q", bound=Select[Any])
@@ -40,8 +42,11 @@ class PerDialect(Generic[S]):
 
     def on(self, db: Session) -> S:
         """The statement for the database the session runs on."""
-        # is_postgresql(db) inline: this runs in every ballot write
-        return self._postgresql if db.get_bind().dialect.name == "postgresql" else self._sqlite
+        return self.for_dialect(db.get_bind().dialect.name)
+
+    def for_dialect(self, name: str) -> S:
+        """The statement for the database named `name` (`sqlite` or `postgresql`)."""
+        return self._postgresql if name == "postgresql" else self._sqlite
 
 
 def insert_or_ignore(
@@ -93,13 +98,16 @@ def lock_number(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+_TRY_LOCK = Prepared(select(func.pg_try_advisory_xact_lock(bindparam("lock", type_=BigInteger))))
+
+
 def try_lock_for_transaction(db: Session, name: str) -> bool:
     """Take the lock `name` until the transaction ends, unless another transaction holds it
     (then False). PostgreSQL's advisory lock, shared by every app instance; on SQLite always
     True: the transaction itself excludes every other writer."""
     if not is_postgresql(db):
         return True
-    return bool(db.execute(select(func.pg_try_advisory_xact_lock(lock_number(name)))).scalar())
+    return bool(_TRY_LOCK.execute(db, {"lock": lock_number(name)}).fetchone()[0])
 
 
 def bulk_insert(

@@ -32,6 +32,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
+from api.core.db import WRITER_THREADS
 from api.core.problems import TooManyRequests
 
 BUCKETS = 60
@@ -275,7 +276,7 @@ _SHIFT = "least(greatest(%(bucket)s::bigint - r.head, 0), %(slots)s)::integer"
 _SHIFTED = f"(r.counts[{_SHIFT} + 1 : %(slots)s] || array_fill(0, ARRAY[{_SHIFT}]))"
 _TAKE = f"""
     INSERT INTO rate_limits AS r (counter, head, counts, expires_at)
-    VALUES (%(counter)s, %(bucket)s, %(fresh)s::integer[], %(expires_at)s)
+    VALUES (%(counter)s, %(bucket)s, array_fill(0, ARRAY[%(slots)s::integer - 1]) || 1, %(expires_at)s)
     ON CONFLICT (counter) DO UPDATE SET
         head = greatest(%(bucket)s::bigint, r.head),
         counts = {_SHIFTED}[1 : %(slots)s - 1] || ({_SHIFTED}[%(slots)s] + 1),
@@ -295,7 +296,6 @@ _REMEMBER_SQL = """
 _REMEMBERS = "SELECT 1 FROM rate_limits WHERE counter = %(counter)s AND expires_at > %(now)s"
 _LOCK_ALL = "SELECT pg_advisory_xact_lock(%(lock)s)"
 _ATOMIC_LOCK = 0x57475F524C  # "WG_RL": the lock `atomic` holds, in every instance
-_FRESH = [0] * BUCKETS + [1]
 
 
 class PostgresRateLimiter(RateLimiter):
@@ -362,7 +362,6 @@ class PostgresRateLimiter(RateLimiter):
         params = {
             "counter": window.counter(key),
             "bucket": bucket,
-            "fresh": _FRESH,
             "expires_at": window.expiry_ms(bucket),
             "slots": SLOTS,
             "amount": window.amount,
@@ -407,7 +406,11 @@ class PostgresRateLimiter(RateLimiter):
 
 @cache  # one pool per database for the process, however many apps it builds (tests do)
 def _pool_for(url: str) -> Engine:
-    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=10)
+    # As many kept connections as writer threads, each of which counts a resident write: a
+    # smaller pool opened and closed an overflow connection for a quarter of the writes.
+    return create_engine(
+        url, isolation_level="AUTOCOMMIT", pool_size=WRITER_THREADS, max_overflow=24
+    )
 
 
 @contextmanager

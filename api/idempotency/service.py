@@ -34,6 +34,7 @@ from sqlmodel import Session
 
 from api.core.db import utcnow
 from api.core.dialects import insert_or_ignore, try_lock_for_transaction
+from api.core.driver import Prepared
 from api.core.problems import Conflict, UnprocessableContent
 from api.idempotency.models import IdempotencyRecord, IdempotencyState
 
@@ -53,8 +54,20 @@ _FIND = select(
     _RECORDS.c.expires_at,
 ).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
 # Stores the record unless the key has one already: the usual first request needs no lookup.
-_INSERT_NEW = insert_or_ignore(
-    _RECORDS, unique=[_RECORDS.c.scope, _RECORDS.c.key], returning=_RECORDS.c.id
+# On the driver (see api/core/driver.py): it runs in every keyed write.
+_INSERT_NEW = Prepared(
+    insert_or_ignore(_RECORDS, unique=[_RECORDS.c.scope, _RECORDS.c.key], returning=_RECORDS.c.id),
+    column_keys=(
+        "scope",
+        "key",
+        "fingerprint",
+        "state",
+        "locked_until",
+        "response_status",
+        "response_body",
+        "created_at",
+        "expires_at",
+    ),
 )
 
 _running: dict[tuple[str, str], str] = {}  # (scope, key) → fingerprint, of requests in flight
@@ -190,7 +203,6 @@ def run_once(
             db.rollback()  # let the next writer in now, not when the request is torn down
             raise
         return StoredResponse(status=status, body=body, replayed=False)
-    insert_new = _INSERT_NEW.on(db)
     with _running_here(scope, key, request_hash):
         seen = False  # whether the key has a record: then it is looked up before the write
         for _attempt in range(_ATTEMPTS):
@@ -202,8 +214,8 @@ def run_once(
             try:
                 body = write(prepare()).model_dump(mode="json", by_alias=True)
                 now = utcnow()
-                inserted = db.execute(
-                    insert_new,
+                inserted = _INSERT_NEW.execute(
+                    db,
                     {
                         "scope": scope,
                         "key": key,
@@ -215,7 +227,7 @@ def run_once(
                         "created_at": now,
                         "expires_at": now + ttl,
                     },
-                ).first()
+                ).fetchone()
             except Exception:
                 db.rollback()
                 if not seen:  # a retry answered before gets its answer, even if refused now

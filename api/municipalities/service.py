@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, bindparam, func
+from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
@@ -308,29 +308,25 @@ def neighbourhood_in_municipality(
     """The neighbourhood with this code in this municipality, or a 400 naming the field."""
     neighbourhood = find_neighbourhood(db, code=code)
     if neighbourhood is None or neighbourhood.municipality_id != municipality_id:
-        raise _not_a_neighbourhood_here(code, field)
+        raise not_a_neighbourhood_here(code, field)
     return neighbourhood
 
 
-# Built once: it runs in every ballot that names a neighbourhood.
-_NEIGHBOURHOOD_ID = select(_NEIGHBOURHOODS.c.id).where(
-    _NEIGHBOURHOODS.c.code == bindparam("code"),
-    _NEIGHBOURHOODS.c.municipality_id == bindparam("municipality"),
-)
+def neighbourhood_id_here(
+    code: BindParameter[str], municipality: BindParameter[int]
+) -> ScalarSelect[int]:
+    """The id of the neighbourhood with this code in this municipality as a subquery, NULL if
+    there is none: a write stores it without a lookup of its own (a NULL for a code given is
+    then `not_a_neighbourhood_here`)."""
+    return (
+        select(_NEIGHBOURHOODS.c.id)
+        .where(_NEIGHBOURHOODS.c.code == code, _NEIGHBOURHOODS.c.municipality_id == municipality)
+        .scalar_subquery()
+    )
 
 
-def neighbourhood_id_in_municipality(
-    db: Session, *, municipality_id: int, code: str, field: str
-) -> int:
-    """The id of the neighbourhood with this code in this municipality, or a 400 naming the
-    field; one bound statement, no ORM object."""
-    found = db.execute(_NEIGHBOURHOOD_ID, {"code": code, "municipality": municipality_id}).scalar()
-    if found is None:
-        raise _not_a_neighbourhood_here(code, field)
-    return found
-
-
-def _not_a_neighbourhood_here(code: str, field: str) -> InvalidInput:
+def not_a_neighbourhood_here(code: str, field: str) -> InvalidInput:
+    """The 400 for a code that is no neighbourhood of the municipality, naming the field."""
     return InvalidInput(
         f"{code} is not a neighbourhood of this municipality.",
         nl=f"{code} is geen wijk of buurt van deze gemeente.",

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from api.core.db import utcnow
 from api.core.dialects import is_sqlite
+from api.core.driver import Prepared
 from api.core.problems import Conflict, InvalidInput
 from api.dialogues import service as dialogues
 from api.dialogues.models import Dialogue
@@ -25,8 +26,10 @@ from api.pledges.models import (
     ORGANISATION_TYPES,
     ContactOffer,
     ContactOfferCount,
+    FollowUpStatus,
     Pledge,
     PledgeKind,
+    new_follow_up_id,
 )
 from api.pledges.schemas import ContactOfferPublic, PledgeCreate, PledgePublic
 from api.sessions import service as sessions
@@ -34,17 +37,36 @@ from api.sessions.ballot_box import Ballot
 from api.sessions.service import OpenDialogueSession
 
 _PLEDGES = Pledge.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
-# Built once, then only bound (see api/ballots/service.py).
-_COUNT = (
+# Built once and run on the driver (see api/core/driver.py): they run in every pledge.
+_COUNT = Prepared(
     select(func.count())
     .select_from(_PLEDGES)
     .where(_PLEDGES.c.participant_id == bindparam("participant"))
 )
-_INSERT_PLEDGE = insert(_PLEDGES).returning(_PLEDGES.c.id)
+_INSERT_PLEDGE = Prepared(
+    insert(_PLEDGES).returning(_PLEDGES.c.id),
+    column_keys=(
+        "participant_id",
+        "session_id",
+        "dialogue_id",
+        "sequence",
+        "kind",
+        "priority_id",
+        "hours_per_month",
+        "text",
+        "organisation_name",
+        "organisation_kind",
+        "created_at",
+        "follow_up_id",
+        "follow_up_status",
+    ),
+)
 _OFFERS = ContactOffer.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
 _INSERT_OFFER = insert(_OFFERS)
 _OFFER_COUNTS = ContactOfferCount.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table classes; its stubs do not declare it
-_OFFERS_MADE = select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
+_OFFERS_MADE = Prepared(
+    select(_OFFER_COUNTS.c.offers).where(_OFFER_COUNTS.c.key == bindparam("key"))
+)
 
 
 def _check_priority(db: Session, *, target: OpenDialogueSession, pledge: PledgeCreate) -> None:
@@ -117,9 +139,10 @@ def store_pledge(
     """
     _check_organisation(db, participant_id=participant_id, pledge=pledge)
     sessions.lock_participant(db, participant_id=participant_id)
-    made = db.execute(_COUNT, {"participant": participant_id}).scalar_one()
+    (made,) = _COUNT.execute(db, {"participant": participant_id}).fetchone()
     key = offer_count_key(participant_id=participant_id, secret=secret)
-    offered = db.execute(_OFFERS_MADE, {"key": key}).scalar_one_or_none() or 0
+    offers = _OFFERS_MADE.execute(db, {"key": key}).fetchone()
+    offered = offers[0] if offers is not None else 0
     if made + offered >= MAX_PLEDGES_PER_PARTICIPANT:
         raise Conflict(
             f"You have already made {MAX_PLEDGES_PER_PARTICIPANT} pledges, the most one "
@@ -148,8 +171,8 @@ def store_pledge(
                 },
             )
         else:
-            pledge_id = db.execute(
-                _INSERT_PLEDGE,
+            (pledge_id,) = _INSERT_PLEDGE.execute(
+                db,
                 {
                     "participant_id": participant_id,
                     "session_id": target.id,
@@ -162,8 +185,10 @@ def store_pledge(
                     "organisation_name": pledge.organisation_name,
                     "organisation_kind": pledge.organisation_kind,
                     "created_at": now,
+                    "follow_up_id": new_follow_up_id(),
+                    "follow_up_status": FollowUpStatus.NEW,
                 },
-            ).scalar_one()
+            ).fetchone()
     except IntegrityError as error:
         db.rollback()
         _check_priority(db, target=target, pledge=pledge)

@@ -17,7 +17,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from api.audit.service import record_event
 from api.core.access import Actor, Role
 from api.core.db import utcnow
-from api.core.dialects import lock_rows
+from api.core.dialects import is_postgresql
+from api.core.driver import Prepared
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
 from api.core.translations import DEFAULT_LANGUAGE, Language, in_language
@@ -703,7 +704,8 @@ _OPEN_CHECK = (
     .join(Dialogue, Dialogue.id == DialogueSession.dialogue_id)  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
     .where(DialogueSession.id == bindparam("session"))
     .with_for_update(read=True, of=DialogueSession)  # type: ignore[arg-type]  # SQLAlchemy takes a table class for `of`; its stubs expect a column or table
-)  # built once, then only bound: it runs in every resident write
+)
+_OPEN_CHECK_PREPARED = Prepared(_OPEN_CHECK)  # on the driver: it runs in every resident write
 
 
 def open_dialogue_session_for_writes(
@@ -716,12 +718,15 @@ def open_dialogue_session_for_writes(
     SQLite the single writer does the same), so closing the session waits for writes that
     found it open, and a write either commits before the close or sees it closed.
     """
-    found = db.execute(_OPEN_CHECK, {"session": session_id, "participant": participant_id}).first()
+    found = _OPEN_CHECK_PREPARED.execute(
+        db, {"session": session_id, "participant": participant_id}
+    ).fetchone()
     if found is None:
         raise NotFound(f"There is no session {session_id}.", nl=f"Er is geen sessie {session_id}.")
-    if participant_id is not None and not found.participant_known:
+    value, dialogue_id, municipality_id, known = found
+    if participant_id is not None and not known:
         raise participant_unknown()
-    status, dialogue_id, municipality_id, _known = found
+    status = SessionStatus(value)
     if status is not SessionStatus.OPEN:
         raise Conflict(
             "This session is not open, so answers can't be sent to it now."
@@ -759,9 +764,18 @@ def participant_exists(db: Session, *, participant_id: str, session_id: int) -> 
     )
 
 
+_LOCK_PARTICIPANT = Prepared(
+    select(Participant.id).where(Participant.id == bindparam("participant")).with_for_update()
+)
+
+
 def lock_participant(db: Session, *, participant_id: str) -> None:
-    """Hold the participant's row until the transaction ends, so their own writes queue."""
-    lock_rows(db, select(Participant.id).where(Participant.id == participant_id))
+    """Hold the participant's row until the transaction ends, so their own writes queue.
+
+    On SQLite nothing is sent: the single writer already runs one transaction at a time.
+    """
+    if is_postgresql(db):
+        _LOCK_PARTICIPANT.execute(db, {"participant": participant_id})
 
 
 def create_assisted_participant(db: Session, *, session_id: int, staff_id: int) -> str:
