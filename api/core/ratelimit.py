@@ -409,7 +409,7 @@ def _pool_for(url: str) -> Engine:
     # As many kept connections as writer threads, each of which counts a resident write: a
     # smaller pool opened and closed an overflow connection for a quarter of the writes.
     return create_engine(
-        url, isolation_level="AUTOCOMMIT", pool_size=WRITER_THREADS, max_overflow=24
+        url, isolation_level="AUTOCOMMIT", pool_size=WRITER_THREADS, max_overflow=12
     )
 
 
