@@ -72,7 +72,9 @@ def test_a_flood_from_one_client_is_limited_and_flagged_while_20_residents_elsew
     assert body["presenceVerified"] is False
     busiest = max(body["minutes"], key=lambda m: m["fromLargestNetwork"])
     assert busiest["largestNetwork"] == body["largestNetwork"]
-    assert busiest["refused"] >= 1
+    # Every refusal in its minute (the flood may cross a minute's end: its busiest minute of
+    # check-ins let in need not be the one its refusals began in).
+    assert sum(m["refused"] for m in body["minutes"]) == 161
 
 
 def test_guessing_join_codes_is_limited_per_client_and_another_client_is_unaffected(
