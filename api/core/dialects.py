@@ -6,7 +6,7 @@ every other, so what PostgreSQL needs a lock for costs SQLite nothing.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, Column, Select, Table, bindparam, func, insert, select
@@ -84,13 +84,20 @@ def for_update(query: Q, *, skip_locked: bool = False) -> Q:
     return query.with_for_update(skip_locked=skip_locked)
 
 
-def lock_rows(db: Session, query: Select[Any]) -> None:
-    """Hold the rows the query reads until the transaction ends, so other writers of them queue.
+class RowLock:
+    """Holds the rows a query reads until the transaction ends, so other writers of them queue;
+    compiled once and run on the driver (it runs in resident writes).
 
     On SQLite nothing is sent: the single writer already runs one transaction at a time.
     """
-    if is_postgresql(db):
-        db.execute(query.with_for_update())
+
+    def __init__(self, query: Select[Any]) -> None:
+        self._locking = Prepared(query.with_for_update())
+
+    def take(self, db: Session, values: Mapping[str, Any]) -> None:
+        """Lock the rows the query reads with these values."""
+        if is_postgresql(db):
+            self._locking.execute(db, values).close()
 
 
 def lock_number(name: str) -> int:

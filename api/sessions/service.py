@@ -17,7 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from api.audit.service import record_event
 from api.core.access import Actor, Role
 from api.core.db import utcnow
-from api.core.dialects import is_postgresql
+from api.core.dialects import RowLock
 from api.core.driver import Prepared
 from api.core.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from api.core.security import TokenType, create_token
@@ -764,18 +764,14 @@ def participant_exists(db: Session, *, participant_id: str, session_id: int) -> 
     )
 
 
-_LOCK_PARTICIPANT = Prepared(
-    select(Participant.id).where(Participant.id == bindparam("participant")).with_for_update()
+_LOCK_PARTICIPANT = RowLock(
+    select(Participant.id).where(Participant.id == bindparam("participant"))
 )
 
 
 def lock_participant(db: Session, *, participant_id: str) -> None:
-    """Hold the participant's row until the transaction ends, so their own writes queue.
-
-    On SQLite nothing is sent: the single writer already runs one transaction at a time.
-    """
-    if is_postgresql(db):
-        _LOCK_PARTICIPANT.execute(db, {"participant": participant_id})
+    """Hold the participant's row until the transaction ends, so their own writes queue."""
+    _LOCK_PARTICIPANT.take(db, {"participant": participant_id})
 
 
 def create_assisted_participant(db: Session, *, session_id: int, staff_id: int) -> str:

@@ -19,12 +19,12 @@ from sqlalchemy import (
 
 from api.core.db import open_session
 from api.core.dialects import (
+    RowLock,
     bulk_insert,
     for_update,
     insert_or_ignore,
     is_postgresql,
     is_sqlite,
-    lock_rows,
     try_lock_for_transaction,
     upsert,
 )
@@ -117,7 +117,7 @@ def test_locked_rows_are_held_on_postgresql_and_cost_sqlite_no_query(engine: Eng
         holder.execute(select(1))  # the transaction has begun: only the lock's query is counted
         event.listen(engine, "before_cursor_execute", count)
         try:
-            lock_rows(holder, _ROW_A)
+            RowLock(_ROW_A).take(holder, {})
         finally:
             event.remove(engine, "before_cursor_execute", count)
         if is_postgresql(holder):
