@@ -79,16 +79,25 @@ class Prepared:
 
     def execute(self, db: Session, values: Mapping[str, Any]) -> Any:
         """Run it with `values` in the session's transaction; the driver's cursor."""
-        connection = db.connection()
+        connection = _flushed_connection(db)
         compiled = self._for(connection.dialect)
         return _run(connection, compiled.sql, compiled.parameters(values), many=False)
 
     def executemany(self, db: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run it once for each of `rows`, in the session's transaction."""
-        connection = db.connection()
+        connection = _flushed_connection(db)
         compiled = self._for(connection.dialect)
         parameters = [compiled.parameters(row) for row in rows]
         _run(connection, compiled.sql, parameters, many=True).close()
+
+
+def _flushed_connection(db: Session) -> Any:
+    """The session's connection, after what the session holds unwritten is written (as
+    `Session.execute` autoflushes: a participant added just before its ballot must exist for
+    the ballot's foreign key). A session with nothing pending costs a set's truth test."""
+    if db.autoflush:
+        db.flush()
+    return db.connection()
 
 
 def _run(connection: Any, sql: str, parameters: Any, *, many: bool) -> Any:

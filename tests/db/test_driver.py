@@ -5,11 +5,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, select
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 
 from api.core.db import UTCDateTime, open_session
 from api.core.driver import Prepared
+from api.municipalities.models import Municipality
 
 pytestmark = pytest.mark.both_databases
 
@@ -72,3 +73,18 @@ def test_a_refusal_by_the_database_is_sqlalchemys_integrity_error(engine: Engine
             _ADD.execute(db, {"name": "twice", "at": _AT_WHOLE_SECOND})
         db.rollback()
         assert db.execute(select(stamps.c.id)).all() == []
+
+
+_MUNICIPALITY_NAMED = Prepared(
+    select(Municipality.id).where(Municipality.cbs_code == bindparam("code"))  # type: ignore[arg-type]  # SQLModel types a column comparison as bool, not a SQL expression
+)
+
+
+def test_a_prepared_statement_sees_what_the_session_added_before_it(clean_engine: Engine):
+    # As Session.execute autoflushes: a participant added just before its ballot must exist
+    # for the ballot's foreign key (the demo's simulated ballots failed on it).
+    with open_session(clean_engine) as db:
+        db.add(Municipality(cbs_code="GM0855", name="Tilburg"))
+        found = _MUNICIPALITY_NAMED.execute(db, {"code": "GM0855"}).fetchall()
+        db.rollback()
+    assert len(found) == 1
