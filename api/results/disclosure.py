@@ -47,23 +47,19 @@ class _Figures:
         for session in layout.session_kind:
             for band in self.bands:
                 self.index[("session", session, band)] = len(self.index)
-
-    def _places(self, place: str) -> list[int | None]:
-        layout = self.layout
-        if place == ALL:
-            return list(self.places)
-        if place == NOT_GIVEN:
-            return [None]
-        if place in layout.buurten_by_wijk:
-            return [n for n, wijk in layout.wijk_code.items() if wijk == place]
-        only = {wijk_only(wijk): wijk for wijk in layout.buurten_by_wijk}
-        if place in only:
-            return [
-                n
-                for n, wijk in layout.wijk_code.items()
-                if wijk == only[place] and n not in layout.buurt_code
-            ]
-        return [n for n, code in layout.buurt_code.items() if code == place]
+        self.municipalities = frozenset(layout.municipalities)
+        # Each place coordinate's neighbourhoods (a wijk: its buurten and the wijk itself).
+        self.places_in: dict[str, list[int | None]] = {ALL: list(self.places), NOT_GIVEN: [None]}
+        for neighbourhood, wijk in layout.wijk_code.items():
+            codes = []
+            if wijk in layout.buurten_by_wijk:
+                codes.append(wijk)
+                if neighbourhood not in layout.buurt_code:
+                    codes.append(wijk_only(wijk))
+            if neighbourhood in layout.buurt_code:
+                codes.append(layout.buurt_code[neighbourhood])
+            for code in codes:
+                self.places_in.setdefault(code, []).append(neighbourhood)
 
     def _bands(self, band: str) -> list[str | None]:
         if band == ALL:
@@ -75,7 +71,7 @@ class _Figures:
         place, venue, band = cell
         bands = self._bands(band)
         layout = self.layout
-        if venue in self.sessions or venue in layout.municipalities:
+        if venue in self.sessions or venue in self.municipalities:
             if place != ALL:
                 raise ValueError(f"a session or municipality is only published whole: {cell!r}")
             sessions = (
@@ -86,7 +82,10 @@ class _Figures:
             return [self.index[("session", s, b)] for s in sessions for b in bands]
         kinds = list(self.kinds) if venue == ALL else [venue]
         return [
-            self.index[("kind", p, k, b)] for p in self._places(place) for k in kinds for b in bands
+            self.index[("kind", p, k, b)]
+            for p in self.places_in.get(place, ())
+            for k in kinds
+            for b in bands
         ]
 
     def finest_cell(self, variable: _Variable) -> Cell:
