@@ -41,6 +41,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,  # says nothing useful, costs bytes on every response
+        access_log=settings.log_format == "text",  # JSON logs drop its lines (see ops/logs.py)
         log_level=settings.log_level,
         log_config=log_config(level=settings.log_level, log_format=settings.log_format),
     )

@@ -1,5 +1,6 @@
 """The application factory: the versioned API, its middleware and the static PWA."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,8 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
+from starlette._utils import get_route_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.accounts.router import users_router
 from api.agenda.router import page_router as dialogue_page_router
@@ -206,6 +209,46 @@ def _mount_pwa(app: FastAPI, pwa_dir: Path, *, minify: bool) -> None:
     app.mount("/", PwaStaticFiles(directory=pwa_dir, minify=minify), name="pwa")
 
 
+def _freeze_startup_objects() -> None:
+    """Move what exists at the first start (modules, routes, schemas, metadata: some 200,000
+    objects, alive as long as the process) out of the garbage collector's sight: a full
+    collection then takes milliseconds, where it paused every request in flight for 100 ms
+    (the open loop's p99). Once per process: tests start many apps in one."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
+class Site(FastAPI):
+    """The whole site: the PWA and staff pages, with the API mounted under `API_BASE_PATH`.
+
+    A request for the API goes straight to the API's own stack, wrapped in the site's
+    middleware (security headers, compression, body size limits) but not through the site's
+    own FastAPI layers and router as well: that second stack cost each resident write about
+    70 µs, a tenth of its time. Paths, `root_path` and routing are what the mount gives.
+    """
+
+    def __init__(self, *, api: FastAPI, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api = api
+        self.mount(API_BASE_PATH, api)
+        self._api_with_middleware: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not get_route_path(scope).startswith(f"{API_BASE_PATH}/"):
+            await super().__call__(scope, receive, send)
+            return
+        if self._api_with_middleware is None:
+            wrapped: ASGIApp = self.api
+            for cls, args, kwargs in reversed(self.user_middleware):
+                wrapped = cls(wrapped, *args, **kwargs)
+            self._api_with_middleware = wrapped
+        root_path = scope.get("root_path", "")
+        scope["app_root_path"] = scope.get("app_root_path", root_path)
+        scope["root_path"] = root_path + API_BASE_PATH
+        await self._api_with_middleware(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the application: API under /api/v1, the PWA at /."""
     settings = settings or get_settings()
@@ -217,6 +260,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _freeze_startup_objects()
         refresher = None
         if settings.results_refresh_seconds > 0:
             refresher = ResultsRefresher(
@@ -235,7 +279,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         writer.shutdown()
         engine.dispose()
 
-    app = FastAPI(
+    api = _api_app(settings, metrics)
+    app = Site(
+        api=api,
         telemetry=_telemetry(settings),
         title="Welvaartgesprek",
         docs_url=None,
@@ -245,7 +291,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    api = _api_app(settings, metrics)
     for target in (app, api):
         target.state.settings = settings
         target.state.engine = engine
@@ -257,7 +302,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.migration_heads = migration_heads()
     api.state.refused_check_ins = app.state.refused_check_ins
     app.add_api_route(API_BASE_PATH, _api_root, include_in_schema=False)
-    app.mount(API_BASE_PATH, api)
     app.include_router(ops_router)
     _mount_pwa(app, settings.pwa_dir, minify=settings.minify_assets)
     app.add_middleware(

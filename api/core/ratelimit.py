@@ -39,6 +39,7 @@ BUCKETS = 60
 SLOTS = BUCKETS + 1
 _REMEMBER = "remember"
 _PURGE_EVERY = 10_000  # hits between two sweeps of the memory counters
+_NO_HITS = (0,) * SLOTS
 
 
 class RateLimitCounter(SQLModel, table=True):
@@ -223,11 +224,24 @@ class MemoryRateLimiter(RateLimiter):
             yield
 
     def _take(self, limits: Sequence[Window], key: Sequence[str], now_ms: int) -> bool:
+        # Each counter looked up and shifted once: this runs before every resident write.
         with self._atomic:
-            if any(self._wait_ms(window, key, now_ms) for window in limits):
-                return False
+            taken = []
             for window in limits:
-                self._add(window, key, now_ms)
+                name = window.counter(key)
+                head, counts, _expiry = self._counters.get(name, (0, _NO_HITS, 0))
+                bucket = max(window.bucket(now_ms), head)
+                if bucket != head or counts is _NO_HITS:
+                    counts = shifted(head, counts, bucket)
+                if sum(counts) >= window.amount:
+                    return False
+                taken.append((name, window, bucket, counts))
+            for name, window, bucket, counts in taken:
+                counts[-1] += 1
+                self._counters[name] = (bucket, counts, window.expiry_ms(bucket))
+            self._hits += len(taken)
+            if self._hits % _PURGE_EVERY < len(taken):
+                self._purge(now_ms)
             return True
 
     def _add(self, window: Window, key: Sequence[str], now_ms: int) -> None:

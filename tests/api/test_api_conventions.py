@@ -1,9 +1,13 @@
 """Conventions every API response keeps: version header, problem+json errors, limits, docs."""
 
+import os
 import re
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -287,3 +291,49 @@ def test_pwa_pages_get_a_strict_content_security_policy_and_api_responses_do_not
         assert response.status_code in (200, 404), path
         assert "Content-Security-Policy" not in response.headers, path
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
+
+
+def test_the_api_behind_a_path_prefix_answers_as_at_the_root(site):
+    """The site hands API requests to the API's stack itself (not through its router): the
+    prefix a proxy adds (`root_path`) still reaches the API's paths and its problems."""
+    with TestClient(site.app, base_url="http://testserver", root_path="/wg") as behind:
+        document = behind.get(f"/wg{API_BASE_PATH}/openapi.json")
+        assert document.status_code == 200
+        assert document.headers["api-version"] == API_VERSION
+        assert document.headers["x-content-type-options"] == "nosniff"
+        assert document.headers["content-encoding"] == "gzip"  # the site's middleware
+        missing = behind.get(f"/wg{API_BASE_PATH}/nothing-here")
+        problem = assert_problem(missing, 404)
+        assert problem["instance"] == f"/wg{API_BASE_PATH}/nothing-here"
+        assert (
+            behind.get(f"/wg{API_BASE_PATH}").json()["openapi"] == f"{API_BASE_PATH}/openapi.json"
+        )
+
+
+def test_a_served_process_keeps_its_startup_objects_out_of_the_collectors_sight(tmp_path):
+    """A full garbage collection over everything imported and built at startup paused every
+    request in flight for about 100 ms; the first start of an app freezes those objects."""
+    program = (
+        "import gc, os\n"
+        "from fastapi.testclient import TestClient\n"
+        "from api.main import create_app\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "with TestClient(create_app()):\n"
+        "    print(gc.get_freeze_count())\n"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATA_DIR": str(tmp_path),
+        "RESULTS_REFRESH_SECONDS": "0",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", program],
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 50_000
