@@ -9,11 +9,13 @@ For each number of uvicorn workers:
    `welvaartgesprek serve` with that many workers, the rate limits raised through the
    environment; next to it, a baseline with as many workers: a minimal FastAPI app whose one
    endpoint does one raw INSERT + COMMIT with the service's driver (`sqlite3` with WAL and
-   synchronous=FULL, or psycopg), a connection per thread;
+   synchronous=FULL, a connection per thread; or psycopg, from a pool of as many connections
+   as the service has writer threads);
 2. drives both from `--connections` keep-alive connections: check-ins, then `--rounds` rounds
    of baseline inserts, ballot PUTs (each with a fresh Idempotency-Key; 5% are sent twice, as
    after a lost response) and pledge POSTs, alternating so that the machine's load (other
-   work on it) falls on both alike, each phase `--seconds` long; then ballot PUTs at a fixed
+   work on it) falls on both alike, each phase `--seconds` long (residents to pledge are
+   checked in before each pledge phase, unmeasured: one makes five at most); then ballot PUTs at a fixed
    rate (open loop, `--open-rate`), whose latency counts from when each was due;
 3. prints per round and as the median of the rounds: throughput and the ratio of ballot PUTs
    and pledge POSTs to the baseline's inserts, closed-loop p99 of each, and the server's CPU
@@ -33,6 +35,7 @@ With several workers on SQLite each worker has its own in-memory rate limits (ra
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import signal
@@ -51,7 +54,9 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 
+from api.core.db import WRITER_THREADS
 from tests.helpers import (
     create_postgres_database,
     drop_postgres_database,
@@ -71,6 +76,7 @@ MUNICIPALITY = "GM9999"
 AGE_BANDS = ["12-17", "18-24", "25-44", "45-64", "65+"]
 KINDS = ["time", "skill", "space", "materials", "network", "other"]
 RETRY_SHARE = 0.05
+PLEDGING_RESIDENTS = 50  # per connection: the latest residents, who pledge in turn
 WARMUP_SECONDS = 2.0
 BIN = Path(sys.executable).parent
 RAISED_LIMITS = {
@@ -100,17 +106,23 @@ def baseline_app(path: str, *, serialise: bool):
 
     if path.startswith("postgresql"):
         url = plain_postgres_url(path)
+        # As many connections as the service's writer threads, pooled: a connection per thread
+        # of the thread pool (40 per worker) ran PostgreSQL out of connections at 4 workers.
+        pool = QueuePool(lambda: psycopg.connect(url), pool_size=WRITER_THREADS, max_overflow=0)
 
         @app.post("/insert")
         def insert_postgresql(item: Item) -> dict[str, int]:
-            if not hasattr(local, "connection"):
-                local.connection = psycopg.connect(url)
-            with local.connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO bench_items (payload) VALUES (%s) RETURNING id", (item.payload,)
-                )
-                (row_id,) = cursor.fetchone()
-            local.connection.commit()
+            connection = pool.connect()
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO bench_items (payload) VALUES (%s) RETURNING id",
+                        (item.payload,),
+                    )
+                    (row_id,) = cursor.fetchone()
+                connection.commit()
+            finally:
+                connection.close()  # back to the pool
             return {"id": row_id}
 
         @app.get("/ready")
@@ -280,6 +292,7 @@ class World:
     residents: list[Resident] = field(default_factory=list)
     check_ins_acknowledged: int = 0
     replays: int = 0
+    unmeasured: list["Phase"] = field(default_factory=list)  # check-ins between the phases
 
 
 def _cpu_of(pid: int) -> float:
@@ -530,8 +543,24 @@ async def drive(
         residents = mine[worker]
         await put_ballot(world, http, phase, rngs[worker].choice(residents), rngs[worker])
 
+    def pledging(worker: int) -> list[Resident]:
+        return [r for r in mine[worker][-PLEDGING_RESIDENTS:] if r.pledges_acknowledged < 5]
+
+    async def top_up(phase: Phase, inserts_per_second: float) -> None:
+        """Check residents in before a pledge phase, so that it measures pledges alone."""
+        pledges = 1.5 * inserts_per_second * seconds / len(service)  # per connection, at most
+        wanted = min(PLEDGING_RESIDENTS, math.ceil(pledges / 5))
+
+        async def one(http: Http, worker: int) -> None:
+            for _ in range(wanted - len(pledging(worker))):
+                await check_in_step(http, worker, phase)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(http, worker) for worker, http in enumerate(service)))
+        phase.seconds = time.perf_counter() - started
+
     async def pledge_step(http: Http, worker: int, phase: Phase) -> None:
-        open_ = [r for r in mine[worker][-50:] if r.pledges_acknowledged < 5]
+        open_ = pledging(worker)
         resident = open_[0] if open_ else None
         if resident is None:
             resident = await check_in(world, http, phase)
@@ -573,32 +602,32 @@ async def drive(
     )
     measured = []
     for number in range(1, rounds + 1):
-        measured.append(
-            (
-                await run_phase(
-                    f"round {number}: baseline",
-                    connections=baseline,
-                    seconds=seconds,
-                    step=insert_step,
-                    server_pid=baseline_pid,
-                    warmup=WARMUP_SECONDS if number == 1 else 0.0,
-                ),
-                await run_phase(
-                    f"round {number}: ballots",
-                    connections=service,
-                    seconds=seconds,
-                    step=ballot_step,
-                    server_pid=service_pid,
-                ),
-                await run_phase(
-                    f"round {number}: pledges",
-                    connections=service,
-                    seconds=seconds,
-                    step=pledge_step,
-                    server_pid=service_pid,
-                ),
-            )
+        inserts = await run_phase(
+            f"round {number}: baseline",
+            connections=baseline,
+            seconds=seconds,
+            step=insert_step,
+            server_pid=baseline_pid,
+            warmup=WARMUP_SECONDS if number == 1 else 0.0,
         )
+        ballots = await run_phase(
+            f"round {number}: ballots",
+            connections=service,
+            seconds=seconds,
+            step=ballot_step,
+            server_pid=service_pid,
+        )
+        top_ups = Phase(f"round {number}: check-ins before the pledges (not measured)")
+        world.unmeasured.append(top_ups)
+        await top_up(top_ups, inserts_per_second=inserts.throughput("POST /insert"))
+        pledges = await run_phase(
+            f"round {number}: pledges",
+            connections=service,
+            seconds=seconds,
+            step=pledge_step,
+            server_pid=service_pid,
+        )
+        measured.append((inserts, ballots, pledges))
     open_loop = await run_open_phase(
         f"ballots, open loop at {open_rate:.0f}/s",
         connections=service,
@@ -857,8 +886,14 @@ def bench(args: argparse.Namespace, workers: int) -> tuple[dict[str, float], lis
         for process in processes:
             stop(process)
 
+    every_phase = [
+        check_ins,
+        *world.unmeasured,
+        *(p for triple in measured for p in triple),
+        open_loop,
+    ]
     if args.verbose:
-        for phase in [check_ins, *(p for triple in measured for p in triple), open_loop]:
+        for phase in every_phase:
             print_phase(phase)
     problems = verify(database_url, world, participants_before)
     if args.database == "sqlite":
@@ -869,7 +904,6 @@ def bench(args: argparse.Namespace, workers: int) -> tuple[dict[str, float], lis
     acknowledged = sum(len(b.latencies["POST /insert"]) + b.warmup_ok for b, _, _ in measured)
     if baseline_rows != acknowledged:
         problems.append(f"baseline: {baseline_rows} rows, {acknowledged} inserts acknowledged")
-    every_phase = [check_ins, *(p for triple in measured for p in triple), open_loop]
     errors = sum(p.error_count() for p in every_phase)
 
     print(
