@@ -30,6 +30,8 @@ The service runs as configured, results refresher included; RESULTS_REFRESH_SECO
 the environment turns that off. With 64 connections sending back to back, latency is queueing:
 a connection waits for the 63 requests ahead of it (Little's law), hence the open loop.
 With several workers on SQLite each worker has its own in-memory rate limits (raised here).
+On PostgreSQL the run stops at once if `max_connections` is too low for the workers asked
+(61 per instance, as deploy/README.md says, and the baseline's): 4 workers need 286.
 """
 
 import argparse
@@ -970,6 +972,23 @@ def bench(args: argparse.Namespace, workers: int) -> tuple[dict[str, float], lis
     return summary, problems
 
 
+# An instance holds up to 61 connections under load (deploy/README.md), the baseline 8 per
+# worker; PostgreSQL keeps 3 for superusers.
+CONNECTIONS_PER_INSTANCE = 61
+
+
+def enough_connections(workers: int) -> None:
+    """Stop at once, saying what to do, when PostgreSQL would refuse connections midway."""
+    (limit,) = query(ADMIN_URL, "SHOW max_connections", {})[0]
+    needed = workers * (CONNECTIONS_PER_INSTANCE + WRITER_THREADS) + 10
+    if int(limit) < needed:
+        raise SystemExit(
+            f"PostgreSQL allows {limit} connections; {workers} workers and the baseline need "
+            f"{needed}. As for production (deploy/README.md): ALTER SYSTEM SET "
+            f"max_connections = {needed}; then restart PostgreSQL."
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
@@ -998,9 +1017,12 @@ def main() -> int:
         port, target = args.serve_baseline
         serve_baseline(int(port), target, args.serialise, int(args.workers))
         return 0
+    counts = [int(w) for w in args.workers.split(",")]
+    if args.database == "postgresql":
+        enough_connections(max(counts))
     results = {}
     failed = False
-    for workers in [int(w) for w in args.workers.split(",")]:
+    for workers in counts:
         summary, problems = bench(args, workers)
         results[workers] = summary
         failed = failed or bool(problems) or bool(summary["errors"])
