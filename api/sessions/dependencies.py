@@ -32,17 +32,20 @@ class ParticipantIdentity:
         return f"participant:{self.participant_id}"
 
 
-ParticipantCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(participant_bearer)]
-
-
-def identify_participant(
-    credentials: HTTPAuthorizationCredentials | None, *, settings: Settings
+async def get_participant(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(participant_bearer)],
 ) -> ParticipantIdentity:
-    """The participant a bearer token names; 401 for a missing, invalid, expired or staff token.
+    """The participant; 401 for a missing, invalid, expired or staff token.
 
     A valid token is remembered until it expires (see `decode_token_remembered`): whether
     the participant is still checked in and the session open is checked by the write itself.
+
+    `async`, and the settings taken from the app rather than from `SettingsDep`, although
+    nothing here waits: checking a signature takes microseconds, less than the trip to the
+    thread pool and back that a plain-function dependency costs, on every resident write.
     """
+    settings: Settings = request.app.state.settings
     if credentials is None:
         raise Unauthorized(
             "Check in first: scan the QR code or type the code from the poster.",
@@ -60,18 +63,6 @@ def identify_participant(
             "Your check-in is not valid or has expired. Scan the QR code again to take part.",
             nl="Je aanmelding is niet geldig of verlopen. Scan de QR-code opnieuw om mee te doen.",
         ) from error
-
-
-async def get_participant(
-    request: Request, credentials: ParticipantCredentials
-) -> ParticipantIdentity:
-    """The participant behind the request's participant token (401 if none is valid).
-
-    `async`, and the settings taken from the app rather than from `SettingsDep`, although
-    nothing here waits: checking a signature takes microseconds, less than the trip to the
-    thread pool and back that a plain-function dependency costs.
-    """
-    return identify_participant(credentials, settings=request.app.state.settings)
 
 
 CurrentParticipant = Annotated[ParticipantIdentity, Depends(get_participant)]

@@ -15,11 +15,7 @@ from api.core.deps import ResourceId
 from api.idempotency import service as idempotency
 from api.idempotency.http import IdempotencyKey, stored_response
 from api.sessions import service as sessions
-from api.sessions.dependencies import (
-    ParticipantCredentials,
-    ParticipantIdentity,
-    identify_participant,
-)
+from api.sessions.dependencies import CurrentParticipant, ParticipantIdentity
 from api.sessions.limits import limit_resident_write, require_own_session
 from api.sessions.service import OpenDialogueSession
 
@@ -85,15 +81,13 @@ class ResidentWrite:
 async def resident_write(
     request: Request,
     session_id: ResourceId,
-    credentials: ParticipantCredentials,
+    participant: CurrentParticipant,
     idempotency_key: IdempotencyKey = None,
 ) -> ResidentWrite:
-    """The write's parts from the request (`async`: no trip to the thread pool and back; the
-    participant identified here rather than in a dependency of its own: one level of
-    dependency resolution less on every resident write)."""
+    """The write's parts from the request (`async`: no trip to the thread pool and back)."""
     return ResidentWrite(
         request=request,
-        participant=identify_participant(credentials, settings=request.app.state.settings),
+        participant=participant,
         session_id=session_id,
         idempotency_key=idempotency_key,
     )

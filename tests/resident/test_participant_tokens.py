@@ -133,6 +133,28 @@ def test_an_expired_or_invalid_participant_token_is_a_401(
     assert row_counts(db) == before
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("PUT", "/sessions/{id}/ballot", {"ranking": "first"}),
+        ("POST", "/sessions/{id}/pledges", {"kind": 5}),
+        ("POST", "/sessions/{id}/ideas", {"text": ""}),
+    ],
+)
+@pytest.mark.parametrize("wrong", ["id", "idempotency key"])
+def test_a_write_without_a_valid_token_is_a_401_whatever_else_is_wrong_with_it(
+    client: TestClient, tilburg: Place, method: str, path: str, body: dict, wrong: str
+):
+    """Who is asking is settled first: a phone whose check-in is gone learns to scan again,
+    not which of its fields were wrong."""
+    session_id = 0 if wrong == "id" else tilburg.session_id
+    headers = bearer("not-a-token")
+    if wrong == "idempotency key":
+        headers["Idempotency-Key"] = "not-a-uuid"
+    answer = client.request(method, path.format(id=session_id), json=body, headers=headers)
+    assert_problem(answer, 401)
+
+
 def test_a_participant_reads_back_their_own_ballot_only(
     client: TestClient, resident: Resident, tilburg: Place
 ):
