@@ -15,8 +15,9 @@ For each number of uvicorn workers:
    of baseline inserts, ballot PUTs (each with a fresh Idempotency-Key; 5% are sent twice, as
    after a lost response) and pledge POSTs, alternating so that the machine's load (other
    work on it) falls on both alike, each phase `--seconds` long (residents to pledge are
-   checked in before each pledge phase, unmeasured: one makes five at most); then ballot PUTs at a fixed
-   rate (open loop, `--open-rate`), whose latency counts from when each was due;
+   checked in before each pledge phase, unmeasured: one makes five at most); then ballot
+   PUTs at a fixed rate (open loop, `--open-rate`), whose latency counts from when each was
+   due;
 3. prints per round and as the median of the rounds: throughput and the ratio of ballot PUTs
    and pledge POSTs to the baseline's inserts, closed-loop p99 of each, and the server's CPU
    per request (all its processes); then checks the database: every acknowledged write is
