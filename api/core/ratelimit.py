@@ -226,35 +226,37 @@ class MemoryRateLimiter(RateLimiter):
     def _take(self, limits: Sequence[Window], key: Sequence[str], now_ms: int) -> bool:
         # Each counter looked up and shifted once: this runs before every resident write.
         with self._atomic:
-            taken = []
-            for window in limits:
-                name = window.counter(key)
-                head, counts, _expiry = self._counters.get(name, (0, _NO_HITS, 0))
-                bucket = max(window.bucket(now_ms), head)
-                if bucket != head or counts is _NO_HITS:
-                    counts = shifted(head, counts, bucket)
-                if sum(counts) >= window.amount:
-                    return False
-                taken.append((name, window, bucket, counts))
-            for name, window, bucket, counts in taken:
-                counts[-1] += 1
-                self._counters[name] = (bucket, counts, window.expiry_ms(bucket))
-            self._hits += len(taken)
-            if self._hits % _PURGE_EVERY < len(taken):
-                self._purge(now_ms)
+            current = [(window, *self._current(window, key, now_ms)) for window in limits]
+            if any(sum(counts) >= window.amount for window, _name, _bucket, counts in current):
+                return False
+            for window, name, bucket, counts in current:
+                self._count(window, name, bucket, counts, now_ms)
             return True
 
     def _add(self, window: Window, key: Sequence[str], now_ms: int) -> None:
-        name = window.counter(key)
         with self._atomic:
-            head, counts, _expiry = self._counters.get(name, (0, [0] * SLOTS, 0))
-            bucket = max(window.bucket(now_ms), head)
-            counts = shifted(head, counts, bucket)
-            counts[-1] += 1
-            self._counters[name] = (bucket, counts, window.expiry_ms(bucket))
-            self._hits += 1
-            if self._hits % _PURGE_EVERY == 0:
-                self._purge(now_ms)
+            self._count(window, *self._current(window, key, now_ms), now_ms)
+
+    def _current(
+        self, window: Window, key: Sequence[str], now_ms: int
+    ) -> tuple[str, int, list[int]]:
+        """A counter's name, the bucket of now, and its counts as seen from that bucket."""
+        name = window.counter(key)
+        head, counts, _expiry = self._counters.get(name, (0, _NO_HITS, 0))
+        bucket = max(window.bucket(now_ms), head)
+        if bucket != head or counts is _NO_HITS:
+            counts = shifted(head, counts, bucket)  # a list of the counter's own
+        return name, bucket, counts
+
+    def _count(
+        self, window: Window, name: str, bucket: int, counts: list[int], now_ms: int
+    ) -> None:
+        """Add one hit to the counts `_current` gave and keep them."""
+        counts[-1] += 1
+        self._counters[name] = (bucket, counts, window.expiry_ms(bucket))
+        self._hits += 1
+        if self._hits % _PURGE_EVERY == 0:
+            self._purge(now_ms)
 
     def _wait_ms(self, window: Window, key: Sequence[str], now_ms: int) -> int:
         with self._atomic:

@@ -694,7 +694,8 @@ _PARTICIPANT_KNOWN = (
     .where(Participant.id == bindparam("participant"), Participant.session_id == DialogueSession.id)
     .label("participant_known")
 )
-_OPEN_CHECK = (
+# On the driver (see api/core/driver.py): it runs in every resident write.
+_OPEN_CHECK = Prepared(
     select(
         DialogueSession.status,
         DialogueSession.dialogue_id,
@@ -705,7 +706,6 @@ _OPEN_CHECK = (
     .where(DialogueSession.id == bindparam("session"))
     .with_for_update(read=True, of=DialogueSession)  # type: ignore[arg-type]  # SQLAlchemy takes a table class for `of`; its stubs expect a column or table
 )
-_OPEN_CHECK_PREPARED = Prepared(_OPEN_CHECK)  # on the driver: it runs in every resident write
 
 
 def open_dialogue_session_for_writes(
@@ -718,7 +718,7 @@ def open_dialogue_session_for_writes(
     SQLite the single writer does the same), so closing the session waits for writes that
     found it open, and a write either commits before the close or sees it closed.
     """
-    found = _OPEN_CHECK_PREPARED.execute(
+    found = _OPEN_CHECK.execute(
         db, {"session": session_id, "participant": participant_id}
     ).fetchone()
     if found is None:
